@@ -1,0 +1,56 @@
+"""The command line of every service: python -m services.<name> web|worker|relay|migrate."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from collections.abc import Callable
+
+from kit.logs import configure_logging
+
+
+def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog=f"python -m services.{name}")
+    parser.add_argument("command", choices=["web", "worker", "relay", "migrate"])
+    parser.add_argument("--bind", default=None, help="web: host:port (default 127.0.0.1:<MYPAGE_PORT>)")
+    parser.add_argument("--workers", type=int, default=2, help="web: gunicorn worker processes")
+    args = parser.parse_args(argv)
+    configure_logging()
+    runtime = build_runtime()
+    if args.command == "migrate":
+        runtime.migrate()
+    elif args.command == "web":
+        _serve(create_app(runtime=runtime), args.bind or f"127.0.0.1:{runtime.settings.port}", args.workers)
+    elif args.command == "worker":
+        from kit.background import run_consumer
+
+        run_consumer(runtime, _stop_on_signal())
+    elif args.command == "relay":
+        from kit.background import run_relay
+
+        run_relay(runtime, _stop_on_signal())
+
+
+def _stop_on_signal() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def _serve(app, bind: str, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class _Gunicorn(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return app
+
+    logging.getLogger("mypage").info("serving on %s", bind)
+    _Gunicorn().run()

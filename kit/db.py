@@ -1,0 +1,51 @@
+"""SQLAlchemy engines and sessions for PostgreSQL (production) and SQLite (embedded, unit tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import StaticPool
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine with the settings each backend needs.
+
+    SQLite: WAL, foreign keys, a busy timeout so threads of the embedded mode wait instead
+    of failing. PostgreSQL: psycopg 3, pre-ping so a restarted server gives a clean error.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        if not database or database == ":memory:":
+            options["poolclass"] = StaticPool
+        options.update(kwargs)
+        engine = create_engine(parsed, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
+    options.update(kwargs)
+    return create_engine(parsed, **options)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"

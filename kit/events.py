@@ -1,0 +1,124 @@
+"""Events: the CloudEvents 1.0 envelope and the declaration of what a service publishes.
+
+An event type is `<service>.<entity>.<past-participle>.v<major>` (DESIGN §3), never a class
+name; it is also the AMQP routing key. `data` carries identifiers and the least personal data
+subscribers need (SPEC E3) — never a password, key, OTP or token.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import marshmallow
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+EVENT_TYPE = re.compile(r"^(?P<service>[a-z]+)\.(?P<entity>[a-z_]+)\.(?P<action>[a-z_]+)\.v(?P<major>[1-9][0-9]*)$")
+
+
+class InvalidEvent(ValueError):
+    """An envelope or payload that does not follow the contract."""
+
+
+def check_type(event_type: str) -> str:
+    """Return `event_type` if it follows `<service>.<entity>.<past-participle>.v<major>`."""
+    if not EVENT_TYPE.match(event_type):
+        raise InvalidEvent(f"event type {event_type!r} is not <service>.<entity>.<past-participle>.v<major>")
+    return event_type
+
+
+@dataclass(frozen=True)
+class Event:
+    """One CloudEvent. `subject` names the entity (e.g. an opaque seeker id), for ordering and erasure."""
+
+    type: str
+    data: dict[str, Any]
+    source: str
+    subject: str | None = None
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    time: datetime = field(default_factory=lambda: datetime.now(UTC))
+    correlationid: str | None = None
+
+    def __post_init__(self) -> None:
+        check_type(self.type)
+
+    def to_dict(self) -> dict[str, Any]:
+        envelope = {
+            "specversion": SPEC_VERSION,
+            "id": self.id,
+            "type": self.type,
+            "source": self.source,
+            "time": self.time.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "datacontenttype": CONTENT_TYPE,
+            "data": self.data,
+        }
+        if self.subject is not None:
+            envelope["subject"] = self.subject
+        if self.correlationid is not None:
+            envelope["correlationid"] = self.correlationid
+        return envelope
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_dict(cls, envelope: dict[str, Any]) -> Event:
+        try:
+            if envelope["specversion"] != SPEC_VERSION:
+                raise InvalidEvent(f"unsupported specversion {envelope['specversion']!r}")
+            return cls(
+                type=envelope["type"],
+                data=envelope.get("data") or {},
+                source=envelope["source"],
+                subject=envelope.get("subject"),
+                id=envelope["id"],
+                time=datetime.fromisoformat(envelope["time"].replace("Z", "+00:00")),
+                correlationid=envelope.get("correlationid"),
+            )
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            if isinstance(error, InvalidEvent):
+                raise
+            raise InvalidEvent(f"not a CloudEvent: {error}") from error
+
+    @classmethod
+    def from_json(cls, body: bytes | str) -> Event:
+        try:
+            envelope = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InvalidEvent(f"not JSON: {error}") from error
+        if not isinstance(envelope, dict):
+            raise InvalidEvent("a CloudEvent is a JSON object")
+        return cls.from_dict(envelope)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """A published event type: its name, payload schema and a sentence for the catalogue.
+
+    Each service lists its specs in `events.py` as `PUBLISHES`; contracts/asyncapi.yaml is
+    generated from them and a contract test keeps the two equal.
+    """
+
+    type: str
+    schema: type[marshmallow.Schema]
+    summary: str
+
+    def __post_init__(self) -> None:
+        check_type(self.type)
+
+    @property
+    def service(self) -> str:
+        return self.type.split(".", 1)[0]
+
+    def payload(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Validate and serialise `data` against the schema; unknown fields are refused."""
+        schema = self.schema()
+        errors = schema.validate(data)
+        if errors:
+            raise InvalidEvent(f"{self.type}: {errors}")
+        return schema.dump(schema.load(data))

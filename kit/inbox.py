@@ -1,0 +1,50 @@
+"""The inbox (DESIGN §3): `(event id, handler)` rows that make every handler idempotent.
+
+A handler claims the event inside its own transaction; a second delivery of the same event
+finds the row and is skipped. Each service adds the table to its own metadata:
+
+    inbox = inbox_table(Base.metadata)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+INBOX_TABLE = "inbox"
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    """Declare the inbox table in `metadata`."""
+    if INBOX_TABLE in metadata.tables:
+        return metadata.tables[INBOX_TABLE]
+    return Table(
+        INBOX_TABLE,
+        metadata,
+        Column("event_id", String(36), primary_key=True),
+        Column("handler", String(120), primary_key=True),
+        Column("event_type", String(120), nullable=False),
+        Column("subject", String(120), nullable=True, index=True),
+        Column("handled_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def claim(
+    session: Session, table: Table, *, event_id: str, handler: str, event_type: str,
+    subject: str | None, now: datetime,
+) -> bool:
+    """E2: True the first time `handler` sees `event_id`, False for a duplicate.
+
+    The row is part of the handler's transaction, so a rollback releases the claim.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(event_id=event_id, handler=handler, event_type=event_type, subject=subject, handled_at=now)
+        .on_conflict_do_nothing(index_elements=["event_id", "handler"])
+    )
+    return session.execute(statement).rowcount == 1

@@ -1,0 +1,85 @@
+"""Settings from the environment (prefix MYPAGE_), with the embedded defaults.
+
+Every process reads the same variables; a service reads its own database URL from
+MYPAGE_<SERVICE>_DATABASE_URL. Production refuses the development defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+SERVICES = ("auth", "jobs", "profile", "messaging", "retention")
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = ROOT / "var"
+EMBEDDED_AMQP_URL = "memory://"
+DEFAULT_EXCHANGE = "mypage.events"
+DEFAULT_MAIL_FROM = "system@mail.hellowork.mhlw.go.jp"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or not allowed in this environment."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one service process needs to know. Build with `Settings.from_env(service)`."""
+
+    service: str
+    env: str = "dev"
+    database_url: str = ""
+    amqp_url: str = EMBEDDED_AMQP_URL
+    exchange: str = DEFAULT_EXCHANGE
+    smtp_url: str = ""
+    mail_from: str = DEFAULT_MAIL_FROM
+    port: int = 8080
+    var_dir: Path = DEFAULT_VAR_DIR
+    secrets: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def embedded(self) -> bool:
+        return self.amqp_url.startswith("memory://")
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, service: str, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+        """Read MYPAGE_* for `service`; keyword overrides win over the environment."""
+        if service not in SERVICES and service != "gateway":
+            raise ConfigurationError(f"unknown service {service!r}")
+        env = os.environ if environ is None else environ
+        var_dir = Path(env.get("MYPAGE_VAR_DIR", DEFAULT_VAR_DIR))
+        default_db = f"sqlite:///{var_dir / (service + '.db')}"
+        prefix = f"MYPAGE_{service.upper()}_"
+        values = dict(
+            service=service,
+            env=env.get("MYPAGE_ENV", "dev"),
+            database_url=env.get(prefix + "DATABASE_URL", default_db),
+            amqp_url=env.get("MYPAGE_AMQP_URL", EMBEDDED_AMQP_URL),
+            exchange=env.get("MYPAGE_EXCHANGE", DEFAULT_EXCHANGE),
+            smtp_url=env.get("MYPAGE_SMTP_URL", ""),
+            mail_from=env.get("MYPAGE_MAIL_FROM", DEFAULT_MAIL_FROM),
+            port=int(env.get("MYPAGE_PORT", "8080")),
+            var_dir=var_dir,
+            secrets={k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix + "SECRET_")},
+        )
+        values.update(overrides)
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse the embedded/dev defaults in production."""
+        if not self.production:
+            return
+        if self.embedded:
+            raise ConfigurationError("MYPAGE_AMQP_URL must name a RabbitMQ broker in production")
+        if self.database_url.startswith("sqlite"):
+            raise ConfigurationError(f"MYPAGE_{self.service.upper()}_DATABASE_URL must be PostgreSQL in production")

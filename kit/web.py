@@ -1,0 +1,173 @@
+"""Flask mechanics every service app shares: the flask-smorest Api, problem+json errors,
+request/correlation ids, health and readiness, Prometheus metrics, JSON logs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api, Blueprint
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from kit.problem import Problem, flatten_errors, prefers_english
+from kit.uow import correlation_id
+
+PROBLEM_JSON = "application/problem+json"
+REQUEST_ID_HEADER = "X-Request-ID"
+CORRELATION_HEADER = "X-Correlation-ID"
+log = logging.getLogger("mypage.web")
+
+_HTTP_TO_PROBLEM = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
+                    405: "method-not-allowed", 409: "conflict", 415: "unsupported-media-type",
+                    422: "validation-failed", 429: "too-many-requests", 503: "service-unavailable"}
+
+
+def create_service_app(
+    name: str,
+    *,
+    title: str,
+    blueprints: Iterable[Blueprint],
+    runtime,
+    readiness: Iterable[Callable[[], None]] = (),
+    version: str = "1.0.0",
+) -> Flask:
+    """Build a service's Flask app: Api + blueprints + errors + /healthz /readyz /metrics.
+
+    `runtime` is the service's kit.runtime.Runtime; it is kept in app.extensions["runtime"].
+    """
+    app = Flask(f"services.{name}")
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION=version,
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_URL_PREFIX="/",
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["runtime"] = runtime
+    api = Api(app, spec_kwargs={"info": {"description": f"{title} (Hello Work job-seeker My Page)"}})
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    app.extensions["api"] = api
+    _install_request_ids(app)
+    _install_error_handlers(app)
+    _install_health(app, runtime, list(readiness))
+    _install_metrics(app, name)
+    return app
+
+
+def problem_response(problem: Problem) -> Response:
+    """Render `problem` for the current request (language from Accept-Language)."""
+    english = prefers_english(request.headers.get("Accept-Language"))
+    body = problem.to_dict(english=english, instance=request.path)
+    response = Response(json.dumps(body, ensure_ascii=False), status=problem.http_status, mimetype=PROBLEM_JSON)
+    response.headers["Content-Language"] = "en" if english else "ja"
+    return response
+
+
+def _install_request_ids(app: Flask) -> None:
+    @app.before_request
+    def _ids() -> None:
+        g.request_id = request.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
+        g.correlation_token = correlation_id.set(request.headers.get(CORRELATION_HEADER) or g.request_id)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _echo(response: Response) -> Response:
+        response.headers.setdefault(REQUEST_ID_HEADER, g.get("request_id", ""))
+        return response
+
+    @app.teardown_request
+    def _reset(_exc) -> None:
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            correlation_id.reset(token)
+
+
+def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(Problem)
+    def _problem(problem: Problem):
+        return problem_response(problem)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        key = _HTTP_TO_PROBLEM.get(error.code or 500, "bad-request" if (error.code or 500) < 500 else "internal-error")
+        fields = None
+        if error.code == 422:
+            messages = (getattr(error, "data", None) or {}).get("messages", {})
+            # webargs nests by location: {"json": {...}} / {"query": {...}}
+            merged = {}
+            for location_errors in messages.values():
+                if isinstance(location_errors, dict):
+                    merged.update(location_errors)
+            fields = flatten_errors(merged)
+        return problem_response(Problem(key, fields=fields, status=error.code if key == "bad-request" else None))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def _database_down(error: Exception):
+        log.error("database unavailable: %s", type(error).__name__)
+        return problem_response(Problem("service-unavailable"))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled error (request %s)", g.get("request_id"))
+        return problem_response(Problem("internal-error"))
+
+
+def _install_health(app: Flask, runtime, readiness: list[Callable[[], None]]) -> None:
+    @app.get("/healthz")
+    def healthz():
+        """Alive: the process answers."""
+        return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz():
+        """Ready: the database answers (and any extra checks the service adds)."""
+        checks = {}
+        try:
+            with runtime.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as error:  # noqa: BLE001 - readiness reports, never raises
+            checks["database"] = type(error).__name__
+        for check in readiness:
+            try:
+                check()
+                checks[check.__name__] = "ok"
+            except Exception as error:  # noqa: BLE001
+                checks[check.__name__] = type(error).__name__
+        ready = all(v == "ok" for v in checks.values())
+        return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503
+
+
+def _install_metrics(app: Flask, name: str) -> None:
+    registry = CollectorRegistry()
+    latency = Histogram("http_request_seconds", "Request latency", ["method", "endpoint", "status"],
+                        registry=registry, namespace="mypage", subsystem=name)
+    errors = Counter("http_problems_total", "problem+json responses", ["status"],
+                     registry=registry, namespace="mypage", subsystem=name)
+    app.extensions["metrics_registry"] = registry
+
+    @app.after_request
+    def _observe(response: Response) -> Response:
+        started = g.get("started")
+        if started is not None:
+            latency.labels(request.method, request.url_rule.rule if request.url_rule else "unmatched",
+                           str(response.status_code)).observe(time.perf_counter() - started)
+        if response.mimetype == PROBLEM_JSON:
+            errors.labels(str(response.status_code)).inc()
+        return response
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
