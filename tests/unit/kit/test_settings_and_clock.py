@@ -1,0 +1,53 @@
+"""Settings from MYPAGE_*; the injected clock."""
+
+from datetime import timedelta
+
+import pytest
+
+from kit.clock import FrozenClock, SystemClock
+from kit.settings import ConfigurationError, Settings
+
+
+def test_embedded_defaults():
+    settings = Settings.from_env("jobs", {"MYPAGE_VAR_DIR": "/tmp/v"})
+    assert settings.embedded
+    assert settings.database_url == "sqlite:////tmp/v/jobs.db"
+    assert settings.exchange == "mypage.events"
+    assert settings.port == 8080
+    assert settings.mail_from == "system@mail.hellowork.mhlw.go.jp"
+
+
+def test_each_service_reads_its_own_database_url():
+    environ = {"MYPAGE_AUTH_DATABASE_URL": "postgresql://db/auth", "MYPAGE_JOBS_DATABASE_URL": "postgresql://db/jobs"}
+    assert Settings.from_env("auth", environ).database_url == "postgresql://db/auth"
+    assert Settings.from_env("jobs", environ).database_url == "postgresql://db/jobs"
+
+
+def test_production_refuses_embedded_defaults():
+    with pytest.raises(ConfigurationError, match="MYPAGE_AMQP_URL"):
+        Settings.from_env("auth", {"MYPAGE_ENV": "production"})
+    with pytest.raises(ConfigurationError, match="PostgreSQL"):
+        Settings.from_env("auth", {"MYPAGE_ENV": "production", "MYPAGE_AMQP_URL": "amqp://rabbit/"})
+    settings = Settings.from_env("auth", {
+        "MYPAGE_ENV": "production", "MYPAGE_AMQP_URL": "amqp://rabbit/",
+        "MYPAGE_AUTH_DATABASE_URL": "postgresql://db/auth",
+    })
+    assert settings.production and not settings.embedded
+
+
+def test_unknown_service_is_refused():
+    with pytest.raises(ConfigurationError):
+        Settings.from_env("payroll", {})
+
+
+def test_frozen_clock_moves_only_when_told():
+    clock = FrozenClock("2026-11-30T23:59:59+09:00")
+    assert clock.now().isoformat() == "2026-11-30T14:59:59+00:00"
+    assert clock.now() == clock.now()
+    assert clock.advance(minutes=50) - timedelta(minutes=50) == FrozenClock("2026-11-30T14:59:59+00:00").now()
+    with pytest.raises(ValueError):
+        FrozenClock("2026-11-30T00:00:00")
+
+
+def test_system_clock_is_aware():
+    assert SystemClock().now().tzinfo is not None

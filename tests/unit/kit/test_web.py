@@ -1,0 +1,116 @@
+"""Every service app: problem+json for every error, request ids, health, metrics."""
+
+import pytest
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy.exc import OperationalError
+
+from kit.problem import Problem
+from kit.runtime import Runtime
+from kit.settings import Settings
+from kit.web import PROBLEM_JSON, create_service_app
+from services.auth.app import MIGRATIONS
+from services.auth.models import Base
+
+
+class _Body(Schema):
+    email = fields.Email(required=True)
+    count = fields.Integer()
+
+
+def _app():
+    blp = Blueprint("probe", __name__, url_prefix="/api/v1")
+
+    @blp.route("/probe")
+    class Probe(MethodView):
+        @blp.arguments(_Body)
+        @blp.response(201)
+        def post(self, body):
+            return body
+
+        def get(self):
+            raise Problem("conflict", detail_ja="状態が違います。", detail_en="Wrong state.")
+
+    @blp.route("/boom")
+    class Boom(MethodView):
+        def get(self):
+            raise RuntimeError("secret stack detail")
+
+    @blp.route("/db-down")
+    class DbDown(MethodView):
+        def get(self):
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    runtime = Runtime(Settings.from_env("auth", {}, database_url="sqlite://"), metadata=Base.metadata,
+                      migrations=MIGRATIONS)
+    return create_service_app("auth", title="probe", blueprints=[blp], runtime=runtime)
+
+
+@pytest.fixture
+def client():
+    return _app().test_client()
+
+
+def test_validation_errors_name_the_fields_in_japanese(client):
+    response = client.post("/api/v1/probe", json={"count": "many"})
+    assert response.status_code == 422
+    assert response.mimetype == PROBLEM_JSON
+    body = response.get_json()
+    assert body["title"] == "入力内容に誤りがあります"
+    assert {e["field"] for e in body["errors"]} == {"email", "count"}
+    assert ["必須項目です。"] in [e["messages"] for e in body["errors"]]
+
+
+def test_english_on_request(client):
+    response = client.post("/api/v1/probe", json={}, headers={"Accept-Language": "en"})
+    body = response.get_json()
+    assert body["title"] == "The request has invalid fields"
+    assert body["errors"] == [{"field": "email", "messages": ["Missing data for required field."]}]
+    assert response.headers["Content-Language"] == "en"
+
+
+def test_domain_problem_is_rendered(client):
+    response = client.get("/api/v1/probe")
+    assert response.status_code == 409
+    assert response.get_json()["detail"] == "状態が違います。"
+
+
+def test_unexpected_error_is_a_problem_without_internals(client):
+    response = client.get("/api/v1/boom")
+    assert response.status_code == 500
+    assert response.mimetype == PROBLEM_JSON
+    assert "secret stack detail" not in response.get_data(as_text=True)
+
+
+def test_database_outage_is_a_clean_503(client):
+    response = client.get("/api/v1/db-down")
+    assert response.status_code == 503
+    assert response.mimetype == PROBLEM_JSON
+    assert "connection refused" not in response.get_data(as_text=True)
+
+
+def test_not_found_and_method_not_allowed_are_problems(client):
+    assert client.get("/api/v1/nothing").get_json()["status"] == 404
+    response = client.delete("/api/v1/probe")
+    assert response.status_code == 405 and response.mimetype == PROBLEM_JSON
+
+
+def test_malformed_json_is_a_problem(client):
+    response = client.post("/api/v1/probe", data="{not json", content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert response.mimetype == PROBLEM_JSON
+
+
+def test_request_id_is_echoed_or_made(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc"}).headers["X-Request-ID"] == "abc"
+    assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
+
+
+def test_health_readiness_and_metrics(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"]["database"] == "ok"
+    client.get("/api/v1/probe")
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert "mypage_auth_http_problems_total" in metrics
