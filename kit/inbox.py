@@ -46,5 +46,7 @@ def claim(
         insert(table)
         .values(event_id=event_id, handler=handler, event_type=event_type, subject=subject, handled_at=now)
         .on_conflict_do_nothing(index_elements=["event_id", "handler"])
+        .returning(table.c.event_id)
     )
-    return session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: SQLAlchemy 2.1 + psycopg 3 report rowcount -1 for this statement.
+    return session.execute(statement).first() is not None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, text
 
 
 def alembic_config(engine: Engine, script_location: Path) -> Config:
@@ -18,8 +19,23 @@ def alembic_config(engine: Engine, script_location: Path) -> Config:
 
 
 def upgrade(engine: Engine, script_location: Path, revision: str = "head") -> None:
-    """Bring the service's database to `revision` (idempotent)."""
-    command.upgrade(alembic_config(engine, script_location), revision)
+    """Bring the service's database to `revision` (idempotent).
+
+    On PostgreSQL an advisory lock serialises replicas that start together, so only one of
+    them migrates and the others find the work done.
+    """
+    config = alembic_config(engine, script_location)
+    if engine.dialect.name != "postgresql":
+        command.upgrade(config, revision)
+        return
+    key = zlib.crc32(str(script_location).encode())  # one lock per migration history
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        try:
+            command.upgrade(config, revision)
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            lock.commit()
 
 
 def run_env(target_metadata: MetaData) -> None:

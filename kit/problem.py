@@ -22,6 +22,7 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     "method-not-allowed": (405, "この操作はできません", "The method is not allowed here"),
     "conflict": (409, "現在の状態ではこの操作はできません", "The request conflicts with the current state"),
     "limit-reached": (409, "登録できる上限に達しています", "The limit has been reached"),
+    "payload-too-large": (413, "送信できるデータの大きさを超えています", "The request body is too large"),
     "unsupported-media-type": (415, "JSON 形式で送信してください", "Send the request body as JSON"),
     "too-many-requests": (429, "しばらく時間をおいてから再度お試しください", "Too many requests; try again later"),
     "internal-error": (500, "システムエラーが発生しました", "An internal error occurred"),

@@ -26,7 +26,7 @@ CORRELATION_HEADER = "X-Correlation-ID"
 log = logging.getLogger("mypage.web")
 
 _HTTP_TO_PROBLEM = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
-                    405: "method-not-allowed", 409: "conflict", 415: "unsupported-media-type",
+                    405: "method-not-allowed", 409: "conflict", 413: "payload-too-large", 415: "unsupported-media-type",
                     422: "validation-failed", 429: "too-many-requests", 503: "service-unavailable"}
 
 

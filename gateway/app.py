@@ -1,0 +1,268 @@
+"""create_gateway(backends, settings): the only door into the services (DESIGN §1).
+
+It routes `/api/v1/...` to the service that owns the path (gateway.routes), forwarding method,
+path, query, body and headers and passing the answer back unchanged; it answers itself for
+unknown paths (404 problem), unreachable services (503 problem), /healthz, /readyz, /metrics,
+/api/docs, /dev/mail (development only) and the web client's static files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Flask, Response, g, jsonify, request, send_from_directory
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from werkzeug.exceptions import HTTPException
+
+from gateway.backends import Backend, BackendUnavailable, UpstreamResponse
+from gateway.docs import create_docs_blueprint
+from gateway.mailbox import create_mailbox_blueprint
+from gateway.routes import API_PREFIX, match
+from gateway.security import Authenticator, verify_request
+from kit.problem import Problem
+from kit.settings import ROOT, Settings
+from kit.uow import correlation_id
+from kit.web import CORRELATION_HEADER, PROBLEM_JSON, REQUEST_ID_HEADER, problem_response
+
+log = logging.getLogger("mypage.gateway")
+access_log = logging.getLogger("mypage.gateway.access")
+
+WEB_DIR = ROOT / "web"
+MAX_BODY_BYTES = 16 * 1024 * 1024  # J8 application documents are size-limited well below this
+READINESS_TIMEOUT = 2.0
+FORWARDED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+# A client's X-Request-ID is kept only when it is a plain token (it ends up in every log line).
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
+# RFC 9110 §7.6.1: connection-specific headers are not forwarded; Host and Content-Length are
+# set again for the next hop.
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+                         "trailer", "trailers", "transfer-encoding", "upgrade", "host", "content-length"})
+_SET_BY_GATEWAY = frozenset({"x-request-id", "x-correlation-id", "x-forwarded-for", "x-forwarded-host",
+                             "x-forwarded-proto"})
+_HTTP_TO_PROBLEM = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
+                    405: "method-not-allowed", 409: "conflict", 415: "unsupported-media-type",
+                    422: "validation-failed", 429: "too-many-requests", 503: "service-unavailable"}
+
+
+def create_gateway(backends: Mapping[str, Backend], settings: Settings, *,
+                   authenticate: Authenticator = verify_request, web_dir: Path = WEB_DIR,
+                   mail_dir: Path | None = None) -> Flask:
+    """The gateway's Flask app.
+
+    `backends` maps a service name to how to reach it (InProcessBackend in the embedded mode,
+    HttpBackend in the distributed one). `authenticate` is the token check (gateway.security).
+    `mail_dir` is the development mail sink's folder shown at /dev/mail (default var/mail).
+    """
+    app = Flask("gateway", root_path=str(Path(__file__).parent))
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["settings"] = settings
+    app.extensions["backends"] = dict(backends)
+    _install_request_ids(app)
+    _install_error_handlers(app)
+    _install_proxy(app, authenticate)
+    _install_health(app)
+    app.register_blueprint(create_docs_blueprint())
+    app.register_blueprint(create_mailbox_blueprint(mail_dir or settings.var_dir / "mail"))
+    _install_web(app, Path(web_dir))
+    return app
+
+
+def _install_request_ids(app: Flask) -> None:
+    @app.before_request
+    def _ids() -> None:
+        supplied = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        supplied = request.headers.get(CORRELATION_HEADER, "")
+        g.correlation_id = supplied if _REQUEST_ID.match(supplied) else g.request_id
+        g.correlation_token = correlation_id.set(g.correlation_id)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        started = g.get("started")
+        elapsed_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+        access_log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code, elapsed_ms,
+                        extra={"request_id": g.get("request_id", "")})
+        response.headers.setdefault(REQUEST_ID_HEADER, g.get("request_id", ""))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    @app.teardown_request
+    def _reset(_exc) -> None:
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            correlation_id.reset(token)
+
+
+def _install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(Problem)
+    def _problem(problem: Problem):
+        return problem_response(problem)
+
+    @app.errorhandler(BackendUnavailable)
+    def _unavailable(error: BackendUnavailable):
+        log.error("service %s unavailable (%s), request %s", error.service, error.reason, g.get("request_id"))
+        response = problem_response(Problem("service-unavailable"))
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        code = error.code or 500
+        if code == 413:
+            return problem_response(Problem("payload-too-large"))
+        key = _HTTP_TO_PROBLEM.get(code, "bad-request" if code < 500 else "internal-error")
+        response = problem_response(Problem(key, status=code if key == "bad-request" else None))
+        if code == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled gateway error (request %s)", g.get("request_id"))
+        return problem_response(Problem("internal-error"))
+
+
+def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
+    backends: dict[str, Backend] = app.extensions["backends"]
+    registry = CollectorRegistry()
+    latency = Histogram("upstream_seconds", "Time the services took to answer", ["service", "status"],
+                        registry=registry, namespace="mypage", subsystem="gateway")
+    unavailable = Counter("upstream_unavailable_total", "Requests answered 503 because a service was down",
+                          ["service"], registry=registry, namespace="mypage", subsystem="gateway")
+    app.extensions["metrics_registry"] = registry
+
+    @app.route(API_PREFIX, defaults={"rest": ""}, methods=FORWARDED_METHODS, provide_automatic_options=False)
+    @app.route(f"{API_PREFIX}/<path:rest>", methods=FORWARDED_METHODS, provide_automatic_options=False)
+    def forward(rest: str) -> Response:
+        """Route, check the caller, forward, and pass the service's answer back unchanged."""
+        found = match(request.method, request.path)
+        if found.route is None:
+            if found.method_not_allowed:
+                response = problem_response(Problem("method-not-allowed"))
+                response.headers["Allow"] = ", ".join(sorted(found.allowed))
+                return response
+            raise Problem("not-found")
+        refusal = authenticate(found.route, request)
+        if refusal is not None:
+            log.warning("refused %s %s: %s", request.method, request.path, refusal.key,
+                        extra={"request_id": g.request_id, "outcome": refusal.key})
+            return problem_response(refusal)
+        backend = backends.get(found.route.service)
+        if backend is None:
+            raise BackendUnavailable(found.route.service, "not configured")
+        started = time.perf_counter()
+        try:
+            upstream = backend.send(request.method, quote(request.path, safe="/:@!$&'()*+,;=-._~"),
+                                    query=request.query_string, headers=forwarded_headers(),
+                                    body=request.get_data(cache=False))
+        except BackendUnavailable:
+            unavailable.labels(found.route.service).inc()
+            raise
+        latency.labels(found.route.service, str(upstream.status)).observe(time.perf_counter() - started)
+        return relay(upstream, head=request.method == "HEAD")
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def forwarded_headers() -> list[tuple[str, str]]:
+    """The client's headers for the next hop: hop-by-hop ones dropped, request ids and X-Forwarded-* set."""
+    named_by_connection = {t.strip().lower() for t in request.headers.get("Connection", "").split(",")}
+    headers = [(key, value) for key, value in request.headers.items()
+               if key.lower() not in _HOP_BY_HOP and key.lower() not in named_by_connection
+               and key.lower() not in _SET_BY_GATEWAY]
+    chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if request.remote_addr:
+        chain.append(request.remote_addr)
+    headers += [(REQUEST_ID_HEADER, g.request_id), (CORRELATION_HEADER, g.correlation_id),
+                ("X-Forwarded-Proto", request.scheme), ("X-Forwarded-Host", request.host)]
+    if chain:
+        headers.append(("X-Forwarded-For", ", ".join(chain)))
+    return headers
+
+
+def relay(upstream: UpstreamResponse, *, head: bool = False) -> Response:
+    """The service's answer as the gateway's: same status, headers (minus hop-by-hop) and body.
+
+    Content-Length is computed again from the body, except for HEAD, whose empty body stands
+    for the length the service announced.
+    """
+    response = Response(upstream.body, status=upstream.status)
+    response.headers.clear()
+    for key, value in upstream.headers:
+        if key.lower() not in _HOP_BY_HOP or (head and key.lower() == "content-length"):
+            response.headers.add(key, value)
+    return response
+
+
+def _install_health(app: Flask) -> None:
+    backends: dict[str, Backend] = app.extensions["backends"]
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        """Alive: the gateway process answers."""
+        return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz():
+        """Ready: every service's /readyz answers 200 (each one's own checks are shown)."""
+        services = {}
+        for name, backend in backends.items():
+            try:
+                answer = backend.send("GET", "/readyz", headers=[(REQUEST_ID_HEADER, g.request_id)],
+                                      timeout=READINESS_TIMEOUT)
+            except BackendUnavailable as error:
+                services[name] = {"status": "unavailable", "reason": error.reason}
+                continue
+            services[name] = {"status": "ok" if answer.status == 200 else "unavailable",
+                              **_checks(answer)}
+        ready = bool(services) and all(s["status"] == "ok" for s in services.values())
+        return jsonify(status="ok" if ready else "unavailable", services=services), 200 if ready else 503
+
+
+def _checks(answer: UpstreamResponse) -> dict:
+    """The `checks` a service's /readyz reported, if it answered JSON."""
+    if not (answer.header("Content-Type") or "").startswith("application/json"):
+        return {}
+    try:
+        body = json.loads(answer.body)
+    except ValueError:
+        return {}
+    return {"checks": body["checks"]} if isinstance(body, dict) and "checks" in body else {}
+
+
+def _install_web(app: Flask, web_dir: Path) -> None:
+    """The web client (web/): static files, index.html at /; no build step."""
+
+    @app.get("/")
+    def index() -> Response:
+        return _static(web_dir, "index.html")
+
+    @app.get("/<path:filename>")
+    def web_file(filename: str) -> Response:
+        return _static(web_dir, filename)
+
+
+def _static(web_dir: Path, filename: str) -> Response:
+    response = send_from_directory(web_dir, filename, max_age=300)
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+    return response
+
+
+__all__ = ["create_gateway", "forwarded_headers", "relay", "PROBLEM_JSON"]

@@ -1,0 +1,344 @@
+"""The event consumer (DESIGN §3, E2, S9, S11): a kombu worker over one service queue.
+
+    consumer = Consumer(topology.connection(settings.amqp_url), service="jobs",
+                        subscriptions=handlers.SUBSCRIPTIONS, uow_factory=bootstrap.uow,
+                        inbox_table=models.inbox, exchange_name=settings.exchange)
+    consumer.run()            # blocks; consumer.stop() from another thread ends it
+
+For each message: parse the CloudEvent (unparseable → parked at once), claim
+`(event id, handler)` in the inbox inside a unit of work (a duplicate is acked and skipped),
+run the handler, commit, and only then ack. Messages that arrive together (up to
+`batch_size`) share one transaction — one commit instead of one per event; if anything in
+the batch fails it is rolled back and each message is handled in its own transaction.
+
+A handler that raises is retried by republishing a copy (header `x-mypage-attempt`) to the
+tail of the queue and acking the original, so the messages behind it keep flowing; after
+MAX_DELIVERIES deliveries the message is parked in `<queue>.parking` with the last error in
+`x-mypage-error`. The quorum queue's delivery limit parks a message that kills the worker
+before it can ack (topology). A database that is unreachable is not the message's fault:
+the worker waits and retries in place instead of burning the message's attempts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from kombu import Connection, Producer
+from kombu.mixins import ConsumerMixin
+from kombu.transport.virtual.exchange import TopicExchange
+from sqlalchemy import Table
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from kit import topology
+from kit.events import Event, InvalidEvent
+from kit.inbox import claim
+from kit.settings import DEFAULT_EXCHANGE
+from kit.uow import UnitOfWork, correlation_id
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Event, UnitOfWork], None]
+
+ATTEMPT_HEADER = "x-mypage-attempt"
+ERROR_HEADER = "x-mypage-error"
+MAX_ERROR_LENGTH = 1000
+HEARTBEAT_CHECK_INTERVAL = 1.0
+IDLE_DRAIN_TIMEOUT = 1.0
+BATCH_DRAIN_TIMEOUT = 0.002  # how long to wait for a next message before committing a batch
+INFRASTRUCTURE_RETRIES = 10
+MAX_INFRASTRUCTURE_PAUSE = 5.0
+
+
+def handler_name(handler: Handler) -> str:
+    """E2: the inbox name of a handler, `module.qualname` — stable across processes."""
+    return f"{handler.__module__}.{handler.__qualname__}"
+
+
+@dataclass
+class _Work:
+    message: object
+    event: Event
+    handler: Handler
+
+
+class Consumer(ConsumerMixin):
+    """E2/S9/S11: consumes `<prefix>.<service>` and applies each event once per handler."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        service: str,
+        subscriptions: Mapping[str, Handler],
+        uow_factory: Callable[[], UnitOfWork],
+        inbox_table: Table,
+        exchange_name: str = DEFAULT_EXCHANGE,
+        prefetch: int = 100,
+        batch_size: int = 100,
+        max_deliveries: int = topology.MAX_DELIVERIES,
+    ) -> None:
+        self.connection = connection
+        self.service = service
+        self.subscriptions = dict(subscriptions)
+        self._patterns = [(_topic_regex(key), handler) for key, handler in self.subscriptions.items()]
+        self._uow_factory = uow_factory
+        self._inbox = inbox_table
+        self.exchange_name = exchange_name
+        self.prefetch = prefetch
+        self.batch_size = max(1, batch_size)
+        self.max_deliveries = max_deliveries
+        self.queue_name = topology.queue_name(service, exchange_name)
+        self.parking_queue_name = topology.parking_queue_name(service, exchange_name)
+        self.ready = threading.Event()  # set once the queue is declared and consumed from
+        self.handled = 0  # events whose handler committed (duplicates excluded)
+        self.duplicates = 0  # deliveries skipped because the inbox had them already
+        self.retried = 0
+        self.parked = 0
+        self._stopping = threading.Event()
+        self._batch: list = []
+        self._producer: Producer | None = None
+        self._last_heartbeat_check = 0.0
+        self._external_stop: threading.Event | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Finish the message in hand, then leave `run()`; unacked messages return to the queue."""
+        self.should_stop = True
+        self._stopping.set()
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """E2: consume until `stop` is set (checked at least once a second, reconnecting included)."""
+        self._external_stop = stop
+        with contextlib.suppress(_Stopped):
+            self.run()
+
+    def get_consumers(self, Consumer, channel):  # noqa: N803 — kombu's signature
+        quorum = topology.is_amqp(self.connection.as_uri())
+        keys = self.subscriptions.keys()
+        queue = topology.service_queue(self.service, keys, exchange_name=self.exchange_name, quorum=quorum)
+        parking = topology.parking_queue(self.service, exchange_name=self.exchange_name, quorum=quorum)
+        parking(channel).declare()
+        self._producer = Producer(channel)
+        return [Consumer(queues=[queue], on_message=self._receive, prefetch_count=self.prefetch)]
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs) -> None:
+        self.ready.set()
+
+    def on_connection_error(self, exc, interval) -> None:
+        if self._stop_requested():
+            raise _Stopped()  # kombu would otherwise retry connecting forever
+        log.warning("consumer %s: broker connection lost (%s); retrying in %s s", self.service, exc, interval)
+
+    def _stop_requested(self) -> bool:
+        if self._external_stop is not None and self._external_stop.is_set():
+            self.stop()
+        return self.should_stop
+
+    def on_iteration(self) -> None:
+        self._stop_requested()
+        now = time.monotonic()
+        if now - self._last_heartbeat_check >= HEARTBEAT_CHECK_INTERVAL:
+            self._last_heartbeat_check = now
+            self._heartbeat()
+
+    def consume(self, limit=None, timeout=None, safety_interval=IDLE_DRAIN_TIMEOUT, **kwargs) -> Iterator:
+        """Like ConsumerMixin.consume, but commits what has arrived as soon as the stream pauses."""
+        with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
+            try:
+                while not self.should_stop:
+                    self.on_iteration()
+                    try:
+                        conn.drain_events(timeout=BATCH_DRAIN_TIMEOUT if self._batch else safety_interval)
+                    except TimeoutError:
+                        self._flush()
+                        continue
+                    except OSError:
+                        if self.should_stop:
+                            break
+                        raise
+                    if len(self._batch) >= self.batch_size:
+                        self._flush()
+                    yield
+            finally:
+                self._batch = []  # unacked: the broker redelivers them to whoever consumes next
+                self.ready.clear()
+
+    def _receive(self, message) -> None:
+        self._batch.append(message)
+
+    def _heartbeat(self) -> None:
+        with contextlib.suppress(NotImplementedError, AttributeError):
+            self.connection.heartbeat_check()
+
+    # -- handling -----------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        batch, self._batch = self._batch, []
+        work = [item for item in (self._decode(message) for message in batch) if item is not None]
+        failed: tuple[_Work, Exception] | None = None
+        if len(work) > 1:
+            failed = self._apply_together(work)
+            if failed is None:
+                for item in work:
+                    self._acknowledge(item.message)
+                return
+        for item in work:
+            if failed is not None and item is failed[0] and not _is_infrastructure(failed[1]):
+                self._retry_or_park(item.message, failed[1])  # its handler already ran for this delivery
+            else:
+                self._apply_alone(item)
+
+    def _decode(self, message) -> _Work | None:
+        try:
+            event = Event.from_json(message.body)
+        except InvalidEvent as error:
+            self._park(message, error)
+            return None
+        handler = self._handler_for(event.type)
+        if handler is None:
+            self._park(message, LookupError(f"{self.service} has no handler for {event.type}"))
+            return None
+        return _Work(message, event, handler)
+
+    def _handler_for(self, event_type: str) -> Handler | None:
+        handler = self.subscriptions.get(event_type)
+        if handler is not None:
+            return handler
+        return next((handler for pattern, handler in self._patterns if pattern.match(event_type)), None)
+
+    def _apply_together(self, work: list[_Work]) -> tuple[_Work, Exception] | None:
+        """One transaction for the whole batch; on failure all is rolled back and the culprit returned."""
+        current = work[0]
+        try:
+            with self._uow_factory() as uow:
+                applied = 0
+                for current in work:
+                    applied += self._apply(uow, current)
+                current = work[-1]
+                uow.commit()
+        except Exception as error:  # noqa: BLE001 — each message is then handled in its own transaction
+            log.debug("consumer %s: batch of %d failed", self.service, len(work), exc_info=True)
+            return current, error
+        self.handled += applied
+        self.duplicates += len(work) - applied
+        return None
+
+    def _apply_alone(self, item: _Work) -> None:
+        """E2/S11: its own transaction; ack after commit, else retry or park."""
+        for pause in range(INFRASTRUCTURE_RETRIES + 1):
+            try:
+                with self._uow_factory() as uow:
+                    applied = self._apply(uow, item)
+                    uow.commit()
+            except Exception as error:  # noqa: BLE001 — any handler error is the message's to carry
+                if _is_infrastructure(error) and pause < INFRASTRUCTURE_RETRIES and not self.should_stop:
+                    self._wait_for_infrastructure(error, pause)
+                    continue
+                if self.should_stop and _is_infrastructure(error):
+                    return  # leave it unacked; it is redelivered
+                self._retry_or_park(item.message, error)
+                return
+            self.handled += applied
+            self.duplicates += not applied
+            self._acknowledge(item.message)
+            return
+
+    def _apply(self, uow: UnitOfWork, item: _Work) -> bool:
+        """Claim and run one handler inside `uow`; False for a duplicate (nothing done)."""
+        event = item.event
+        fresh = claim(
+            uow.session, self._inbox, event_id=event.id, handler=handler_name(item.handler),
+            event_type=event.type, subject=event.subject, now=uow.clock.now(),
+        )
+        if not fresh:
+            return False
+        token = correlation_id.set(event.correlationid or event.id)
+        try:
+            item.handler(event, uow)
+        finally:
+            correlation_id.reset(token)
+        return True
+
+    def _acknowledge(self, message) -> None:
+        """Ack after commit (a seam: resilience tests crash here to prove redelivery is harmless)."""
+        message.ack()
+
+    def _wait_for_infrastructure(self, error: Exception, pause: int) -> None:
+        delay = min(MAX_INFRASTRUCTURE_PAUSE, 0.25 * 2**pause)
+        log.warning("consumer %s: database unavailable (%s); retrying in %.2f s", self.service, error, delay)
+        deadline = time.monotonic() + delay
+        while not self._stopping.is_set() and time.monotonic() < deadline:
+            self._stopping.wait(min(HEARTBEAT_CHECK_INTERVAL, max(0.0, deadline - time.monotonic())))
+            self._heartbeat()
+
+    # -- retry and parking ----------------------------------------------------------------------
+
+    def _retry_or_park(self, message, error: Exception) -> None:
+        attempt = delivery_attempt(message)
+        if attempt >= self.max_deliveries:
+            self._park(message, error)
+            return
+        log.warning("consumer %s: attempt %d of %s failed: %r", self.service, attempt, message.properties.get(
+            "message_id"), error)
+        self._republish(message, routing_key=self.queue_name, attempt=attempt + 1, error=error)
+        self.retried += 1
+        message.ack()
+
+    def _park(self, message, error: Exception) -> None:
+        """S11: move the message to the parking queue with the reason, and ack the original."""
+        log.error("consumer %s: parking %s after %d deliveries: %r", self.service,
+                  message.properties.get("message_id"), delivery_attempt(message), error)
+        attempt = delivery_attempt(message)
+        self._republish(message, routing_key=self.parking_queue_name, attempt=attempt, error=error)
+        self.parked += 1
+        message.ack()
+
+    def _republish(self, message, *, routing_key: str, attempt: int, error: Exception) -> None:
+        headers = dict(message.headers or {})
+        headers.pop("x-delivery-count", None)
+        headers[ATTEMPT_HEADER] = attempt
+        headers[ERROR_HEADER] = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+        properties = message.properties
+        self._producer.publish(
+            message.body,
+            exchange=topology.dead_letter_exchange(self.exchange_name),
+            routing_key=routing_key,
+            headers=headers,
+            content_type=message.content_type or "application/octet-stream",
+            content_encoding=message.content_encoding or "binary",
+            delivery_mode=2,
+            message_id=properties.get("message_id"),
+            type=properties.get("type"),
+            correlation_id=properties.get("correlation_id"),
+            retry=False,
+        )
+
+
+class _Stopped(Exception):
+    """Raised out of kombu's reconnect loop when the worker is told to stop."""
+
+
+def delivery_attempt(message) -> int:
+    """S11: which delivery this is, counting our republished retries and RabbitMQ's redeliveries."""
+    headers = message.headers or {}
+    republished = int(headers.get(ATTEMPT_HEADER, 1))
+    redelivered = int(headers.get("x-delivery-count", 0))  # set by quorum queues on redelivery
+    return republished + redelivered
+
+
+def _is_infrastructure(error: Exception) -> bool:
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def _topic_regex(key: str) -> re.Pattern:
+    """A topic binding key as a regex (`*` one word, `#` any words), as kombu's memory transport reads it."""
+    return re.compile(TopicExchange(None).key_to_pattern(key))

@@ -1,0 +1,166 @@
+"""The jobs service's own tables: postings (求人), plus the outbox and inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kit.codes import find_municipality, normalise_occupation_code
+from kit.inbox import inbox_table
+from kit.outbox import outbox_table
+
+# BigInteger on PostgreSQL; INTEGER PRIMARY KEY (the rowid, so autoincrementing) on SQLite.
+_ID = BigInteger().with_variant(Integer(), "sqlite")
+_DOCUMENT = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+WAGE_TYPES = ("monthly", "hourly", "daily")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+outbox = outbox_table(Base.metadata)
+inbox = inbox_table(Base.metadata)
+
+
+class Posting(Base):
+    """求人: a job posting as the employer-side system sends it (SPEC J1).
+
+    The fields search filters and sorts on are columns; everything else the employer sent
+    (insurance, required experience and licences, …) is kept in `document`.
+    """
+
+    __tablename__ = "postings"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    job_number: Mapped[str] = mapped_column(String(14))  # 求人番号 NNNNN-NNNNNNNN
+    establishment_number: Mapped[str] = mapped_column(String(20), index=True)  # 事業所番号
+    establishment_name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))  # 職種
+    occupation_code: Mapped[str] = mapped_column(String(10))  # 職業分類, e.g. "361-01"
+    description: Mapped[str] = mapped_column(Text)  # 仕事の内容
+    category: Mapped[str] = mapped_column(String(20))  # 求人区分: 一般, 新卒・既卒, 季節, …
+    full_time: Mapped[bool] = mapped_column(Boolean)  # フルタイム / パート
+    employment_type: Mapped[str] = mapped_column(String(20))  # 雇用形態
+    prefecture_code: Mapped[str] = mapped_column(String(2))
+    prefecture: Mapped[str] = mapped_column(String(10))
+    municipality_code: Mapped[str] = mapped_column(String(5))
+    municipality: Mapped[str] = mapped_column(String(40))
+    station: Mapped[str | None] = mapped_column(String(60))  # 最寄り駅
+    wage_type: Mapped[str] = mapped_column(String(10))  # monthly | hourly | daily
+    wage_min: Mapped[int] = mapped_column(Integer)
+    wage_max: Mapped[int | None] = mapped_column(Integer)
+    hours: Mapped[str | None] = mapped_column(String(100))  # 就業時間, e.g. "08:30-17:30"
+    two_days_weekly: Mapped[str | None] = mapped_column(String(10))  # 週休二日制: 毎週 / その他 / なし
+    annual_holidays: Mapped[int | None] = mapped_column(SmallInteger)  # 年間休日数
+    publication_scope: Mapped[int] = mapped_column(SmallInteger)  # 公開範囲 1–4 (SPEC J2a)
+    online_application: Mapped[bool] = mapped_column(Boolean)  # オンライン自主応募の可否 (J8)
+    received_on: Mapped[date] = mapped_column(Date)  # 受付年月日
+    deadline: Mapped[date] = mapped_column(Date)  # 紹介期限日
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    document: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("job_number", name="uq_postings_job_number"),
+        CheckConstraint("publication_scope BETWEEN 1 AND 4", name="ck_postings_publication_scope"),
+        CheckConstraint("wage_type IN ('monthly', 'hourly', 'daily')", name="ck_postings_wage_type"),
+        CheckConstraint("length(job_number) = 14", name="ck_postings_job_number"),
+        # newest first is the default order of search (J2)
+        Index("ix_postings_received_on", "received_on", "id"),
+        Index("ix_postings_deadline", "deadline"),
+        Index("ix_postings_prefecture", "prefecture_code", "received_on"),
+        Index("ix_postings_municipality", "municipality_code", "received_on"),
+        # equality on "361-01" and prefix ranges on "361" both use this index
+        Index("ix_postings_occupation", "occupation_code"),
+        Index("ix_postings_wage", "wage_type", "wage_min"),
+        Index("ix_postings_employment_type", "employment_type"),
+    )
+
+
+postings = Posting.__table__
+
+# The payload keys of POST /api/v1/employer/jobs that have a column; the rest goes to `document`.
+_NESTED = {
+    "establishment": ("number", "name"),
+    "location": ("prefecture", "municipality", "station"),
+    "wage": ("type", "min", "max"),
+    "holidays": ("two_days_weekly", "annual_days"),
+}
+_FLAT = ("job_number", "title", "occupation_code", "description", "category", "full_time", "employment_type",
+         "hours", "publication_scope", "online_application", "received_on", "deadline")
+
+
+def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
+    """J1: the postings row for a payload shaped like `POST /api/v1/employer/jobs`.
+
+    Prefecture and municipality names are resolved to their codes (kit.codes); an unknown
+    place raises ValueError. Fields without a column are kept in `document`.
+    """
+    location = payload["location"]
+    place = find_municipality(location["prefecture"], location["municipality"])
+    if place is None:
+        raise ValueError(f"unknown municipality {location['prefecture']} {location['municipality']}")
+    wage = payload["wage"]
+    holidays = payload.get("holidays") or {}
+    document: dict[str, Any] = {key: value for key, value in payload.items()
+                                if key not in _FLAT and key not in _NESTED}
+    for key, known in _NESTED.items():
+        extra = {name: value for name, value in (payload.get(key) or {}).items() if name not in known}
+        if extra:
+            document[key] = extra
+    return {
+        "job_number": payload["job_number"],
+        "establishment_number": payload["establishment"]["number"],
+        "establishment_name": payload["establishment"]["name"],
+        "title": payload["title"],
+        "occupation_code": normalise_occupation_code(payload["occupation_code"]),
+        "description": payload["description"],
+        "category": payload["category"],
+        "full_time": payload["full_time"],
+        "employment_type": payload["employment_type"],
+        "prefecture_code": place.prefecture_code,
+        "prefecture": place.prefecture_name,
+        "municipality_code": place.code,
+        "municipality": place.name,
+        "station": location.get("station"),
+        "wage_type": wage["type"],
+        "wage_min": wage["min"],
+        "wage_max": wage.get("max"),
+        "hours": payload.get("hours"),
+        "two_days_weekly": holidays.get("two_days_weekly"),
+        "annual_holidays": holidays.get("annual_days"),
+        "publication_scope": payload["publication_scope"],
+        "online_application": payload["online_application"],
+        "received_on": _date(payload["received_on"]),
+        "deadline": _date(payload["deadline"]),
+        "closed": False,
+        "document": document,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)

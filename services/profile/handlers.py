@@ -1,0 +1,5 @@
+"""What the profile service does with inbound events: routing key -> handler(event, uow)."""
+
+from kit.runtime import Handler
+
+SUBSCRIPTIONS: dict[str, Handler] = {}

@@ -1,0 +1,5 @@
+"""The events the retention service publishes (the AsyncAPI catalogue is generated from PUBLISHES)."""
+
+from kit.events import EventSpec
+
+PUBLISHES: list[EventSpec] = []

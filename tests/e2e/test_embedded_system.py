@@ -1,0 +1,142 @@
+"""`make run` in-process: the embedded system on a free port, over real HTTP and real SMTP.
+
+The system gets a temporary MYPAGE_VAR_DIR, so var/ is never touched; nothing sleeps — waits
+are on conditions with a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import pytest
+import urllib3
+
+from gateway.embedded import EmbeddedSystem
+from kit.mail import send_mail
+from kit.settings import SERVICES
+from kit.testing.plugin import eventually
+
+SUBJECT = "【ハローワーク】パスワード登録申込受付通知"
+
+
+def _environ(var_dir) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
+    environ.update(MYPAGE_VAR_DIR=str(var_dir), MYPAGE_PORT="0", MYPAGE_ENV="dev")
+    return environ
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("embedded-var")
+    with EmbeddedSystem(_environ(var_dir)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def http():
+    pool = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5, read=30), retries=False)
+    yield pool
+    pool.clear()
+
+
+def _get(http, system, path, **headers):
+    return http.request("GET", system.url.rstrip("/") + path, headers=headers)
+
+
+def test_the_system_runs_on_its_own_var_dir_and_a_free_port(system, tmp_path_factory):
+    assert system.port not in (0, 8080)
+    assert str(system.settings.var_dir).startswith(str(tmp_path_factory.getbasetemp()))
+    for name in system.services:
+        assert (system.settings.var_dir / f"{name}.db").is_file()
+
+
+def test_healthz_and_readyz(system, http):
+    health = _get(http, system, "/healthz")
+    assert health.status == 200 and health.json() == {"status": "ok"}
+    ready = _get(http, system, "/readyz")
+    assert ready.status == 200, ready.data
+    assert set(ready.json()["services"]) == set(system.services)
+
+
+def test_api_docs_is_swagger_ui_in_html(system, http):
+    page = _get(http, system, "/api/docs")
+    assert page.status == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert b"swagger-ui-bundle.js" in page.data
+    assert _get(http, system, "/api/docs/swagger-ui-bundle.js").status == 200
+
+
+def test_the_merged_openapi_document_has_the_paths_of_every_service(system, http):
+    response = _get(http, system, "/api/docs/openapi.json")
+    assert response.status == 200
+    merged = response.json()
+    assert merged["openapi"].startswith("3.1")
+    assert "x-unavailable-services" not in merged
+    assert "bearerAuth" in merged["components"]["securitySchemes"]
+    with_paths = 0
+    for name, service in system.services.items():
+        own = json.loads(service.app.test_client().get("/openapi.json").data)
+        for path, item in (own.get("paths") or {}).items():
+            assert path in merged["paths"], f"{name}: {path}"
+            assert set(item) <= set(merged["paths"][path]), f"{name}: {path}"
+        with_paths += bool(own.get("paths"))
+    assert with_paths or not merged["paths"]
+
+
+def test_an_unknown_api_path_is_a_404_problem(system, http):
+    response = _get(http, system, "/api/v1/no-such-thing", **{"Accept-Language": "en"})
+    assert response.status == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "The resource was not found"
+    assert response.headers["X-Request-ID"]
+
+
+def test_the_landing_page_is_japanese(system, http):
+    page = _get(http, system, "/")
+    assert page.status == 200
+    assert "<title>求職者マイページ</title>" in page.data.decode()
+
+
+def test_a_mail_sent_over_smtp_to_the_sink_is_listed_at_dev_mail(system, http):
+    assert system.sink is not None and system.smtp_url.startswith("smtp://127.0.0.1:")
+    for service in system.services.values():
+        assert service.runtime.settings.smtp_url == system.smtp_url
+    before = system.sink.received
+    send_mail(system.smtp_url, "system@mail.hellowork.mhlw.go.jp", "taro@example.jp", SUBJECT,
+              "求職 太郎様\n認証キー：K7Q2M9XA\n")
+    assert system.sink.wait_for(before + 1, timeout=10)
+
+    def listed():
+        items = _get(http, system, "/dev/mail.json").json()["items"]
+        return next((item for item in items if item["subject"] == SUBJECT), None)
+
+    mail = eventually(listed, timeout=10, message="the mail at /dev/mail.json")
+    assert mail["to"] == "taro@example.jp"
+    assert "認証キー：K7Q2M9XA" in mail["text"]
+    page = _get(http, system, "/dev/mail")
+    assert page.status == 200
+    assert SUBJECT in page.data.decode() and "認証キー：K7Q2M9XA" in page.data.decode()
+
+
+def test_stop_closes_the_port_the_threads_and_the_sink(tmp_path):
+    system = EmbeddedSystem(_environ(tmp_path)).start()
+    port, smtp_port = system.port, system.sink.port
+    threads = list(system.threads)
+    system.stop()
+    assert system.stop_event.is_set()
+    assert not any(thread.is_alive() for thread in threads)
+    for closed in (port, smtp_port):
+        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", closed), timeout=2):
+            pass
+    system.stop()  # twice is harmless
+
+
+def test_every_service_that_exists_is_running(system):
+    for name in SERVICES:
+        try:
+            __import__(f"services.{name}.app")
+        except ModuleNotFoundError:
+            continue
+        assert name in system.services

@@ -1,0 +1,130 @@
+"""S9/S10/S11 with a private RabbitMQ node that is killed, paused and restarted."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+from kombu import Queue
+
+from kit import topology
+from kit.consumer import ATTEMPT_HEADER, ERROR_HEADER, Consumer
+from kit.testing.plugin import eventually
+
+pytestmark = pytest.mark.resilience
+
+
+def test_s9_rabbitmq_killed_and_restarted_during_10000_publishes_loses_and_doubles_nothing(
+        bus_world, database_url, rabbit, rabbit_bus):
+    world = bus_world(database_url, rabbit_bus, confirm_timeout=3.0, max_backoff=2.0)
+    world.declare()
+    total, per_transaction = 10_000, 100
+    producing = threading.Thread(
+        target=lambda: [world.emit(per_transaction, start=i) for i in range(0, total, per_transaction)],
+        name="producer")
+    with world.consuming(), world.relaying():
+        producing.start()
+        eventually(lambda: world.relay.published >= 2_000, timeout=60, message="2,000 events relayed")
+        rabbit.kill()
+        rabbit.restart()
+        producing.join(60)
+        eventually(lambda: world.unsent() == 0 and world.effects() >= total, timeout=100, interval=0.2,
+                   message="every event relayed and applied after the restart")
+    assert world.unsent() == 0
+    assert world.inbox_ids() == total
+    assert world.effects() == total
+    assert world.distinct_effects() == total
+
+
+class CrashBeforeAck(Consumer):
+    """A worker that dies (its broker connection cut) after committing, before its first ack."""
+
+    crashed = False
+
+    def _acknowledge(self, message) -> None:
+        if not CrashBeforeAck.crashed:
+            CrashBeforeAck.crashed = True
+            message.channel.connection.sock.shutdown(socket.SHUT_RDWR)
+            raise ConnectionResetError("simulated crash between commit and ack")
+        super()._acknowledge(message)
+
+
+def test_s9_consumer_killed_after_commit_before_ack_applies_the_event_once(
+        bus_world, database_url, rabbit_bus):
+    world = bus_world(database_url, rabbit_bus)
+    world.declare()
+    world.emit(20)
+    world.relay.run_once()
+    CrashBeforeAck.crashed = False
+    with world.consuming(world.make_consumer(CrashBeforeAck)) as consumer:
+        eventually(lambda: CrashBeforeAck.crashed and consumer.duplicates >= 1 and world.effects() == 20,
+                   timeout=30, message="the redelivered events to be skipped as duplicates")
+        eventually(lambda: _ready_count(world) == 0, timeout=30, message="the queue to drain")
+    assert world.effects() == 20
+    assert world.distinct_effects() == 20
+    assert sum(world.calls.values()) == 20  # the handler never ran twice for one event
+
+
+def test_s11_poison_is_parked_after_at_most_5_deliveries_and_the_1000_behind_it_are_processed(
+        bus_world, database_url, rabbit_bus):
+    world = bus_world(database_url, rabbit_bus)
+    world.declare()
+    [poison] = world.emit(1)
+    for start in range(1, 1001, 100):
+        world.emit(100, start=start)
+    world.fail_on = lambda event: event.id == poison
+    while world.relay.run_once():
+        pass
+    with world.consuming() as consumer:
+        eventually(lambda: world.effects() == 1000 and consumer.parked == 1, timeout=60,
+                   message="1,000 effects and the poison parked")
+    assert 1 <= world.calls[poison] <= 5
+    parked = _parked(world)
+    assert [message.properties["message_id"] for message in parked] == [poison]
+    assert parked[0].headers[ATTEMPT_HEADER] <= 5
+    assert "poison" in parked[0].headers[ERROR_HEADER]
+
+
+def test_s10_paused_broker_makes_the_relay_time_out_not_hang_and_it_drains_after(
+        bus_world, database_url, rabbit, rabbit_bus, frozen_clock):
+    confirm_timeout = 2.0
+    world = bus_world(database_url, rabbit_bus, clock=frozen_clock, confirm_timeout=confirm_timeout,
+                      max_backoff=1.0)
+    world.declare()
+    world.emit(1)
+    assert world.relay.run_once() == 1  # connected and confirmed before the pause
+    rabbit.pause()
+    try:
+        world.emit(100)  # writes still succeed: the request never waits on the broker
+        for _ in range(2):  # the open connection times out, then the reconnect does
+            started = time.monotonic()
+            assert world.relay.run_once() == 0
+            assert time.monotonic() - started < confirm_timeout + 2.0
+            frozen_clock.advance(seconds=1)  # past the (capped) backoff
+        rows = world.outbox_rows()[1:]
+        assert {(row.sent_at, row.attempts) for row in rows} == {(None, 2)}
+        assert {row.last_error.split(":")[0] for row in rows} == {"PublishTimeout"}
+    finally:
+        rabbit.resume()
+    frozen_clock.advance(seconds=1)
+    with world.consuming(), world.relaying():
+        eventually(lambda: world.unsent() == 0 and world.effects() == 101, timeout=60,
+                   message="the relay to drain after SIGCONT")
+    assert world.distinct_effects() == 101
+
+
+def _ready_count(world) -> int:
+    with topology.connection(world.bus.url) as conn:
+        queue = Queue(topology.queue_name("test", world.bus.exchange))(conn.default_channel)
+        return queue.queue_declare(passive=True).message_count
+
+
+def _parked(world):
+    with topology.connection(world.bus.url) as conn:
+        queue = Queue(topology.parking_queue_name("test", world.bus.exchange))(conn.default_channel)
+        messages = []
+        while (message := queue.get(no_ack=True)) is not None:
+            messages.append(message)
+        return messages

@@ -1,0 +1,110 @@
+"""Every service's migrations run on PostgreSQL too (production), in a throw-away database.
+
+The server is MYPAGE_TEST_DATABASE_URL or the local one; without a server the tests are
+skipped — except under CI=true, where that is a failure.
+"""
+
+import importlib
+import os
+import uuid
+
+import psycopg
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import make_url
+
+from kit.clock import FrozenClock
+from kit.migrations import alembic_config
+from kit.settings import SERVICES, Settings
+
+SERVER_URL = os.environ.get("MYPAGE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _admin_connection() -> psycopg.Connection:
+    url = make_url(SERVER_URL).set(drivername="postgresql")
+    try:
+        return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        reason = f"PostgreSQL unreachable at {url.render_as_string()}: {error}".strip()
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh database on the server, dropped afterwards."""
+    name = f"mypage_unit_{uuid.uuid4().hex[:12]}"
+    with _admin_connection() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(SERVER_URL).set(drivername="postgresql", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with _admin_connection() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=SERVICES)
+def runtime(request, postgres_url):
+    service = request.param
+    app = importlib.import_module(f"services.{service}.app")
+    settings = Settings.from_env(service, {}, database_url=postgres_url)
+    runtime = app.build_runtime(settings, clock=FrozenClock())
+    yield runtime
+    runtime.dispose()
+
+
+def test_migrations_run_on_postgresql_and_match_the_models(runtime):
+    runtime.migrate()
+    runtime.migrate()
+    assert {"outbox", "inbox", "alembic_version"} <= set(inspect(runtime.engine).get_table_names())
+    with runtime.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), runtime.metadata) == []
+    command.downgrade(alembic_config(runtime.engine, runtime.migrations), "base")
+    assert set(inspect(runtime.engine).get_table_names()) <= {"alembic_version"}
+
+
+@pytest.fixture
+def jobs_runtime(postgres_url):
+    from services.jobs.app import build_runtime
+
+    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=postgres_url), clock=FrozenClock())
+    runtime.migrate()
+    yield runtime
+    runtime.dispose()
+
+
+def test_demo_postings_load_on_postgresql(jobs_runtime):
+    from services.jobs.demo import load_demo
+    from services.jobs.models import postings
+
+    assert load_demo(jobs_runtime, count=1500) == 1500
+    assert load_demo(jobs_runtime, count=1500) == 0
+    with jobs_runtime.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(postings)) == 1500
+        document = connection.scalar(select(postings.c.document).limit(1))
+    assert "insurance" in document
+
+
+@pytest.fixture
+def profile_runtime(postgres_url):
+    from services.profile.app import build_runtime
+
+    runtime = build_runtime(Settings.from_env("profile", {}, database_url=postgres_url), clock=FrozenClock())
+    runtime.migrate()
+    yield runtime
+    runtime.dispose()
+
+
+def test_demo_seeker_registers_on_postgresql(profile_runtime):
+    from services.profile.demo import load_demo
+
+    assert load_demo(profile_runtime) is True
+    assert load_demo(profile_runtime) is False
+    with profile_runtime.engine.connect() as connection:
+        types = connection.execute(select(profile_runtime.outbox.c.type)).scalars().all()
+    assert types == ["profile.seeker.registered.v1"]
