@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -17,6 +19,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     of failing. PostgreSQL: psycopg 3, pre-ping so a restarted server gives a clean error.
     """
     parsed = make_url(url)
+    kwargs.setdefault("json_serializer", _json_dumps)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
@@ -33,6 +36,10 @@ def make_engine(url: str, **kwargs) -> Engine:
     options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
     options.update(kwargs)
     return create_engine(parsed, **options)
+
+
+# Japanese stays readable in JSON columns (no \\u escapes).
+_json_dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

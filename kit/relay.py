@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -38,6 +39,7 @@ from kit.publisher import Outcome, OutgoingMessage, Publisher, PublishError
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL = 1.0
+STOP_CHECK_INTERVAL = 0.25  # how often a long wait looks at `stop` and in-process wake-ups
 BASE_BACKOFF = 0.5
 MAX_BACKOFF = 60.0
 MAX_ERROR_LENGTH = 2000
@@ -201,22 +203,26 @@ class Relay:
 
     def _wait(self, timeout: float, stop: threading.Event) -> None:
         """Sleep until a wake-up, a NOTIFY, `stop`, or `timeout` seconds."""
-        if self._woken.is_set() or timeout <= 0:
-            self._woken.clear()
-            return
-        listener = self._ensure_listener()
-        if listener is None:
-            self._woken.wait(timeout)
-            self._woken.clear()
-            return
-        try:
-            for _ in listener.notifies(timeout=timeout, stop_after=1):
+        deadline = time.monotonic() + timeout
+        while not (self._woken.is_set() or stop.is_set()):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 break
+            listener = self._ensure_listener()
+            if listener is None:
+                self._woken.wait(min(remaining, STOP_CHECK_INTERVAL))
+            elif self._notified(listener, min(remaining, STOP_CHECK_INTERVAL), stop):
+                break
+        self._woken.clear()
+
+    def _notified(self, listener: psycopg.Connection, timeout: float, stop: threading.Event) -> bool:
+        try:
+            return bool(list(listener.notifies(timeout=timeout, stop_after=1)))
         except psycopg.Error:
             log.warning("relay: LISTEN connection lost; polling until it is back", exc_info=True)
             self._close_listener()
-            stop.wait(min(timeout, self._poll_interval))
-        self._woken.clear()
+            stop.wait(timeout)
+            return False
 
     def _ensure_listener(self) -> psycopg.Connection | None:
         if self._notify_channel is None:

@@ -36,6 +36,7 @@ class Settings:
     mail_from: str = DEFAULT_MAIL_FROM
     port: int = 8080
     var_dir: Path = DEFAULT_VAR_DIR
+    jwks_url: str = ""
     secrets: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -68,6 +69,7 @@ class Settings:
             mail_from=env.get("MYPAGE_MAIL_FROM", DEFAULT_MAIL_FROM),
             port=int(env.get("MYPAGE_PORT", "8080")),
             var_dir=var_dir,
+            jwks_url=env.get("MYPAGE_JWKS_URL", f"file://{var_dir / 'jwks.json'}"),
             secrets={k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix + "SECRET_")},
         )
         values.update(overrides)

@@ -17,7 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from kit import tokens
 from kit.problem import Problem, flatten_errors, prefers_english
+from kit.tokens import KeySet, TokenVerifier
 from kit.uow import correlation_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -38,10 +40,12 @@ def create_service_app(
     runtime,
     readiness: Iterable[Callable[[], None]] = (),
     version: str = "1.0.0",
+    token_verifier: TokenVerifier | None = None,
 ) -> Flask:
     """Build a service's Flask app: Api + blueprints + errors + /healthz /readyz /metrics.
 
     `runtime` is the service's kit.runtime.Runtime; it is kept in app.extensions["runtime"].
+    `token_verifier` checks bearer tokens (default: one reading the JWKS at settings.jwks_url).
     """
     app = Flask(f"services.{name}")
     app.config.update(
@@ -60,6 +64,9 @@ def create_service_app(
     app.extensions["api"] = api
     _install_request_ids(app)
     _install_error_handlers(app)
+    if token_verifier is None and runtime.settings.jwks_url:
+        token_verifier = TokenVerifier(KeySet(runtime.settings.jwks_url), clock=runtime.clock)
+    tokens.install(app, token_verifier)
     _install_health(app, runtime, list(readiness))
     _install_metrics(app, name)
     return app

@@ -1,0 +1,370 @@
+"""Event bus benchmark (DESIGN §3): our outbox → relay → RabbitMQ → consumer path against raw baselines.
+
+    .venv/bin/python bench/events.py --events 20000
+
+Measured in one run, against the local PostgreSQL and RabbitMQ:
+- raw pika, one publisher confirm per message (BlockingConnection);
+- raw pika, confirms awaited per batch of 100 (SelectConnection);
+- raw kombu consume + ack, no database;
+- ours, sustained: events committed to the outbox in transactions of 100, relayed (own process),
+  consumed with inbox dedupe and a handler insert (own process), until the last handler commit;
+- ours, single-event transactions (one commit per event, the shape of an HTTP write);
+- ours, latency outbox commit → handler commit at a steady 500 events/s (p50/p99/max).
+
+Prints every figure with the ratio to its raw baseline and writes bench/results/events-<date>.json.
+Not a test: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import statistics
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import marshmallow  # noqa: E402
+import pika  # noqa: E402
+import psycopg  # noqa: E402
+from kombu import Consumer as KombuConsumer  # noqa: E402
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func, insert, select  # noqa: E402
+
+from kit import topology  # noqa: E402
+from kit.clock import SystemClock  # noqa: E402
+from kit.consumer import Consumer  # noqa: E402
+from kit.db import make_engine, make_session_factory  # noqa: E402
+from kit.events import EventSpec  # noqa: E402
+from kit.inbox import inbox_table  # noqa: E402
+from kit.outbox import notify_channel, outbox_table  # noqa: E402
+from kit.publisher import make_publisher  # noqa: E402
+from kit.relay import Relay  # noqa: E402
+from kit.uow import UnitOfWork  # noqa: E402
+
+SERVICE = "bench"
+EVENT_TYPE = "bench.thing.noted.v1"
+BODY = json.dumps({"specversion": "1.0", "id": "x", "type": EVENT_TYPE, "source": "/bench",
+                   "time": "2026-11-26T09:00:00Z", "data": {"seeker_id": "s" * 32, "n": 1}}).encode()
+
+
+class NotedSchema(marshmallow.Schema):
+    seeker_id = marshmallow.fields.String(required=True)
+    n = marshmallow.fields.Integer(required=True)
+
+
+NOTED = EventSpec(EVENT_TYPE, NotedSchema, "a benchmark event")
+
+
+# -- the service under test -----------------------------------------------------------------------
+
+def schema() -> tuple[MetaData, Table, Table, Table]:
+    metadata = MetaData()
+    effects = Table("effects", metadata, Column("id", Integer, primary_key=True),
+                    Column("event_id", String(36), nullable=False), Column("n", Integer),
+                    Column("handled_at", DateTime(timezone=True)))
+    return metadata, outbox_table(metadata), inbox_table(metadata), effects
+
+
+def relay_process(database_url: str, amqp_url: str, exchange: str, stop) -> None:
+    engine = make_engine(database_url)
+    _, outbox, _, _ = schema()
+    relay = Relay(engine, outbox, make_publisher(amqp_url, exchange), clock=SystemClock(),
+                  notify_channel=notify_channel(SERVICE))
+    relay.run_forever(stop)
+
+
+class TimingConsumer(Consumer):
+    """Records when each event's transaction committed (its ack follows the commit at once)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.committed_at: dict[str, float] = {}
+
+    def _acknowledge(self, message) -> None:
+        self.committed_at[message.properties.get("message_id")] = time.time()
+        super()._acknowledge(message)
+
+
+def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, ready, results) -> None:
+    engine = make_engine(database_url)
+    _, outbox, inbox, effects = schema()
+    sessions = make_session_factory(engine)
+    clock = SystemClock()
+
+    def note(event, uow) -> None:
+        """The handler: one row per event, like a projection update."""
+        uow.session.execute(insert(effects).values(event_id=event.id, n=event.data["n"], handled_at=clock.now()))
+
+    consumer = TimingConsumer(
+        topology.connection(amqp_url), service=SERVICE, subscriptions={EVENT_TYPE: note},
+        uow_factory=lambda: UnitOfWork(sessions, outbox=outbox, clock=clock, source="/bench"),
+        inbox_table=inbox, exchange_name=exchange,
+    )
+    threading.Thread(target=lambda: (consumer.ready.wait(), ready.set()), daemon=True).start()
+    consumer.run_forever(stop)
+    results.put(consumer.committed_at)
+
+
+class Pipeline:
+    """A fresh database and exchange, a relay process and a consumer process."""
+
+    def __init__(self, server_url: str, amqp_url: str) -> None:
+        self.server_url = server_url
+        self.amqp_url = amqp_url
+        self.name = f"bench_{uuid.uuid4().hex[:10]}"
+        self.exchange = f"{self.name}.events"
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{self.name}"')
+        self.database_url = server_url.rsplit("/", 1)[0] + f"/{self.name}"
+        self.engine = make_engine(self.database_url)
+        metadata, self.outbox, _, self.effects = schema()
+        metadata.create_all(self.engine)
+        self.sessions = make_session_factory(self.engine)
+        with topology.connection(amqp_url) as conn:
+            topology.declare(conn, SERVICE, [EVENT_TYPE], exchange_name=self.exchange)
+        context = multiprocessing.get_context("spawn")
+        self.stop, ready, self.results = context.Event(), context.Event(), context.Queue()
+        args = (self.database_url, amqp_url, self.exchange, self.stop)
+        self.processes = [context.Process(target=relay_process, args=args),
+                          context.Process(target=consumer_process, args=(*args, ready, self.results))]
+        for process in self.processes:
+            process.start()
+        ready.wait(60)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, outbox=self.outbox, clock=SystemClock(), source="/bench",
+                          notify_channel=notify_channel(SERVICE))
+
+    def emit(self, count: int, start: int) -> list[str]:
+        with self.uow() as uow:
+            ids = [uow.publish(NOTED, {"seeker_id": "s" * 32, "n": start + i}).id for i in range(count)]
+            uow.commit()
+        return ids
+
+    def effects_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(self.effects)).scalar_one()
+
+    def wait_for_effects(self, count: int, timeout: float = 600) -> float:
+        deadline = time.monotonic() + timeout
+        pause = threading.Event()
+        while self.effects_count() < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"only {self.effects_count()} of {count} effects")
+            pause.wait(0.005)
+        return time.monotonic()
+
+    def close(self) -> dict[str, float]:
+        self.stop.set()
+        committed = self.results.get(timeout=60)
+        for process in self.processes:
+            process.join(30)
+        self.engine.dispose()
+        with topology.connection(self.amqp_url) as conn:
+            channel = conn.default_channel
+            channel.queue_delete(topology.queue_name(SERVICE, self.exchange))
+            channel.queue_delete(topology.parking_queue_name(SERVICE, self.exchange))
+            channel.exchange_delete(topology.dead_letter_exchange(self.exchange).name)
+            channel.exchange_delete(self.exchange)
+        with psycopg.connect(self.server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        return committed
+
+
+def ours_sustained(server_url: str, amqp_url: str, events: int, per_transaction: int) -> float:
+    """Events/s from the first outbox insert to the last handler commit."""
+    pipeline = Pipeline(server_url, amqp_url)
+    try:
+        started = time.monotonic()
+        producer = threading.Thread(target=lambda: [
+            pipeline.emit(per_transaction, start) for start in range(0, events, per_transaction)])
+        producer.start()
+        finished = pipeline.wait_for_effects(events)
+        producer.join()
+        return events / (finished - started)
+    finally:
+        pipeline.close()
+
+
+def ours_latency(server_url: str, amqp_url: str, rate: int, seconds: float) -> dict[str, float]:
+    """Outbox commit → handler commit, single-event transactions paced at `rate` per second."""
+    pipeline = Pipeline(server_url, amqp_url)
+    committed_at: dict[str, float] = {}
+    count = int(rate * seconds)
+    try:
+        started = time.monotonic()
+        pause = threading.Event()
+        for i in range(count):
+            delay = started + i / rate - time.monotonic()
+            if delay > 0:
+                pause.wait(delay)
+            [event_id] = pipeline.emit(1, i)
+            committed_at[event_id] = time.time()
+        achieved = count / (time.monotonic() - started)
+        pipeline.wait_for_effects(count)
+    finally:
+        handled_at = pipeline.close()
+    latencies = sorted((handled_at[key] - committed_at[key]) * 1000 for key in committed_at if key in handled_at)
+    return {
+        "rate_offered": rate, "rate_achieved": round(achieved, 1), "events": len(latencies),
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 2),
+        "max_ms": round(latencies[-1], 2),
+    }
+
+
+# -- raw baselines --------------------------------------------------------------------------------
+
+def raw_queue(amqp_url: str) -> tuple[str, str]:
+    """A bench exchange with one quorum queue bound — the same topology our path uses."""
+    exchange = f"bench_raw_{uuid.uuid4().hex[:8]}.events"
+    with topology.connection(amqp_url) as conn:
+        topology.declare(conn, SERVICE, [EVENT_TYPE], exchange_name=exchange)
+    return exchange, topology.queue_name(SERVICE, exchange)
+
+
+def drop_raw(amqp_url: str, exchange: str) -> None:
+    with topology.connection(amqp_url) as conn:
+        channel = conn.default_channel
+        channel.queue_delete(topology.queue_name(SERVICE, exchange))
+        channel.queue_delete(topology.parking_queue_name(SERVICE, exchange))
+        channel.exchange_delete(topology.dead_letter_exchange(exchange).name)
+        channel.exchange_delete(exchange)
+
+
+def properties(i: int) -> pika.BasicProperties:
+    return pika.BasicProperties(content_type="application/cloudevents+json", delivery_mode=2,
+                                message_id=str(i), type=EVENT_TYPE)
+
+
+def raw_pika_confirm_each(amqp_url: str, exchange: str, count: int) -> float:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    started = time.monotonic()
+    for i in range(count):
+        channel.basic_publish(exchange, EVENT_TYPE, BODY, properties(i), mandatory=True)
+    elapsed = time.monotonic() - started
+    connection.close()
+    return count / elapsed
+
+
+def raw_pika_confirm_batched(amqp_url: str, exchange: str, count: int, batch: int = 100) -> float:
+    """Publish `batch` messages, wait for all their confirms, repeat — SelectConnection, no kit code."""
+    state = {"sent": 0, "pending": 0, "tag": 0, "started": 0.0, "elapsed": 0.0}
+
+    def publish_batch(channel) -> None:
+        size = min(batch, count - state["sent"])
+        for _ in range(size):
+            channel.basic_publish(exchange, EVENT_TYPE, BODY, properties(state["sent"]), mandatory=True)
+            state["sent"] += 1
+        state["pending"] = size
+
+    def on_confirm(frame) -> None:
+        tag = frame.method.delivery_tag
+        done = tag - state["tag"] if frame.method.multiple else 1
+        state["tag"] = max(state["tag"], tag)
+        state["pending"] -= done
+        if state["pending"] <= 0:
+            if state["sent"] >= count:
+                state["elapsed"] = time.monotonic() - state["started"]
+                connection.close()
+            else:
+                publish_batch(channel_holder[0])
+
+    def on_channel(channel) -> None:
+        channel_holder.append(channel)
+        channel.confirm_delivery(on_confirm, callback=lambda _: (state.update(started=time.monotonic()),
+                                                                 publish_batch(channel)))
+
+    channel_holder: list = []
+    connection = pika.SelectConnection(pika.URLParameters(amqp_url),
+                                       on_open_callback=lambda c: c.channel(on_open_callback=on_channel),
+                                       on_close_callback=lambda c, e: c.ioloop.stop())
+    connection.ioloop.start()
+    return count / state["elapsed"]
+
+
+def raw_kombu_consume(amqp_url: str, queue_name: str, count: int) -> float:
+    """Drain `count` messages already in the queue with kombu, ack each, no database."""
+    from kombu import Queue
+
+    received = [0]
+    with topology.connection(amqp_url) as conn:
+        def on_message(message) -> None:
+            received[0] += 1
+            message.ack()
+
+        with KombuConsumer(conn, queues=[Queue(queue_name, no_declare=True)], on_message=on_message, prefetch_count=100):
+            started = time.monotonic()
+            while received[0] < count:
+                conn.drain_events(timeout=10)
+            return count / (time.monotonic() - started)
+
+
+# -- main ---------------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=20_000, help="events for the sustained runs")
+    parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--latency-rate", type=int, default=500)
+    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    n = args.events
+    results: dict = {"date": datetime.now(UTC).isoformat(), "events": n, "machine_cores": multiprocessing.cpu_count()}
+
+    exchange, queue = raw_queue(args.amqp_url)
+    try:
+        each = min(n, 5_000)
+        results["raw_pika_confirm_each_per_s"] = round(raw_pika_confirm_each(args.amqp_url, exchange, each))
+        report("raw pika, confirm per message", results["raw_pika_confirm_each_per_s"])
+        results["raw_pika_confirm_batch100_per_s"] = round(raw_pika_confirm_batched(args.amqp_url, exchange, n))
+        report("raw pika, confirms per batch of 100", results["raw_pika_confirm_batch100_per_s"])
+        results["raw_kombu_consume_per_s"] = round(raw_kombu_consume(args.amqp_url, queue, each + n))
+        report("raw kombu consume + ack", results["raw_kombu_consume_per_s"])
+    finally:
+        drop_raw(args.amqp_url, exchange)
+
+    results["ours_tx100_per_s"] = round(ours_sustained(args.database_url, args.amqp_url, n, 100))
+    report("ours, outbox (tx of 100) → handler commit", results["ours_tx100_per_s"], results)
+    single = max(1_000, n // 4)
+    results["ours_tx1_events"] = single
+    results["ours_tx1_per_s"] = round(ours_sustained(args.database_url, args.amqp_url, single, 1))
+    report("ours, outbox (tx of 1) → handler commit", results["ours_tx1_per_s"], results)
+    results["latency"] = ours_latency(args.database_url, args.amqp_url, args.latency_rate, args.latency_seconds)
+    latency = results["latency"]
+    print(f"latency at {latency['rate_achieved']}/s over {latency['events']} events: "
+          f"p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms")
+    results["ratios"] = {
+        "ours_tx100_vs_raw_pika_batch100": round(results["ours_tx100_per_s"] / results[
+            "raw_pika_confirm_batch100_per_s"], 3),
+        "ours_tx100_vs_raw_pika_confirm_each": round(results["ours_tx100_per_s"] / results[
+            "raw_pika_confirm_each_per_s"], 3),
+        "ours_tx100_vs_raw_kombu_consume": round(results["ours_tx100_per_s"] / results["raw_kombu_consume_per_s"], 3),
+    }
+    for name, ratio in results["ratios"].items():
+        print(f"{name:45s} {ratio:8.3f}")
+    out = ROOT / "bench" / "results" / f"events-{datetime.now(UTC):%Y-%m-%d}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+def report(label: str, per_second: float, results: dict | None = None) -> None:
+    line = f"{label:45s} {per_second:10,.0f} events/s"
+    if results and results.get("raw_pika_confirm_batch100_per_s"):
+        line += f"   ({per_second / results['raw_pika_confirm_batch100_per_s']:.2f}× raw pika batch-100)"
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
