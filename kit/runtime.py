@@ -5,6 +5,7 @@ and — when asked — the relay and the consumer that run beside the web app.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -48,6 +49,7 @@ class Runtime:
         self.subscriptions = dict(subscriptions or {})
         self.notify_channel = notify_channel(self.name)
         self._commit_hooks: list[Callable[[], None]] = []
+        self.tasks: dict[str, Callable[[threading.Event], None]] = {}
 
     @property
     def source(self) -> str:
@@ -68,6 +70,14 @@ class Runtime:
     def on_commit(self, hook: Callable[[], None]) -> None:
         """Call `hook` after every commit that wrote events (the embedded relay's wake-up)."""
         self._commit_hooks.append(hook)
+
+    def add_task(self, name: str, loop: Callable[[threading.Event], None]) -> None:
+        """Register a service-specific background loop (e.g. auth's mail dispatcher, retention's sweeps).
+
+        `loop(stop)` runs until `stop` is set; the worker process (and the embedded mode) runs it
+        beside the consumer. It must wake on its own schedule from `self.clock`-based rules.
+        """
+        self.tasks[name] = loop
 
     def migrate(self) -> None:
         """Apply this service's Alembic migrations."""
