@@ -115,7 +115,7 @@ def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, read
 class Pipeline:
     """A fresh database and exchange, a relay process and a consumer process."""
 
-    def __init__(self, server_url: str, amqp_url: str) -> None:
+    def __init__(self, server_url: str, amqp_url: str, consumers: int = 1) -> None:
         self.server_url = server_url
         self.amqp_url = amqp_url
         self.name = f"bench_{uuid.uuid4().hex[:10]}"
@@ -130,13 +130,15 @@ class Pipeline:
         with topology.connection(amqp_url) as conn:
             topology.declare(conn, SERVICE, [EVENT_TYPE], exchange_name=self.exchange)
         context = multiprocessing.get_context("spawn")
-        self.stop, ready, self.results = context.Event(), context.Event(), context.Queue()
+        self.stop, self.results = context.Event(), context.Queue()
+        readiness = [context.Event() for _ in range(consumers)]
         args = (self.database_url, amqp_url, self.exchange, self.stop)
-        self.processes = [context.Process(target=relay_process, args=args),
-                          context.Process(target=consumer_process, args=(*args, ready, self.results))]
+        self.processes = [context.Process(target=relay_process, args=args)] + [
+            context.Process(target=consumer_process, args=(*args, ready, self.results)) for ready in readiness]
         for process in self.processes:
             process.start()
-        ready.wait(60)
+        for ready in readiness:
+            ready.wait(60)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, outbox=self.outbox, clock=SystemClock(), source="/bench",
@@ -163,7 +165,9 @@ class Pipeline:
 
     def close(self) -> dict[str, float]:
         self.stop.set()
-        committed = self.results.get(timeout=60)
+        committed: dict[str, float] = {}
+        for _ in self.processes[1:]:
+            committed.update(self.results.get(timeout=60))
         for process in self.processes:
             process.join(30)
         self.engine.dispose()
@@ -178,9 +182,9 @@ class Pipeline:
         return committed
 
 
-def ours_sustained(server_url: str, amqp_url: str, events: int, per_transaction: int) -> float:
+def ours_sustained(server_url: str, amqp_url: str, events: int, per_transaction: int, consumers: int) -> float:
     """Events/s from the first outbox insert to the last handler commit."""
-    pipeline = Pipeline(server_url, amqp_url)
+    pipeline = Pipeline(server_url, amqp_url, consumers)
     try:
         started = time.monotonic()
         producer = threading.Thread(target=lambda: [
@@ -318,9 +322,11 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--latency-rate", type=int, default=500)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--consumers", type=int, default=1, help="consumer processes (competing consumers)")
     args = parser.parse_args()
     n = args.events
-    results: dict = {"date": datetime.now(UTC).isoformat(), "events": n, "machine_cores": multiprocessing.cpu_count()}
+    results: dict = {"date": datetime.now(UTC).isoformat(), "events": n, "consumers": args.consumers,
+                     "machine_cores": multiprocessing.cpu_count()}
 
     exchange, queue = raw_queue(args.amqp_url)
     try:
@@ -334,11 +340,11 @@ def main() -> None:
     finally:
         drop_raw(args.amqp_url, exchange)
 
-    results["ours_tx100_per_s"] = round(ours_sustained(args.database_url, args.amqp_url, n, 100))
+    results["ours_tx100_per_s"] = round(ours_sustained(args.database_url, args.amqp_url, n, 100, args.consumers))
     report("ours, outbox (tx of 100) → handler commit", results["ours_tx100_per_s"], results)
     single = max(1_000, n // 4)
     results["ours_tx1_events"] = single
-    results["ours_tx1_per_s"] = round(ours_sustained(args.database_url, args.amqp_url, single, 1))
+    results["ours_tx1_per_s"] = round(ours_sustained(args.database_url, args.amqp_url, single, 1, args.consumers))
     report("ours, outbox (tx of 1) → handler commit", results["ours_tx1_per_s"], results)
     results["latency"] = ours_latency(args.database_url, args.amqp_url, args.latency_rate, args.latency_seconds)
     latency = results["latency"]

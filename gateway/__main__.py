@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import threading
 
 from gateway.app import create_gateway
 from gateway.backends import http_backends_from_env
 from gateway.routes import services
+from gateway.security import SessionGuard
 from kit.logs import configure_logging
 from kit.settings import Settings
 
@@ -22,7 +24,9 @@ def build_gateway(environ=None):
     """The gateway app of the distributed mode, configured from the environment."""
     environ = os.environ if environ is None else environ
     settings = Settings.from_env("gateway", environ)
-    return create_gateway(http_backends_from_env(environ, required=services()), settings)
+    guard = SessionGuard.from_settings(settings)
+    guard.revoked.start(settings, threading.Event())  # S5: this process's own revocation queue
+    return create_gateway(http_backends_from_env(environ, required=services()), settings, authenticate=guard)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,7 +22,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from werkzeug.exceptions import HTTPException
 
 from gateway.backends import Backend, BackendUnavailable, UpstreamResponse
+from gateway.dev_events import EventTap, create_dev_events_blueprint
 from gateway.docs import create_docs_blueprint
+from gateway.home import compose_home, is_home
 from gateway.mailbox import create_mailbox_blueprint
 from gateway.routes import API_PREFIX, match
 from gateway.security import Authenticator, verify_request
@@ -54,12 +56,13 @@ _HTTP_TO_PROBLEM = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 4
 
 def create_gateway(backends: Mapping[str, Backend], settings: Settings, *,
                    authenticate: Authenticator = verify_request, web_dir: Path = WEB_DIR,
-                   mail_dir: Path | None = None) -> Flask:
+                   mail_dir: Path | None = None, event_tap: EventTap | None = None) -> Flask:
     """The gateway's Flask app.
 
     `backends` maps a service name to how to reach it (InProcessBackend in the embedded mode,
     HttpBackend in the distributed one). `authenticate` is the token check (gateway.security).
     `mail_dir` is the development mail sink's folder shown at /dev/mail (default var/mail).
+    `event_tap` (embedded mode) shows the recent events at /dev/events.
     """
     app = Flask("gateway", root_path=str(Path(__file__).parent))
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_AS_ASCII=False)
@@ -73,6 +76,7 @@ def create_gateway(backends: Mapping[str, Backend], settings: Settings, *,
     _install_health(app)
     app.register_blueprint(create_docs_blueprint())
     app.register_blueprint(create_mailbox_blueprint(mail_dir or settings.var_dir / "mail"))
+    app.register_blueprint(create_dev_events_blueprint(event_tap))
     _install_web(app, Path(web_dir))
     return app
 
@@ -164,9 +168,12 @@ def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
             raise BackendUnavailable(found.route.service, "not configured")
         started = time.perf_counter()
         try:
-            upstream = backend.send(request.method, quote(request.path, safe="/:@!$&'()*+,;=-._~"),
-                                    query=request.query_string, headers=forwarded_headers(),
-                                    body=request.get_data(cache=False))
+            if is_home(request.method, request.path):  # P5: one round trip, composed in parallel
+                upstream = compose_home(backends, headers=forwarded_headers(), query=request.query_string)
+            else:
+                upstream = backend.send(request.method, quote(request.path, safe="/:@!$&'()*+,;=-._~"),
+                                        query=request.query_string, headers=forwarded_headers(),
+                                        body=request.get_data(cache=False))
         except BackendUnavailable:
             unavailable.labels(found.route.service).inc()
             raise

@@ -33,6 +33,7 @@ from werkzeug.serving import make_server
 
 from gateway.app import create_gateway
 from gateway.backends import InProcessBackend
+from gateway.security import SessionGuard
 from kit.clock import Clock
 from kit.inbox import INBOX_TABLE
 from kit.logs import configure_logging
@@ -71,6 +72,7 @@ class EmbeddedSystem:
         self.sink = None
         self.smtp_url = self.settings.smtp_url
         self.app = None
+        self.event_tap = None
         self._server = None
         self._server_thread: threading.Thread | None = None
 
@@ -83,10 +85,15 @@ class EmbeddedSystem:
             self._start_background()
             if self.demo:
                 self._load_demo_data()
+            # DESIGN §5/S5: tokens checked against auth's JWKS; revocations heard on the in-process bus
+            guard = SessionGuard.from_settings(self.settings, clock=self.clock)
+            self.threads.append(guard.revoked.start(self.settings, self.stop_event))
             self.app = create_gateway(
                 {name: InProcessBackend(name, service.app) for name, service in self.services.items()},
                 self.settings.with_(smtp_url=self.smtp_url),
+                authenticate=guard,
                 mail_dir=self.mail_dir,
+                event_tap=self.event_tap,
             )
             self._serve()
         except BaseException:
@@ -165,15 +172,19 @@ class EmbeddedSystem:
         return Settings.from_env(name, self.environ, smtp_url=self.smtp_url)
 
     def _start_background(self) -> None:
+        from gateway.dev_events import EventTap
         from kit.background import start_background
 
+        # The tap first: every event has a route from the start (see gateway/dev_events.py).
+        self.event_tap = EventTap(self.settings.amqp_url, self.settings.exchange)
+        tap = threading.Thread(target=self.event_tap.run_forever, args=(self.stop_event,),
+                               name="dev-events", daemon=True)
+        tap.start()
+        self.threads.append(tap)
+        if not self.event_tap.ready.wait(JOIN_TIMEOUT):
+            log.warning("the development event tap did not start")
         for service in self.services.values():
-            try:
-                self.threads.extend(start_background(service.runtime, self.stop_event))
-            except NotImplementedError:
-                # kit.background is still being built; the web side works without it.
-                log.warning("%s: kit.background.start_background is not implemented yet: "
-                            "no relay or consumer in this run", service.name)
+            self.threads.extend(start_background(service.runtime, self.stop_event))
 
     def _load_demo_data(self) -> None:
         for name in DEMO_ORDER:

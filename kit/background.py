@@ -1,27 +1,85 @@
-"""Run a service's relay and consumer: as threads beside the web app (embedded mode) or as
-the foreground of a `relay` / `worker` process (distributed mode).
-
-Interface only for now; the relay and consumer are being built in kit/relay.py and kit/consumer.py.
+"""Run a service's relay, consumer and tasks: as threads beside the web app (embedded mode) or
+as the foreground of a `relay` / `worker` process (distributed mode).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+
+from kit import topology
+from kit.consumer import Consumer
+from kit.publisher import make_publisher
+from kit.relay import Relay
+
+log = logging.getLogger("mypage.background")
+READY_TIMEOUT = 30.0
+
+
+def build_relay(runtime) -> Relay:
+    """E2: the relay of `runtime`'s outbox, publishing to the configured broker and exchange."""
+    publisher = make_publisher(runtime.settings.amqp_url, runtime.settings.exchange)
+    return Relay(runtime.engine, runtime.outbox, publisher, clock=runtime.clock,
+                 notify_channel=runtime.notify_channel)
+
+
+def build_consumer(runtime) -> Consumer | None:
+    """E2: the consumer of `runtime`'s queue, or None when the service subscribes to nothing."""
+    if not runtime.subscriptions:
+        return None
+    return Consumer(topology.connection(runtime.settings.amqp_url), service=runtime.name,
+                    subscriptions=runtime.subscriptions, uow_factory=runtime.uow,
+                    inbox_table=runtime.inbox, exchange_name=runtime.settings.exchange)
 
 
 def start_background(runtime, stop: threading.Event) -> list[threading.Thread]:
-    """Start the relay and (if the service subscribes to anything) the consumer as daemon threads.
+    """Start the relay, the consumer (if any) and the service's tasks as daemon threads.
 
-    They stop when `stop` is set. Used by the embedded mode for each of the five services.
+    Returns once the consumer's queue is declared and bound, so events published afterwards
+    reach it (on memory:// an event with no queue bound is dropped).
     """
-    raise NotImplementedError("wired up once kit.relay and kit.consumer land")
+    relay = build_relay(runtime)
+    runtime.on_commit(relay.wake)
+    threads = [_thread(f"{runtime.name}-relay", relay.run_forever, stop)]
+    consumer = build_consumer(runtime)
+    if consumer is not None:
+        threads.append(_thread(f"{runtime.name}-consumer", consumer.run_forever, stop))
+        if not consumer.ready.wait(READY_TIMEOUT):
+            log.warning("%s: consumer not ready after %.0f s; continuing", runtime.name, READY_TIMEOUT)
+    for name, loop in runtime.tasks.items():
+        threads.append(_thread(f"{runtime.name}-{name}", loop, stop))
+    return threads
 
 
 def run_relay(runtime, stop: threading.Event) -> None:
-    """Foreground relay loop until `stop` is set."""
-    raise NotImplementedError
+    """Foreground relay loop until `stop` is set (`python -m services.<name> relay`)."""
+    build_relay(runtime).run_forever(stop)
 
 
 def run_consumer(runtime, stop: threading.Event) -> None:
-    """Foreground consumer loop until `stop` is set."""
-    raise NotImplementedError
+    """Foreground worker until `stop` is set: the consumer plus the service's tasks as threads."""
+    tasks = [_thread(f"{runtime.name}-{name}", loop, stop) for name, loop in runtime.tasks.items()]
+    consumer = build_consumer(runtime)
+    if consumer is not None:
+        consumer.run_forever(stop)
+    else:
+        stop.wait()
+    for task in tasks:
+        task.join(timeout=10)
+
+
+def _thread(name: str, target, stop: threading.Event) -> threading.Thread:
+    thread = threading.Thread(target=_guarded, args=(name, target, stop), name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+def _guarded(name: str, target, stop: threading.Event) -> None:
+    # A background loop that dies would silently stop events or mail; log loudly and restart it.
+    while not stop.is_set():
+        try:
+            target(stop)
+            return
+        except Exception:
+            log.exception("%s crashed; restarting in 1 s", name)
+            stop.wait(1.0)

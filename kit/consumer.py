@@ -37,7 +37,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from kit import topology
 from kit.events import Event, InvalidEvent
-from kit.inbox import claim
+from kit.inbox import Claim, claim, claim_many
 from kit.settings import DEFAULT_EXCHANGE
 from kit.uow import UnitOfWork, correlation_id
 
@@ -214,13 +214,19 @@ class Consumer(ConsumerMixin):
         return next((handler for pattern, handler in self._patterns if pattern.match(event_type)), None)
 
     def _apply_together(self, work: list[_Work]) -> tuple[_Work, Exception] | None:
-        """One transaction for the whole batch; on failure all is rolled back and the culprit returned."""
+        """One transaction (and one inbox INSERT) for the whole batch; on failure the culprit is returned."""
         current = work[0]
         try:
             with self._uow_factory() as uow:
+                claims = [Claim(item.event.id, handler_name(item.handler), item.event.type, item.event.subject)
+                          for item in work]
+                fresh = claim_many(uow.session, self._inbox, claims, now=uow.clock.now())
                 applied = 0
-                for current in work:
-                    applied += self._apply(uow, current)
+                for current, key in zip(work, claims, strict=True):
+                    if (key.event_id, key.handler) in fresh:
+                        fresh.discard((key.event_id, key.handler))  # a second copy in the batch is a duplicate
+                        self._run_handler(uow, current)
+                        applied += 1
                 current = work[-1]
                 uow.commit()
         except Exception as error:  # noqa: BLE001 — each message is then handled in its own transaction
@@ -257,14 +263,16 @@ class Consumer(ConsumerMixin):
             uow.session, self._inbox, event_id=event.id, handler=handler_name(item.handler),
             event_type=event.type, subject=event.subject, now=uow.clock.now(),
         )
-        if not fresh:
-            return False
-        token = correlation_id.set(event.correlationid or event.id)
+        if fresh:
+            self._run_handler(uow, item)
+        return fresh
+
+    def _run_handler(self, uow: UnitOfWork, item: _Work) -> None:
+        token = correlation_id.set(item.event.correlationid or item.event.id)
         try:
-            item.handler(event, uow)
+            item.handler(item.event, uow)
         finally:
             correlation_id.reset(token)
-        return True
 
     def _acknowledge(self, message) -> None:
         """Ack after commit (a seam: resilience tests crash here to prove redelivery is harmless)."""

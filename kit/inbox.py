@@ -8,13 +8,24 @@ finds the row and is skipped. Each service adds the table to its own metadata:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 INBOX_TABLE = "inbox"
+
+
+class Claim(NamedTuple):
+    """One (event, handler) pair to claim with `claim_many`."""
+
+    event_id: str
+    handler: str
+    event_type: str
+    subject: str | None
 
 
 def inbox_table(metadata: MetaData) -> Table:
@@ -50,3 +61,26 @@ def claim(
     )
     # RETURNING, not rowcount: SQLAlchemy 2.1 + psycopg 3 report rowcount -1 for this statement.
     return session.execute(statement).first() is not None
+
+
+def claim_many(session: Session, table: Table, claims: Sequence[Claim], *, now: datetime) -> set[tuple[str, str]]:
+    """E2: `claim()` for a batch in one statement; returns the (event id, handler) pairs that are new.
+
+    A pair that is already in the inbox, or twice in `claims`, is claimed at most once.
+    """
+    if not claims:
+        return set()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["event_id", "handler"])
+        .returning(table.c.event_id, table.c.handler)
+    )
+    rows = [
+        {"event_id": c.event_id, "handler": c.handler, "event_type": c.event_type, "subject": c.subject,
+         "handled_at": now}
+        for c in claims
+    ]
+    # executemany + RETURNING: SQLAlchemy batches it into multi-row INSERTs from one cached statement.
+    return {(row.event_id, row.handler) for row in session.execute(statement, rows)}

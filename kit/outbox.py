@@ -8,6 +8,8 @@ Each service adds the table to its own metadata (so its Alembic history owns it)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -65,14 +67,18 @@ def record(session: Session, table: Table, event: Event, *, notify: str | None =
     The row commits or rolls back with the state change. On PostgreSQL, `notify` names the
     channel whose listener (the relay) is woken when the transaction commits.
     """
-    session.execute(
-        insert(table).values(
-            event_id=event.id,
-            type=event.type,
-            subject=event.subject,
-            body=event.to_json(),
-            created_at=event.time,
-        )
-    )
+    record_many(session, table, [event], notify=notify)
+
+
+def record_many(session: Session, table: Table, events: Sequence[Event], *, notify: str | None = None) -> None:
+    """E2: `record()` for several events: one multi-row INSERT and at most one NOTIFY, in order."""
+    if not events:
+        return
+    rows = [
+        {"event_id": event.id, "type": event.type, "subject": event.subject, "body": event.to_json(),
+         "created_at": event.time}
+        for event in events
+    ]
+    session.execute(insert(table), rows)
     if notify and session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": notify})

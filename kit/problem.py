@@ -24,6 +24,15 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     "limit-reached": (409, "登録できる上限に達しています", "The limit has been reached"),
     "payload-too-large": (413, "送信できるデータの大きさを超えています", "The request body is too large"),
     "unsupported-media-type": (415, "JSON 形式で送信してください", "Send the request body as JSON"),
+    "terms-outdated": (409, "利用規約またはプライバシーポリシーが改定されています",
+                       "The terms of use or the privacy policy have been revised"),
+    "login-failed": (401, "メールアドレスまたはパスワードが正しくありません",
+                     "The email address or password is incorrect"),
+    "code-invalid": (400, "認証キーが正しくないか、有効期限が切れています", "The key is incorrect or has expired"),
+    "otp-invalid": (401, "ワンタイムパスワードが正しくないか、有効期限が切れています",
+                    "The one-time password is incorrect or has expired"),
+    "mypage-unavailable": (403, "このマイページは現在ご利用いただけません。ハローワークにお問い合わせください",
+                           "This My Page cannot be used; please contact Hello Work"),
     "too-many-requests": (429, "しばらく時間をおいてから再度お試しください", "Too many requests; try again later"),
     "internal-error": (500, "システムエラーが発生しました", "An internal error occurred"),
     "service-unavailable": (503, "ただいまサービスを利用できません。しばらくしてから再度お試しください",
@@ -79,6 +88,7 @@ class Problem(Exception):
     fields: Mapping[str, list[str]] | None = None
     extra: dict = field(default_factory=dict)
     status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Retry-After on a 429
 
     def __post_init__(self) -> None:
         if self.key not in CATALOGUE:

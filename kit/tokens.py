@@ -101,14 +101,19 @@ class TokenVerifier:
             key = self._keys.key(header.get("kid"))
             options = {"require": ["exp", "iat", "sub", "iss", "aud"]}
             if self._clock is not None:
-                # Verify expiry against the injected clock, not the wall clock.
+                # Verify expiry and "not issued in the future" against the injected clock, not the wall clock.
                 options["verify_exp"] = False
+                options["verify_iat"] = False
             claims = jwt.decode(token, key=key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
                                 leeway=self._leeway, options=options)
         except jwt.PyJWTError as error:
             raise InvalidToken(type(error).__name__) from error
-        if self._clock is not None and self._clock.now().timestamp() > claims["exp"] + self._leeway:
-            raise InvalidToken("ExpiredSignatureError")
+        if self._clock is not None:
+            now = self._clock.now().timestamp()
+            if now > claims["exp"] + self._leeway:
+                raise InvalidToken("ExpiredSignatureError")
+            if not isinstance(claims["iat"], int | float) or claims["iat"] > now + self._leeway:
+                raise InvalidToken("ImmatureSignatureError")
         roles = claims.get("roles") or []
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InvalidToken("bad roles claim")
@@ -137,7 +142,8 @@ def install(app, verifier: TokenVerifier | None) -> None:
         if token is None:
             return
         if verifier is None:
-            raise Problem("unauthorized", detail_ja="トークンを検証できません。", detail_en="Tokens cannot be verified here.")
+            raise Problem("unauthorized", detail_ja="トークンを検証できません。",
+                          detail_en="Tokens cannot be verified here.")
         try:
             g.principal = verifier.verify(token)
         except InvalidToken as error:

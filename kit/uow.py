@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kit.clock import Clock
 from kit.events import Event, EventSpec
-from kit.outbox import record
+from kit.outbox import record_many
 
 # The correlation id of the request or event being handled; carried into every event it causes.
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
@@ -72,8 +72,7 @@ class UnitOfWork:
         return event
 
     def commit(self) -> None:
-        for event in self.events:
-            record(self.session, self._outbox, event, notify=self._notify_channel)
+        record_many(self.session, self._outbox, self.events, notify=self._notify_channel)
         had_events = bool(self.events)
         self.session.commit()
         self.events = []

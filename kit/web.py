@@ -78,6 +78,8 @@ def problem_response(problem: Problem) -> Response:
     body = problem.to_dict(english=english, instance=request.path)
     response = Response(json.dumps(body, ensure_ascii=False), status=problem.http_status, mimetype=PROBLEM_JSON)
     response.headers["Content-Language"] = "en" if english else "ja"
+    for name, value in problem.headers.items():
+        response.headers[name] = value
     return response
 
 

@@ -1,9 +1,151 @@
-"""Settings of the auth service (MYPAGE_* environment, embedded defaults)."""
+"""Settings of the auth service (MYPAGE_* environment, embedded defaults) and its secrets.
 
-from kit.settings import Settings
+Secrets (environment, prefix MYPAGE_AUTH_SECRET_):
+- `HMAC_KEY`          the server secret keys, OTPs and tokens are hashed with (S1);
+- `SIGNING_KEY`       the Ed25519 private key (PEM) access tokens are signed with, or
+  `SIGNING_KEY_FILE`  a file holding it;
+- `CLIENTS`           system clients, `id:role:secret` separated by commas
+                      (e.g. `counter:staff:…,employer:employer:…`).
+In development each has a default (a fixed HMAC key, a key generated into var/, the dev clients
+`counter`/`counter-dev-secret` and `employer`/`employer-dev-secret`); MYPAGE_ENV=production
+refuses every one of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kit.settings import ConfigurationError, Settings
+from kit.tokens import EMPLOYER, STAFF
 
 SERVICE = "auth"
+DEV_HMAC_KEY = "mypage-dev-only-hmac-key-never-in-production"
+DEV_SIGNING_KEY_FILE = "auth-dev-signing-key.pem"
+DEV_CLIENTS = {"counter": (STAFF, "counter-dev-secret"), "employer": (EMPLOYER, "employer-dev-secret")}
+CLIENT_ROLES = (STAFF, EMPLOYER)
+
+log = logging.getLogger("mypage.auth")
 
 
 def load_settings(environ=None, **overrides) -> Settings:
     return Settings.from_env(SERVICE, environ, **overrides)
+
+
+@dataclass(frozen=True)
+class SystemClient:
+    """A staff or employer system allowed the client-credentials grant."""
+
+    client_id: str
+    role: str
+    secret_digest: bytes  # SHA-256 of the secret; compared in constant time
+
+    def accepts(self, secret: str) -> bool:
+        return hmac.compare_digest(self.secret_digest, hashlib.sha256(secret.encode()).digest())
+
+
+@dataclass(frozen=True)
+class AuthSecrets:
+    """The auth service's secrets, checked against the environment it runs in."""
+
+    hmac_key: bytes
+    signing_key: Ed25519PrivateKey
+    kid: str
+    clients: dict[str, SystemClient]
+
+    def public_jwks(self) -> dict:
+        """GET /api/v1/auth/jwks: the public key(s) every verifier trusts."""
+        jwk = jwt.algorithms.OKPAlgorithm.to_jwk(self.signing_key.public_key(), as_dict=True)
+        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+
+
+def load_secrets(settings: Settings) -> AuthSecrets:
+    """Read the secrets from settings; refuse development defaults when MYPAGE_ENV=production."""
+    hmac_key = secret(settings, "hmac_key")
+    if not hmac_key:
+        if settings.production:
+            raise ConfigurationError("MYPAGE_AUTH_SECRET_HMAC_KEY is required in production")
+        hmac_key = DEV_HMAC_KEY
+    if settings.production and (hmac_key == DEV_HMAC_KEY or len(hmac_key) < 32):
+        raise ConfigurationError("MYPAGE_AUTH_SECRET_HMAC_KEY must be a random value of 32+ characters in production")
+    signing_key = _signing_key(settings)
+    return AuthSecrets(hmac_key.encode(), signing_key, key_id(signing_key), _clients(settings))
+
+
+def secret(settings: Settings, name: str) -> str:
+    """MYPAGE_AUTH_SECRET_<NAME> (kit.settings keeps it as `secret_<name>`)."""
+    return settings.secrets.get(f"secret_{name}") or settings.secrets.get(name) or ""
+
+
+def key_id(private_key: Ed25519PrivateKey) -> str:
+    """The `kid` of a signing key: the start of its RFC 7638 thumbprint, so a new key gets a new id."""
+    raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _signing_key(settings: Settings) -> Ed25519PrivateKey:
+    pem = secret(settings, "signing_key")
+    path = secret(settings, "signing_key_file")
+    if pem:
+        return _load_pem(pem.encode(), "MYPAGE_AUTH_SECRET_SIGNING_KEY")
+    if path:
+        if settings.production and Path(path).name == DEV_SIGNING_KEY_FILE:
+            raise ConfigurationError("the development signing key cannot be used in production")
+        return _load_pem(Path(path).read_bytes(), path)
+    if settings.production:
+        raise ConfigurationError("MYPAGE_AUTH_SECRET_SIGNING_KEY(_FILE) is required in production")
+    return _dev_signing_key(Path(settings.var_dir) / DEV_SIGNING_KEY_FILE)
+
+
+def _load_pem(data: bytes, where: str) -> Ed25519PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except ValueError as error:
+        raise ConfigurationError(f"{where}: not a PEM private key") from error
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ConfigurationError(f"{where}: an Ed25519 key is required (EdDSA)")
+    return key
+
+
+def _dev_signing_key(path: Path) -> Ed25519PrivateKey:
+    """Development only: the key in var/, generated on first start (exclusive create, mode 0600)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process of this run made it first
+        else:
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(pem)
+            log.info("auth: generated a development signing key in %s", path)
+    return _load_pem(path.read_bytes(), str(path))
+
+
+def _clients(settings: Settings) -> dict[str, SystemClient]:
+    configured = secret(settings, "clients")
+    if not configured:
+        if settings.production:
+            return {}  # no system clients unless configured; the dev clients never exist in production
+        return {cid: SystemClient(cid, role, hashlib.sha256(value.encode()).digest())
+                for cid, (role, value) in DEV_CLIENTS.items()}
+    clients = {}
+    for entry in configured.split(","):
+        client_id, _, rest = entry.strip().partition(":")
+        role, _, value = rest.partition(":")
+        if not client_id or role not in CLIENT_ROLES or not value:
+            raise ConfigurationError("MYPAGE_AUTH_SECRET_CLIENTS: entries are id:staff|employer:secret")
+        if settings.production and (value in {s for _, s in DEV_CLIENTS.values()} or len(value) < 16):
+            raise ConfigurationError(f"client {client_id}: a development or short secret in production")
+        clients[client_id] = SystemClient(client_id, role, hashlib.sha256(value.encode()).digest())
+    return clients

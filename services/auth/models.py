@@ -1,14 +1,184 @@
-"""The auth service's own tables."""
+"""The auth service's own tables: accounts, keys, login challenges, sessions, devices, the mail outbox.
 
-from sqlalchemy.orm import DeclarativeBase
+Auth keeps only what it needs to verify a seeker (E3): the opaque seeker id, the 求職番号 (for
+staff's 利用不可, A10), the login email (normalised) and the birth date. Keys, OTPs and tokens
+are stored as HMAC digests only (S1); passwords as argon2id hashes (S4).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
 
+_ID = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY autoincrements on SQLite
+
+
+def _seeker() -> ForeignKey:
+    return ForeignKey("accounts.seeker_id", ondelete="CASCADE")
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC that always reads back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 class Base(DeclarativeBase):
-    pass
+    type_annotation_map = {datetime: UtcDateTime}
 
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+
+class Account(Base):
+    """A seeker's login account: pending (registered at the counter) → open (A6) → withdrawn (A9).
+
+    `usable` is false while staff have made the My Page 利用不可 (A10).
+    """
+
+    __tablename__ = "accounts"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seeker_number: Mapped[str] = mapped_column(String(14), unique=True)  # 求職番号
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)  # normalised (domain.normalise_email)
+    birth_date: Mapped[date] = mapped_column(Date)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    usable: Mapped[bool] = mapped_column(Boolean, default=True)
+    terms_version: Mapped[str | None] = mapped_column(String(20))  # A2: consent recorded at opening
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
+    consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_at is not None and self.withdrawn_at is None
+
+
+class AuthKey(Base):
+    """認証キー (A3, A8, S1): one per opening or reset request; valid 50 min from sending."""
+
+    __tablename__ = "auth_keys"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    seeker_id: Mapped[str] = mapped_column(String(36), _seeker())
+    purpose: Mapped[str] = mapped_column(String(10))  # opening | reset
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    wrong_entries: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    terms_version: Mapped[str | None] = mapped_column(String(20))  # A2: what was agreed when asking
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
+
+    __table_args__ = (Index("ix_auth_keys_seeker_created", "seeker_id", "created_at"),)
+
+
+class LoginChallenge(Base):
+    """A7: a password that matched, waiting for its ワンタイムパスワード (6 digits, 10 min, 5 tries)."""
+
+    __tablename__ = "login_challenges"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    seeker_id: Mapped[str] = mapped_column(String(36), _seeker(), index=True)
+    ticket_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    otp_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    wrong_entries: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class LoginThrottle(Base):
+    """S2: consecutive login failures per login email (its HMAC), known or not, so a lock enumerates nothing."""
+
+    __tablename__ = "login_throttles"
+
+    email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Session(Base):
+    """DESIGN §5: a login session; its refresh token `<id>.<secret>` (secret hashed) rotates on every use.
+
+    A token of this session whose secret is not the current one is an old (rotated) token used
+    again — a sign it was stolen — so the session ends.
+    """
+
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the JWT `sid`
+    seeker_id: Mapped[str] = mapped_column(String(36), _seeker(), index=True)
+    refresh_digest: Mapped[str] = mapped_column(String(64))  # of the current token's secret part
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoke_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class Device(Base):
+    """A7: a device whose owner chose to skip the OTP for 30 days (revocable)."""
+
+    __tablename__ = "devices"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    seeker_id: Mapped[str] = mapped_column(String(36), _seeker(), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Mail(Base):
+    """S3: the mail outbox — a mail is a row committed with the change that needs it, sent by the worker.
+
+    `params` holds what the template needs (the key or OTP among them) until the mail is sent,
+    then it is cleared, so no one-time value stays at rest.
+    """
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    template: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(254))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("auth_keys.id", ondelete="CASCADE"))
+    challenge_id: Mapped[int | None] = mapped_column(ForeignKey("login_challenges.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_mail_outbox_unsent", "sent_at", "id"),)
+
+
+OWN_TABLES = ("accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "devices", "mail_outbox")

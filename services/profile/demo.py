@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kit.runtime import Runtime
-from services.profile.domain import registration_valid_until
-from services.profile.events import SEEKER_REGISTERED
+from services.profile import schemas
+from services.profile.commands import register_seeker
+from services.profile.domain import today_in_japan
 from services.profile.models import Seeker
 
-JST = timezone(timedelta(hours=9), "JST")
-
-# SPEC "Staff register a seeker" example payload, applied_on set to the day of loading.
+# SPEC "Staff register a seeker" example payload; applied_on is the day of loading.
 DEMO_SEEKER: dict[str, Any] = {
     "seeker_number": "11040-12345678",
     "name": "求職 太郎",
@@ -29,48 +26,24 @@ DEMO_SEEKER: dict[str, Any] = {
     "phone": "048-000-0000",
     "desired": {"occupations": ["介護職員"], "employment_types": ["正社員"],
                 "prefectures": ["埼玉県"], "municipalities": ["越谷市"], "wage_min": 200000},
+    "work_history": [{"company": "株式会社越谷ケア", "from": "2015-04", "to": "2025-03",
+                      "description": "特別養護老人ホームでの介護業務"}],
+    "qualifications": [{"name": "介護福祉士", "acquired_on": "2018-04"}],
 }
 
 
 def load_demo(runtime: Runtime) -> bool:
     """Register the demo seeker unless already there; True if it was registered now.
 
-    The row and its profile.seeker.registered.v1 event commit together (outbox), so auth
-    learns of the seeker through the bus like any other registration. Idempotent.
+    It goes through the same command as a registration at the counter, so the row and its
+    events (profile.seeker.registered.v1 for auth, the validated and desired-conditions events
+    for jobs) commit together through the outbox. Idempotent.
     """
-    registration = DEMO_SEEKER
-    now = runtime.clock.now()
-    today = now.astimezone(JST).date()
     with runtime.uow() as uow:
-        number = registration["seeker_number"]
-        if uow.session.scalar(select(Seeker.id).where(Seeker.seeker_number == number)) is not None:
+        if uow.session.scalar(select(Seeker.id).where(Seeker.seeker_number == DEMO_SEEKER["seeker_number"])):
             return False
-        seeker = Seeker(
-            id=str(uuid.uuid4()),
-            seeker_number=registration["seeker_number"],
-            name=registration["name"],
-            name_kana=registration["name_kana"],
-            birth_date=date.fromisoformat(registration["birth_date"]),
-            email=registration["email"],
-            kind=registration["kind"],
-            office_code=registration["office"]["code"],
-            office_name=registration["office"]["name"],
-            registration_status="valid",
-            applied_on=today,
-            valid_until=registration_valid_until(today),
-            invalidated_on=None,
-            document={key: registration[key] for key in ("address", "phone", "desired")}
-            | {"education": [], "history": [], "qualifications": []},
-            created_at=now,
-            updated_at=now,
-        )
-        uow.session.add(seeker)
-        uow.publish(
-            SEEKER_REGISTERED,
-            {"seeker_id": seeker.id, "seeker_number": seeker.seeker_number, "email": seeker.email,
-             "birth_date": registration["birth_date"]},
-            subject=seeker.id,
-        )
+        schemas.TODAY.set(today_in_japan(runtime.clock.now()))
+        register_seeker(uow, schemas.SeekerRegistrationSchema().load(DEMO_SEEKER))
         try:
             uow.commit()
         except IntegrityError:  # registered concurrently by another process

@@ -31,7 +31,7 @@ class Seeker(Base):
 
     `id` is the opaque seeker id every service and event uses; the 求職番号 is a business key.
     Identity and registration fields are columns; the rest of the registration (address,
-    phone, education, work history, qualifications, desired conditions) is `document`.
+    phone, education, work_history, qualifications, desired) is `document`, as the API shows it.
     """
 
     __tablename__ = "seekers"
@@ -48,7 +48,8 @@ class Seeker(Base):
     registration_status: Mapped[str] = mapped_column(String(10))  # valid | invalid
     applied_on: Mapped[date] = mapped_column(Date)  # 求職申込日
     valid_until: Mapped[date] = mapped_column(Date)  # 有効期限 (P3a)
-    invalidated_on: Mapped[date | None] = mapped_column(Date)  # the day it became invalid (R2)
+    invalidated_on: Mapped[date | None] = mapped_column(Date)  # the day it last became invalid (R2)
+    confirmed_on: Mapped[date | None] = mapped_column(Date)  # an online registrant confirmed by staff (P3b)
     document: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -140,3 +140,31 @@ def test_every_service_that_exists_is_running(system):
         except ModuleNotFoundError:
             continue
         assert name in system.services
+
+
+def test_demo_events_flow_through_the_outbox_and_are_all_confirmed(system, http):
+    """E2 in the embedded mode: the demo seeker's registration is relayed, seen on the bus, and
+    every outbox row of every service ends up sent (the dev event tap makes each event routable)."""
+
+    def registered():
+        items = _get(http, system, "/dev/events.json").json()["items"]
+        return next((e for e in items if e["type"] == "profile.seeker.registered.v1"), None)
+
+    event = eventually(registered, timeout=15, message="profile.seeker.registered.v1 at /dev/events.json")
+    assert event["source"] == "/mypage/profile" and event["specversion"] == "1.0"
+    assert "name" not in event["data"]
+
+    def unsent():
+        from sqlalchemy import func, select
+
+        total = 0
+        for service in system.services.values():
+            outbox = service.runtime.outbox
+            with service.runtime.engine.connect() as connection:
+                total += connection.execute(
+                    select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))).scalar()
+        return total == 0
+
+    eventually(unsent, timeout=15, message="every outbox row sent")
+    page = _get(http, system, "/dev/events")
+    assert page.status == 200 and "profile.seeker.registered.v1" in page.data.decode()

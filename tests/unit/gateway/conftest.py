@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from gateway.app import create_gateway
 from gateway.backends import HttpBackend, InProcessBackend
 from kit.settings import SERVICES, Settings
+from kit.testing.tokens import TestSigner
 
 PROBLEM_DOCUMENT = {"type": "https://mypage.hellowork.example/problems/limit-reached",
                     "title": "登録できる上限に達しています", "status": 409,
@@ -62,8 +63,22 @@ def closed_port_factory():
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
+def signer(tmp_path) -> TestSigner:
+    """Signs access tokens the gateway accepts: its JWKS is where the gateway's settings look (var/jwks.json)."""
+    signer = TestSigner()
+    (tmp_path / "jwks.json").write_text(json.dumps(signer.jwks()))
+    return signer
+
+
+@pytest.fixture
+def settings(tmp_path, signer) -> Settings:
     return Settings.from_env("gateway", {"MYPAGE_VAR_DIR": str(tmp_path)})
+
+
+@pytest.fixture
+def bearer(signer) -> dict[str, str]:
+    """A valid seeker's Authorization header, for routes that need a token."""
+    return signer.headers("seeker-1")
 
 
 @pytest.fixture

@@ -15,23 +15,23 @@ from kit.problem import Problem
 PROBLEM_JSON = "application/problem+json"
 
 
-def test_a_request_reaches_the_owning_service_with_method_path_query_and_body(gateway):
+def test_a_request_reaches_the_owning_service_with_method_path_query_and_body(gateway, bearer):
     response = gateway.put("/api/v1/me/favourites/11040-00012345?note=%E4%BB%8B%E8%AD%B7&x=1",
                            data="本文".encode(), content_type="text/plain; charset=utf-8",
-                           headers={"Authorization": "Bearer t0ken", "Accept-Language": "en"})
+                           headers={**bearer, "Accept-Language": "en"})
     assert response.status_code == 200
     seen = response.json
     assert seen["service"] == "jobs"
     assert (seen["method"], seen["path"]) == ("PUT", "/api/v1/me/favourites/11040-00012345")
     assert seen["query"] == "note=%E4%BB%8B%E8%AD%B7&x=1"
     assert seen["body"] == "本文"
-    assert seen["headers"]["authorization"] == "Bearer t0ken"
+    assert seen["headers"]["authorization"] == bearer["Authorization"]
     assert seen["headers"]["accept-language"] == "en"
     assert seen["headers"]["content-type"] == "text/plain; charset=utf-8"
 
 
-def test_a_problem_passes_through_unchanged(gateway, problem_document):
-    response = gateway.post("/api/v1/me/favourites/problem")
+def test_a_problem_passes_through_unchanged(gateway, problem_document, bearer):
+    response = gateway.post("/api/v1/me/favourites/problem", headers=bearer)
     assert response.status_code == 409
     assert response.mimetype == PROBLEM_JSON
     assert response.json == problem_document
@@ -97,10 +97,10 @@ def test_a_service_that_is_down_is_a_503_problem_in_japanese(settings, closed_po
     assert b"Traceback" not in response.data
 
 
-def test_a_service_that_is_down_is_a_503_problem_in_english_on_request(settings, closed_port):
+def test_a_service_that_is_down_is_a_503_problem_in_english_on_request(settings, closed_port, bearer):
     down = HttpBackend("jobs", f"http://127.0.0.1:{closed_port()}", retries=1, backoff=0)
     client = create_gateway({"jobs": down}, settings).test_client()
-    english = {"Accept-Language": "en-GB,en;q=0.9,ja;q=0.5"}
+    english = {"Accept-Language": "en-GB,en;q=0.9,ja;q=0.5", **bearer}
     response = client.post("/api/v1/me/favourites", json={}, headers=english)
     assert response.status_code == 503
     assert response.json["title"] == "The service is temporarily unavailable; try again later"
@@ -124,20 +124,21 @@ def test_a_service_that_crashes_in_process_is_a_503_problem(settings):
     assert b"boom" not in response.data and b"Traceback" not in response.data
 
 
-def test_over_http_everything_is_forwarded_and_passed_back(http_gateway):
+def test_over_http_everything_is_forwarded_and_passed_back(http_gateway, signer):
+    employer = signer.headers("employer", roles=("employer",))
     response = http_gateway.post("/api/v1/employer/jobs?dry=1", json={"title": "介護職員"},
-                                 headers={"Authorization": "Bearer abc", "X-Request-ID": "over-http"})
+                                 headers={**employer, "X-Request-ID": "over-http"})
     assert response.status_code == 200
     seen = response.json
     assert (seen["service"], seen["method"], seen["query"]) == ("jobs", "POST", "dry=1")
     assert json.loads(seen["body"]) == {"title": "介護職員"}
-    assert seen["headers"]["authorization"] == "Bearer abc"
+    assert seen["headers"]["authorization"] == employer["Authorization"]
     assert seen["headers"]["x-request-id"] == "over-http"
     assert response.headers["X-Request-ID"] == "over-http"
 
 
-def test_over_http_a_problem_passes_through_unchanged(http_gateway, problem_document):
-    response = http_gateway.post("/api/v1/me/favourites/problem")
+def test_over_http_a_problem_passes_through_unchanged(http_gateway, problem_document, bearer):
+    response = http_gateway.post("/api/v1/me/favourites/problem", headers=bearer)
     assert response.status_code == 409
     assert response.mimetype == PROBLEM_JSON
     assert response.json == problem_document
@@ -183,10 +184,10 @@ def hang_up():
 
 
 @pytest.mark.parametrize(("method", "attempts"), [("GET", 3), ("PUT", 3), ("POST", 1), ("PATCH", 1)])
-def test_only_idempotent_methods_are_retried_after_the_request_was_sent(settings, hang_up, method, attempts):
+def test_only_idempotent_methods_are_retried_after_the_request_was_sent(settings, hang_up, method, attempts, bearer):
     backend = HttpBackend("jobs", f"http://127.0.0.1:{hang_up.port}", retries=2, backoff=0)
     client = create_gateway({"jobs": backend}, settings).test_client()
-    response = client.open("/api/v1/me/applications", method=method, json={})
+    response = client.open("/api/v1/me/applications", method=method, json={}, headers=bearer)
     assert response.status_code == 503
     assert hang_up.connections == attempts
 

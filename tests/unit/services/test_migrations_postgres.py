@@ -107,4 +107,5 @@ def test_demo_seeker_registers_on_postgresql(profile_runtime):
     assert load_demo(profile_runtime) is False
     with profile_runtime.engine.connect() as connection:
         types = connection.execute(select(profile_runtime.outbox.c.type)).scalars().all()
-    assert types == ["profile.seeker.registered.v1"]
+    assert types == ["profile.seeker.registered.v1", "profile.registration.validated.v1",
+                     "profile.desired_conditions.changed.v1"]

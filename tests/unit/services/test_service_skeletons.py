@@ -18,7 +18,8 @@ from kit.migrations import alembic_config
 from kit.settings import SERVICES, Settings
 
 # the tables each service's migrations create besides the outbox and inbox
-OWN_TABLES = {"auth": set(), "jobs": {"postings"}, "profile": {"seekers"},
+OWN_TABLES = {"auth": {"accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "devices",
+                       "mail_outbox"}, "jobs": {"postings"}, "profile": {"seekers"},
               "messaging": set(), "retention": set()}
 
 

@@ -1,0 +1,176 @@
+"""The mails auth sends (A3, A7, A8) and their outbox: queued in the request's transaction, sent by a
+background task over real SMTP (kit.mail), never inside the request (S3).
+
+A key or OTP is valid from the moment its mail is *sent* (A3: メール配信から50分以内有効), so the
+dispatcher stamps `sent_at`/`expires_at` on the key or challenge as it sends, and writes the
+expiry time (JST) into the body. Once sent, the row's `params` (which hold the key) are cleared.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session as DbSession
+
+from kit.mail import MailError, send_mail
+from kit.runtime import Runtime
+from services.auth.domain import KEY_LIFETIME, OTP_LIFETIME
+from services.auth.models import AuthKey, LoginChallenge, Mail
+
+log = logging.getLogger("mypage.auth.mail")
+
+JST = timezone(timedelta(hours=9), "JST")
+OPENING_KEY, RESET_KEY, LOGIN_OTP = "opening_key", "reset_key", "login_otp"
+BATCH = 20
+POLL_SECONDS = 0.5
+MAX_RETRY_DELAY = timedelta(minutes=5)
+
+SUBJECTS = {
+    OPENING_KEY: "【ハローワーク】パスワード登録申込受付通知",
+    RESET_KEY: "【ハローワーク】パスワード再設定申込受付通知",
+    LOGIN_OTP: "【ハローワーク】ワンタイムパスワードのお知らせ",
+}
+
+_FOOTER = """
+このメールにお心当たりのない場合は、破棄してください。
+このメールは送信専用のアドレスから送信しています。返信はできません。
+パスワードをメールでお知らせすることはありません。
+
+ハローワークインターネットサービス 求職者マイページ
+操作方法のお問い合わせ：専用ヘルプデスク 0570-077450（月～金曜日 9:30～18:00、年末年始・祝日除く）
+"""
+
+
+def jst(moment: datetime) -> str:
+    """A time as the mails show it: 2026年11月26日 18時50分 (日本時間), rounded down to the minute."""
+    local = moment.astimezone(JST)
+    return f"{local.year}年{local.month}月{local.day}日 {local.hour}時{local.minute:02d}分"
+
+
+def render(template: str, params: dict, expires_at: datetime) -> tuple[str, str]:
+    """The subject and UTF-8 text body of one mail."""
+    until = f"{jst(expires_at)}（日本時間）まで"
+    if template == OPENING_KEY:
+        body = (
+            "求職者マイページのパスワード登録（マイページ開設）のお申込みを受け付けました。\n"
+            "マイページ開設画面で、ご自身で決めたパスワードと次の認証キーを入力してください。\n\n"
+            f"認証キー：{params['key']}\n"
+            f"有効期限：{until}（メール配信から50分間有効です）\n\n"
+            "有効期限を過ぎた場合は、もう一度お申込みください。\n")
+    elif template == RESET_KEY:
+        body = (
+            "求職者マイページのパスワード再設定のお申込みを受け付けました。\n"
+            "パスワード再設定画面で、新しいパスワードと次の認証キーを入力してください。\n\n"
+            f"認証キー：{params['key']}\n"
+            f"有効期限：{until}（メール配信から50分間有効です）\n")
+    elif template == LOGIN_OTP:
+        body = (
+            "求職者マイページへのログインを受け付けました。\n"
+            "ログイン画面で、次のワンタイムパスワードを入力してください。\n\n"
+            f"ワンタイムパスワード：{params['otp']}\n"
+            f"有効期限：{until}（10分間有効です）\n\n"
+            "ログインした覚えがない場合は、パスワードを変更してください。\n")
+    else:
+        raise ValueError(f"unknown mail template {template!r}")
+    return SUBJECTS[template], body + _FOOTER
+
+
+def queue_mail(session: DbSession, template: str, recipient: str, params: dict, now: datetime, *,
+               key: AuthKey | None = None, challenge: LoginChallenge | None = None) -> Mail:
+    """S3: add a mail to the outbox inside the caller's transaction (sent after commit by the worker)."""
+    session.flush()  # the key's or challenge's id
+    mail = Mail(template=template, recipient=recipient, params=params, created_at=now, attempts=0,
+                key_id=key.id if key else None, challenge_id=challenge.id if challenge else None)
+    session.add(mail)
+    return mail
+
+
+class MailDispatcher:
+    """Sends due outbox mails in id order; a failed send is retried with a growing delay, never dropped."""
+
+    def __init__(self, runtime: Runtime, *, send: Callable[..., str] = send_mail, batch: int = BATCH,
+                 poll_seconds: float = POLL_SECONDS) -> None:
+        self._runtime = runtime
+        self._send = send
+        self._batch = batch
+        self._poll = poll_seconds
+        self._woken = threading.Event()
+        self.sent = 0
+
+    def wake(self) -> None:
+        """Called after a commit that queued mail (in-process), so it goes out without waiting for the poll."""
+        self._woken.set()
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """The background task (Runtime.add_task): send until `stop` is set."""
+        while not stop.is_set():
+            try:
+                sent = self.run_once()
+            except Exception:  # noqa: BLE001 — a database outage must not end the task
+                log.exception("mail dispatcher pass failed")
+                sent = 0
+            if sent == 0:
+                self._woken.wait(self._poll)
+                self._woken.clear()
+
+    def run_once(self) -> int:
+        """Send one batch of due mails; return how many went out."""
+        now = self._runtime.clock.now()
+        with self._runtime.session_factory() as session:
+            due = session.scalars(
+                select(Mail.id).where(Mail.sent_at.is_(None),
+                                      or_(Mail.next_attempt_at.is_(None), Mail.next_attempt_at <= now))
+                .order_by(Mail.id).limit(self._batch)).all()
+        return sum(self._send_one(mail_id) for mail_id in due)
+
+    def _send_one(self, mail_id: int) -> bool:
+        settings = self._runtime.settings
+        with self._runtime.session_factory() as session:
+            mail = session.scalar(select(Mail).where(Mail.id == mail_id, Mail.sent_at.is_(None))
+                                  .with_for_update(skip_locked=True))
+            if mail is None:
+                return False  # another replica has it, or it went out meanwhile
+            now = self._runtime.clock.now()
+            code = _code_of(session, mail)
+            if code is not None and (code.used_at is not None or code.voided_at is not None):
+                mail.sent_at, mail.params, mail.last_error = now, None, "superseded before sending"
+                session.commit()
+                return False
+            lifetime = OTP_LIFETIME if mail.template == LOGIN_OTP else KEY_LIFETIME
+            expires_at = now + lifetime
+            if code is not None:
+                code.sent_at, code.expires_at = now, expires_at
+            subject, body = render(mail.template, mail.params or {}, expires_at)
+            try:
+                self._send(settings.smtp_url, settings.mail_from, mail.recipient, subject, body)
+            except MailError as error:
+                session.rollback()
+                self._failed(mail_id, error)
+                return False
+            mail.sent_at, mail.params = now, None
+            session.commit()
+        self.sent += 1
+        log.info("mail %s sent (%s)", mail_id, mail.template)
+        return True
+
+    def _failed(self, mail_id: int, error: MailError) -> None:
+        with self._runtime.session_factory() as session:
+            mail = session.get(Mail, mail_id)
+            mail.attempts += 1
+            delay = min(MAX_RETRY_DELAY, timedelta(seconds=2**mail.attempts))
+            mail.next_attempt_at = self._runtime.clock.now() + delay
+            mail.last_error = str(error)[:500]
+            session.commit()
+        log.warning("mail %s not sent (attempt %d): %s", mail_id, mail.attempts, error)
+
+
+def _code_of(session: DbSession, mail: Mail) -> AuthKey | LoginChallenge | None:
+    if mail.key_id is not None:
+        return session.get(AuthKey, mail.key_id)
+    if mail.challenge_id is not None:
+        return session.get(LoginChallenge, mail.challenge_id)
+    return None

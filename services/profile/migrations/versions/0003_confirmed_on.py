@@ -1,0 +1,23 @@
+"""seekers.confirmed_on (P3b)
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-27
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("seekers") as batch:
+        batch.add_column(sa.Column("confirmed_on", sa.Date(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("seekers") as batch:
+        batch.drop_column("confirmed_on")

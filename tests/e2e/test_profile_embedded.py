@@ -1,0 +1,84 @@
+"""Profile in the embedded system (`make run`), over real HTTP through the gateway: the counter
+system registers and manages a seeker with a client-credentials token; the demo seeker is there."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import pytest
+import urllib3
+
+from gateway.embedded import EmbeddedSystem
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
+    environ.update(MYPAGE_VAR_DIR=str(tmp_path_factory.mktemp("profile-var")), MYPAGE_PORT="0", MYPAGE_ENV="dev")
+    with EmbeddedSystem(environ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def call(system):
+    pool = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5, read=30), retries=False)
+
+    def request(method: str, path: str, body: dict | None = None, token: str | None = None, **headers):
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return pool.request(method, system.url.rstrip("/") + path, headers=headers,
+                            body=json.dumps(body).encode() if body is not None else None)
+
+    yield request
+    pool.clear()
+
+
+@pytest.fixture(scope="module")
+def staff_token(call) -> str:
+    response = call("POST", "/api/v1/auth/token", {"grant_type": "client_credentials", "client_id": "counter",
+                                                   "client_secret": "counter-dev-secret"})
+    assert response.status == 200, response.data
+    return response.json()["access_token"]
+
+
+def test_p1_the_demo_seeker_is_registered(call, staff_token):
+    response = call("GET", "/api/v1/staff/seekers/11040-12345678", token=staff_token)
+    assert response.status == 200, response.data
+    assert response.json()["office"]["name"] == "越谷公共職業安定所"
+
+
+def test_p1_to_p3_the_counter_registers_and_manages_a_seeker(call, staff_token):
+    number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+    body = {"seeker_number": number, "name": "求職 花子", "name_kana": "ｷｭｳｼｮｸ ﾊﾅｺ", "birth_date": "1995-05-05",
+            "email": f"{number}@example.jp", "kind": "online",
+            "office": {"code": "11040", "name": "越谷公共職業安定所"},
+            "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"},
+            "phone": "048-000-0000"}
+    created = call("POST", "/api/v1/staff/seekers", body, token=staff_token)
+    assert created.status == 201, created.data
+    assert created.json()["name_kana"] == "キュウショク ハナコ"
+    assert call("POST", "/api/v1/staff/seekers", body, token=staff_token).status == 409
+    invalid = call("PUT", f"/api/v1/staff/seekers/{number}/registration", {"status": "invalid"}, token=staff_token)
+    assert invalid.json()["status"] == "invalid"
+    again = call("POST", f"/api/v1/staff/seekers/{number}/reapplication", {}, token=staff_token)
+    assert again.json()["status"] == "valid" and again.json()["invalidated_on"] is not None
+    confirmed = call("POST", f"/api/v1/staff/seekers/{number}/confirmation", token=staff_token)
+    assert confirmed.json()["kind"] == "registered"
+
+
+def test_bad_values_are_field_level_problems_in_english_on_request(call, staff_token):
+    response = call("POST", "/api/v1/staff/seekers", {"seeker_number": "x"}, token=staff_token,
+                    **{"Accept-Language": "en"})
+    assert response.status == 422 and response.headers["Content-Type"].startswith("application/problem+json")
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert {"seeker_number", "name", "email", "office", "address"} <= fields
+
+
+def test_me_needs_a_login(call):
+    for path in ("/api/v1/me", "/api/v1/me/profile"):
+        response = call("GET", path)
+        assert response.status == 401 and response.headers["Content-Type"].startswith("application/problem+json")

@@ -1,0 +1,76 @@
+"""Profile on PostgreSQL (production's database): migrations, registration, the expiry sweep run by
+several workers at once (rows locked, skip locked) — each expiry happens and is announced once."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from contracts import validate_event
+from kit.clock import FrozenClock
+from kit.settings import Settings
+from kit.testing.tokens import TestSigner
+from kit.tokens import STAFF
+from services.profile import commands
+from services.profile.app import build_runtime, create_app
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def runtime(database_url):
+    clock = FrozenClock("2026-11-26T01:00:00+00:00")
+    runtime = build_runtime(Settings.from_env("profile", {}, database_url=database_url), clock=clock)
+    runtime.migrate()
+    runtime.migrate()  # idempotent
+    yield runtime
+    runtime.dispose()
+
+
+def _register(client, headers, count: int) -> list[str]:
+    numbers = []
+    for _ in range(count):
+        unique = uuid.uuid4().int % 10**8
+        body = {"seeker_number": f"11040-{unique:08d}", "name": "求職 太郎", "name_kana": "キュウショク タロウ",
+                "birth_date": "1990-04-01", "email": f"s{unique}@example.jp",
+                "office": {"code": "11040", "name": "越谷公共職業安定所"},
+                "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"},
+                "applied_on": "2026-11-02"}
+        response = client.post("/api/v1/staff/seekers", json=body, headers=headers)
+        assert response.status_code == 201, response.json
+        numbers.append(body["seeker_number"])
+    return numbers
+
+
+def test_registration_and_concurrent_expiry_sweeps_on_postgresql(runtime):
+    signer = TestSigner(runtime.clock)
+    client = create_app(runtime=runtime, token_verifier=signer.verifier()).test_client()
+    staff = signer.headers("counter", roles=(STAFF,), ttl=timedelta(days=3650))
+    _register(client, staff, 30)
+    runtime.clock.set("2027-02-01T00:00:00+09:00")
+    commands.EXPIRY_BATCH, batch = 7, commands.EXPIRY_BATCH  # several batches per sweep
+    try:
+        counts: list[int] = []
+        threads = [threading.Thread(target=lambda: counts.append(commands.expire_due_registrations(runtime)))
+                   for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        commands.EXPIRY_BATCH = batch
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(select(runtime.outbox.c.body).where(
+            runtime.outbox.c.type == "profile.registration.invalidated.v1")).scalars().all()
+    events = [json.loads(body) for body in rows]
+    assert len(events) == 30 and len({e["subject"] for e in events}) == 30
+    for event in events:
+        validate_event(event)
+        assert event["data"]["invalidated_on"] == "2027-02-01"
+    assert sum(counts) == 30  # every registration expired by exactly one of the workers
+    assert commands.expire_due_registrations(runtime) == 0

@@ -1,0 +1,130 @@
+"""DESIGN §5, S5: the gateway verifies tokens where routes need them and refuses revoked sessions,
+which it learns from auth.session.revoked.v1 on the bus."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from flask import Flask, jsonify, request
+
+from gateway.app import create_gateway
+from gateway.backends import InProcessBackend
+from gateway.security import RevokedSessions, SessionGuard
+from kit import topology
+from kit.events import Event
+from kit.publisher import OutgoingMessage, make_publisher
+from kit.settings import Settings
+from kit.testing.plugin import eventually
+from kit.testing.tokens import TestSigner
+
+
+def _echo() -> Flask:
+    app = Flask("echo")
+
+    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "DELETE"])
+    def echo(path):
+        return jsonify(path=request.path)
+
+    return app
+
+
+@pytest.fixture
+def signer(frozen_clock):
+    return TestSigner(clock=frozen_clock)
+
+
+@pytest.fixture
+def guard(signer):
+    return SessionGuard(signer.verifier(), RevokedSessions())
+
+
+@pytest.fixture
+def gateway(guard, tmp_path):
+    backends = {name: InProcessBackend(name, _echo()) for name in ("auth", "jobs", "profile", "messaging")}
+    return create_gateway(backends, Settings.from_env("gateway", {"MYPAGE_VAR_DIR": str(tmp_path)}),
+                          authenticate=guard).test_client()
+
+
+def test_a_route_that_needs_a_token_is_refused_without_one(gateway):
+    response = gateway.get("/api/v1/me/favourites")
+    assert response.status_code == 401 and response.json["title"] == "ログインが必要です"
+
+
+def test_public_routes_need_no_token(gateway):
+    assert gateway.post("/api/v1/auth/login").status_code == 200
+    assert gateway.get("/api/v1/terms").status_code == 200
+    assert gateway.get("/api/v1/jobs").status_code == 200
+
+
+def test_a_valid_token_is_forwarded(gateway, signer):
+    assert gateway.get("/api/v1/me/favourites", headers=signer.headers("seeker-1")).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["garbage", "a.b.c"])
+def test_a_present_but_invalid_token_is_refused_even_on_public_routes(gateway, token):
+    assert gateway.get("/api/v1/jobs", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_token_from_another_key_is_refused(gateway, frozen_clock):
+    forger = TestSigner(clock=frozen_clock, kid="test-key")
+    assert gateway.get("/api/v1/me/favourites", headers=forger.headers("seeker-1")).status_code == 401
+
+
+def test_an_expired_token_is_refused(gateway, signer, frozen_clock):
+    headers = signer.headers("seeker-1")
+    frozen_clock.advance(timedelta(minutes=5, seconds=6))
+    assert gateway.get("/api/v1/me/favourites", headers=headers).status_code == 401
+
+
+def test_s5_a_revoked_session_is_refused_and_others_are_not(gateway, guard, signer):
+    revoked = signer.headers("seeker-1", session_id="s-revoked")
+    other = signer.headers("seeker-1", session_id="s-other")
+    guard.revoked.handle(Event(type="auth.session.revoked.v1", source="/mypage/auth",
+                               data={"seeker_id": "seeker-1", "session_ids": ["s-revoked"], "reason": "logout"}))
+    response = gateway.get("/api/v1/me/favourites", headers=revoked)
+    assert response.status_code == 401 and "もう一度ログイン" in response.json["detail"]
+    assert gateway.get("/api/v1/jobs", headers=revoked).status_code == 401
+    assert gateway.get("/api/v1/me/favourites", headers=other).status_code == 200
+
+
+def test_revocations_are_forgotten_once_no_token_can_name_them():
+    revoked = RevokedSessions(remember_seconds=0.05)
+    revoked.revoke(["s1"])
+    assert "s1" in revoked
+    deadline = time.monotonic() + 5
+    while "s1" in revoked and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
+    assert "s1" not in revoked and len(revoked) == 0
+
+
+def test_s5_the_listener_learns_revocations_from_the_bus(memory_bus):
+    revoked = RevokedSessions()
+    stop = threading.Event()
+    thread = threading.Thread(target=revoked.listen, args=(memory_bus.url, memory_bus.exchange, stop), daemon=True)
+    thread.start()
+    try:
+        assert revoked.ready.wait(5)
+        event = Event(type="auth.session.revoked.v1", source="/mypage/auth",
+                      data={"seeker_id": "seeker-1", "session_ids": ["s-1", "s-2"], "reason": "withdrawn"})
+        publisher = make_publisher(memory_bus.url, memory_bus.exchange)
+        try:
+            outcomes = publisher.publish([OutgoingMessage.from_outbox(event.id, event.type, event.to_json())], 5)
+        finally:
+            publisher.close()
+        assert [o.name for o in outcomes] == ["CONFIRMED"]
+        eventually(lambda: "s-1" in revoked and "s-2" in revoked, message="the revocation to arrive")
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+    assert not any(name.startswith(topology.queue_prefix(memory_bus.exchange) + ".gateway")
+                   for name in _memory_queues())
+
+
+def _memory_queues():
+    from kombu.transport import memory
+
+    return list(memory.Channel.queues)

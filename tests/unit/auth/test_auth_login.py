@@ -1,0 +1,256 @@
+"""A7, S2, S3: password then an emailed OTP, remembered devices, throttling and lock, 利用不可/withdrawn."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from kit.tokens import KeySet, TokenVerifier
+from services.auth.models import Account
+from tests.unit.auth.conftest import OTP_LINE, PASSWORD
+
+VOLATILE_HEADERS = {"X-Request-ID"}
+
+
+def _comparable(response) -> tuple:
+    headers = sorted((k, v) for k, v in response.headers.items() if k not in VOLATILE_HEADERS)
+    return response.status_code, response.get_data(), headers
+
+
+def test_a7_password_then_otp_mail_then_tokens(world):
+    seeker = world.open_mypage()
+    answer = world.login(seeker["email"])
+    assert answer.status_code == 200
+    assert answer.json["otp_required"] is True and len(answer.json["login_ticket"]) >= 40
+    world.deliver_mail()
+    mail = world.mailbox.last(seeker["email"])
+    assert "ワンタイムパスワード" in mail.subject
+    otp = OTP_LINE.search(mail.body).group(1)
+    response = world.client.post("/api/v1/auth/login/otp", json={"login_ticket": answer.json["login_ticket"],
+                                                                  "otp": otp, "remember_device": False})
+    assert response.status_code == 200
+    body = response.json
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 300
+    assert "device_token" not in body
+    principal = TokenVerifier(KeySet(world.ctx.secrets.public_jwks), clock=world.clock).verify(body["access_token"])
+    assert principal.subject == seeker["seeker_id"] and principal.roles == {"seeker"} and principal.session_id
+
+
+def test_s3_unknown_email_and_wrong_password_answer_identically(world):
+    seeker = world.open_mypage()
+    unknown = world.login("nobody@example.jp", "Wrong@1234")
+    wrong = world.login(seeker["email"], "Wrong@1234")
+    assert unknown.status_code == 401 and unknown.json["type"].endswith("/login-failed")
+    assert _comparable(unknown) == _comparable(wrong)
+
+
+def test_s3_a_pending_account_logs_in_like_an_unknown_one(world):
+    seeker = world.register()
+    assert _comparable(world.login(seeker["email"])) == _comparable(world.login("nobody@example.jp"))
+
+
+def test_a7_otp_valid_at_9_59_after_sending(world):
+    seeker = world.open_mypage()
+    ticket = world.login(seeker["email"]).json["login_ticket"]
+    world.advance(minutes=2)
+    world.deliver_mail()
+    world.advance(minutes=9, seconds=59)
+    response = world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket,
+                                                                  "otp": world.mailbox.last_otp(seeker["email"])})
+    assert response.status_code == 200
+
+
+def test_a7_otp_refused_at_10_00_after_sending(world):
+    seeker = world.open_mypage()
+    ticket = world.login(seeker["email"]).json["login_ticket"]
+    world.deliver_mail()
+    world.advance(minutes=10)
+    response = world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket,
+                                                                  "otp": world.mailbox.last_otp(seeker["email"])})
+    assert response.status_code == 401 and response.json["type"].endswith("/otp-invalid")
+
+
+def test_a7_five_wrong_otps_void_the_challenge(world):
+    seeker = world.open_mypage()
+    ticket = world.login(seeker["email"]).json["login_ticket"]
+    world.deliver_mail()
+    otp = world.mailbox.last_otp(seeker["email"])
+    wrong = f"{(int(otp) + 1) % 10**6:06d}"
+    for _ in range(5):
+        assert world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": wrong}
+                                 ).status_code == 401
+    response = world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": otp})
+    assert response.status_code == 401
+
+
+def test_a7_four_wrong_otps_then_the_right_one(world):
+    seeker = world.open_mypage()
+    ticket = world.login(seeker["email"]).json["login_ticket"]
+    world.deliver_mail()
+    otp = world.mailbox.last_otp(seeker["email"])
+    for _ in range(4):
+        world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": "000000" if otp != "000000"
+                                                          else "111111"})
+    assert world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": otp}).status_code == 200
+
+
+def test_a7_an_otp_is_single_use(world):
+    seeker = world.open_mypage()
+    ticket = world.login(seeker["email"]).json["login_ticket"]
+    world.deliver_mail()
+    otp = world.mailbox.last_otp(seeker["email"])
+    assert world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": otp}).status_code == 200
+    assert world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": otp}).status_code == 401
+
+
+def test_a7_a_remembered_device_skips_the_otp_for_30_days_and_can_be_revoked(world):
+    seeker = world.open_mypage()
+    tokens = world.login_fully(seeker["email"], remember_device=True)
+    device = tokens["device_token"]
+    mails = len(world.mailbox.sent)
+    skipped = world.login(seeker["email"], device_token=device, client="mobile")
+    assert skipped.status_code == 200
+    assert skipped.json["otp_required"] is False and skipped.json["access_token"] and skipped.json["refresh_token"]
+    world.deliver_mail()
+    assert len(world.mailbox.sent) == mails
+    # another seeker's device token does not skip anything
+    other = world.open_mypage()
+    assert world.login(other["email"], device_token=device).json["otp_required"] is True
+    # revocable
+    assert world.client.delete("/api/v1/auth/devices", headers=world.bearer(skipped.json)).status_code == 204
+    assert world.login(seeker["email"], device_token=device).json["otp_required"] is True
+
+
+def test_a7_a_remembered_device_expires_after_30_days(world):
+    seeker = world.open_mypage()
+    device = world.login_fully(seeker["email"], remember_device=True)["device_token"]
+    world.advance(days=29, hours=23)
+    assert world.login(seeker["email"], device_token=device).json["otp_required"] is False
+    world.advance(hours=1)
+    assert world.login(seeker["email"], device_token=device).json["otp_required"] is True
+
+
+def test_a7_a_wrong_password_with_a_remembered_device_still_fails(world):
+    seeker = world.open_mypage()
+    device = world.login_fully(seeker["email"], remember_device=True)["device_token"]
+    assert world.login(seeker["email"], "Wrong@1234", device_token=device).status_code == 401
+
+
+# -- S2: throttling and lock ------------------------------------------------------------------------
+
+def _fail(world, email, times):
+    for _ in range(times):
+        response = world.login(email, "Wrong@1234")
+        assert response.status_code == 401, response.json
+
+
+def test_s2_four_failures_leave_no_delay(world):
+    seeker = world.open_mypage()
+    _fail(world, seeker["email"], 4)
+    assert world.login(seeker["email"]).status_code == 200
+
+
+def test_s2_a_growing_delay_from_the_5th_consecutive_failure(world):
+    seeker = world.open_mypage()
+    _fail(world, seeker["email"], 5)
+    refused = world.login(seeker["email"])
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "2" and refused.json["retry_after"] == 2
+    world.advance(seconds=2)
+    _fail(world, seeker["email"], 1)  # the 6th: now 4 seconds
+    world.advance(seconds=3)
+    assert world.login(seeker["email"]).status_code == 429
+    world.advance(seconds=1)
+    assert world.login(seeker["email"]).status_code == 200  # and a success resets the count
+    _fail(world, seeker["email"], 1)
+    assert world.login(seeker["email"]).status_code == 200
+
+
+def _fail_until_locked(world, email):
+    for failures in range(10):
+        if failures >= 5:
+            world.advance(seconds=2 ** (failures - 4))
+        assert world.login(email, "Wrong@1234").status_code == 401
+
+
+def test_s2_the_10th_failure_locks_for_30_minutes(world):
+    seeker = world.open_mypage()
+    _fail_until_locked(world, seeker["email"])
+    locked = world.login(seeker["email"])  # even the right password
+    assert locked.status_code == 429 and "30分間" in locked.json["detail"]
+    assert locked.headers["Retry-After"] == "1800"
+    world.advance(minutes=29, seconds=59)
+    assert world.login(seeker["email"]).status_code == 429
+    world.advance(seconds=1)
+    assert world.login(seeker["email"]).status_code == 200
+
+
+def test_s2_other_accounts_are_unaffected_by_a_lock(world):
+    locked, other = world.open_mypage(), world.open_mypage()
+    _fail_until_locked(world, locked["email"])
+    assert world.login(other["email"]).status_code == 200
+
+
+def test_s2_an_unknown_email_is_throttled_exactly_like_a_known_one(world):
+    seeker = world.open_mypage()
+    for failures in range(10):
+        if failures >= 5:
+            world.advance(seconds=2 ** (failures - 4))
+        assert _comparable(world.login(seeker["email"], "Wrong@1234")) == _comparable(
+            world.login("nobody@example.jp", "Wrong@1234"))
+    assert _comparable(world.login(seeker["email"])) == _comparable(world.login("nobody@example.jp"))
+
+
+def test_s2_the_key_flow_works_while_locked_and_lifts_the_lock(world):
+    seeker = world.open_mypage()
+    _fail_until_locked(world, seeker["email"])
+    assert world.client.post("/api/v1/auth/password-reset", json={
+        "email": seeker["email"], "birth_date": seeker["birth_date"]}).status_code == 202
+    world.deliver_mail()
+    mail = world.mailbox.last(seeker["email"])
+    assert "パスワード再設定申込受付通知" in mail.subject
+    response = world.client.post("/api/v1/auth/password-reset/complete", json={
+        "email": seeker["email"], "auth_key": world.mailbox.last_key(seeker["email"]), "password": "New@pass2026"})
+    assert response.status_code == 204
+    assert world.login(seeker["email"], "New@pass2026").status_code == 200
+    assert world.login(seeker["email"], PASSWORD).status_code == 401
+
+
+# -- A10/A9: unusable and withdrawn -----------------------------------------------------------------------
+
+def test_a10_an_unusable_my_page_cannot_log_in_and_is_told_to_contact_hello_work(world):
+    seeker = world.open_mypage()
+    staff = world.staff_headers()
+    world.client.put(f"/api/v1/staff/seekers/{seeker['seeker_number']}/mypage-status", json={"usable": False},
+                     headers=staff)
+    refused = world.login(seeker["email"])
+    assert refused.status_code == 403 and refused.json["type"].endswith("/mypage-unavailable")
+    assert "ハローワークにお問い合わせください" in refused.json["detail"]
+    assert world.login(seeker["email"], "Wrong@1234").status_code == 401  # no hint without the password
+    world.client.put(f"/api/v1/staff/seekers/{seeker['seeker_number']}/mypage-status", json={"usable": True},
+                     headers=staff)
+    assert world.login(seeker["email"]).status_code == 200
+
+
+def test_a9_a_withdrawn_my_page_cannot_log_in(world):
+    seeker = world.open_mypage()
+    tokens = world.login_fully(seeker["email"])
+    assert world.client.delete("/api/v1/me", json={"password": PASSWORD}, headers=world.bearer(tokens)
+                               ).status_code == 204
+    refused = world.login(seeker["email"])
+    assert refused.status_code == 403 and "ハローワーク" in refused.json["detail"]
+
+
+# -- S4: rehash ----------------------------------------------------------------------------------------------
+
+def test_s4_a_hash_made_with_old_parameters_is_replaced_at_login(world):
+    seeker = world.open_mypage()
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    with world.runtime.session_factory() as session:
+        session.get(Account, seeker["seeker_id"]).password_hash = weak
+        session.commit()
+    assert world.login(seeker["email"]).status_code == 200
+    with world.runtime.session_factory() as session:
+        stored = session.scalar(select(Account.password_hash).where(Account.seeker_id == seeker["seeker_id"]))
+    assert stored != weak and stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert world.login(seeker["email"]).status_code == 200

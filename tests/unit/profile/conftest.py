@@ -1,0 +1,112 @@
+"""The profile service in-process: a SQLite database, a frozen clock, tokens from a test signer."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from kit.clock import FrozenClock
+from kit.settings import Settings
+from kit.testing.tokens import TestSigner
+from kit.tokens import STAFF
+from services.profile.app import build_runtime, create_app
+
+# SPEC "Staff register a seeker" (求職登録), as the counter system sends it.
+SPEC_PAYLOAD = {
+    "seeker_number": "11040-12345678", "name": "求職 太郎", "name_kana": "キュウショク タロウ",
+    "birth_date": "1990-04-01", "email": "taro@example.jp", "kind": "registered",
+    "office": {"code": "11040", "name": "越谷公共職業安定所"},
+    "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"},
+    "phone": "048-000-0000", "applied_on": "2026-11-02",
+    "desired": {"occupations": ["介護職員"], "employment_types": ["正社員"],
+                "prefectures": ["埼玉県"], "municipalities": ["越谷市"], "wage_min": 200000},
+}
+
+LONG = timedelta(days=3650)  # tests move the clock by months
+
+
+def payload(**changes) -> dict:
+    """The SPEC payload with a unique seeker number and email, and `changes` applied."""
+    body = copy.deepcopy(SPEC_PAYLOAD)
+    unique = uuid.uuid4().int % 10**8
+    body["seeker_number"] = f"11040-{unique:08d}"
+    body["email"] = f"seeker{unique}@example.jp"
+    body.update(changes)
+    return body
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
+
+
+@pytest.fixture
+def runtime(clock):
+    runtime = build_runtime(Settings.from_env("profile", {}, database_url="sqlite://"), clock=clock)
+    runtime.migrate()
+    yield runtime
+    runtime.dispose()
+
+
+@pytest.fixture
+def signer(clock) -> TestSigner:
+    return TestSigner(clock)
+
+
+@pytest.fixture
+def app(runtime, signer):
+    return create_app(runtime=runtime, token_verifier=signer.verifier())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def staff(signer) -> dict[str, str]:
+    """Headers of the counter system (client credentials, role staff); they outlive clock moves."""
+    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
+
+
+@pytest.fixture
+def register(client, staff) -> Callable[..., dict]:
+    """register(**changes) -> the registered profile plus its opaque `seeker_id`."""
+
+    def make(**changes) -> dict:
+        response = client.post("/api/v1/staff/seekers", json=payload(**changes), headers=staff)
+        assert response.status_code == 201, response.json
+        return response.json | {"seeker_id": seeker_id(client.application, response.json["seeker_number"])}
+
+    return make
+
+
+def seeker_id(app, seeker_number: str) -> str:
+    from services.profile.models import Seeker
+
+    with app.extensions["runtime"].session_factory() as session:
+        return session.scalar(select(Seeker.id).where(Seeker.seeker_number == seeker_number))
+
+
+@pytest.fixture
+def as_seeker(signer) -> Callable[[str], dict[str, str]]:
+    return lambda seeker_id: signer.headers(seeker_id, ttl=LONG)
+
+
+@pytest.fixture
+def outbox(runtime) -> Callable[..., list[dict]]:
+    """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
+
+    def read(event_type: str | None = None) -> list[dict]:
+        with runtime.engine.connect() as connection:
+            rows = connection.execute(select(runtime.outbox).order_by(runtime.outbox.c.id)).all()
+        envelopes = [json.loads(row.body) for row in rows]
+        return [e for e in envelopes if event_type is None or e["type"] == event_type]
+
+    return read
