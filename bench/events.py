@@ -98,9 +98,11 @@ def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, read
     sessions = make_session_factory(engine)
     clock = SystemClock()
 
+    add_effect = insert(effects)
+
     def note(event, uow) -> None:
         """The handler: one row per event, like a projection update."""
-        uow.session.execute(insert(effects).values(event_id=event.id, n=event.data["n"], handled_at=clock.now()))
+        uow.session.execute(add_effect, {"event_id": event.id, "n": event.data["n"], "handled_at": clock.now()})
 
     consumer = TimingConsumer(
         topology.connection(amqp_url), service=SERVICE, subscriptions={EVENT_TYPE: note},
@@ -115,7 +117,7 @@ def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, read
 class Pipeline:
     """A fresh database and exchange, a relay process and a consumer process."""
 
-    def __init__(self, server_url: str, amqp_url: str, consumers: int = 1) -> None:
+    def __init__(self, server_url: str, amqp_url: str, consumers: int = 1, *, processes: bool = True) -> None:
         self.server_url = server_url
         self.amqp_url = amqp_url
         self.name = f"bench_{uuid.uuid4().hex[:10]}"
@@ -131,10 +133,14 @@ class Pipeline:
             topology.declare(conn, SERVICE, [EVENT_TYPE], exchange_name=self.exchange)
         context = multiprocessing.get_context("spawn")
         self.stop, self.results = context.Event(), context.Queue()
+        self.processes = []
+        if not processes:
+            return
         readiness = [context.Event() for _ in range(consumers)]
         args = (self.database_url, amqp_url, self.exchange, self.stop)
-        self.processes = [context.Process(target=relay_process, args=args)] + [
-            context.Process(target=consumer_process, args=(*args, ready, self.results)) for ready in readiness]
+        self.processes = [context.Process(target=relay_process, args=args)]
+        self.processes += [context.Process(target=consumer_process, args=(*args, ready, self.results))
+                           for ready in readiness]
         for process in self.processes:
             process.start()
         for ready in readiness:
@@ -165,8 +171,9 @@ class Pipeline:
 
     def close(self) -> dict[str, float]:
         self.stop.set()
+        self.results.put({})  # when no consumer process ran
         committed: dict[str, float] = {}
-        for _ in self.processes[1:]:
+        for _ in range(max(1, len(self.processes) - 1)):
             committed.update(self.results.get(timeout=60))
         for process in self.processes:
             process.join(30)
@@ -182,7 +189,8 @@ class Pipeline:
         return committed
 
 
-def ours_sustained(server_url: str, amqp_url: str, events: int, per_transaction: int, consumers: int) -> float:
+def ours_sustained(server_url: str, amqp_url: str, events: int, per_transaction: int,
+                   consumers: int = 1) -> float:
     """Events/s from the first outbox insert to the last handler commit."""
     pipeline = Pipeline(server_url, amqp_url, consumers)
     try:
@@ -197,6 +205,41 @@ def ours_sustained(server_url: str, amqp_url: str, events: int, per_transaction:
         pipeline.close()
 
 
+def ours_stages(server_url: str, amqp_url: str, events: int) -> dict[str, float]:
+    """Each stage alone, in this process: outbox inserts (tx of 100), relay drain, consumer drain."""
+    pipeline = Pipeline(server_url, amqp_url, processes=False)
+    try:
+        started = time.monotonic()
+        for start in range(0, events, 100):
+            pipeline.emit(100, start)
+        produce = events / (time.monotonic() - started)
+        relay = Relay(pipeline.engine, pipeline.outbox, make_publisher(amqp_url, pipeline.exchange),
+                      clock=SystemClock())
+        started = time.monotonic()
+        while relay.run_once():
+            pass
+        relayed = events / (time.monotonic() - started)
+        relay._publisher.close()
+        ready, results = threading.Event(), _ListQueue()
+        started = time.monotonic()
+        worker = threading.Thread(target=consumer_process, args=(
+            pipeline.database_url, amqp_url, pipeline.exchange, pipeline.stop, ready, results))
+        worker.start()
+        pipeline.wait_for_effects(events)
+        consumed = events / (time.monotonic() - started)
+        pipeline.stop.set()
+        worker.join(30)
+    finally:
+        pipeline.close()
+    return {"outbox_insert_tx100_per_s": round(produce), "relay_per_s": round(relayed),
+            "consumer_per_s": round(consumed)}
+
+
+class _ListQueue(list):
+    def put(self, item) -> None:
+        self.append(item)
+
+
 def ours_latency(server_url: str, amqp_url: str, rate: int, seconds: float) -> dict[str, float]:
     """Outbox commit → handler commit, single-event transactions paced at `rate` per second."""
     pipeline = Pipeline(server_url, amqp_url)
@@ -204,18 +247,26 @@ def ours_latency(server_url: str, amqp_url: str, rate: int, seconds: float) -> d
     count = int(rate * seconds)
     try:
         started = time.monotonic()
-        pause = threading.Event()
-        for i in range(count):
-            delay = started + i / rate - time.monotonic()
-            if delay > 0:
-                pause.wait(delay)
-            [event_id] = pipeline.emit(1, i)
-            committed_at[event_id] = time.time()
+
+        def produce(first: int, step: int) -> None:
+            pause = threading.Event()
+            for i in range(first, count, step):
+                delay = started + i / rate - time.monotonic()
+                if delay > 0:
+                    pause.wait(delay)
+                [event_id] = pipeline.emit(1, i)
+                committed_at[event_id] = time.time()
+
+        producers = [threading.Thread(target=produce, args=(first, 2)) for first in range(2)]
+        for producer in producers:
+            producer.start()
+        for producer in producers:
+            producer.join()
         achieved = count / (time.monotonic() - started)
         pipeline.wait_for_effects(count)
     finally:
         handled_at = pipeline.close()
-    latencies = sorted((handled_at[key] - committed_at[key]) * 1000 for key in committed_at if key in handled_at)
+    latencies = sorted((handled_at[key] - at) * 1000 for key, at in committed_at.items() if key in handled_at)
     return {
         "rate_offered": rate, "rate_achieved": round(achieved, 1), "events": len(latencies),
         "p50_ms": round(statistics.median(latencies), 2),
@@ -306,7 +357,8 @@ def raw_kombu_consume(amqp_url: str, queue_name: str, count: int) -> float:
             received[0] += 1
             message.ack()
 
-        with KombuConsumer(conn, queues=[Queue(queue_name, no_declare=True)], on_message=on_message, prefetch_count=100):
+        queue = Queue(queue_name, no_declare=True)
+        with KombuConsumer(conn, queues=[queue], on_message=on_message, prefetch_count=100):
             started = time.monotonic()
             while received[0] < count:
                 conn.drain_events(timeout=10)
@@ -328,34 +380,40 @@ def main() -> None:
     results: dict = {"date": datetime.now(UTC).isoformat(), "events": n, "consumers": args.consumers,
                      "machine_cores": multiprocessing.cpu_count()}
 
-    exchange, queue = raw_queue(args.amqp_url)
+    db, amqp = args.database_url, args.amqp_url
+    exchange, queue = raw_queue(amqp)
     try:
         each = min(n, 5_000)
-        results["raw_pika_confirm_each_per_s"] = round(raw_pika_confirm_each(args.amqp_url, exchange, each))
+        results["raw_pika_confirm_each_per_s"] = round(raw_pika_confirm_each(amqp, exchange, each))
         report("raw pika, confirm per message", results["raw_pika_confirm_each_per_s"])
-        results["raw_pika_confirm_batch100_per_s"] = round(raw_pika_confirm_batched(args.amqp_url, exchange, n))
+        results["raw_pika_confirm_batch100_per_s"] = round(raw_pika_confirm_batched(amqp, exchange, n))
         report("raw pika, confirms per batch of 100", results["raw_pika_confirm_batch100_per_s"])
-        results["raw_kombu_consume_per_s"] = round(raw_kombu_consume(args.amqp_url, queue, each + n))
+        results["raw_kombu_consume_per_s"] = round(raw_kombu_consume(amqp, queue, each + n))
         report("raw kombu consume + ack", results["raw_kombu_consume_per_s"])
     finally:
-        drop_raw(args.amqp_url, exchange)
+        drop_raw(amqp, exchange)
 
-    results["ours_tx100_per_s"] = round(ours_sustained(args.database_url, args.amqp_url, n, 100, args.consumers))
+    results["ours_tx100_per_s"] = round(ours_sustained(db, amqp, n, 100, args.consumers))
     report("ours, outbox (tx of 100) → handler commit", results["ours_tx100_per_s"], results)
     single = max(1_000, n // 4)
     results["ours_tx1_events"] = single
-    results["ours_tx1_per_s"] = round(ours_sustained(args.database_url, args.amqp_url, single, 1, args.consumers))
+    results["ours_tx1_per_s"] = round(ours_sustained(db, amqp, single, 1, args.consumers))
     report("ours, outbox (tx of 1) → handler commit", results["ours_tx1_per_s"], results)
-    results["latency"] = ours_latency(args.database_url, args.amqp_url, args.latency_rate, args.latency_seconds)
-    latency = results["latency"]
+    results["stages_alone"] = ours_stages(db, amqp, n)
+    for stage, per_second in results["stages_alone"].items():
+        report(f"stage alone: {stage}", per_second)
+    results["latency"] = latency = ours_latency(db, amqp, args.latency_rate, args.latency_seconds)
     print(f"latency at {latency['rate_achieved']}/s over {latency['events']} events: "
           f"p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms")
+    ours = results["ours_tx100_per_s"]
     results["ratios"] = {
-        "ours_tx100_vs_raw_pika_batch100": round(results["ours_tx100_per_s"] / results[
-            "raw_pika_confirm_batch100_per_s"], 3),
-        "ours_tx100_vs_raw_pika_confirm_each": round(results["ours_tx100_per_s"] / results[
-            "raw_pika_confirm_each_per_s"], 3),
-        "ours_tx100_vs_raw_kombu_consume": round(results["ours_tx100_per_s"] / results["raw_kombu_consume_per_s"], 3),
+        "ours_tx100_vs_raw_pika_batch100": round(ours / results["raw_pika_confirm_batch100_per_s"], 3),
+        "ours_tx100_vs_raw_pika_confirm_each": round(ours / results["raw_pika_confirm_each_per_s"], 3),
+        "ours_tx100_vs_raw_kombu_consume": round(ours / results["raw_kombu_consume_per_s"], 3),
+        "relay_alone_vs_raw_pika_batch100": round(
+            results["stages_alone"]["relay_per_s"] / results["raw_pika_confirm_batch100_per_s"], 3),
+        "consumer_alone_vs_raw_kombu_consume": round(
+            results["stages_alone"]["consumer_per_s"] / results["raw_kombu_consume_per_s"], 3),
     }
     for name, ratio in results["ratios"].items():
         print(f"{name:45s} {ratio:8.3f}")

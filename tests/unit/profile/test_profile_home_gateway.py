@@ -12,6 +12,7 @@ from flask import Flask, Response, request
 from gateway.app import create_gateway
 from gateway.backends import InProcessBackend
 from gateway.home import FRAGMENT_PATH, PARTIAL_HEADER
+from gateway.security import SessionGuard
 from kit.settings import Settings
 
 
@@ -33,11 +34,12 @@ def fragment_app(name: str, fragment: dict | None, *, status: int = 200, gate: t
 
 
 @pytest.fixture
-def gateway_for(app, tmp_path):
+def gateway_for(app, signer, tmp_path):
     def make(**others):
         backends = {"profile": InProcessBackend("profile", app)}
         backends.update({name: InProcessBackend(name, other) for name, other in others.items()})
-        return create_gateway(backends, Settings.from_env("gateway", {"MYPAGE_VAR_DIR": str(tmp_path)})).test_client()
+        settings = Settings.from_env("gateway", {"MYPAGE_VAR_DIR": str(tmp_path)})
+        return create_gateway(backends, settings, authenticate=SessionGuard(signer.verifier())).test_client()
 
     return make
 
