@@ -1,4 +1,5 @@
-"""The jobs service's own tables: postings (求人), plus the outbox and inbox."""
+"""The jobs service's own tables: postings (求人), the seeker_status projection, favourites (お気に入り),
+saved search conditions (保存した検索条件), plus the outbox and inbox."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -27,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from kit.codes import find_municipality, normalise_occupation_code
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
+from services.jobs.domain import normalise_text
 
 # BigInteger on PostgreSQL; INTEGER PRIMARY KEY (the rowid, so autoincrementing) on SQLite.
 _ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -78,6 +81,8 @@ class Posting(Base):
     received_on: Mapped[date] = mapped_column(Date)  # 受付年月日
     deadline: Mapped[date] = mapped_column(Date)  # 紹介期限日
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # J2 free word: title and description, NFKC + case-folded (domain.normalise_text)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     document: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -100,6 +105,67 @@ class Posting(Base):
 
 
 postings = Posting.__table__
+
+
+class SeekerStatusRow(Base):
+    """seeker_status: the projection of profile's and auth's events that gates features (P4, DESIGN §1).
+
+    Each part keeps the time of the event that set it (older events arriving late are ignored).
+    The row is also the lock that serialises one seeker's limited writes (J3, J4, S6).
+    """
+
+    __tablename__ = "seeker_status"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the opaque id (token `sub`)
+    seeker_number: Mapped[str | None] = mapped_column(String(14))  # 求職番号, for staff systems
+    registration: Mapped[str | None] = mapped_column(String(10))  # valid | invalid
+    registration_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[str | None] = mapped_column(String(10))  # registered | online
+    kind_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    usable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    usable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_seeker_status_seeker_number", "seeker_number"),)
+
+
+seeker_status = SeekerStatusRow.__table__
+
+
+class Favourite(Base):
+    """お気に入り: a posting the seeker keeps for later (J4); it stays when the posting closes."""
+
+    __tablename__ = "favourites"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    job_number: Mapped[str] = mapped_column(String(14), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_favourites_seeker_added", "seeker_id", "added_at"),)
+
+
+favourites = Favourite.__table__
+
+
+class SavedSearch(Base):
+    """保存した検索条件: a named set of /jobs criteria (J3)."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, so ids reveal nothing
+    seeker_id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(50))
+    criteria: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_saved_searches_seeker", "seeker_id", "created_at"),)
+
+
+saved_searches = SavedSearch.__table__
 
 # The payload keys of POST /api/v1/employer/jobs that have a column; the rest goes to `document`.
 _NESTED = {
@@ -156,10 +222,16 @@ def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
         "received_on": _date(payload["received_on"]),
         "deadline": _date(payload["deadline"]),
         "closed": False,
+        "search_text": search_text(payload["title"], payload["description"]),
         "document": document,
         "created_at": now,
         "updated_at": now,
     }
+
+
+def search_text(title: str, description: str) -> str:
+    """What the simple free-word search (J2) matches: title and description, normalised."""
+    return normalise_text(f"{title}\n{description}")
 
 
 def _date(value: date | str) -> date:

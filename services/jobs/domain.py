@@ -1,0 +1,202 @@
+"""The jobs service's rules — no Flask, no SQLAlchemy session.
+
+What a seeker may use (P4, from the local `seeker_status` projection), the two limits of the
+flyer (J3: 3 saved search conditions, J4: 300 favourites), what a caller may see of a posting
+(J2a publication scope), and how free words are normalised (J2, the simple form: NFKC).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+
+from kit.problem import Problem
+
+JST = timezone(timedelta(hours=9), "JST")
+
+MAX_FAVOURITES = 300  # SPEC J4 (flyer: 300件まで)
+MAX_SAVED_SEARCHES = 3  # SPEC J3 (flyer: 検索条件は３件まで保存できます)
+SAVED_SEARCH_NAME_MAX = 50
+FREE_WORD_MAX = 50  # J2: free word ≤ 50 characters
+MAX_PLACES = 3  # J2: up to 3 prefectures and 3 municipalities
+MAX_OCCUPATIONS = 3  # J2: up to 3 occupations
+PER_PAGE_CHOICES = (10, 30, 50)  # J2
+DEFAULT_PER_PAGE = 30
+EMPLOYMENT_TYPES = ("正社員", "正社員以外", "有期雇用派遣労働者", "無期雇用派遣労働者", "パート労働者",
+                    "有期雇用派遣パート", "無期雇用派遣パート")  # J2
+WAGE_TYPES = ("monthly", "hourly", "daily")
+
+VALID, INVALID = "valid", "invalid"  # 求職登録の有効／無効 (P3)
+REGISTERED, ONLINE = "registered", "online"  # 利用登録者 / オンライン登録者 (P3b)
+
+# J2a 公開範囲
+SCOPE_PUBLIC, SCOPE_REGISTERED_ONLY, SCOPE_NO_NAME, SCOPE_NOT_ONLINE = 1, 2, 3, 4
+
+
+def today_in_japan(now: datetime) -> date:
+    """The calendar day in Japan at `now` (an aware datetime)."""
+    return now.astimezone(JST).date()
+
+
+# -- the seeker_status projection (DESIGN §1) and P4 gating -------------------------------------
+
+
+@dataclass(frozen=True)
+class SeekerStatus:
+    """What jobs knows of a seeker from profile's and auth's events.
+
+    Each part keeps the time of the event that set it, so an older event arriving late
+    (several consumers, a retry) never overwrites a newer state.
+    """
+
+    registration: str | None = None  # valid | invalid | None (not heard yet)
+    registration_at: datetime | None = None
+    valid_until: date | None = None
+    kind: str | None = None  # registered | online | None
+    kind_at: datetime | None = None
+    usable: bool = True  # A10 利用不可 = False
+    usable_at: datetime | None = None
+    withdrawn: bool = False  # A9 退会
+    withdrawn_at: datetime | None = None
+
+
+def _newer(at: datetime, than: datetime | None) -> bool:
+    # A tie is applied: two events of one transaction carry the same time, the later one wins.
+    return than is None or at >= than
+
+
+def registration_changed(status: SeekerStatus, at: datetime, *, registration: str, kind: str | None,
+                         valid_until: date | None = None) -> SeekerStatus:
+    """P3: profile said the registration is valid / invalid (and of which kind) at `at`."""
+    if _newer(at, status.registration_at):
+        status = replace(status, registration=registration, registration_at=at,
+                         valid_until=status.valid_until if valid_until is None else valid_until)
+    if kind is not None:
+        status = kind_changed(status, at, kind)
+    return status
+
+
+def kind_changed(status: SeekerStatus, at: datetime, kind: str) -> SeekerStatus:
+    """P3b: the seeker is a 利用登録者 or an オンライン登録者 since `at`."""
+    if _newer(at, status.kind_at):
+        return replace(status, kind=kind, kind_at=at)
+    return status
+
+
+def usability_changed(status: SeekerStatus, at: datetime, usable: bool) -> SeekerStatus:
+    """A10: staff made the My Page 利用不可 (or lifted it) at `at`."""
+    if _newer(at, status.usable_at):
+        return replace(status, usable=usable, usable_at=at)
+    return status
+
+
+def withdrawal_changed(status: SeekerStatus, at: datetime, withdrawn: bool) -> SeekerStatus:
+    """A9: withdrawn (退会) at `at`, or a My Page opened again after it."""
+    if _newer(at, status.withdrawn_at):
+        return replace(status, withdrawn=withdrawn, withdrawn_at=at)
+    return status
+
+
+# Why the My Page job features are refused: reason → (Japanese, English).
+_REFUSALS = {
+    "unknown": ("求職登録の情報を確認できないため、この機能は利用できません。"
+                "しばらくしてから再度お試しいただくか、ハローワークにお問い合わせください。",
+                "Your job-seeker registration cannot be confirmed, so this feature is not available; "
+                "please try again later or contact Hello Work."),
+    "registration_invalid": ("求職登録が無効のため、この機能は利用できません。"
+                             "ご利用には求職登録を有効にするか、ハローワークで再求職申込みを行ってください。",
+                             "Your job-seeker registration is invalid, so this feature is not available; "
+                             "set it valid again or re-apply at Hello Work."),
+    "unusable": ("このマイページは現在ご利用いただけません。ハローワークにお問い合わせください。",
+                 "This My Page cannot be used; please contact Hello Work."),
+    "withdrawn": ("退会済みのため、この機能は利用できません。",
+                  "You have withdrawn from the My Page, so this feature is not available."),
+}
+
+
+def refusal(status: SeekerStatus | None) -> str | None:
+    """P4: why the My Page job features (My Page search, saved searches, favourites, referral
+    letters, online referral) are refused to this seeker, or None when they are open."""
+    if status is None or status.registration is None:
+        return "unknown"
+    if status.withdrawn:
+        return "withdrawn"
+    if not status.usable:
+        return "unusable"
+    if status.registration != VALID:
+        return "registration_invalid"
+    return None
+
+
+def require_job_features(status: SeekerStatus | None) -> SeekerStatus:
+    """P4: refuse with a clear 403 problem while the registration is invalid (or the seeker is
+    unknown here, 利用不可 or withdrawn). Public job search does not ask this."""
+    reason = refusal(status)
+    if reason is not None:
+        ja, en = _REFUSALS[reason]
+        raise Problem("forbidden", detail_ja=ja, detail_en=en, extra={"reason": reason})
+    return status
+
+
+# -- J3 saved search conditions, J4 favourites ---------------------------------------------------
+
+
+def check_room_for_favourite(count: int) -> None:
+    """J4: at most 300 favourites; the 301st is refused with a clear message."""
+    if count >= MAX_FAVOURITES:
+        raise Problem("limit-reached", detail_ja=f"お気に入りは{MAX_FAVOURITES}件までです。",
+                      detail_en=f"You can keep at most {MAX_FAVOURITES} favourites.",
+                      extra={"limit": MAX_FAVOURITES})
+
+
+def check_room_for_saved_search(count: int) -> None:
+    """J3: at most 3 saved search conditions; the 4th is refused with a clear message."""
+    if count >= MAX_SAVED_SEARCHES:
+        raise Problem("limit-reached", detail_ja=f"検索条件は{MAX_SAVED_SEARCHES}件まで保存できます。",
+                      detail_en=f"You can save at most {MAX_SAVED_SEARCHES} search conditions.",
+                      extra={"limit": MAX_SAVED_SEARCHES})
+
+
+# -- J1 / J2a: what a caller sees of a posting --------------------------------------------------
+
+
+def is_open(closed: bool, deadline: date, today: date) -> bool:
+    """J1: a posting is found by search until it is closed or its 紹介期限日 has passed."""
+    return not closed and deadline >= today
+
+
+def is_online(scope: int) -> bool:
+    """J2a: scope 4 is not shown online at all."""
+    return scope != SCOPE_NOT_ONLINE
+
+
+def discloses_establishment(scope: int, registered_caller: bool) -> bool:
+    """J2a: 1 shows the company name to everyone; 2 only to logged-in registered seekers;
+    3 (and 4) never show the name or contact."""
+    if scope == SCOPE_PUBLIC:
+        return True
+    if scope == SCOPE_REGISTERED_ONLY:
+        return registered_caller
+    return False
+
+
+def hidden_reason(scope: int) -> str:
+    """Why the establishment is not shown: `login_required` (scope 2) or `not_published`."""
+    return "login_required" if scope == SCOPE_REGISTERED_ONLY else "not_published"
+
+
+# -- J2 free word (the simple form; the full Japanese search is a later issue) ------------------
+
+
+def normalise_text(text: str) -> str:
+    """J2: full-width/half-width folded (NFKC) and case-folded, for matching free words."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def free_words(q: str | None) -> list[str]:
+    """The words of a free-word query, normalised; all must match (AND). Whitespace of either
+    width separates words; repeated words count once."""
+    if not q:
+        return []
+    return list(dict.fromkeys(normalise_text(q).split()))
