@@ -87,9 +87,11 @@ class TimingConsumer(Consumer):
         super().__init__(*args, **kwargs)
         self.committed_at: dict[str, float] = {}
 
-    def _acknowledge(self, message) -> None:
-        self.committed_at[message.properties.get("message_id")] = time.time()
-        super()._acknowledge(message)
+    def _acknowledge(self, messages) -> None:
+        now = time.time()
+        for message in messages:
+            self.committed_at[message.properties.get("message_id")] = now
+        super()._acknowledge(messages)
 
 
 def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, ready, results) -> None:
@@ -102,7 +104,8 @@ def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, read
 
     def note(event, uow) -> None:
         """The handler: one row per event, like a projection update."""
-        uow.session.execute(add_effect, {"event_id": event.id, "n": event.data["n"], "handled_at": clock.now()})
+        row = {"event_id": event.id, "n": event.data["n"], "handled_at": clock.now()}
+        uow.session.execute(add_effect, row)
 
     consumer = TimingConsumer(
         topology.connection(amqp_url), service=SERVICE, subscriptions={EVENT_TYPE: note},
@@ -171,9 +174,8 @@ class Pipeline:
 
     def close(self) -> dict[str, float]:
         self.stop.set()
-        self.results.put({})  # when no consumer process ran
         committed: dict[str, float] = {}
-        for _ in range(max(1, len(self.processes) - 1)):
+        for _ in self.processes[1:]:
             committed.update(self.results.get(timeout=60))
         for process in self.processes:
             process.join(30)

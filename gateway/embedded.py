@@ -192,7 +192,10 @@ class EmbeddedSystem:
             demo = _optional_module(f"services.{name}.demo")
             if service is None or demo is None or not hasattr(demo, "load_demo"):
                 continue
-            if not own_tables_empty(service.runtime):
+            # A service whose tables also fill from other services' events (jobs' seeker_status)
+            # says itself whether its demo data is missing.
+            needed = getattr(demo, "demo_needed", None)
+            if not (needed(service.runtime) if needed else own_tables_empty(service.runtime)):
                 log.info("%s: data present, demo data not loaded", name)
                 continue
             log.info("%s: loading demo data", name)

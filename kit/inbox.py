@@ -63,7 +63,9 @@ def claim(
     return session.execute(statement).first() is not None
 
 
-def claim_many(session: Session, table: Table, claims: Sequence[Claim], *, now: datetime) -> set[tuple[str, str]]:
+def claim_many(
+    session: Session, table: Table, claims: Sequence[Claim], *, now: datetime,
+) -> set[tuple[str, str]]:
     """E2: `claim()` for a batch in one statement; returns the (event id, handler) pairs that are new.
 
     A pair that is already in the inbox, or twice in `claims`, is claimed at most once.

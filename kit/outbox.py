@@ -70,7 +70,9 @@ def record(session: Session, table: Table, event: Event, *, notify: str | None =
     record_many(session, table, [event], notify=notify)
 
 
-def record_many(session: Session, table: Table, events: Sequence[Event], *, notify: str | None = None) -> None:
+def record_many(
+    session: Session, table: Table, events: Sequence[Event], *, notify: str | None = None,
+) -> None:
     """E2: `record()` for several events: one multi-row INSERT and at most one NOTIFY, in order."""
     if not events:
         return

@@ -9,8 +9,9 @@ from flask import Flask
 from kit.clock import Clock
 from kit.runtime import Runtime
 from kit.settings import Settings
+from kit.tokens import TokenVerifier
 from kit.web import create_service_app
-from services.jobs.api import blp
+from services.jobs.api import blp, internal
 from services.jobs.config import load_settings
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import Base
@@ -24,6 +25,9 @@ def build_runtime(settings: Settings | None = None, *, clock: Clock | None = Non
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
-               runtime: Runtime | None = None) -> Flask:
+               runtime: Runtime | None = None, token_verifier: TokenVerifier | None = None) -> Flask:
     runtime = runtime or build_runtime(settings, clock=clock)
-    return create_service_app("jobs", title="My Page jobs", blueprints=[blp], runtime=runtime)
+    app = create_service_app("jobs", title="My Page jobs", blueprints=[blp], runtime=runtime,
+                             token_verifier=token_verifier)
+    app.register_blueprint(internal)  # P5 home counts: plain Flask, so not in the public OpenAPI document
+    return app

@@ -302,5 +302,12 @@ def load_demo(runtime: Runtime, count: int = DEMO_POSTINGS) -> int:
     return inserted
 
 
+def demo_needed(runtime: Runtime) -> bool:
+    """The embedded mode loads the demo postings when there are none (the seeker_status projection
+    may already hold rows from profile's events by then)."""
+    with runtime.engine.connect() as connection:
+        return not connection.scalar(select(exists().select_from(postings)))
+
+
 def _today() -> date:
     return datetime.now(JST).date()

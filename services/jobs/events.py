@@ -1,5 +1,33 @@
-"""The events the jobs service publishes (the AsyncAPI catalogue is generated from PUBLISHES)."""
+"""The events the jobs service publishes (the AsyncAPI catalogue is generated from PUBLISHES).
+
+E3: each carries the opaque seeker id and the job number only — no name, no criteria.
+"""
+
+from marshmallow import Schema, fields, validate
 
 from kit.events import EventSpec
 
-PUBLISHES: list[EventSpec] = []
+JOB_NUMBER = r"^\d{5}-\d{8}$"  # 求人番号 NNNNN-NNNNNNNN
+
+
+class FavouritePayload(Schema):
+    """J4: which seeker (opaque id) kept or dropped which posting (求人番号)."""
+
+    seeker_id = fields.String(required=True, validate=validate.Length(min=1, max=36),
+                              metadata={"description": "the opaque seeker id (the access token's `sub`)"})
+    job_number = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
+                               metadata={"description": "求人番号", "example": "11040-00012345"})
+
+
+FAVOURITE_ADDED = EventSpec(
+    "jobs.favourite.added.v1",
+    FavouritePayload,
+    "The seeker added a posting to their favourites (お気に入り, at most 300: SPEC J4).",
+)
+FAVOURITE_REMOVED = EventSpec(
+    "jobs.favourite.removed.v1",
+    FavouritePayload,
+    "The seeker removed a posting from their favourites (SPEC J4).",
+)
+
+PUBLISHES: list[EventSpec] = [FAVOURITE_ADDED, FAVOURITE_REMOVED]

@@ -1,5 +1,123 @@
-"""What the jobs service does with inbound events: routing key -> handler(event, uow)."""
+"""What the jobs service does with inbound events: routing key -> handler(event, uow).
 
+They keep the `seeker_status` projection (DESIGN §1) that gates the My Page job features (P4)
+and knows each seeker's kind (P3b). The consumer runs each handler in a unit of work it
+commits itself, after recording the event in the inbox (duplicates are skipped): handlers
+never commit. Each part of the projection keeps its event time, so a late older event
+changes nothing. The payloads are profile's and auth's (contracts/asyncapi.yaml); jobs reads
+only the fields below and imports neither service.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from kit.events import Event
 from kit.runtime import Handler
+from kit.uow import UnitOfWork
+from services.jobs import domain, seekers
 
-SUBSCRIPTIONS: dict[str, Handler] = {}
+log = logging.getLogger("mypage.jobs")
+
+SEEKER_REGISTERED = "profile.seeker.registered.v1"
+REGISTRATION_VALIDATED = "profile.registration.validated.v1"
+REGISTRATION_INVALIDATED = "profile.registration.invalidated.v1"
+REGISTRATION_EXTENDED = "profile.registration.extended.v1"
+SEEKER_CONFIRMED = "profile.seeker.confirmed.v1"
+MYPAGE_OPENED = "auth.mypage.opened.v1"
+MYPAGE_USABILITY_CHANGED = "auth.mypage.usability_changed.v1"
+MYPAGE_WITHDRAWN = "auth.mypage.withdrawn.v1"
+
+
+def _seeker_id(event: Event) -> str | None:
+    seeker_id = event.data.get("seeker_id")
+    if isinstance(seeker_id, str) and 0 < len(seeker_id) <= 36:
+        return seeker_id
+    # A malformed event cannot become valid by retrying: log it and let it go.
+    log.warning("%s %s without a usable seeker_id; ignored", event.type, event.id)
+    return None
+
+
+def _kind(event: Event) -> str | None:
+    kind = event.data.get("kind")
+    return kind if kind in (domain.REGISTERED, domain.ONLINE) else None
+
+
+def _date(event: Event, key: str) -> date | None:
+    try:
+        return date.fromisoformat(event.data[key])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _number(event: Event) -> str | None:
+    number = event.data.get("seeker_number")
+    return number if isinstance(number, str) and len(number) <= 14 else None
+
+
+def on_seeker_registered(event: Event, uow: UnitOfWork) -> None:
+    """P1: a new 求職登録 — the seeker is known here (status comes with the validated event)."""
+    if seeker_id := _seeker_id(event):
+        seekers.change(uow, seeker_id, lambda status: status, seeker_number=_number(event))
+
+
+def _registration(event: Event, uow: UnitOfWork, registration: str, *, with_valid_until: bool) -> None:
+    if seeker_id := _seeker_id(event):
+        valid_until = _date(event, "valid_until") if with_valid_until else None
+        seekers.change(uow, seeker_id, lambda status: domain.registration_changed(
+            status, event.time, registration=registration, kind=_kind(event), valid_until=valid_until),
+            seeker_number=_number(event))
+
+
+def on_registration_validated(event: Event, uow: UnitOfWork) -> None:
+    """P3: the registration is valid (new, re-applied or set valid again) — the features open."""
+    _registration(event, uow, domain.VALID, with_valid_until=True)
+
+
+def on_registration_invalidated(event: Event, uow: UnitOfWork) -> None:
+    """P3/P4: the registration is invalid (by the seeker, staff or expiry) — the features are gated."""
+    _registration(event, uow, domain.INVALID, with_valid_until=False)
+
+
+def on_registration_extended(event: Event, uow: UnitOfWork) -> None:
+    """P3a: extended by a month in its final month — valid, with the new end."""
+    _registration(event, uow, domain.VALID, with_valid_until=True)
+
+
+def on_seeker_confirmed(event: Event, uow: UnitOfWork) -> None:
+    """P3b: staff confirmed an online registrant — a 利用登録者 from now on."""
+    if (seeker_id := _seeker_id(event)) and (kind := _kind(event) or domain.REGISTERED):
+        seekers.change(uow, seeker_id, lambda status: domain.kind_changed(status, event.time, kind),
+                       seeker_number=_number(event))
+
+
+def on_usability_changed(event: Event, uow: UnitOfWork) -> None:
+    """A10: 利用不可 (usable false) gates every My Page job feature until staff lift it."""
+    usable = event.data.get("usable")
+    if (seeker_id := _seeker_id(event)) and isinstance(usable, bool):
+        seekers.change(uow, seeker_id, lambda status: domain.usability_changed(status, event.time, usable))
+
+
+def on_withdrawn(event: Event, uow: UnitOfWork) -> None:
+    """A9: the seeker withdrew (退会); the features are closed. (Erasure itself is retention's saga, R3.)"""
+    if seeker_id := _seeker_id(event):
+        seekers.change(uow, seeker_id, lambda status: domain.withdrawal_changed(status, event.time, True))
+
+
+def on_mypage_opened(event: Event, uow: UnitOfWork) -> None:
+    """A6: a My Page opened (again, after a withdrawal) — no longer withdrawn."""
+    if seeker_id := _seeker_id(event):
+        seekers.change(uow, seeker_id, lambda status: domain.withdrawal_changed(status, event.time, False))
+
+
+SUBSCRIPTIONS: dict[str, Handler] = {
+    SEEKER_REGISTERED: on_seeker_registered,
+    REGISTRATION_VALIDATED: on_registration_validated,
+    REGISTRATION_INVALIDATED: on_registration_invalidated,
+    REGISTRATION_EXTENDED: on_registration_extended,
+    SEEKER_CONFIRMED: on_seeker_confirmed,
+    MYPAGE_OPENED: on_mypage_opened,
+    MYPAGE_USABILITY_CHANGED: on_usability_changed,
+    MYPAGE_WITHDRAWN: on_withdrawn,
+}

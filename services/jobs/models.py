@@ -4,7 +4,7 @@ saved search conditions (保存した検索条件), plus the outbox and inbox.""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -19,6 +19,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     false,
     true,
@@ -36,6 +37,24 @@ _ID = BigInteger().with_variant(Integer(), "sqlite")
 _DOCUMENT = JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 WAGE_TYPES = ("monthly", "hourly", "daily")
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC that always reads back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -119,15 +138,15 @@ class SeekerStatusRow(Base):
     seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the opaque id (token `sub`)
     seeker_number: Mapped[str | None] = mapped_column(String(14))  # 求職番号, for staff systems
     registration: Mapped[str | None] = mapped_column(String(10))  # valid | invalid
-    registration_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    registration_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     valid_until: Mapped[date | None] = mapped_column(Date)
     kind: Mapped[str | None] = mapped_column(String(10))  # registered | online
-    kind_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kind_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     usable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    usable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    usable_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_seeker_status_seeker_number", "seeker_number"),)
 
@@ -142,7 +161,7 @@ class Favourite(Base):
 
     seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     job_number: Mapped[str] = mapped_column(String(14), primary_key=True)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_favourites_seeker_added", "seeker_id", "added_at"),)
 
@@ -159,8 +178,8 @@ class SavedSearch(Base):
     seeker_id: Mapped[str] = mapped_column(String(36))
     name: Mapped[str] = mapped_column(String(50))
     criteria: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_saved_searches_seeker", "seeker_id", "created_at"),)
 

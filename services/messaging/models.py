@@ -1,14 +1,132 @@
-"""The messaging service's own tables."""
+"""The messaging service's own tables: the seeker_status projection, notices, threads and messages.
 
-from sqlalchemy.orm import DeclarativeBase
+Messaging keeps what it needs to gate and address (E3): the opaque seeker id and the 求職番号
+staff name seekers by (SPEC M2) — no name, email or birth date.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
 
 
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC that always reads back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
-    pass
+    type_annotation_map = {datetime: UtcDateTime}
 
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+
+
+class SeekerStatusRow(Base):
+    """The `seeker_status` projection (DESIGN §1): fed by profile's and auth's events, gates P4.
+
+    Each `*_as_of` is the time of the event whose state is applied, so an older event arriving
+    late changes nothing.
+    """
+
+    __tablename__ = "seeker_status"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seeker_number: Mapped[str | None] = mapped_column(String(14), unique=True)  # 求職番号
+    registration: Mapped[str | None] = mapped_column(String(10))  # valid | invalid | null: not known yet
+    registration_as_of: Mapped[datetime | None]
+    usable: Mapped[bool] = mapped_column(Boolean, default=True)  # false: 利用不可 (A10)
+    usable_as_of: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]  # A6, the latest
+    withdrawn_at: Mapped[datetime | None]  # A9, the latest
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        CheckConstraint("registration IS NULL OR registration IN ('valid', 'invalid')",
+                        name="ck_seeker_status_registration"),
+    )
+
+
+class Notice(Base):
+    """お知らせ: a notice from Hello Work to one seeker's My Page inbox (SPEC M2)."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seeker_id: Mapped[str] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    posted_by: Mapped[str] = mapped_column(String(120))  # the staff system's client id
+    sent_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_notices_seeker", "seeker_id", "sent_at"),
+        Index("ix_notices_sent_at", "sent_at"),  # M3 sweep
+    )
+
+
+class Thread(Base):
+    """A conversation between the seeker and one establishment they applied or were referred to (M1).
+
+    Threads are opened from jobs' application/referral events (a later issue); none is invented here.
+    """
+
+    __tablename__ = "threads"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seeker_id: Mapped[str] = mapped_column(String(36))
+    application_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    establishment_name: Mapped[str] = mapped_column(String(200))
+    job_number: Mapped[str | None] = mapped_column(String(14))
+    created_at: Mapped[datetime]
+    last_message_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_threads_seeker", "seeker_id", "last_message_at"),)
+
+
+class Message(Base):
+    """One message in a thread, written by the seeker or the establishment (M1); deleted after a year (M3)."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    thread_id: Mapped[str] = mapped_column(String(36), ForeignKey("threads.id", ondelete="CASCADE"))
+    seeker_id: Mapped[str] = mapped_column(String(36))
+    sender: Mapped[str] = mapped_column(String(10))  # seeker | employer
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]  # by the seeker (employer's messages only)
+
+    __table_args__ = (
+        CheckConstraint("sender IN ('seeker', 'employer')", name="ck_messages_sender"),
+        Index("ix_messages_thread", "thread_id", "sent_at"),
+        Index("ix_messages_seeker_unread", "seeker_id", "read_at"),
+        Index("ix_messages_sent_at", "sent_at"),  # M3 sweep
+    )
+
+
+seeker_status = SeekerStatusRow.__table__
+notices = Notice.__table__
+threads = Thread.__table__
+messages = Message.__table__

@@ -43,12 +43,12 @@ class CrashBeforeAck(Consumer):
 
     crashed = False
 
-    def _acknowledge(self, message) -> None:
+    def _acknowledge(self, messages) -> None:
         if not CrashBeforeAck.crashed:
             CrashBeforeAck.crashed = True
-            message.channel.connection.sock.shutdown(socket.SHUT_RDWR)
+            messages[0].channel.connection.sock.shutdown(socket.SHUT_RDWR)
             raise ConnectionResetError("simulated crash between commit and ack")
-        super()._acknowledge(message)
+        super()._acknowledge(messages)
 
 
 def test_s9_consumer_killed_after_commit_before_ack_applies_the_event_once(

@@ -19,8 +19,9 @@ from kit.settings import SERVICES, Settings
 
 # the tables each service's migrations create besides the outbox and inbox
 OWN_TABLES = {"auth": {"accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "devices",
-                       "mail_outbox"}, "jobs": {"postings"}, "profile": {"seekers"},
-              "messaging": set(), "retention": set()}
+                       "mail_outbox"},
+              "jobs": {"postings", "seeker_status", "favourites", "saved_searches"}, "profile": {"seekers"},
+              "messaging": {"seeker_status", "notices", "threads", "messages"}, "retention": set()}
 
 
 def _module(service: str, name: str):

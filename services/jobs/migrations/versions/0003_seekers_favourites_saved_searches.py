@@ -1,0 +1,85 @@
+"""seeker_status projection, favourites, saved searches; postings.search_text
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-27
+"""
+import unicodedata
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+BACKFILL_BATCH = 1000
+
+
+def upgrade() -> None:
+    op.create_table(
+        "seeker_status",
+        sa.Column("seeker_id", sa.String(36), primary_key=True),
+        sa.Column("seeker_number", sa.String(14), nullable=True),
+        sa.Column("registration", sa.String(10), nullable=True),
+        sa.Column("registration_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("kind", sa.String(10), nullable=True),
+        sa.Column("kind_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("usable", sa.Boolean(), nullable=False, server_default=sa.true()),
+        sa.Column("usable_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_seeker_status_seeker_number", "seeker_status", ["seeker_number"])
+    op.create_table(
+        "favourites",
+        sa.Column("seeker_id", sa.String(36), primary_key=True),
+        sa.Column("job_number", sa.String(14), primary_key=True),
+        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_favourites_seeker_added", "favourites", ["seeker_id", "added_at"])
+    op.create_table(
+        "saved_searches",
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("seeker_id", sa.String(36), nullable=False),
+        sa.Column("name", sa.String(50), nullable=False),
+        sa.Column("criteria", DOCUMENT, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_saved_searches_seeker", "saved_searches", ["seeker_id", "created_at"])
+    op.add_column("postings", sa.Column("search_text", sa.Text(), nullable=False, server_default=""))
+    _backfill_search_text()
+
+
+def _backfill_search_text() -> None:
+    """Postings loaded before this revision get their normalised free-word text (NFKC, case-folded)."""
+    bind = op.get_bind()
+    postings = sa.table("postings", sa.column("id", sa.BigInteger()), sa.column("title", sa.String()),
+                        sa.column("description", sa.Text()), sa.column("search_text", sa.Text()))
+    last = None
+    while True:
+        query = sa.select(postings.c.id, postings.c.title, postings.c.description).order_by(postings.c.id)
+        if last is not None:
+            query = query.where(postings.c.id > last)
+        rows = bind.execute(query.limit(BACKFILL_BATCH)).all()
+        if not rows:
+            return
+        bind.execute(
+            postings.update().where(postings.c.id == sa.bindparam("row_id")).values(search_text=sa.bindparam("text")),
+            [{"row_id": row.id, "text": unicodedata.normalize("NFKC", f"{row.title}\n{row.description}").casefold()}
+             for row in rows],
+        )
+        last = rows[-1].id
+
+
+def downgrade() -> None:
+    op.drop_column("postings", "search_text")
+    op.drop_table("saved_searches")
+    op.drop_table("favourites")
+    op.drop_table("seeker_status")

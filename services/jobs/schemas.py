@@ -1,0 +1,244 @@
+"""Request and response schemas of the jobs API (they also make its OpenAPI document).
+
+The search criteria are one schema, read from the query string of `GET /api/v1/jobs` and from
+the `criteria` of a saved search (J3): the same names, the same checks, the same canonical
+form (prefecture and municipality codes of kit.codes, occupation codes like "361-01").
+Every refusal is field-level and bilingual (kit.problem.msg).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+
+from kit import codes
+from kit.problem import msg
+from services.jobs import domain
+
+MAX_PAGE = 1000  # deep pages are refused rather than scanned; narrow the criteria instead
+_SEPARATORS = re.compile(r"[,、，]")
+_MUNICIPALITY_CODE = re.compile(r"^\d{5}$")
+
+
+def _at_most(count: int, what_ja: str, what_en: str) -> validate.Length:
+    return validate.Length(max=count, error=msg(f"{what_ja}は{count}件まで指定できます。",
+                                                f"At most {count} {what_en}."))
+
+
+class Several(fields.List):
+    """Repeated query parameters (`?prefecture=11&prefecture=13`), a comma-separated string, or a
+    JSON list; blanks dropped, repeats counted once."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        values = value if isinstance(value, list | tuple) else [value]
+        parts = []
+        for item in values:
+            if not isinstance(item, str):
+                raise ValidationError(msg("文字列の配列で指定してください。", "Give a list of strings."))
+            parts.extend(part.strip() for part in _SEPARATORS.split(unicodedata.normalize("NFKC", item)))
+        return super()._deserialize(list(dict.fromkeys(p for p in parts if p)), attr, data, **kwargs)
+
+
+def _prefecture(value: str) -> str:
+    code = codes.prefecture_code(value)
+    if code is None:
+        raise ValidationError(msg(f"都道府県「{value}」はありません。", f"Unknown prefecture {value!r}."))
+    return code
+
+
+def _occupation(value: str) -> str:
+    found = codes.occupation(value)
+    if found is None:
+        raise ValidationError(msg(f"職業分類「{value}」はありません（例：361-01、361、36）。",
+                                  f"Unknown occupation code {value!r} (e.g. 361-01, 361, 36)."))
+    return found.code
+
+
+class Prefecture(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _prefecture(super()._deserialize(value, attr, data, **kwargs))
+
+
+class Occupation(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _occupation(super()._deserialize(value, attr, data, **kwargs))
+
+
+class CriteriaSchema(Schema):
+    """J2 search criteria (the simple form of this issue): free word, up to 3 prefectures and 3
+    municipalities, up to 3 occupations, employment types, minimum wage, sort, page size."""
+
+    q = fields.String(validate=validate.Length(max=domain.FREE_WORD_MAX, error=msg(
+        f"フリーワードは{domain.FREE_WORD_MAX}文字以内で入力してください。",
+        f"The free word is at most {domain.FREE_WORD_MAX} characters.")),
+        metadata={"description": "フリーワード: words separated by spaces, all must appear in the title or "
+                                 "description (full/half width folded)", "example": "介護 越谷"})
+    prefecture = Several(Prefecture(), validate=_at_most(domain.MAX_PLACES, "都道府県", "prefectures"),
+                         metadata={"description": "都道府県: JIS code or name (11, 埼玉県, 埼玉)"})
+    municipality = Several(fields.String(), validate=_at_most(domain.MAX_PLACES, "市区町村", "municipalities"),
+                           metadata={"description": "市区町村: 5-digit code or name (11222, 越谷市)"})
+    occupation = Several(Occupation(), validate=_at_most(domain.MAX_OCCUPATIONS, "職種", "occupations"),
+                         metadata={"description": "職業分類: 361-01 (細分類), 361 (小分類), 36 (中分類), C (大分類)"})
+    employment_type = Several(fields.String(validate=validate.OneOf(domain.EMPLOYMENT_TYPES, error=msg(
+        "雇用形態は次のいずれかです: " + "、".join(domain.EMPLOYMENT_TYPES),
+        "The employment type is one of: " + ", ".join(domain.EMPLOYMENT_TYPES)))),
+        metadata={"description": "雇用形態 (J2)"})
+    wage_min = fields.Integer(strict=False, validate=validate.Range(min=0, max=10_000_000, error=msg(
+        "賃金の下限は0以上10,000,000以下の整数で入力してください。",
+        "The minimum wage is an integer from 0 to 10,000,000.")),
+        metadata={"description": "賃金の下限 (yen): postings of `wage_type` whose lower bound is at least this"})
+    wage_type = fields.String(validate=validate.OneOf(domain.WAGE_TYPES, error=msg(
+        "賃金の種類は monthly（月額）、hourly（時間額）、daily（日額）のいずれかです。",
+        "The wage type is monthly, hourly or daily.")),
+        metadata={"description": "the kind of wage `wage_min` is (default monthly; hourly for part-time)"})
+    sort = fields.String(validate=validate.OneOf(("received", "deadline"), error=msg(
+        "並び順は received（受付年月日）または deadline（紹介期限日）です。", "Sort by received or deadline.")),
+        metadata={"description": "received: newest first (default); deadline: nearest 紹介期限日 first"})
+    per_page = fields.Integer(strict=False, validate=validate.OneOf(domain.PER_PAGE_CHOICES, error=msg(
+        "表示件数は10、30、50のいずれかです。", "Show 10, 30 or 50 per page.")))
+
+    @post_load
+    def _municipalities(self, data, **_kwargs):
+        """Municipality names are resolved within the prefectures given (or all, when unambiguous)."""
+        if "municipality" in data:
+            prefectures = data.get("prefecture") or ()
+            data["municipality"] = [_municipality(value, prefectures) for value in data["municipality"]]
+        if "q" in data:
+            data["q"] = data["q"].strip()
+            if not data["q"]:
+                del data["q"]
+        return data
+
+
+def _municipality(value: str, prefectures) -> str:
+    if _MUNICIPALITY_CODE.match(value):
+        if codes.municipality(value) is None:
+            raise ValidationError(msg(f"市区町村コード「{value}」はありません。",
+                                      f"Unknown municipality code {value!r}."), field_name="municipality")
+        return value
+    candidates = prefectures or codes.prefectures()
+    found = {m.code for m in (codes.find_municipality(p, value) for p in candidates) if m is not None}
+    if len(found) == 1:
+        return found.pop()
+    if found:
+        raise ValidationError(msg(f"市区町村「{value}」は複数の都道府県にあります。都道府県も指定してください。",
+                                  f"{value!r} exists in several prefectures; give the prefecture too."),
+                              field_name="municipality")
+    raise ValidationError(msg(f"市区町村「{value}」はありません。", f"Unknown municipality {value!r}."),
+                          field_name="municipality")
+
+
+class JobQuerySchema(CriteriaSchema):
+    """`GET /api/v1/jobs`: the criteria plus the page (10/30/50 per page, received date first)."""
+
+    page = fields.Integer(strict=False, load_default=1, validate=validate.Range(min=1, max=MAX_PAGE, error=msg(
+        f"ページは1から{MAX_PAGE}までです。", f"The page is between 1 and {MAX_PAGE}.")))
+
+
+class PageQuerySchema(Schema):
+    """Running a saved search: which page (and optionally another page size than saved)."""
+
+    page = fields.Integer(strict=False, load_default=1, validate=validate.Range(min=1, max=MAX_PAGE, error=msg(
+        f"ページは1から{MAX_PAGE}までです。", f"The page is between 1 and {MAX_PAGE}.")))
+    per_page = fields.Integer(strict=False, validate=validate.OneOf(domain.PER_PAGE_CHOICES, error=msg(
+        "表示件数は10、30、50のいずれかです。", "Show 10, 30 or 50 per page.")))
+
+
+class SavedSearchInputSchema(Schema):
+    """J3: a name (required, ≤ 50 characters) and the criteria, checked as the /jobs query is."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=domain.SAVED_SEARCH_NAME_MAX, error=msg(
+        f"名前は1文字以上{domain.SAVED_SEARCH_NAME_MAX}文字以内で入力してください。",
+        f"The name is 1 to {domain.SAVED_SEARCH_NAME_MAX} characters.")),
+        metadata={"example": "越谷の介護（正社員）"})
+    criteria = fields.Nested(CriteriaSchema, required=True)
+
+    @post_load
+    def _trim(self, data, **_kwargs):
+        data["name"] = data["name"].strip()
+        if not data["name"]:
+            raise ValidationError(msg("名前を入力してください。", "Enter a name."), field_name="name")
+        return data
+
+
+class SavedSearchSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    criteria = fields.Dict(metadata={"description": "the criteria in canonical form (codes)"})
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class SavedSearchListSchema(Schema):
+    items = fields.List(fields.Nested(SavedSearchSchema))
+    total = fields.Integer()
+    limit = fields.Integer(metadata={"description": "J3: at most 3"})
+
+
+class EstablishmentSchema(Schema):
+    number = fields.String(allow_none=True, metadata={"description": "事業所番号; null when not disclosed"})
+    name = fields.String(allow_none=True, metadata={"description": "事業所名; null when not disclosed (J2a)"})
+    disclosed = fields.Boolean()
+    hidden_reason = fields.String(allow_none=True, metadata={
+        "description": "login_required (公開範囲2: shown to logged-in registered seekers) | not_published (3)"})
+
+
+class LocationSchema(Schema):
+    prefecture = fields.String()
+    municipality = fields.String()
+    station = fields.String(allow_none=True)
+
+
+class WageSchema(Schema):
+    type = fields.String(metadata={"description": "monthly | hourly | daily"})
+    min = fields.Integer()
+    max = fields.Integer(allow_none=True)
+
+
+class JobSummarySchema(Schema):
+    """A posting in a list (SPEC: job_number, title, establishment, location, wage, employment_type,
+    received_on, deadline, and a little more)."""
+
+    job_number = fields.String(metadata={"example": "11040-00012345"})
+    title = fields.String()
+    establishment = fields.Nested(EstablishmentSchema)
+    location = fields.Nested(LocationSchema)
+    wage = fields.Nested(WageSchema)
+    employment_type = fields.String()
+    full_time = fields.Boolean()
+    category = fields.String()
+    occupation_code = fields.String()
+    online_application = fields.Boolean()
+    received_on = fields.Date()
+    deadline = fields.Date()
+    status = fields.String(metadata={"description": "open | closed | expired (J1: kept readable where favourited)"})
+
+
+class FavouriteSchema(JobSummarySchema):
+    favourited_at = fields.AwareDateTime()
+
+
+class JobDetailSchema(JobSummarySchema):
+    """求人票: the posting as the caller may see it (J2a)."""
+
+    description = fields.String()
+    hours = fields.String(allow_none=True)
+    holidays = fields.Dict()
+    publication_scope = fields.Integer()
+    details = fields.Dict(metadata={"description": "everything else the employer sent (insurance, requirements, …); "
+                                                  "contact only when the establishment is disclosed"})
+
+
+class JobPageSchema(Schema):
+    items = fields.List(fields.Nested(JobSummarySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class FavouriteListSchema(Schema):
+    items = fields.List(fields.Nested(FavouriteSchema))
+    total = fields.Integer()
+    limit = fields.Integer(metadata={"description": "J4: at most 300"})

@@ -1,0 +1,179 @@
+"""marshmallow request/response schemas of the messaging API (they generate the OpenAPI document).
+
+Input is folded only where harmless: full-width digits and hyphens in a 求職番号, surrounding
+blanks of a title or body, CRLF → LF. Control characters are refused, field by field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from kit.problem import msg
+from services.messaging import domain
+
+SEEKER_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求職番号 NNNNN-NNNNNNNN
+_HYPHENS = dict.fromkeys(map(ord, "ー－‐‑–—―−"), "-")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text; the rest is not
+
+
+def _fold_number(value):
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFKC", value.strip()).translate(_HYPHENS)
+
+
+def _text(value):
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
+
+
+def _no_control(value: str) -> None:
+    if _CONTROL.search(value):
+        raise ValidationError(msg("使用できない制御文字が含まれています。", "Contains control characters."))
+
+
+def _length(max_length: int):
+    return validate.Length(min=1, max=max_length,
+                           error=msg(f"1文字以上{max_length}文字以内で入力してください。",
+                                     f"Enter 1 to {max_length} characters."))
+
+
+class NoticeRequestSchema(Schema):
+    """M2: a notice from Hello Work to one seeker, named by 求職番号 (or the opaque id)."""
+
+    seeker_number = fields.String(validate=validate.Regexp(SEEKER_NUMBER, error=msg(
+        "求職番号は 11040-12345678 の形式で入力してください。", "A seeker number looks like 11040-12345678.")),
+        metadata={"description": "求職番号 NNNNN-NNNNNNNN", "example": "11040-12345678"})
+    seeker_id = fields.String(validate=validate.Length(min=1, max=36),
+                              metadata={"description": "or the opaque seeker id"})
+    title = fields.String(required=True, validate=[_length(domain.TITLE_MAX), _no_control],
+                          metadata={"example": "求職活動についてのお知らせ"})
+    body = fields.String(required=True, validate=[_length(domain.BODY_MAX), _no_control],
+                         metadata={"example": "職業相談のご予約をお待ちしております。"})
+
+    @pre_load
+    def _fold(self, data, **_):
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "seeker_number" in data:
+            data["seeker_number"] = _fold_number(data["seeker_number"])
+        for key in ("title", "body"):
+            if key in data:
+                data[key] = _text(data[key])
+        return data
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _one_seeker(self, _data, original, **_):
+        given = [key for key in ("seeker_number", "seeker_id")
+                 if isinstance(original, dict) and original.get(key) not in (None, "")]
+        if len(given) != 1:
+            raise ValidationError(msg("求職番号か求職者IDのどちらか一方を指定してください。",
+                                      "Give either seeker_number or seeker_id."), "seeker_number")
+
+
+class NoticeSchema(Schema):
+    """お知らせ as the seeker reads it."""
+
+    id = fields.String()
+    title = fields.String()
+    body = fields.String()
+    sent_at = fields.AwareDateTime()
+    read = fields.Boolean()
+    read_at = fields.AwareDateTime(allow_none=True)
+    auto_delete_at = fields.AwareDateTime(metadata={"description": "M3: deleted automatically at this time"})
+
+
+class PostedNoticeSchema(NoticeSchema):
+    seeker_id = fields.String()
+    seeker_number = fields.String(allow_none=True)
+
+
+class PageQuerySchema(Schema):
+    """?page=&per_page= (1-based; 20 per page unless asked)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000,
+                                                                  error=msg("1以上の整数を指定してください。",
+                                                                            "A positive integer.")))
+    per_page = fields.Integer(load_default=domain.PER_PAGE_DEFAULT,
+                              validate=validate.Range(min=1, max=domain.PER_PAGE_MAX,
+                                                      error=msg(f"1から{domain.PER_PAGE_MAX}までで指定してください。",
+                                                                f"From 1 to {domain.PER_PAGE_MAX}.")))
+
+
+class _Page(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class NoticePageSchema(_Page):
+    items = fields.List(fields.Nested(NoticeSchema))
+    unread = fields.Integer(metadata={"description": "unread notices in all pages"})
+
+
+class EstablishmentSchema(Schema):
+    name = fields.String()
+
+
+class ThreadSchema(Schema):
+    """M1: the conversation with one establishment the seeker applied or was referred to."""
+
+    id = fields.String()
+    establishment = fields.Nested(EstablishmentSchema)
+    job_number = fields.String(allow_none=True)
+    application_id = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    last_message_at = fields.AwareDateTime(allow_none=True)
+    unread = fields.Integer()
+
+
+class ThreadPageSchema(_Page):
+    items = fields.List(fields.Nested(ThreadSchema))
+    unread = fields.Integer(metadata={"description": "unread messages in all threads"})
+
+
+class MessageSchema(Schema):
+    id = fields.String()
+    sender = fields.String(metadata={"description": "seeker | employer"})
+    body = fields.String()
+    sent_at = fields.AwareDateTime()
+    read = fields.Boolean()
+    auto_delete_at = fields.AwareDateTime(metadata={"description": "M3: deleted automatically at this time"})
+
+
+class ThreadMessagesSchema(_Page):
+    thread = fields.Nested(ThreadSchema)
+    items = fields.List(fields.Nested(MessageSchema))
+
+
+class MessageRequestSchema(Schema):
+    body = fields.String(required=True, validate=[_length(domain.MESSAGE_MAX), _no_control])
+
+    @pre_load
+    def _fold(self, data, **_):
+        if isinstance(data, dict) and "body" in data:
+            data = dict(data, body=_text(data["body"]))
+        return data
+
+
+class ReadResultSchema(Schema):
+    read = fields.Integer(metadata={"description": "messages marked read now"})
+    unread = fields.Integer(metadata={"description": "unread messages left in all threads"})
+
+
+class HomeCountsSchema(Schema):
+    unread_messages = fields.Integer()
+    unread_notices = fields.Integer()
+    unread_establishment_messages = fields.Integer()
+
+
+class HomeFragmentSchema(Schema):
+    """P5: messaging's part of the home screen (gateway/home.py)."""
+
+    counts = fields.Nested(HomeCountsSchema)

@@ -1,0 +1,141 @@
+"""The jobs service in-process: a SQLite database, a frozen clock, tokens from a test signer, postings
+inserted as the employer system sends them, and a projection fed through the real handlers."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import insert, select
+
+from kit.clock import FrozenClock
+from kit.events import Event, EventSpec
+from kit.settings import Settings
+from kit.testing.tokens import TestSigner
+from services.auth import events as auth_events
+from services.jobs.app import build_runtime, create_app
+from services.jobs.handlers import SUBSCRIPTIONS
+from services.jobs.models import posting_row, postings
+from services.profile import events as profile_events
+
+# SPEC "Employers publish a posting"
+POSTING = {
+    "job_number": "11040-00012345", "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},
+    "title": "介護職員", "occupation_code": "361-01", "description": "特別養護老人ホームでの介護業務です。",
+    "category": "一般", "full_time": True, "employment_type": "正社員",
+    "location": {"prefecture": "埼玉県", "municipality": "越谷市", "station": "越谷駅"},
+    "wage": {"type": "monthly", "min": 200000, "max": 260000}, "hours": "08:30-17:30",
+    "holidays": {"two_days_weekly": "毎週", "annual_days": 120},
+    "publication_scope": 1, "online_application": True,
+    "received_on": "2026-11-02", "deadline": "2027-01-31",
+    "insurance": ["雇用", "労災"], "contact": {"person": "越谷 花子", "phone": "048-000-1111"},
+}
+LONG = timedelta(days=3650)
+SPECS: dict[str, EventSpec] = {spec.type: spec for spec in (*profile_events.PUBLISHES, *auth_events.PUBLISHES)}
+
+
+def job_number(serial: int | None = None) -> str:
+    return f"11040-{(uuid.uuid4().int % 10**8) if serial is None else serial:08d}"
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
+
+
+@pytest.fixture
+def runtime(clock):
+    runtime = build_runtime(Settings.from_env("jobs", {}, database_url="sqlite://"), clock=clock)
+    runtime.migrate()
+    yield runtime
+    runtime.dispose()
+
+
+@pytest.fixture
+def signer(clock) -> TestSigner:
+    return TestSigner(clock)
+
+
+@pytest.fixture
+def client(runtime, signer):
+    return create_app(runtime=runtime, token_verifier=signer.verifier()).test_client()
+
+
+@pytest.fixture
+def post(runtime) -> Callable[..., str]:
+    """post(**changes) -> the job number of a new posting (SPEC's payload with `changes`)."""
+
+    def make(**changes) -> str:
+        payload = copy.deepcopy(POSTING) | {"job_number": job_number()} | changes
+        with runtime.engine.begin() as connection:
+            connection.execute(insert(postings), [posting_row(payload, now=runtime.clock.now())])
+        return payload["job_number"]
+
+    return make
+
+
+@pytest.fixture
+def post_many(runtime) -> Callable[[int], list[str]]:
+    """post_many(n) -> n new open postings' job numbers, inserted at once."""
+
+    def make(count: int) -> list[str]:
+        payloads = [copy.deepcopy(POSTING) | {"job_number": job_number()} for _ in range(count)]
+        with runtime.engine.begin() as connection:
+            connection.execute(insert(postings), [posting_row(p, now=runtime.clock.now()) for p in payloads])
+        return [p["job_number"] for p in payloads]
+
+    return make
+
+
+@pytest.fixture
+def feed(runtime) -> Callable[..., None]:
+    """feed(type, data, at=None): deliver one event (checked against its publisher's schema) to the
+    jobs handler, in a unit of work committed as the consumer does."""
+
+    def deliver(event_type: str, data: dict, at: datetime | str | None = None) -> None:
+        when = runtime.clock.now() if at is None else (datetime.fromisoformat(at) if isinstance(at, str) else at)
+        event = Event(type=event_type, data=SPECS[event_type].payload(data), source="/mypage/test",
+                      subject=data.get("seeker_id"), time=when)
+        with runtime.uow() as uow:
+            SUBSCRIPTIONS[event_type](event, uow)
+            uow.commit()
+
+    return deliver
+
+
+def registration(seeker_id: str, status: str, *, kind: str = "registered", **extra) -> tuple[str, dict]:
+    """A profile.registration.validated/invalidated.v1 event's type and data for `seeker_id`."""
+    base = {"seeker_id": seeker_id, "seeker_number": "11040-12345678", "kind": kind}
+    if status == "valid":
+        return "profile.registration.validated.v1", base | {"applied_on": "2026-11-02", "valid_until": "2027-01-31",
+                                                            "reason": "registered"} | extra
+    return "profile.registration.invalidated.v1", base | {"invalidated_on": "2026-11-26", "reason": "staff"} | extra
+
+
+@pytest.fixture
+def seeker(feed, signer) -> Callable[..., tuple[str, dict[str, str]]]:
+    """seeker(kind="registered") -> (opaque id, bearer headers) of a seeker with a valid registration."""
+
+    def make(kind: str = "registered") -> tuple[str, dict[str, str]]:
+        seeker_id = str(uuid.uuid4())
+        feed(*registration(seeker_id, "valid", kind=kind))
+        return seeker_id, signer.headers(seeker_id, ttl=LONG)
+
+    return make
+
+
+@pytest.fixture
+def outbox(runtime) -> Callable[..., list[dict]]:
+    """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
+
+    def read(event_type: str | None = None) -> list[dict]:
+        with runtime.engine.connect() as connection:
+            rows = connection.execute(select(runtime.outbox).order_by(runtime.outbox.c.id)).all()
+        envelopes = [json.loads(row.body) for row in rows]
+        return [e for e in envelopes if event_type is None or e["type"] == event_type]
+
+    return read

@@ -1,0 +1,141 @@
+"""The messaging service in-process: a SQLite database, a frozen clock, tokens from a test signer,
+and profile's and auth's events delivered straight to the handlers (as the consumer does)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from kit.clock import FrozenClock
+from kit.events import Event
+from kit.settings import Settings
+from kit.testing.tokens import TestSigner
+from kit.tokens import STAFF
+from services.messaging.app import build_runtime, create_app
+from services.messaging.handlers import SUBSCRIPTIONS
+
+LONG = timedelta(days=3650)  # tests move the clock by a year
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
+
+
+@pytest.fixture
+def runtime(clock):
+    runtime = build_runtime(Settings.from_env("messaging", {}, database_url="sqlite://"), clock=clock)
+    runtime.migrate()
+    yield runtime
+    runtime.dispose()
+
+
+@pytest.fixture
+def signer(clock) -> TestSigner:
+    return TestSigner(clock)
+
+
+@pytest.fixture
+def app(runtime, signer):
+    return create_app(runtime=runtime, token_verifier=signer.verifier())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def staff(signer) -> dict[str, str]:
+    """Headers of the counter system (client credentials, role staff); they outlive clock moves."""
+    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
+
+
+@pytest.fixture
+def as_seeker(signer) -> Callable[[str], dict[str, str]]:
+    return lambda seeker_id: signer.headers(seeker_id, ttl=LONG)
+
+
+@pytest.fixture
+def deliver(runtime, clock) -> Callable[..., Event]:
+    """deliver(type, data, at=None): run messaging's handler for one inbound event and commit."""
+
+    def send(event_type: str, data: dict, at: datetime | str | None = None) -> Event:
+        time = datetime.fromisoformat(at) if isinstance(at, str) else at or clock.now()
+        event = Event(type=event_type, data=data, source="/mypage/test", subject=data.get("seeker_id"), time=time)
+        with runtime.uow() as uow:
+            SUBSCRIPTIONS[event_type](event, uow)
+            uow.commit()
+        return event
+
+    return send
+
+
+@pytest.fixture
+def seeker(deliver) -> Callable[..., dict]:
+    """seeker(status="valid") -> a seeker messaging learnt of from profile's registration events."""
+
+    def make(status: str = "valid") -> dict:
+        seeker_id = str(uuid.uuid4())
+        number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+        deliver("profile.seeker.registered.v1", {"seeker_id": seeker_id, "seeker_number": number,
+                                                 "email": f"{number}@example.jp", "birth_date": "1990-04-01"})
+        deliver("profile.registration.validated.v1", registration_data(seeker_id, number))
+        if status == "invalid":
+            deliver("profile.registration.invalidated.v1", invalidation_data(seeker_id, number))
+        return {"seeker_id": seeker_id, "seeker_number": number}
+
+    return make
+
+
+@pytest.fixture
+def validated() -> Callable[..., dict]:
+    """validated(seeker_id, number, reason="registered") -> data of profile.registration.validated.v1."""
+    return registration_data
+
+
+@pytest.fixture
+def invalidated() -> Callable[..., dict]:
+    """invalidated(seeker_id, number, reason="seeker") -> data of profile.registration.invalidated.v1."""
+    return invalidation_data
+
+
+def registration_data(seeker_id: str, number: str, reason: str = "registered") -> dict:
+    return {"seeker_id": seeker_id, "seeker_number": number, "kind": "registered", "applied_on": "2026-11-26",
+            "valid_until": "2027-01-31", "reason": reason}
+
+
+def invalidation_data(seeker_id: str, number: str, reason: str = "seeker") -> dict:
+    return {"seeker_id": seeker_id, "seeker_number": number, "kind": "registered", "invalidated_on": "2026-11-26",
+            "reason": reason}
+
+
+@pytest.fixture
+def outbox(runtime) -> Callable[..., list[dict]]:
+    """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
+
+    def read(event_type: str | None = None) -> list[dict]:
+        with runtime.engine.connect() as connection:
+            rows = connection.execute(select(runtime.outbox).order_by(runtime.outbox.c.id)).all()
+        envelopes = [json.loads(row.body) for row in rows]
+        return [e for e in envelopes if event_type is None or e["type"] == event_type]
+
+    return read
+
+
+@pytest.fixture
+def post_notice(client, staff) -> Callable[..., dict]:
+    """post_notice(seeker, title=…, body=…) -> the posted notice (201)."""
+
+    def post(seeker: dict, title: str = "職業相談のご案内", body: str = "窓口でお待ちしております。") -> dict:
+        response = client.post("/api/v1/staff/notices", headers=staff,
+                               json={"seeker_number": seeker["seeker_number"], "title": title, "body": body})
+        assert response.status_code == 201, response.json
+        return response.json
+
+    return post
