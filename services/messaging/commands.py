@@ -44,7 +44,7 @@ _REFUSALS: dict[str, tuple[str, str, str]] = {
         "Try again later, or contact Hello Work.",
     ),
     domain.MYPAGE_UNUSABLE: (
-        "mypage-unavailable",
+        "forbidden",
         "このマイページは利用不可となっています。ハローワークにお問い合わせください。",
         "This My Page has been made unusable; please contact Hello Work.",
     ),

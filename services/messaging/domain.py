@@ -29,10 +29,10 @@ MESSAGE_MAX = 2000
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100
 
-# Why a feature is refused (the problem's `reason`).
-REGISTRATION_UNKNOWN = "registration_unknown"
+# Why a feature is refused (the problem's `reason`; the same words as jobs' P4 refusals).
+REGISTRATION_UNKNOWN = "unknown"
 REGISTRATION_INVALID = "registration_invalid"
-MYPAGE_UNUSABLE = "mypage_unusable"
+MYPAGE_UNUSABLE = "unusable"
 WITHDRAWN = "withdrawn"
 
 

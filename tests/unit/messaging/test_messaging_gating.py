@@ -56,7 +56,7 @@ def test_p4_notices_stay_readable_while_the_registration_is_invalid(client, seek
 
 
 def test_p4_a_seeker_messaging_has_not_heard_of_is_refused(client, as_seeker):
-    problem = _refused(client.get(MESSAGES, headers=as_seeker(str(uuid.uuid4()))), "registration_unknown")
+    problem = _refused(client.get(MESSAGES, headers=as_seeker(str(uuid.uuid4()))), "unknown")
     assert "求職登録の状態を確認できない" in problem["detail"]
 
 
@@ -64,8 +64,8 @@ def test_p4_a_seeker_messaging_has_not_heard_of_is_refused(client, as_seeker):
 def test_a10_an_unusable_my_page_is_refused_everything(client, deliver, seeker, as_seeker, path):
     known = seeker()
     deliver("auth.mypage.usability_changed.v1", {"seeker_id": known["seeker_id"], "usable": False})
-    problem = _refused(client.get(path, headers=as_seeker(known["seeker_id"])), "mypage_unusable")
-    assert problem["type"].endswith("/mypage-unavailable") and "ハローワークにお問い合わせ" in problem["detail"]
+    problem = _refused(client.get(path, headers=as_seeker(known["seeker_id"])), "unusable")
+    assert problem["type"].endswith("/forbidden") and "ハローワークにお問い合わせ" in problem["detail"]
 
 
 def test_a9_a_withdrawn_my_page_is_refused_everything(client, deliver, seeker, as_seeker, clock):
