@@ -8,7 +8,6 @@ Nothing sleeps: every wait is a condition with a deadline.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -16,6 +15,7 @@ import urllib3
 
 from gateway.embedded import EmbeddedSystem
 from kit.devmail import read_mailbox
+from kit.testing.embedded import isolated_environ
 from kit.testing.plugin import eventually
 
 EMAIL, BIRTH_DATE = "taro@example.jp", "1990-04-01"
@@ -26,8 +26,7 @@ OTP_LINE = re.compile(r"ワンタイムパスワード：(\d{6})")
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
-    environ.update(MYPAGE_VAR_DIR=str(tmp_path_factory.mktemp("auth-e2e")), MYPAGE_PORT="0", MYPAGE_ENV="dev")
+    environ = isolated_environ(tmp_path_factory.mktemp("auth-e2e"))
     with EmbeddedSystem(environ) as running:
         yield running
 

@@ -7,7 +7,6 @@ are on conditions with a deadline.
 from __future__ import annotations
 
 import json
-import os
 import socket
 
 import pytest
@@ -16,15 +15,14 @@ import urllib3
 from gateway.embedded import EmbeddedSystem
 from kit.mail import send_mail
 from kit.settings import SERVICES
+from kit.testing.embedded import isolated_environ
 from kit.testing.plugin import eventually
 
 SUBJECT = "【ハローワーク】パスワード登録申込受付通知"
 
 
 def _environ(var_dir) -> dict[str, str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
-    environ.update(MYPAGE_VAR_DIR=str(var_dir), MYPAGE_PORT="0", MYPAGE_ENV="dev")
-    return environ
+    return isolated_environ(var_dir)
 
 
 @pytest.fixture(scope="module")

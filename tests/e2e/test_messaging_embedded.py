@@ -8,7 +8,6 @@ Nothing sleeps: every wait is a condition with a deadline.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -18,6 +17,7 @@ import urllib3
 
 from gateway.embedded import EmbeddedSystem
 from kit.devmail import read_mailbox
+from kit.testing.embedded import isolated_environ
 from kit.testing.plugin import eventually
 
 EMAIL, BIRTH_DATE, NUMBER = "taro@example.jp", "1990-04-01", "11040-12345678"
@@ -29,8 +29,7 @@ GATING_DEADLINE = 10.0  # seconds from the staff's change to messaging's refusal
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
-    environ.update(MYPAGE_VAR_DIR=str(tmp_path_factory.mktemp("messaging-e2e")), MYPAGE_PORT="0", MYPAGE_ENV="dev")
+    environ = isolated_environ(tmp_path_factory.mktemp("messaging-e2e"))
     with EmbeddedSystem(environ) as running:
         yield running
 

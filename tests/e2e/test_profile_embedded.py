@@ -4,19 +4,18 @@ system registers and manages a seeker with a client-credentials token; the demo 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 
 import pytest
 import urllib3
 
 from gateway.embedded import EmbeddedSystem
+from kit.testing.embedded import isolated_environ
 
 
 @pytest.fixture(scope="module")
 def system(tmp_path_factory):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
-    environ.update(MYPAGE_VAR_DIR=str(tmp_path_factory.mktemp("profile-var")), MYPAGE_PORT="0", MYPAGE_ENV="dev")
+    environ = isolated_environ(tmp_path_factory.mktemp("profile-var"))
     with EmbeddedSystem(environ) as running:
         yield running
 
