@@ -7,9 +7,11 @@
 
 For each message: parse the CloudEvent (unparseable → parked at once), claim
 `(event id, handler)` in the inbox inside a unit of work (a duplicate is acked and skipped),
-run the handler, commit, and only then ack. Messages that arrive together (up to
-`batch_size`) share one transaction — one commit instead of one per event; if anything in
-the batch fails it is rolled back and each message is handled in its own transaction.
+run the handler, commit, and only then ack. Handlers use `uow.session` and `uow.publish`
+and never commit: the consumer does (a handler's `uow.commit()` raises HandlerCommitted).
+Messages that arrive together (up to `batch_size`) share one transaction — one commit
+instead of one per event; if anything in the batch fails it is rolled back and each message
+is handled in its own transaction.
 
 A handler that raises is retried by republishing a copy (header `x-mypage-attempt`) to the
 tail of the queue and acking the original, so the messages behind it keep flowing; after
@@ -274,9 +276,12 @@ class Consumer(ConsumerMixin):
 
     def _run_handler(self, uow: UnitOfWork, item: _Work) -> None:
         token = correlation_id.set(item.event.correlationid or item.event.id)
+        # A handler's own commit would make the batch's inbox claims durable before its peers ran.
+        uow.commit = _refuse_commit
         try:
             item.handler(item.event, uow)
         finally:
+            del uow.commit
             correlation_id.reset(token)
 
     def _acknowledge(self, messages: list) -> None:
@@ -341,6 +346,14 @@ class Consumer(ConsumerMixin):
             correlation_id=properties.get("correlation_id"),
             retry=False,
         )
+
+
+class HandlerCommitted(RuntimeError):
+    """A handler called `uow.commit()`; the consumer commits, after the inbox claim and the handler."""
+
+
+def _refuse_commit() -> None:
+    raise HandlerCommitted("handlers must not call uow.commit(): the consumer commits the unit of work")
 
 
 class _Stopped(Exception):

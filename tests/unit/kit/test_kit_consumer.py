@@ -144,3 +144,18 @@ def test_e2_wildcard_subscription_routes_to_its_handler(world):
         world.emit(2)
         world.relay.run_once()
         eventually(lambda: world.effects() == 2, message="2 effects through a wildcard binding")
+
+
+def test_e2_a_handler_that_commits_is_refused_and_parked(world):
+    def committing(event, uow):
+        uow.commit()
+
+    consumer = Consumer(topology.connection(world.bus.url), service="test",
+                        subscriptions={"test.thing.noted.v1": committing}, uow_factory=world.uow,
+                        inbox_table=world.inbox, exchange_name=world.bus.exchange)
+    world.emit(1)
+    world.relay.run_once()
+    with world.consuming(consumer):
+        eventually(lambda: consumer.parked == 1, message="the committing handler's event parked")
+    assert "HandlerCommitted" in parked_messages(world)[0].headers[ERROR_HEADER]
+    assert world.inbox_ids() == 0
