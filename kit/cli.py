@@ -21,6 +21,12 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
     runtime = build_runtime()
     if args.command == "migrate":
         runtime.migrate()
+        if not runtime.settings.embedded:
+            from kit import topology
+
+            with topology.connection(runtime.settings.amqp_url) as conn:
+                topology.declare_service_topology(conn, runtime.name, runtime.subscriptions.keys(),
+                                                  exchange_name=runtime.settings.exchange)
     elif args.command == "web":
         _serve(create_app(runtime=runtime), args.bind or f"127.0.0.1:{runtime.settings.port}", args.workers)
     elif args.command == "worker":

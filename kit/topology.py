@@ -125,3 +125,39 @@ def declare_exchange(conn: Connection, exchange_name: str = DEFAULT_EXCHANGE) ->
     exchange = events_exchange(exchange_name)(conn.default_channel)
     exchange.declare()
     return exchange
+
+
+ARCHIVE_MAX_LENGTH = 1_000_000
+ARCHIVE_TTL_MS = 7 * 24 * 3600 * 1000
+
+
+def archive_queue_name(exchange_name: str = DEFAULT_EXCHANGE) -> str:
+    return f"{queue_prefix(exchange_name)}.archive"
+
+
+def archive_queue(exchange_name: str = DEFAULT_EXCHANGE) -> Queue:
+    """E1/E2: a bounded copy of every event (7 days, at most 1,000,000, oldest dropped first).
+
+    With it every published type has a route, so the relay's `mandatory` check fails only when
+    the topology itself is missing — not because no outside system subscribes to a type yet —
+    and operators can replay a recent event to a late subscriber.
+    """
+    return Queue(
+        archive_queue_name(exchange_name), exchange=events_exchange(exchange_name), routing_key="#",
+        durable=True,
+        queue_arguments={"x-max-length": ARCHIVE_MAX_LENGTH, "x-message-ttl": ARCHIVE_TTL_MS,
+                         "x-overflow": "drop-head", "x-queue-mode": "lazy"},
+    )
+
+
+def declare_service_topology(conn: Connection, service: str, routing_keys: Iterable[str], *,
+                             exchange_name: str = DEFAULT_EXCHANGE) -> None:
+    """E2: everything a service needs on the broker before its relay or worker starts.
+
+    The exchange, the dlx, the archive queue, and — when it subscribes to anything — its queue
+    and parking queue. Idempotent; `python -m services.<name> migrate` calls it.
+    """
+    declare_exchange(conn, exchange_name)
+    archive_queue(exchange_name)(conn.default_channel).declare()
+    if routing_keys:
+        declare(conn, service, routing_keys, exchange_name=exchange_name)
