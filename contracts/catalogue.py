@@ -183,7 +183,7 @@ def build_catalogue(specs: Iterable[EventSpec]) -> dict[str, Any]:
             "contentType": CLOUDEVENTS_CONTENT_TYPE,
             "correlationId": {"location": "$message.payload#/correlationid",
                               "description": "Carried from the HTTP request or event that caused it."},
-            "tags": [{"name": spec.service}],
+            "tags": [{"name": spec.service}, *([{"name": "personal-data"}] if spec.personal_data else [])],
             "payload": envelope_schema(spec),
             "examples": [{"name": "example", "payload": example_envelope(spec)}],
             "bindings": {"amqp": {"messageType": name, "bindingVersion": AMQP_BINDING_VERSION}},

@@ -25,8 +25,9 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
             from kit import topology
 
             with topology.connection(runtime.settings.amqp_url) as conn:
+                archived = [spec.type for spec in runtime.publishes if not spec.personal_data]
                 topology.declare_service_topology(conn, runtime.name, runtime.subscriptions.keys(),
-                                                  exchange_name=runtime.settings.exchange)
+                                                  archived_types=archived, exchange_name=runtime.settings.exchange)
     elif args.command == "web":
         _serve(create_app(runtime=runtime), args.bind or f"127.0.0.1:{runtime.settings.port}", args.workers)
     elif args.command == "worker":

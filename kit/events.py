@@ -107,6 +107,9 @@ class EventSpec:
     type: str
     schema: type[marshmallow.Schema]
     summary: str
+    # True when `data` holds personal data beyond opaque ids (e.g. a login email): such an event
+    # is never kept in the broker's archive queue, so erasure has no copy there to reach (R3, E3).
+    personal_data: bool = False
 
     def __post_init__(self) -> None:
         check_type(self.type)

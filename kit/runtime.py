@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from sqlalchemy import MetaData
 
 from kit.clock import Clock, SystemClock
 from kit.db import make_engine, make_session_factory
-from kit.events import Event
+from kit.events import Event, EventSpec
 from kit.inbox import inbox_table
 from kit.migrations import upgrade
 from kit.outbox import notify_channel, outbox_table
@@ -35,6 +35,7 @@ class Runtime:
         metadata: MetaData,
         migrations: Path,
         subscriptions: Mapping[str, Handler] | None = None,
+        publishes: Iterable[EventSpec] = (),
         clock: Clock | None = None,
     ) -> None:
         self.settings = settings
@@ -47,6 +48,7 @@ class Runtime:
         self.outbox = outbox_table(metadata)
         self.inbox = inbox_table(metadata)
         self.subscriptions = dict(subscriptions or {})
+        self.publishes = list(publishes)
         self.notify_channel = notify_channel(self.name)
         self._commit_hooks: list[Callable[[], None]] = []
         self.tasks: dict[str, Callable[[threading.Event], None]] = {}

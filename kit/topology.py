@@ -135,15 +135,18 @@ def archive_queue_name(exchange_name: str = DEFAULT_EXCHANGE) -> str:
     return f"{queue_prefix(exchange_name)}.archive"
 
 
-def archive_queue(exchange_name: str = DEFAULT_EXCHANGE) -> Queue:
-    """E1/E2: a bounded copy of every event (7 days, at most 1,000,000, oldest dropped first).
+def archive_queue(archived_types: Iterable[str] = (), exchange_name: str = DEFAULT_EXCHANGE) -> Queue:
+    """E1/E2: a bounded copy of the events of `archived_types` (7 days, at most 1,000,000, oldest dropped).
 
-    With it every published type has a route, so the relay's `mandatory` check fails only when
-    the topology itself is missing — not because no outside system subscribes to a type yet —
-    and operators can replay a recent event to a late subscriber.
+    With it every archived type has a route, so the relay's `mandatory` check fails only when the
+    topology itself is missing — not because no outside system subscribes to a type yet — and
+    operators can replay a recent event to a late subscriber. Types whose data is personal
+    (EventSpec.personal_data) are never archived: they must have a subscriber of their own.
     """
+    exchange = events_exchange(exchange_name)
     return Queue(
-        archive_queue_name(exchange_name), exchange=events_exchange(exchange_name), routing_key="#",
+        archive_queue_name(exchange_name),
+        bindings=[binding(exchange, routing_key=key) for key in sorted(set(archived_types))],
         durable=True,
         queue_arguments={"x-max-length": ARCHIVE_MAX_LENGTH, "x-message-ttl": ARCHIVE_TTL_MS,
                          "x-overflow": "drop-head", "x-queue-mode": "lazy"},
@@ -151,13 +154,15 @@ def archive_queue(exchange_name: str = DEFAULT_EXCHANGE) -> Queue:
 
 
 def declare_service_topology(conn: Connection, service: str, routing_keys: Iterable[str], *,
-                             exchange_name: str = DEFAULT_EXCHANGE) -> None:
+                             archived_types: Iterable[str] = (), exchange_name: str = DEFAULT_EXCHANGE) -> None:
     """E2: everything a service needs on the broker before its relay or worker starts.
 
-    The exchange, the dlx, the archive queue, and — when it subscribes to anything — its queue
-    and parking queue. Idempotent; `python -m services.<name> migrate` calls it.
+    The exchange, the dlx, the archive queue bound to the service's archived types, and — when
+    it subscribes to anything — its queue and parking queue. Idempotent; `python -m
+    services.<name> migrate` calls it.
     """
     declare_exchange(conn, exchange_name)
-    archive_queue(exchange_name)(conn.default_channel).declare()
+    archive = archive_queue(archived_types, exchange_name)(conn.default_channel)
+    archive.declare()
     if routing_keys:
         declare(conn, service, routing_keys, exchange_name=exchange_name)

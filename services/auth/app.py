@@ -15,6 +15,7 @@ from kit.settings import Settings
 from kit.web import create_service_app
 from services.auth.api import blp
 from services.auth.config import AuthSecrets, load_secrets, load_settings
+from services.auth.events import PUBLISHES
 from services.auth.flows import AuthContext
 from services.auth.handlers import SUBSCRIPTIONS
 from services.auth.mail import MailDispatcher
@@ -28,7 +29,7 @@ MAIL_TASK = "auth-mail"
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:
     """The auth process: its database, subscriptions, and the mail dispatcher as a background task (S3)."""
     runtime = Runtime(settings or load_settings(), metadata=Base.metadata, migrations=MIGRATIONS,
-                      subscriptions=SUBSCRIPTIONS, clock=clock)
+                      subscriptions=SUBSCRIPTIONS, publishes=PUBLISHES, clock=clock)
     runtime.add_task(MAIL_TASK, MailDispatcher(runtime).run_forever)
     return runtime
 

@@ -13,6 +13,7 @@ from kit.tokens import TokenVerifier
 from kit.web import create_service_app
 from services.jobs.api import blp, internal
 from services.jobs.config import load_settings
+from services.jobs.events import PUBLISHES
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import Base
 
@@ -21,7 +22,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:
     return Runtime(settings or load_settings(), metadata=Base.metadata, migrations=MIGRATIONS,
-                   subscriptions=SUBSCRIPTIONS, clock=clock)
+                   subscriptions=SUBSCRIPTIONS, publishes=PUBLISHES, clock=clock)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None,

@@ -14,6 +14,7 @@ from kit.web import create_service_app
 from services.messaging.api import blp
 from services.messaging.commands import retention_task
 from services.messaging.config import load_settings
+from services.messaging.events import PUBLISHES
 from services.messaging.handlers import SUBSCRIPTIONS
 from services.messaging.internal import internal
 from services.messaging.models import Base
@@ -24,7 +25,7 @@ RETENTION_TASK = "message-retention"
 
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:
     runtime = Runtime(settings or load_settings(), metadata=Base.metadata, migrations=MIGRATIONS,
-                      subscriptions=SUBSCRIPTIONS, clock=clock)
+                      subscriptions=SUBSCRIPTIONS, publishes=PUBLISHES, clock=clock)
     runtime.add_task(RETENTION_TASK, retention_task(runtime))  # M3: deleted one year after sent/received
     return runtime
 

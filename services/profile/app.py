@@ -14,6 +14,7 @@ from kit.web import create_service_app
 from services.profile.api import blp
 from services.profile.commands import expiry_task
 from services.profile.config import load_settings
+from services.profile.events import PUBLISHES
 from services.profile.handlers import SUBSCRIPTIONS
 from services.profile.models import Base
 
@@ -23,7 +24,7 @@ EXPIRY_TASK = "registration-expiry"
 
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:
     runtime = Runtime(settings or load_settings(), metadata=Base.metadata, migrations=MIGRATIONS,
-                      subscriptions=SUBSCRIPTIONS, clock=clock)
+                      subscriptions=SUBSCRIPTIONS, publishes=PUBLISHES, clock=clock)
     runtime.add_task(EXPIRY_TASK, expiry_task(runtime))  # P3a: expiry turns a registration invalid by itself
     return runtime
 

@@ -116,12 +116,14 @@ SEEKER_REGISTERED = EventSpec(
     SeekerRegisteredPayload,
     "A job-seeker registration (求職登録) was made at the counter with a login email; "
     "the seeker may now open a My Page (SPEC A1, P1).",
+    personal_data=True,
 )
 SEEKER_CHANGED = EventSpec(
     "profile.seeker.changed.v1",
     SeekerRegisteredPayload,
     "Staff changed the login email or the birth date of a registration; auth verifies "
     "opening and password reset against the new values (SPEC A1–A3, A8).",
+    personal_data=True,
 )
 SEEKER_CONFIRMED = EventSpec(
     "profile.seeker.confirmed.v1",

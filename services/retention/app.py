@@ -12,6 +12,7 @@ from kit.settings import Settings
 from kit.web import create_service_app
 from services.retention.api import blp
 from services.retention.config import load_settings
+from services.retention.events import PUBLISHES
 from services.retention.handlers import SUBSCRIPTIONS
 from services.retention.models import Base
 
@@ -20,7 +21,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:
     return Runtime(settings or load_settings(), metadata=Base.metadata, migrations=MIGRATIONS,
-                   subscriptions=SUBSCRIPTIONS, clock=clock)
+                   subscriptions=SUBSCRIPTIONS, publishes=PUBLISHES, clock=clock)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None,

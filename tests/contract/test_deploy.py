@@ -239,13 +239,7 @@ def test_rabbitmq_definitions_declare_the_exchanges_the_code_uses():
         assert declared["type"] == expected.type
         assert declared["durable"] is True and declared["auto_delete"] is False
     assert exchanges[DEFAULT_EXCHANGE]["type"] == "topic"
-    assert definitions["users"] == []
-    archive = topology.archive_queue()
-    queues = {queue["name"]: queue for queue in definitions["queues"]}
-    assert list(queues) == [archive.name]
-    assert queues[archive.name]["arguments"] == archive.queue_arguments
-    assert {(b["source"], b["destination"], b["routing_key"]) for b in definitions["bindings"]} == {
-        (DEFAULT_EXCHANGE, archive.name, "#")}
+    assert definitions["users"] == [] and definitions["queues"] == []
 
 
 def test_dockerfile_is_python_3_11_slim_non_root_and_installs_the_project():
