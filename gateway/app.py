@@ -19,7 +19,6 @@ from urllib.parse import quote
 
 from flask import Flask, Response, g, jsonify, request, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from werkzeug.exceptions import HTTPException
 
 from gateway.backends import Backend, BackendUnavailable, UpstreamResponse
 from gateway.dev_events import EventTap, create_dev_events_blueprint
@@ -31,7 +30,14 @@ from gateway.security import Authenticator, verify_request
 from kit.problem import Problem
 from kit.settings import ROOT, Settings
 from kit.uow import correlation_id
-from kit.web import CORRELATION_HEADER, PROBLEM_JSON, REQUEST_ID_HEADER, problem_response
+from kit.web import (
+    CORRELATION_HEADER,
+    PROBLEM_JSON,
+    REQUEST_ID_HEADER,
+    end_correlation,
+    install_error_handlers,
+    problem_response,
+)
 
 log = logging.getLogger("mypage.gateway")
 access_log = logging.getLogger("mypage.gateway.access")
@@ -49,9 +55,6 @@ _HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "prox
                          "trailer", "trailers", "transfer-encoding", "upgrade", "host", "content-length"})
 _SET_BY_GATEWAY = frozenset({"x-request-id", "x-correlation-id", "x-forwarded-for", "x-forwarded-host",
                              "x-forwarded-proto"})
-_HTTP_TO_PROBLEM = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
-                    405: "method-not-allowed", 409: "conflict", 415: "unsupported-media-type",
-                    422: "validation-failed", 429: "too-many-requests", 503: "service-unavailable"}
 
 
 def create_gateway(backends: Mapping[str, Backend], settings: Settings, *,
@@ -102,17 +105,11 @@ def _install_request_ids(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
-    @app.teardown_request
-    def _reset(_exc) -> None:
-        token = g.pop("correlation_token", None)
-        if token is not None:
-            correlation_id.reset(token)
+    app.teardown_request(end_correlation)
 
 
 def _install_error_handlers(app: Flask) -> None:
-    @app.errorhandler(Problem)
-    def _problem(problem: Problem):
-        return problem_response(problem)
+    install_error_handlers(app, log)
 
     @app.errorhandler(BackendUnavailable)
     def _unavailable(error: BackendUnavailable):
@@ -120,22 +117,6 @@ def _install_error_handlers(app: Flask) -> None:
         response = problem_response(Problem("service-unavailable"))
         response.headers["Retry-After"] = "5"
         return response
-
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
-        code = error.code or 500
-        if code == 413:
-            return problem_response(Problem("payload-too-large"))
-        key = _HTTP_TO_PROBLEM.get(code, "bad-request" if code < 500 else "internal-error")
-        response = problem_response(Problem(key, status=code if key == "bad-request" else None))
-        if code == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-        return response
-
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        log.exception("unhandled gateway error (request %s)", g.get("request_id"))
-        return problem_response(Problem("internal-error"))
 
 
 def _install_proxy(app: Flask, authenticate: Authenticator) -> None:

@@ -38,6 +38,7 @@ from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from kit import topology
+from kit.amqp_buffered import BufferedTransport
 from kit.events import Event, InvalidEvent
 from kit.inbox import Claim, claim, claim_many
 from kit.settings import DEFAULT_EXCHANGE
@@ -122,6 +123,12 @@ class Consumer(ConsumerMixin):
         self._external_stop = stop
         with contextlib.suppress(_Stopped):
             self.run()
+
+    def create_connection(self) -> Connection:
+        """The mixin's working connection: on plain `amqp://`, py-amqp with chunked socket reads."""
+        if self.connection.transport_cls in ("amqp", "pyamqp") and not self.connection.ssl:
+            return self.connection.clone(transport=BufferedTransport)
+        return self.connection.clone()
 
     def get_consumers(self, Consumer, channel):  # noqa: N803 — kombu's signature
         quorum = topology.is_amqp(self.connection.as_uri())

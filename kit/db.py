@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import UTC
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -56,3 +58,24 @@ def make_session_factory(engine: Engine) -> sessionmaker:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC that always reads back timezone-aware (SQLite keeps no zone).
+
+    The column is `DateTime(timezone=True)`, so migrations declare it as such.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -5,7 +5,7 @@ Where the JWKS comes from is a setting (`MYPAGE_JWKS_URL`): `file:///…/jwks.js
 embedded mode: auth writes it at start), or `http(s)://…/api/v1/auth/jwks` (distributed).
 
 A view asks for the caller with `current_principal()` / `current_seeker_id()`; a token is
-required for that, and roles are checked with `require_role("staff")`.
+required for that, and roles are checked with `require_role("staff")` / `require_seeker`.
 """
 
 from __future__ import annotations
@@ -182,6 +182,18 @@ def require_role(*roles: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def require_seeker(view: Callable) -> Callable:
+    """Decorator for a view: the caller must be a logged-in job seeker — checked before the body or
+    query is read, so a staff token gets 403 rather than a validation error."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        current_seeker_id()
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def roles_of(principal: Principal | None) -> Iterable[str]:

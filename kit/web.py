@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api, Blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy import text
@@ -72,6 +72,11 @@ def create_service_app(
     return app
 
 
+def current_runtime():
+    """The kit.runtime.Runtime of the service answering this request."""
+    return current_app.extensions["runtime"]
+
+
 def problem_response(problem: Problem) -> Response:
     """Render `problem` for the current request (language from Accept-Language)."""
     english = prefers_english(request.headers.get("Accept-Language"))
@@ -95,42 +100,61 @@ def _install_request_ids(app: Flask) -> None:
         response.headers.setdefault(REQUEST_ID_HEADER, g.get("request_id", ""))
         return response
 
-    @app.teardown_request
-    def _reset(_exc) -> None:
-        token = g.pop("correlation_token", None)
-        if token is not None:
-            correlation_id.reset(token)
+    app.teardown_request(end_correlation)
 
 
-def _install_error_handlers(app: Flask) -> None:
+def end_correlation(_exc: BaseException | None = None) -> None:
+    """teardown_request: forget the correlation id a before_request set (its token in g.correlation_token)."""
+    token = g.pop("correlation_token", None)
+    if token is not None:
+        correlation_id.reset(token)
+
+
+def install_error_handlers(app: Flask, logger: logging.Logger = log) -> None:
+    """problem+json for every error of `app` (a service or the gateway), never a stack trace.
+
+    A raised Problem as it is; an HTTP error by its status (405 with Allow, 422 with the fields
+    webargs named); anything else a 500, logged to `logger` with the request id.
+    """
+
     @app.errorhandler(Problem)
     def _problem(problem: Problem):
         return problem_response(problem)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        key = _HTTP_TO_PROBLEM.get(error.code or 500, "bad-request" if (error.code or 500) < 500 else "internal-error")
-        fields = None
-        if error.code == 422:
-            messages = (getattr(error, "data", None) or {}).get("messages", {})
-            # webargs nests by location: {"json": {...}} / {"query": {...}}
-            merged = {}
-            for location_errors in messages.values():
-                if isinstance(location_errors, dict):
-                    merged.update(location_errors)
-            fields = flatten_errors(merged)
-        return problem_response(Problem(key, fields=fields, status=error.code if key == "bad-request" else None))
+        code = error.code or 500
+        key = _HTTP_TO_PROBLEM.get(code, "bad-request" if code < 500 else "internal-error")
+        fields = _webargs_fields(error) if code == 422 else None
+        response = problem_response(Problem(key, fields=fields, status=code if key == "bad-request" else None))
+        if code == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        logger.exception("unhandled error (request %s)", g.get("request_id"))
+        return problem_response(Problem("internal-error"))
+
+
+def _webargs_fields(error: HTTPException) -> dict[str, list[str]]:
+    messages = (getattr(error, "data", None) or {}).get("messages", {})
+    # webargs nests by location: {"json": {...}} / {"query": {...}}
+    merged = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            merged.update(location_errors)
+    return flatten_errors(merged)
+
+
+def _install_error_handlers(app: Flask) -> None:
+    install_error_handlers(app)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def _database_down(error: Exception):
         log.error("database unavailable: %s", type(error).__name__)
         return problem_response(Problem("service-unavailable"))
-
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        log.exception("unhandled error (request %s)", g.get("request_id"))
-        return problem_response(Problem("internal-error"))
 
 
 def _install_health(app: Flask, runtime, readiness: list[Callable[[], None]]) -> None:

@@ -7,13 +7,13 @@ are stored as HMAC digests only (S1); passwords as argon2id hashes (S4).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
+from kit.db import UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
 
@@ -22,24 +22,6 @@ _ID = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY auto
 
 def _seeker() -> ForeignKey:
     return ForeignKey("accounts.seeker_id", ondelete="CASCADE")
-
-
-class UtcDateTime(TypeDecorator):
-    """A timestamp stored in UTC that always reads back timezone-aware (SQLite keeps no zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):

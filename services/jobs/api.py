@@ -8,33 +8,19 @@ never routes clients to it): GET /internal/v1/home, jobs' counts for the home sc
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint as FlaskBlueprint
-from flask import current_app, g, jsonify
+from flask import g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from kit.tokens import SEEKER, STAFF, current_seeker_id
+from kit.tokens import SEEKER, STAFF, current_seeker_id, require_seeker
+from kit.web import current_runtime
 from services.jobs import commands, schemas
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="求人検索・お気に入り・応募 (jobs)")
 internal = FlaskBlueprint("jobs_internal", __name__, url_prefix="/internal/v1")
 
 
-def _runtime():
-    return current_app.extensions["runtime"]
-
-
-def _seeker_only(view):
-    """The caller must be a logged-in seeker — checked before the body is read."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        current_seeker_id()
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def _caller() -> tuple[str | None, bool]:
@@ -60,7 +46,7 @@ class Jobs(MethodView):
         """
         page = query.pop("page")
         seeker_id, staff = _caller()
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             registered = commands.registered_caller(uow, seeker_id, staff=staff)
             return commands.search_jobs(uow, query, page=page, registered=registered)
 
@@ -72,7 +58,7 @@ class Job(MethodView):
         """J1 求人票: one posting as the caller may see it (J2a: scope 4 is not online; 2 shows the
         establishment to logged-in registered seekers; 3 never shows the name or contact)."""
         seeker_id, staff = _caller()
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             registered = commands.registered_caller(uow, seeker_id, staff=staff)
             return commands.job_detail(uow, job_number, seeker_id=seeker_id, registered=registered)
 
@@ -82,29 +68,29 @@ class Job(MethodView):
 
 @blp.route("/me/favourites")
 class Favourites(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.response(200, schemas.FavouriteListSchema)
     def get(self):
         """J4 お気に入り: the kept postings, newest first (closed and expired ones stay)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.list_favourites(uow, current_seeker_id())
 
 
 @blp.route("/me/favourites/<job_number>")
 class Favourite(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.response(204)
     def put(self, job_number):
         """J4: keep a posting (again: nothing changes). At most 300: the 301st is 409 limit-reached."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             commands.add_favourite(uow, current_seeker_id(), job_number)
             uow.commit()
 
-    @_seeker_only
+    @require_seeker
     @blp.response(204)
     def delete(self, job_number):
         """J4: drop a posting from the favourites (not there: nothing changes)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             commands.remove_favourite(uow, current_seeker_id(), job_number)
             uow.commit()
 
@@ -114,19 +100,19 @@ class Favourite(MethodView):
 
 @blp.route("/me/saved-searches")
 class SavedSearches(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.response(200, schemas.SavedSearchListSchema)
     def get(self):
         """J3 保存した検索条件: the seeker's saved searches (at most 3)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.list_saved_searches(uow, current_seeker_id())
 
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.SavedSearchInputSchema)
     @blp.response(201, schemas.SavedSearchSchema)
     def post(self, data):
         """J3: save criteria with a name; the 4th is 409 limit-reached 「検索条件は3件まで保存できます。」"""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             saved = commands.create_saved_search(uow, current_seeker_id(), data)
             uow.commit()
             return saved
@@ -134,33 +120,33 @@ class SavedSearches(MethodView):
 
 @blp.route("/me/saved-searches/<search_id>")
 class SavedSearch(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.SavedSearchInputSchema)
     @blp.response(200, schemas.SavedSearchSchema)
     def put(self, data, search_id):
         """J3: edit a saved search (name and criteria replaced)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             saved = commands.replace_saved_search(uow, current_seeker_id(), search_id, data)
             uow.commit()
             return saved
 
-    @_seeker_only
+    @require_seeker
     @blp.response(204)
     def delete(self, search_id):
         """J3: delete a saved search."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             commands.delete_saved_search(uow, current_seeker_id(), search_id)
             uow.commit()
 
 
 @blp.route("/me/saved-searches/<search_id>/jobs")
 class SavedSearchJobs(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.PageQuerySchema, location="query", as_kwargs=False)
     @blp.response(200, schemas.JobPageSchema)
     def get(self, query, search_id):
         """J3 run: the saved criteria through the same search as GET /api/v1/jobs."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.run_saved_search(uow, current_seeker_id(), search_id, page=query["page"],
                                              per_page=query.get("per_page"))
 
@@ -173,5 +159,5 @@ def home():
     """P5: the token's own seeker's favourites and saved-search counts; referrals and
     recommendations null until those features exist."""
     seeker_id = current_seeker_id()
-    with _runtime().uow() as uow:
+    with current_runtime().uow() as uow:
         return jsonify(commands.home_fragment(uow, seeker_id))

@@ -4,7 +4,7 @@ saved search conditions (保存した検索条件), plus the outbox and inbox.""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -19,7 +19,6 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     false,
     true,
@@ -28,6 +27,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kit.codes import find_municipality, normalise_occupation_code
+from kit.db import UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
 from services.jobs.domain import normalise_text
@@ -37,24 +37,6 @@ _ID = BigInteger().with_variant(Integer(), "sqlite")
 _DOCUMENT = JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 WAGE_TYPES = ("monthly", "hourly", "daily")
-
-
-class UtcDateTime(TypeDecorator):
-    """A timestamp stored in UTC that always reads back timezone-aware (SQLite keeps no zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):

@@ -6,31 +6,17 @@ is invalid, P4) GET /me/messages, GET|POST /me/messages/{thread_id}, POST …/{t
 Staff systems (role staff): POST /staff/notices.
 """
 
-from functools import wraps
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from kit.tokens import STAFF, current_principal, current_seeker_id, require_role
+from kit.tokens import STAFF, current_principal, current_seeker_id, require_role, require_seeker
+from kit.web import current_runtime
 from services.messaging import commands, schemas
 
 blp = Blueprint("messaging", __name__, url_prefix="/api/v1", description="メッセージ・お知らせ (messaging)")
 
 
-def _seeker_only(view):
-    """The caller must be a logged-in seeker — checked before the body or query is read."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        current_seeker_id()
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _runtime():
-    return current_app.extensions["runtime"]
 
 
 # -- notices from Hello Work (M2) -----------------------------------------------------------------
@@ -47,7 +33,7 @@ class StaffNotices(MethodView):
         Allowed while the registration is invalid or the My Page 利用不可 (kept for later);
         refused (409) for a seeker who withdrew, 404 for one messaging does not know.
         """
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             notice, seeker_number = commands.post_notice(uow, body, posted_by=current_principal().subject)
             view = commands.notice_view(notice) | {"seeker_id": notice.seeker_id, "seeker_number": seeker_number}
             uow.commit()
@@ -56,7 +42,7 @@ class StaffNotices(MethodView):
 
 @blp.route("/me/notices")
 class OwnNotices(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.PageQuerySchema, location="query")
     @blp.response(200, schemas.NoticePageSchema)
     def get(self, query):
@@ -64,35 +50,35 @@ class OwnNotices(MethodView):
 
         Readable while the registration is invalid (only messaging is refused, P4).
         """
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.notices_page(uow, current_seeker_id(), query["page"], query["per_page"])
 
 
 @blp.route("/me/notices/<notice_id>")
 class OwnNotice(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.response(200, schemas.NoticeSchema)
     def get(self, notice_id):
         """M2: one of the seeker's own notices (reading it does not mark it read)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.notice_view(commands.own_notice(uow, current_seeker_id(), notice_id))
 
 
 @blp.route("/me/notices/<notice_id>/read")
 class OwnNoticeRead(MethodView):
     def _mark(self, notice_id):
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             view = commands.notice_view(commands.mark_notice_read(uow, current_seeker_id(), notice_id))
             uow.commit()
             return view
 
-    @_seeker_only
+    @require_seeker
     @blp.response(200, schemas.NoticeSchema)
     def post(self, notice_id):
         """M2 既読: mark the notice read (again: no change; the first reading time is kept)."""
         return self._mark(notice_id)
 
-    @_seeker_only
+    @require_seeker
     @blp.response(200, schemas.NoticeSchema)
     def put(self, notice_id):
         """M2 既読: the same as POST, for clients that prefer PUT for an idempotent change."""
@@ -104,7 +90,7 @@ class OwnNoticeRead(MethodView):
 
 @blp.route("/me/messages")
 class OwnThreads(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.PageQuerySchema, location="query")
     @blp.response(200, schemas.ThreadPageSchema)
     def get(self, query):
@@ -112,26 +98,26 @@ class OwnThreads(MethodView):
 
         Refused (403) while the registration is invalid (P4).
         """
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.threads_page(uow, current_seeker_id(), query["page"], query["per_page"])
 
 
 @blp.route("/me/messages/<thread_id>")
 class OwnThread(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.PageQuerySchema, location="query")
     @blp.response(200, schemas.ThreadMessagesSchema)
     def get(self, query, thread_id):
         """M1: one thread's messages, oldest first (404 for an unknown or another seeker's thread)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.thread_messages(uow, current_seeker_id(), thread_id, query["page"], query["per_page"])
 
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.MessageRequestSchema)
     @blp.response(201, schemas.MessageSchema)
     def post(self, body, thread_id):
         """M1: write to the establishment of one of the seeker's own threads (P4-gated)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             view = commands.message_view(commands.send_message(uow, current_seeker_id(), thread_id, body["body"]))
             uow.commit()
             return view
@@ -139,12 +125,12 @@ class OwnThread(MethodView):
 
 @blp.route("/me/messages/<thread_id>/read")
 class OwnThreadRead(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.response(200, schemas.ReadResultSchema)
     def post(self, thread_id):
         """M1 既読: the establishment's messages in this thread are read now."""
         seeker_id = current_seeker_id()
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             read = commands.mark_thread_read(uow, seeker_id, thread_id)
             uow.commit()
             return {"read": read, "unread": commands.unread_messages(uow, seeker_id)}

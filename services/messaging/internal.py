@@ -4,9 +4,10 @@ A plain Flask blueprint, so it stays out of the public OpenAPI document; the gat
 with the seeker's own bearer token and never routes /internal/ from clients.
 """
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from kit.tokens import current_seeker_id
+from kit.web import current_runtime
 from services.messaging import commands, schemas
 
 FRAGMENT_PATH = "/internal/v1/home"
@@ -19,6 +20,6 @@ def home_fragment():
     """P5: `{"counts": {"unread_messages": n, "unread_notices": n, "unread_establishment_messages": n}}`
     for the token's own seeker."""
     seeker_id = current_seeker_id()
-    with current_app.extensions["runtime"].uow() as uow:
+    with current_runtime().uow() as uow:
         fragment = commands.home_fragment(uow, seeker_id)
     return jsonify(schemas.HomeFragmentSchema().dump(fragment))

@@ -6,15 +6,14 @@ PUT /me/registration (P3). Staff systems (role staff): POST /staff/seekers and P
 POST …/counselling (P3a), POST …/confirmation (P3b).
 """
 
-from functools import wraps
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
 from kit.problem import Problem
-from kit.tokens import STAFF, current_seeker_id, require_role
+from kit.tokens import STAFF, current_seeker_id, require_role, require_seeker
+from kit.web import current_runtime
 from services.profile import commands, domain, schemas
 
 blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="求職者情報・求職登録 (profile)")
@@ -23,30 +22,19 @@ blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="求職�
 @blp.before_request
 def _today() -> None:
     """The day in Japan by the injected clock, for the schemas' date checks."""
-    schemas.TODAY.set(domain.today_in_japan(_runtime().clock.now()))
+    schemas.TODAY.set(domain.today_in_japan(current_runtime().clock.now()))
 
 
-def _seeker_only(view):
-    """The caller must be a logged-in seeker — checked before the body is read."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        current_seeker_id()
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
-def _runtime():
-    return current_app.extensions["runtime"]
-
-
-def _commit(uow) -> None:
+def _commit(uow, answer):
+    """Commit the change and return `answer` (rendered before the commit); a concurrent change is 409."""
     try:
         uow.commit()
     except IntegrityError as error:  # a concurrent registration of the same seeker number
         raise Problem("conflict", detail_ja="同時に別の変更が行われました。もう一度お試しください。",
                       detail_en="Another change happened at the same time; please try again.") from error
+    return answer
 
 
 # -- the seeker's own resources ------------------------------------------------------------------
@@ -54,7 +42,7 @@ def _commit(uow) -> None:
 
 @blp.route("/me")
 class Home(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.response(200, schemas.HomeSchema)
     def get(self):
         """P5 ホーム: name (求職 太郎様), office, registration status, restriction, counts.
@@ -63,21 +51,21 @@ class Home(MethodView):
         composed in the same round trip; null means not known right now.
         """
         seeker_id = current_seeker_id()
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.home_view(commands.seeker_by_id(uow, seeker_id))
 
 
 @blp.route("/me/profile")
 class OwnProfile(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.response(200, schemas.ProfileSchema)
     def get(self):
         """P2 求職情報の確認: the seeker's own registration."""
         seeker_id = current_seeker_id()
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.profile_view(commands.seeker_by_id(uow, seeker_id))
 
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.ProfileUpdateSchema)
     @blp.response(200, schemas.ProfileSchema)
     def patch(self, changes):
@@ -87,27 +75,23 @@ class OwnProfile(MethodView):
         the counter only: sending any is a 403 problem naming them.
         """
         seeker_id = current_seeker_id()
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             seeker = commands.update_own_profile(uow, seeker_id, changes)
-            view = commands.profile_view(seeker)
-            _commit(uow)
-            return view
+            return _commit(uow, commands.profile_view(seeker))
 
 
 @blp.route("/me/registration")
 class OwnRegistration(MethodView):
-    @_seeker_only
+    @require_seeker
     @blp.arguments(schemas.RegistrationStatusSchema)
     @blp.response(200, schemas.RegistrationSchema)
     def put(self, body):
         """P3 求職登録の有効／無効: the seeker sets it (valid again only within the validity period)."""
         seeker_id = current_seeker_id()
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             seeker = commands.seeker_by_id(uow, seeker_id, for_update=True)
             commands.set_registration_status(uow, seeker, body["status"], domain.BY_SEEKER)
-            view = commands.registration_view(seeker)
-            _commit(uow)
-            return view
+            return _commit(uow, commands.registration_view(seeker))
 
 
 # -- staff systems (the counter) -----------------------------------------------------------------
@@ -120,11 +104,9 @@ class Seekers(MethodView):
     @blp.response(201, schemas.ProfileSchema)
     def post(self, data):
         """P1 求職登録: register a seeker. A seeker number already registered is 409 (use PATCH)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             seeker = commands.register_seeker(uow, data)
-            view = commands.profile_view(seeker)
-            _commit(uow)
-            return view
+            return _commit(uow, commands.profile_view(seeker))
 
 
 @blp.route("/staff/seekers/<seeker_number>")
@@ -133,7 +115,7 @@ class StaffSeeker(MethodView):
     @blp.response(200, schemas.ProfileSchema)
     def get(self, seeker_number):
         """A seeker's registration, for the counter."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             return commands.profile_view(commands.seeker_by_number(uow, seeker_number))
 
     @require_role(STAFF)
@@ -141,11 +123,9 @@ class StaffSeeker(MethodView):
     @blp.response(200, schemas.ProfileSchema)
     def patch(self, changes, seeker_number):
         """P1 求職登録の変更: each field given replaces that field."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             seeker = commands.update_seeker(uow, seeker_number, changes)
-            view = commands.profile_view(seeker)
-            _commit(uow)
-            return view
+            return _commit(uow, commands.profile_view(seeker))
 
 
 @blp.route("/staff/seekers/<seeker_number>/registration")
@@ -155,12 +135,10 @@ class StaffRegistration(MethodView):
     @blp.response(200, schemas.RegistrationSchema)
     def put(self, body, seeker_number):
         """P3: staff set the registration valid or invalid."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             seeker = commands.seeker_by_number(uow, seeker_number, for_update=True)
             commands.set_registration_status(uow, seeker, body["status"], domain.BY_STAFF)
-            view = commands.registration_view(seeker)
-            _commit(uow)
-            return view
+            return _commit(uow, commands.registration_view(seeker))
 
 
 @blp.route("/staff/seekers/<seeker_number>/reapplication")
@@ -170,11 +148,9 @@ class Reapplication(MethodView):
     @blp.response(200, schemas.RegistrationSchema)
     def post(self, body, seeker_number):
         """P3 再求職申込: valid again from the new application date (default today); the invalid date is kept."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             seeker = commands.reapply(uow, seeker_number, body.get("applied_on"))
-            view = commands.registration_view(seeker)
-            _commit(uow)
-            return view
+            return _commit(uow, commands.registration_view(seeker))
 
 
 @blp.route("/staff/seekers/<seeker_number>/counselling")
@@ -184,11 +160,9 @@ class Counselling(MethodView):
     @blp.response(200, schemas.ExtensionResultSchema)
     def post(self, body, seeker_number):
         """P3a: record counselling or a referral today; in the final month it extends the period by a month."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             extended, seeker = commands.record_visit(uow, seeker_number, body["kind"])
-            view = {"extended": extended, "registration": commands.registration_view(seeker)}
-            _commit(uow)
-            return view
+            return _commit(uow, {"extended": extended, "registration": commands.registration_view(seeker)})
 
 
 @blp.route("/staff/seekers/<seeker_number>/confirmation")
@@ -197,8 +171,6 @@ class Confirmation(MethodView):
     @blp.response(200, schemas.RegistrationSchema)
     def post(self, seeker_number):
         """P3b: confirm an online registrant at the counter (オンライン登録者 → 利用登録者)."""
-        with _runtime().uow() as uow:
+        with current_runtime().uow() as uow:
             seeker = commands.confirm(uow, seeker_number)
-            view = commands.registration_view(seeker)
-            _commit(uow)
-            return view
+            return _commit(uow, commands.registration_view(seeker))

@@ -10,7 +10,6 @@ import json
 import socket
 
 import pytest
-import urllib3
 
 from gateway.embedded import EmbeddedSystem
 from kit.mail import send_mail
@@ -21,28 +20,6 @@ from kit.testing.plugin import eventually
 SUBJECT = "【ハローワーク】パスワード登録申込受付通知"
 
 
-def _environ(var_dir) -> dict[str, str]:
-    return isolated_environ(var_dir)
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("embedded-var")
-    with EmbeddedSystem(_environ(var_dir)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http():
-    pool = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5, read=30), retries=False)
-    yield pool
-    pool.clear()
-
-
-def _get(http, system, path, **headers):
-    return http.request("GET", system.url.rstrip("/") + path, headers=headers)
-
-
 def test_the_system_runs_on_its_own_var_dir_and_a_free_port(system, tmp_path_factory):
     assert system.port not in (0, 8080)
     assert str(system.settings.var_dir).startswith(str(tmp_path_factory.getbasetemp()))
@@ -50,24 +27,24 @@ def test_the_system_runs_on_its_own_var_dir_and_a_free_port(system, tmp_path_fac
         assert (system.settings.var_dir / f"{name}.db").is_file()
 
 
-def test_healthz_and_readyz(system, http):
-    health = _get(http, system, "/healthz")
+def test_healthz_and_readyz(system, call):
+    health = call("GET", "/healthz")
     assert health.status == 200 and health.json() == {"status": "ok"}
-    ready = _get(http, system, "/readyz")
+    ready = call("GET", "/readyz")
     assert ready.status == 200, ready.data
     assert set(ready.json()["services"]) == set(system.services)
 
 
-def test_api_docs_is_swagger_ui_in_html(system, http):
-    page = _get(http, system, "/api/docs")
+def test_api_docs_is_swagger_ui_in_html(call):
+    page = call("GET", "/api/docs")
     assert page.status == 200
     assert page.headers["Content-Type"].startswith("text/html")
     assert b"swagger-ui-bundle.js" in page.data
-    assert _get(http, system, "/api/docs/swagger-ui-bundle.js").status == 200
+    assert call("GET", "/api/docs/swagger-ui-bundle.js").status == 200
 
 
-def test_the_merged_openapi_document_has_the_paths_of_every_service(system, http):
-    response = _get(http, system, "/api/docs/openapi.json")
+def test_the_merged_openapi_document_has_the_paths_of_every_service(system, call):
+    response = call("GET", "/api/docs/openapi.json")
     assert response.status == 200
     merged = response.json()
     assert merged["openapi"].startswith("3.1")
@@ -83,21 +60,21 @@ def test_the_merged_openapi_document_has_the_paths_of_every_service(system, http
     assert with_paths or not merged["paths"]
 
 
-def test_an_unknown_api_path_is_a_404_problem(system, http):
-    response = _get(http, system, "/api/v1/no-such-thing", **{"Accept-Language": "en"})
+def test_an_unknown_api_path_is_a_404_problem(call):
+    response = call("GET", "/api/v1/no-such-thing", **{"Accept-Language": "en"})
     assert response.status == 404
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.json()["title"] == "The resource was not found"
     assert response.headers["X-Request-ID"]
 
 
-def test_the_landing_page_is_japanese(system, http):
-    page = _get(http, system, "/")
+def test_the_landing_page_is_japanese(call):
+    page = call("GET", "/")
     assert page.status == 200
     assert "<title>求職者マイページ</title>" in page.data.decode()
 
 
-def test_a_mail_sent_over_smtp_to_the_sink_is_listed_at_dev_mail(system, http):
+def test_a_mail_sent_over_smtp_to_the_sink_is_listed_at_dev_mail(system, call):
     assert system.sink is not None and system.smtp_url.startswith("smtp://127.0.0.1:")
     for service in system.services.values():
         assert service.runtime.settings.smtp_url == system.smtp_url
@@ -107,19 +84,19 @@ def test_a_mail_sent_over_smtp_to_the_sink_is_listed_at_dev_mail(system, http):
     assert system.sink.wait_for(before + 1, timeout=10)
 
     def listed():
-        items = _get(http, system, "/dev/mail.json").json()["items"]
+        items = call("GET", "/dev/mail.json").json()["items"]
         return next((item for item in items if item["subject"] == SUBJECT), None)
 
     mail = eventually(listed, timeout=10, message="the mail at /dev/mail.json")
     assert mail["to"] == "taro@example.jp"
     assert "認証キー：K7Q2M9XA" in mail["text"]
-    page = _get(http, system, "/dev/mail")
+    page = call("GET", "/dev/mail")
     assert page.status == 200
     assert SUBJECT in page.data.decode() and "認証キー：K7Q2M9XA" in page.data.decode()
 
 
 def test_stop_closes_the_port_the_threads_and_the_sink(tmp_path):
-    system = EmbeddedSystem(_environ(tmp_path)).start()
+    system = EmbeddedSystem(isolated_environ(tmp_path)).start()
     port, smtp_port = system.port, system.sink.port
     threads = list(system.threads)
     system.stop()
@@ -140,12 +117,12 @@ def test_every_service_that_exists_is_running(system):
         assert name in system.services
 
 
-def test_demo_events_flow_through_the_outbox_and_are_all_confirmed(system, http):
+def test_demo_events_flow_through_the_outbox_and_are_all_confirmed(system, call):
     """E2 in the embedded mode: the demo seeker's registration is relayed, seen on the bus, and
     every outbox row of every service ends up sent (the dev event tap makes each event routable)."""
 
     def registered():
-        items = _get(http, system, "/dev/events.json").json()["items"]
+        items = call("GET", "/dev/events.json").json()["items"]
         return next((e for e in items if e["type"] == "profile.seeker.registered.v1"), None)
 
     event = eventually(registered, timeout=15, message="profile.seeker.registered.v1 at /dev/events.json")
@@ -164,5 +141,5 @@ def test_demo_events_flow_through_the_outbox_and_are_all_confirmed(system, http)
         return total == 0
 
     eventually(unsent, timeout=15, message="every outbox row sent")
-    page = _get(http, system, "/dev/events")
+    page = call("GET", "/dev/events")
     assert page.status == 200 and "profile.seeker.registered.v1" in page.data.decode()

@@ -7,93 +7,21 @@ Nothing sleeps: every wait is a condition with a deadline.
 
 from __future__ import annotations
 
-import re
-import time
-
 import pytest
-import urllib3
 
-from gateway.embedded import EmbeddedSystem
-from kit.devmail import read_mailbox
-from kit.testing.embedded import isolated_environ
+from kit.testing.e2e import login, open_mypage
 from kit.testing.plugin import eventually
 
 EMAIL, BIRTH_DATE, PASSWORD = "taro@example.jp", "1990-04-01", "Koshigaya@2026"
 DEMO_SEEKER_NUMBER = "11040-12345678"
-KEY_LINE = re.compile(r"認証キー：(\S+)")
-OTP_LINE = re.compile(r"ワンタイムパスワード：(\d{6})")
-KEY_MAIL_PATIENCE = 5.0  # seconds before asking for another key mail
 GATING_DEADLINE = 20.0  # seconds from staff's change to the refusal (outbox → relay → bus → projection)
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    environ = isolated_environ(tmp_path_factory.mktemp("jobs-e2e"))
-    with EmbeddedSystem(environ) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def call(system):
-    pool = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5, read=30), retries=False)
-
-    def request(method: str, path: str, body: dict | None = None, token: str | None = None, **headers):
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return pool.request(method, system.url.rstrip("/") + path, json=body, headers=headers)
-
-    yield request
-    pool.clear()
-
-
-def _new_mail(system, subject_part: str, seen: set[str]):
-    return next((m for m in read_mailbox(system.mail_dir)
-                 if m.id not in seen and m.to == EMAIL and subject_part in m.subject), None)
 
 
 @pytest.fixture(scope="module")
 def seeker_token(system, call) -> str:
     """The demo seeker (求職 太郎) opens a My Page and logs in with the mailed key and OTP."""
-    terms = call("GET", "/api/v1/terms").json()
-    opening = {"email": EMAIL, "birth_date": BIRTH_DATE, "terms_version": terms["terms_version"],
-               "privacy_version": terms["privacy_version"]}
-
-    tried: set[str] = {m.id for m in read_mailbox(system.mail_dir)}
-    asked = {"at": float("-inf")}
-
-    def opened() -> bool:
-        # Ask for a key until auth knows the seeker (it learns from profile's event); try every new
-        # key mail, newest first — a newer request voids the key of an older, slower mail.
-        fresh = [m for m in read_mailbox(system.mail_dir)
-                 if m.id not in tried and m.to == EMAIL and "パスワード登録申込受付通知" in m.subject]
-        for mail in fresh:
-            tried.add(mail.id)
-            key = KEY_LINE.search(mail.text).group(1)
-            if call("POST", "/api/v1/auth/opening/complete",
-                    {"email": EMAIL, "auth_key": key, "password": PASSWORD}).status == 201:
-                return True
-        if not fresh and time.monotonic() - asked["at"] > KEY_MAIL_PATIENCE:
-            assert call("POST", "/api/v1/auth/opening", opening).status == 202
-            asked["at"] = time.monotonic()
-        return False
-
-    eventually(opened, timeout=60, interval=0.1, message="the My Page to open with a mailed key")
-    seen = {m.id for m in read_mailbox(system.mail_dir)}
-    login = call("POST", "/api/v1/auth/login", {"email": EMAIL, "password": PASSWORD})
-    assert login.status == 200, login.data
-    otp_mail = eventually(lambda: _new_mail(system, "ワンタイムパスワード", seen), timeout=20, message="the OTP mail")
-    tokens = call("POST", "/api/v1/auth/login/otp", {"login_ticket": login.json()["login_ticket"],
-                                                     "otp": OTP_LINE.search(otp_mail.text).group(1)})
-    assert tokens.status == 200, tokens.data
-    return tokens.json()["access_token"]
-
-
-@pytest.fixture(scope="module")
-def staff_token(call) -> str:
-    response = call("POST", "/api/v1/auth/token", {"grant_type": "client_credentials", "client_id": "counter",
-                                                   "client_secret": "counter-dev-secret"})
-    assert response.status == 200, response.data
-    return response.json()["access_token"]
+    open_mypage(call, system, EMAIL, BIRTH_DATE, PASSWORD)
+    return login(call, system, EMAIL, PASSWORD)["access_token"]
 
 
 def test_public_search_finds_the_demo_postings_without_a_login(call):

@@ -3,45 +3,7 @@ system registers and manages a seeker with a client-credentials token; the demo 
 
 from __future__ import annotations
 
-import json
 import uuid
-
-import pytest
-import urllib3
-
-from gateway.embedded import EmbeddedSystem
-from kit.testing.embedded import isolated_environ
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    environ = isolated_environ(tmp_path_factory.mktemp("profile-var"))
-    with EmbeddedSystem(environ) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def call(system):
-    pool = urllib3.PoolManager(timeout=urllib3.Timeout(connect=5, read=30), retries=False)
-
-    def request(method: str, path: str, body: dict | None = None, token: str | None = None, **headers):
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return pool.request(method, system.url.rstrip("/") + path, headers=headers,
-                            body=json.dumps(body).encode() if body is not None else None)
-
-    yield request
-    pool.clear()
-
-
-@pytest.fixture(scope="module")
-def staff_token(call) -> str:
-    response = call("POST", "/api/v1/auth/token", {"grant_type": "client_credentials", "client_id": "counter",
-                                                   "client_secret": "counter-dev-secret"})
-    assert response.status == 200, response.data
-    return response.json()["access_token"]
 
 
 def test_p1_the_demo_seeker_is_registered(call, staff_token):

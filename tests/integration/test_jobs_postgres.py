@@ -5,7 +5,6 @@ projection's row lock does not deadlock with the handlers."""
 from __future__ import annotations
 
 import copy
-import threading
 import uuid
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from sqlalchemy import column, func, insert, select, table
 from kit.clock import FrozenClock
 from kit.events import Event
 from kit.settings import Settings
+from kit.testing.services import in_parallel, migrated_runtime
 from kit.testing.tokens import TestSigner
 from services.jobs.app import build_runtime, create_app
 from services.jobs.handlers import SUBSCRIPTIONS
@@ -34,12 +34,9 @@ POSTING = {
 
 @pytest.fixture
 def runtime(database_url):
-    clock = FrozenClock("2026-11-26T01:00:00+00:00")
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=database_url), clock=clock)
-    runtime.migrate()
-    runtime.migrate()  # idempotent
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "jobs", FrozenClock("2026-11-26T01:00:00+00:00"), database_url) as runtime:
+        runtime.migrate()  # idempotent
+        yield runtime
 
 
 @pytest.fixture
@@ -73,23 +70,6 @@ def _postings(runtime, count: int) -> list[str]:
     return numbers
 
 
-def _in_parallel(calls) -> list:
-    """Run the calls at once (released together by a barrier); their results in order."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait(30)
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
-
-
 def _count(runtime, table, seeker_id) -> int:
     with runtime.engine.connect() as connection:
         return connection.scalar(select(func.count()).select_from(table).where(table.c.seeker_id == seeker_id))
@@ -105,7 +85,7 @@ def test_s6_fifty_parallel_favourite_adds_at_299_leave_exactly_300(runtime, app,
     def add(number):
         return lambda: app.test_client().put(f"/api/v1/me/favourites/{number}", headers=headers).status_code
 
-    statuses = _in_parallel([add(number) for number in numbers[299:]])
+    statuses = in_parallel([add(number) for number in numbers[299:]])
     assert sorted(statuses) == [204] + [409] * 49
     assert _count(runtime, favourites, seeker_id) == 300
     with runtime.engine.connect() as connection:
@@ -117,8 +97,8 @@ def test_s6_fifty_parallel_favourite_adds_at_299_leave_exactly_300(runtime, app,
 def test_s6_the_same_posting_added_in_parallel_is_kept_once(runtime, app, signer):
     seeker_id, headers = _seeker(runtime, signer)
     (number,) = _postings(runtime, 1)
-    statuses = _in_parallel([lambda: app.test_client().put(f"/api/v1/me/favourites/{number}",
-                                                           headers=headers).status_code] * 10)
+    statuses = in_parallel([lambda: app.test_client().put(f"/api/v1/me/favourites/{number}",
+                                                          headers=headers).status_code] * 10)
     assert statuses == [204] * 10 and _count(runtime, favourites, seeker_id) == 1
 
 
@@ -133,11 +113,11 @@ def test_j3_two_parallel_saved_searches_at_two_leave_exactly_three(runtime, app,
         return app.test_client().post("/api/v1/me/saved-searches", json={"name": "並行", "criteria": {}},
                                       headers=headers).status_code
 
-    assert sorted(_in_parallel([create, create])) == [201, 409]
+    assert sorted(in_parallel([create, create])) == [201, 409]
     assert _count(runtime, saved_searches, seeker_id) == 3
 
 
-def test_p4_gating_changes_while_favourites_are_added_in_parallel(runtime, app, signer):
+def test_p4_gating_changes_while_favourites_are_addedin_parallel(runtime, app, signer):
     """The handler and the views take the same row lock: neither deadlocks nor fails."""
     seeker_id, headers = _seeker(runtime, signer)
     numbers = _postings(runtime, 20)
@@ -155,7 +135,7 @@ def test_p4_gating_changes_while_favourites_are_added_in_parallel(runtime, app, 
     def add(number):
         return lambda: app.test_client().put(f"/api/v1/me/favourites/{number}", headers=headers).status_code
 
-    results = _in_parallel([invalidate] + [add(number) for number in numbers])
+    results = in_parallel([invalidate] + [add(number) for number in numbers])
     assert results[0] == "invalidated" and set(results[1:]) <= {204, 403}
     assert _count(runtime, favourites, seeker_id) == results.count(204)
     assert app.test_client().get("/api/v1/me/favourites", headers=headers).status_code == 403

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from contracts import validate_event
 from kit.clock import FrozenClock
-from kit.settings import Settings
+from kit.testing.services import migrated_runtime
 from kit.testing.tokens import TestSigner
 from kit.tokens import STAFF
 from services.profile import commands
@@ -24,12 +24,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def runtime(database_url):
-    clock = FrozenClock("2026-11-26T01:00:00+00:00")
-    runtime = build_runtime(Settings.from_env("profile", {}, database_url=database_url), clock=clock)
-    runtime.migrate()
-    runtime.migrate()  # idempotent
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "profile", FrozenClock("2026-11-26T01:00:00+00:00"), database_url) as runtime:
+        runtime.migrate()  # idempotent
+        yield runtime
 
 
 def _register(client, headers, count: int) -> list[str]:

@@ -4,17 +4,17 @@ inserted as the employer system sends them, and a projection fed through the rea
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from kit.clock import FrozenClock
 from kit.events import Event, EventSpec
-from kit.settings import Settings
+from kit.testing.services import migrated_runtime, outbox_envelopes
 from kit.testing.tokens import TestSigner
 from services.auth import events as auth_events
 from services.jobs.app import build_runtime, create_app
@@ -49,10 +49,8 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def runtime(clock):
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url="sqlite://"), clock=clock)
-    runtime.migrate()
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "jobs", clock) as runtime:
+        yield runtime
 
 
 @pytest.fixture
@@ -131,11 +129,4 @@ def seeker(feed, signer) -> Callable[..., tuple[str, dict[str, str]]]:
 @pytest.fixture
 def outbox(runtime) -> Callable[..., list[dict]]:
     """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
-
-    def read(event_type: str | None = None) -> list[dict]:
-        with runtime.engine.connect() as connection:
-            rows = connection.execute(select(runtime.outbox).order_by(runtime.outbox.c.id)).all()
-        envelopes = [json.loads(row.body) for row in rows]
-        return [e for e in envelopes if event_type is None or e["type"] == event_type]
-
-    return read
+    return partial(outbox_envelopes, runtime)

@@ -3,14 +3,13 @@ first, so parallel adds at the limit are refused cleanly — never a 301st row, 
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, insert, select
 
-from kit.settings import Settings
+from kit.testing.services import in_parallel, migrated_runtime
 from services.jobs.app import build_runtime, create_app
 from services.jobs.models import favourites, saved_searches
 
@@ -19,27 +18,8 @@ from .conftest import registration
 
 @pytest.fixture
 def runtime(clock, tmp_path):
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=f"sqlite:///{tmp_path / 'jobs.db'}"),
-                            clock=clock)
-    runtime.migrate()
-    yield runtime
-    runtime.dispose()
-
-
-def _in_parallel(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait(30)
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
+    with migrated_runtime(build_runtime, "jobs", clock, f"sqlite:///{tmp_path / 'jobs.db'}") as runtime:
+        yield runtime
 
 
 def _count(runtime, table, seeker_id) -> int:
@@ -56,8 +36,8 @@ def test_s6_parallel_favourite_adds_at_299_leave_exactly_300_on_sqlite(runtime, 
     with runtime.engine.begin() as connection:
         connection.execute(insert(favourites), [{"seeker_id": seeker_id, "job_number": n,
                                                  "added_at": runtime.clock.now()} for n in numbers[:299]])
-    statuses = _in_parallel([lambda n=n: app.test_client().put(f"/api/v1/me/favourites/{n}",
-                                                                headers=headers).status_code for n in numbers[299:]])
+    statuses = in_parallel([lambda n=n: app.test_client().put(f"/api/v1/me/favourites/{n}",
+                                                               headers=headers).status_code for n in numbers[299:]])
     assert sorted(statuses) == [204] + [409] * 19
     assert _count(runtime, favourites, seeker_id) == 300
 
@@ -69,7 +49,7 @@ def test_j3_parallel_saved_searches_at_two_leave_exactly_three_on_sqlite(runtime
     headers = signer.headers(seeker_id, ttl=timedelta(days=1))
     for name in ("一", "二"):
         app.test_client().post("/api/v1/me/saved-searches", json={"name": name, "criteria": {}}, headers=headers)
-    statuses = _in_parallel([lambda: app.test_client().post("/api/v1/me/saved-searches", headers=headers,
-                                                            json={"name": "並行", "criteria": {}}).status_code] * 4)
+    statuses = in_parallel([lambda: app.test_client().post("/api/v1/me/saved-searches", headers=headers,
+                                                           json={"name": "並行", "criteria": {}}).status_code] * 4)
     assert sorted(statuses) == [201, 409, 409, 409]
     assert _count(runtime, saved_searches, seeker_id) == 3

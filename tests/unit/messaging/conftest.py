@@ -3,17 +3,16 @@ and profile's and auth's events delivered straight to the handlers (as the consu
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
-from sqlalchemy import select
 
 from kit.clock import FrozenClock
 from kit.events import Event
-from kit.settings import Settings
+from kit.testing.services import migrated_runtime, outbox_envelopes
 from kit.testing.tokens import TestSigner
 from kit.tokens import STAFF
 from services.messaging.app import build_runtime, create_app
@@ -29,10 +28,8 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def runtime(clock):
-    runtime = build_runtime(Settings.from_env("messaging", {}, database_url="sqlite://"), clock=clock)
-    runtime.migrate()
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "messaging", clock) as runtime:
+        yield runtime
 
 
 @pytest.fixture
@@ -118,14 +115,7 @@ def invalidation_data(seeker_id: str, number: str, reason: str = "seeker") -> di
 @pytest.fixture
 def outbox(runtime) -> Callable[..., list[dict]]:
     """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
-
-    def read(event_type: str | None = None) -> list[dict]:
-        with runtime.engine.connect() as connection:
-            rows = connection.execute(select(runtime.outbox).order_by(runtime.outbox.c.id)).all()
-        envelopes = [json.loads(row.body) for row in rows]
-        return [e for e in envelopes if event_type is None or e["type"] == event_type]
-
-    return read
+    return partial(outbox_envelopes, runtime)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from kit.events import Event
-from kit.settings import Settings
+from kit.testing.services import migrated_runtime
 from services.messaging import commands
 from services.messaging.app import build_runtime
 from services.messaging.handlers import SUBSCRIPTIONS
@@ -16,10 +16,8 @@ from services.messaging.handlers import SUBSCRIPTIONS
 
 @pytest.fixture
 def pg_runtime(database_url, clock):
-    runtime = build_runtime(Settings.from_env("messaging", {}, database_url=database_url), clock=clock)
-    runtime.migrate()
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "messaging", clock, database_url) as runtime:
+        yield runtime
 
 
 def _deliver(runtime, event_type: str, data: dict) -> None:

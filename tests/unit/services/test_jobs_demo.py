@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 
 from kit import codes
 from kit.clock import FrozenClock
-from kit.settings import Settings
+from kit.testing.services import migrated_runtime
 from services.jobs.app import build_runtime
 from services.jobs.demo import generate_postings, load_demo
 from services.jobs.models import posting_row, postings
@@ -147,11 +147,8 @@ def test_posting_row_maps_the_spec_example():
 
 @pytest.fixture
 def runtime():
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url="sqlite://"),
-                            clock=FrozenClock("2026-11-30T16:00:00+00:00"))  # 2026-12-01 in Japan
-    runtime.migrate()
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "jobs", FrozenClock("2026-11-30T16:00:00+00:00")) as runtime:  # 12-01 JST
+        yield runtime
 
 
 def _count(runtime) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from kit.clock import FrozenClock
 from kit.events import InvalidEvent
-from kit.settings import Settings
+from kit.testing.services import migrated_runtime
 from services.profile.app import build_runtime
 from services.profile.demo import load_demo
 from services.profile.domain import registration_valid_until
@@ -18,11 +18,8 @@ from services.profile.models import Seeker
 
 @pytest.fixture
 def runtime():
-    runtime = build_runtime(Settings.from_env("profile", {}, database_url="sqlite://"),
-                            clock=FrozenClock("2026-11-30T16:00:00+00:00"))  # 2026-12-01 in Japan
-    runtime.migrate()
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "profile", FrozenClock("2026-11-30T16:00:00+00:00")) as runtime:  # 12-01 JST
+        yield runtime
 
 
 def _outbox(runtime):
