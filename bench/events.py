@@ -7,12 +7,16 @@ Measured in one run, against the local PostgreSQL and RabbitMQ:
 - raw pika, confirms awaited per batch of 100 (SelectConnection);
 - raw kombu consume + ack, no database;
 - ours, sustained: events committed to the outbox in transactions of 100, relayed (own process),
-  consumed with inbox dedupe and a handler insert (own process), until the last handler commit;
+  consumed with inbox dedupe and a handler insert (own process), until the last handler commit —
+  once with a per-event handler (one INSERT per event, `handler(event, uow)`) and once with a
+  `@handles_batches` handler (one executemany per delivery batch, still one row per event);
 - ours, single-event transactions from 4 writer threads (one commit per event, like HTTP writes);
+- ours, each stage alone (outbox inserts, relay drain, consumer drain);
 - ours, latency outbox commit → handler commit at a steady 500 events/s (p50/p99/max).
 
-Prints every figure with the ratio to its raw baseline and writes bench/results/events-<date>.json.
-Not a test: nothing here asserts.
+Every figure is the median of `--runs` runs (3 by default; each run's value is kept under
+"runs"). Prints every figure with the ratio to its raw baseline and writes
+bench/results/events-<date>.json. Not a test: nothing here asserts.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func,
 
 from kit import topology  # noqa: E402
 from kit.clock import SystemClock  # noqa: E402
-from kit.consumer import Consumer  # noqa: E402
+from kit.consumer import Consumer, handles_batches  # noqa: E402
 from kit.db import make_engine, make_session_factory  # noqa: E402
 from kit.events import EventSpec  # noqa: E402
 from kit.inbox import inbox_table  # noqa: E402
@@ -94,7 +98,11 @@ class TimingConsumer(Consumer):
         super()._acknowledge(messages)
 
 
-def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, ready, results) -> None:
+HANDLERS = ("event", "batch")
+
+
+def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, ready, results,
+                     handler: str = "event") -> None:
     engine = make_engine(database_url)
     _, outbox, inbox, effects = schema()
     sessions = make_session_factory(engine)
@@ -103,12 +111,20 @@ def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, read
     add_effect = insert(effects)
 
     def note(event, uow) -> None:
-        """The handler: one row per event, like a projection update."""
+        """The per-event handler: one INSERT of one row per event, like a projection update."""
         row = {"event_id": event.id, "n": event.data["n"], "handled_at": clock.now()}
         uow.session.execute(add_effect, row)
 
+    @handles_batches
+    def note_all(events, uow) -> None:
+        """The batch handler: the same row per event, all of a delivery batch in one executemany."""
+        now = clock.now()
+        uow.session.execute(add_effect, [{"event_id": event.id, "n": event.data["n"], "handled_at": now}
+                                         for event in events])
+
     consumer = TimingConsumer(
-        topology.connection(amqp_url), service=SERVICE, subscriptions={EVENT_TYPE: note},
+        topology.connection(amqp_url), service=SERVICE,
+        subscriptions={EVENT_TYPE: note_all if handler == "batch" else note},
         uow_factory=lambda: UnitOfWork(sessions, outbox=outbox, clock=clock, source="/bench"),
         inbox_table=inbox, exchange_name=exchange,
     )
@@ -120,7 +136,8 @@ def consumer_process(database_url: str, amqp_url: str, exchange: str, stop, read
 class Pipeline:
     """A fresh database and exchange, a relay process and a consumer process."""
 
-    def __init__(self, server_url: str, amqp_url: str, consumers: int = 1, *, processes: bool = True) -> None:
+    def __init__(self, server_url: str, amqp_url: str, consumers: int = 1, *, processes: bool = True,
+                 handler: str = "event") -> None:
         self.server_url = server_url
         self.amqp_url = amqp_url
         self.name = f"bench_{uuid.uuid4().hex[:10]}"
@@ -142,7 +159,7 @@ class Pipeline:
         readiness = [context.Event() for _ in range(consumers)]
         args = (self.database_url, amqp_url, self.exchange, self.stop)
         self.processes = [context.Process(target=relay_process, args=args)]
-        self.processes += [context.Process(target=consumer_process, args=(*args, ready, self.results))
+        self.processes += [context.Process(target=consumer_process, args=(*args, ready, self.results, handler))
                            for ready in readiness]
         for process in self.processes:
             process.start()
@@ -192,9 +209,9 @@ class Pipeline:
 
 
 def ours_sustained(server_url: str, amqp_url: str, events: int, per_transaction: int,
-                   consumers: int = 1, producers: int = 1) -> float:
+                   consumers: int = 1, producers: int = 1, handler: str = "event") -> float:
     """Events/s from the first outbox insert to the last handler commit (`producers` writer threads)."""
-    pipeline = Pipeline(server_url, amqp_url, consumers)
+    pipeline = Pipeline(server_url, amqp_url, consumers, handler=handler)
     try:
         starts = list(range(0, events, per_transaction))
         started = time.monotonic()
@@ -210,7 +227,7 @@ def ours_sustained(server_url: str, amqp_url: str, events: int, per_transaction:
         pipeline.close()
 
 
-def ours_stages(server_url: str, amqp_url: str, events: int) -> dict[str, float]:
+def ours_stages(server_url: str, amqp_url: str, events: int, handler: str = "event") -> dict[str, float]:
     """Each stage alone, in this process: outbox inserts (tx of 100), relay drain, consumer drain."""
     pipeline = Pipeline(server_url, amqp_url, processes=False)
     try:
@@ -228,7 +245,7 @@ def ours_stages(server_url: str, amqp_url: str, events: int) -> dict[str, float]
         ready, results = threading.Event(), _ListQueue()
         started = time.monotonic()
         worker = threading.Thread(target=consumer_process, args=(
-            pipeline.database_url, amqp_url, pipeline.exchange, pipeline.stop, ready, results))
+            pipeline.database_url, amqp_url, pipeline.exchange, pipeline.stop, ready, results, handler))
         worker.start()
         pipeline.wait_for_effects(events)
         consumed = events / (time.monotonic() - started)
@@ -245,9 +262,10 @@ class _ListQueue(list):
         self.append(item)
 
 
-def ours_latency(server_url: str, amqp_url: str, rate: int, seconds: float) -> dict[str, float]:
+def ours_latency(server_url: str, amqp_url: str, rate: int, seconds: float,
+                 handler: str = "event") -> dict[str, float]:
     """Outbox commit → handler commit, single-event transactions paced at `rate` per second."""
-    pipeline = Pipeline(server_url, amqp_url)
+    pipeline = Pipeline(server_url, amqp_url, handler=handler)
     committed_at: dict[str, float] = {}
     count = int(rate * seconds)
     try:
@@ -372,6 +390,27 @@ def raw_kombu_consume(amqp_url: str, queue_name: str, count: int) -> float:
 
 # -- main ---------------------------------------------------------------------------------------------
 
+def median_of(runs: int, measure, label: str, results: dict, key: str) -> float:
+    """Run `measure()` `runs` times; store the median under `key` and every value under runs[key]."""
+    values = []
+    for _ in range(runs):
+        values.append(measure())
+    median = round(statistics.median(values))
+    results[key] = median
+    results["runs"][key] = [round(value) for value in values]
+    report(label, median, results)
+    return median
+
+
+def median_dict(runs: int, measure, results: dict, key: str, order_by: str) -> dict:
+    """Run `measure()` (a dict of figures) `runs` times; keep the run whose `order_by` is the median."""
+    values = [measure() for _ in range(runs)]
+    results["runs"][key] = values
+    chosen = sorted(values, key=lambda value: value[order_by])[len(values) // 2]
+    results[key] = chosen
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=20_000, help="events for the sustained runs")
@@ -380,48 +419,77 @@ def main() -> None:
     parser.add_argument("--latency-rate", type=int, default=500)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--consumers", type=int, default=1, help="consumer processes (competing consumers)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported")
+    parser.add_argument("--only", choices=["all", "sustained"], default="all",
+                        help="`sustained`: skip the tx-of-1, stage and latency figures")
     args = parser.parse_args()
-    n = args.events
+    n, runs = args.events, args.runs
     results: dict = {"date": datetime.now(UTC).isoformat(), "events": n, "consumers": args.consumers,
-                     "machine_cores": multiprocessing.cpu_count()}
+                     "machine_cores": multiprocessing.cpu_count(), "runs_per_figure": runs,
+                     "consumer_prefetch": Consumer.__init__.__kwdefaults__["prefetch"],
+                     "consumer_batch_size": Consumer.__init__.__kwdefaults__["batch_size"], "runs": {}}
 
     db, amqp = args.database_url, args.amqp_url
-    exchange, queue = raw_queue(amqp)
-    try:
-        each = min(n, 5_000)
-        results["raw_pika_confirm_each_per_s"] = round(raw_pika_confirm_each(amqp, exchange, each))
-        report("raw pika, confirm per message", results["raw_pika_confirm_each_per_s"])
-        results["raw_pika_confirm_batch100_per_s"] = round(raw_pika_confirm_batched(amqp, exchange, n))
-        report("raw pika, confirms per batch of 100", results["raw_pika_confirm_batch100_per_s"])
-        results["raw_kombu_consume_per_s"] = round(raw_kombu_consume(amqp, queue, each + n))
-        report("raw kombu consume + ack", results["raw_kombu_consume_per_s"])
-    finally:
-        drop_raw(amqp, exchange)
+    each = min(n, 5_000)
 
-    results["ours_tx100_per_s"] = round(ours_sustained(db, amqp, n, 100, args.consumers))
-    report("ours, outbox (tx of 100) → handler commit", results["ours_tx100_per_s"], results)
-    single = max(1_000, n // 4)
-    results["ours_tx1_events"] = single
-    results["ours_tx1_per_s"] = round(ours_sustained(db, amqp, single, 1, args.consumers, producers=4))
-    report("ours, outbox (tx of 1, 4 writers) → handler commit", results["ours_tx1_per_s"], results)
-    results["stages_alone"] = ours_stages(db, amqp, n)
-    for stage, per_second in results["stages_alone"].items():
-        report(f"stage alone: {stage}", per_second)
-    results["latency"] = latency = ours_latency(db, amqp, args.latency_rate, args.latency_seconds)
-    print(f"latency at {latency['rate_achieved']}/s over {latency['events']} events: "
-          f"p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms")
-    ours = results["ours_tx100_per_s"]
-    results["ratios"] = {
-        "ours_tx100_vs_raw_pika_batch100": round(ours / results["raw_pika_confirm_batch100_per_s"], 3),
-        "ours_tx100_vs_raw_pika_confirm_each": round(ours / results["raw_pika_confirm_each_per_s"], 3),
-        "ours_tx100_vs_raw_kombu_consume": round(ours / results["raw_kombu_consume_per_s"], 3),
-        "relay_alone_vs_raw_pika_batch100": round(
-            results["stages_alone"]["relay_per_s"] / results["raw_pika_confirm_batch100_per_s"], 3),
-        "consumer_alone_vs_raw_kombu_consume": round(
-            results["stages_alone"]["consumer_per_s"] / results["raw_kombu_consume_per_s"], 3),
-    }
-    for name, ratio in results["ratios"].items():
-        print(f"{name:45s} {ratio:8.3f}")
+    def raw_consume() -> float:
+        exchange, queue = raw_queue(amqp)
+        try:
+            raw_pika_confirm_batched(amqp, exchange, each + n)
+            return raw_kombu_consume(amqp, queue, each + n)
+        finally:
+            drop_raw(amqp, exchange)
+
+    def raw(measure):
+        def run() -> float:
+            exchange, _queue = raw_queue(amqp)
+            try:
+                return measure(exchange)
+            finally:
+                drop_raw(amqp, exchange)
+        return run
+
+    median_of(runs, raw(lambda exchange: raw_pika_confirm_each(amqp, exchange, each)),
+              "raw pika, confirm per message", results, "raw_pika_confirm_each_per_s")
+    median_of(runs, raw(lambda exchange: raw_pika_confirm_batched(amqp, exchange, n)),
+              "raw pika, confirms per batch of 100", results, "raw_pika_confirm_batch100_per_s")
+    median_of(runs, raw_consume, "raw kombu consume + ack", results, "raw_kombu_consume_per_s")
+
+    median_of(runs, lambda: ours_sustained(db, amqp, n, 100, args.consumers, handler="event"),
+              "ours, outbox (tx of 100) → per-event handler", results, "ours_tx100_per_s")
+    median_of(runs, lambda: ours_sustained(db, amqp, n, 100, args.consumers, handler="batch"),
+              "ours, outbox (tx of 100) → batch handler", results, "ours_tx100_batch_handler_per_s")
+    if args.only == "all":
+        single = max(1_000, n // 4)
+        results["ours_tx1_events"] = single
+        median_of(runs, lambda: ours_sustained(db, amqp, single, 1, args.consumers, producers=4),
+                  "ours, outbox (tx of 1, 4 writers) → handler", results, "ours_tx1_per_s")
+        for handler, key in (("event", "stages_alone"), ("batch", "stages_alone_batch_handler")):
+            stages = median_dict(runs, lambda handler=handler: ours_stages(db, amqp, n, handler), results, key,
+                                 "consumer_per_s")
+            for stage, per_second in stages.items():
+                report(f"stage alone ({handler} handler): {stage}", per_second)
+        for handler, key in (("event", "latency"), ("batch", "latency_batch_handler")):
+            latency = median_dict(runs, lambda handler=handler: ours_latency(
+                db, amqp, args.latency_rate, args.latency_seconds, handler), results, key, "p99_ms")
+            print(f"latency ({handler} handler) at {latency['rate_achieved']}/s over {latency['events']} "
+                  f"events: p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms")
+    ratios = results["ratios"] = {}
+    for ours_key in ("ours_tx100_per_s", "ours_tx100_batch_handler_per_s"):
+        name = ours_key.removesuffix("_per_s")
+        ours = results[ours_key]
+        ratios[f"{name}_vs_raw_pika_batch100"] = round(ours / results["raw_pika_confirm_batch100_per_s"], 3)
+        ratios[f"{name}_vs_raw_pika_confirm_each"] = round(ours / results["raw_pika_confirm_each_per_s"], 3)
+        ratios[f"{name}_vs_raw_kombu_consume"] = round(ours / results["raw_kombu_consume_per_s"], 3)
+    for key in ("stages_alone", "stages_alone_batch_handler"):
+        if key in results:
+            stages = results[key]
+            ratios[f"{key}_relay_vs_raw_pika_batch100"] = round(
+                stages["relay_per_s"] / results["raw_pika_confirm_batch100_per_s"], 3)
+            ratios[f"{key}_consumer_vs_raw_kombu_consume"] = round(
+                stages["consumer_per_s"] / results["raw_kombu_consume_per_s"], 3)
+    for name, ratio in ratios.items():
+        print(f"{name:55s} {ratio:8.3f}")
     out = ROOT / "bench" / "results" / f"events-{datetime.now(UTC):%Y-%m-%d}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -18,7 +18,6 @@ import errno
 from contextlib import contextmanager
 from struct import unpack_from
 
-import amqp
 from amqp.exceptions import UnexpectedFrame
 from amqp.transport import TCPTransport
 from kombu.transport import pyamqp
@@ -111,8 +110,8 @@ class BufferedTCPTransport(TCPTransport):
         return frame_type, channel, payload
 
 
-class BufferedConnection(amqp.Connection):
-    """py-amqp connection whose plain-TCP transport is BufferedTCPTransport."""
+class BufferedConnection(pyamqp.Connection):
+    """kombu's py-amqp connection whose plain-TCP transport is BufferedTCPTransport."""
 
     def Transport(self, host, connect_timeout, ssl=False, read_timeout=None, write_timeout=None,  # noqa: N802
                   socket_settings=None, **kwargs):

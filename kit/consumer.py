@@ -11,7 +11,9 @@ run the handler, commit, and only then ack. Handlers use `uow.session` and `uow.
 and never commit: the consumer does (a handler's `uow.commit()` raises HandlerCommitted).
 Messages that arrive together (up to `batch_size`) share one transaction — one commit
 instead of one per event; if anything in the batch fails it is rolled back and each message
-is handled in its own transaction.
+is handled in its own transaction. A handler marked with `@handles_batches` takes
+`(events, uow)` and is called once per batch with every event it has not seen (a projection
+can then write one row per event in one executemany); alone, it gets a list of one.
 
 A handler that raises is retried by republishing a copy (header `x-mypage-attempt`) to the
 tail of the queue and acking the original, so the messages behind it keep flowing; after
@@ -47,15 +49,32 @@ from kit.uow import UnitOfWork, correlation_id
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Event, UnitOfWork], None]
+BatchHandler = Callable[[list[Event], UnitOfWork], None]
 
 ATTEMPT_HEADER = "x-mypage-attempt"
 ERROR_HEADER = "x-mypage-error"
 MAX_ERROR_LENGTH = 1000
+DEFAULT_PREFETCH = 1000  # > batch_size: the broker keeps streaming while a batch commits
+DEFAULT_BATCH_SIZE = 250
 HEARTBEAT_CHECK_INTERVAL = 1.0
 IDLE_DRAIN_TIMEOUT = 1.0
 BATCH_DRAIN_TIMEOUT = 0.002  # how long to wait for a next message before committing a batch
 INFRASTRUCTURE_RETRIES = 10
 MAX_INFRASTRUCTURE_PAUSE = 5.0
+
+
+def handles_batches(handler: BatchHandler) -> BatchHandler:
+    """E2: mark `handler(events, uow)` as taking a batch's fresh events in one call (same transaction).
+
+    Each event is still claimed in the inbox on its own, so duplicates never reach the handler;
+    if the call raises, every message of the batch is retried in its own transaction.
+    """
+    handler.handles_batches = True
+    return handler
+
+
+def takes_batches(handler) -> bool:
+    return getattr(handler, "handles_batches", False) is True
 
 
 def handler_name(handler: Handler) -> str:
@@ -82,8 +101,8 @@ class Consumer(ConsumerMixin):
         uow_factory: Callable[[], UnitOfWork],
         inbox_table: Table,
         exchange_name: str = DEFAULT_EXCHANGE,
-        prefetch: int = 100,
-        batch_size: int = 100,
+        prefetch: int = DEFAULT_PREFETCH,
+        batch_size: int = DEFAULT_BATCH_SIZE,
         max_deliveries: int = topology.MAX_DELIVERIES,
     ) -> None:
         self.connection = connection
@@ -197,7 +216,7 @@ class Consumer(ConsumerMixin):
     def _flush(self) -> None:
         batch, self._batch = self._batch, []
         work = [item for item in (self._decode(message) for message in batch) if item is not None]
-        failed: tuple[_Work, Exception] | None = None
+        failed: tuple[_Work | None, Exception] | None = None
         if len(work) > 1:
             failed = self._apply_together(work)
             if failed is None:
@@ -227,20 +246,28 @@ class Consumer(ConsumerMixin):
             return handler
         return next((handler for pattern, handler in self._patterns if pattern.match(event_type)), None)
 
-    def _apply_together(self, work: list[_Work]) -> tuple[_Work, Exception] | None:
-        """One transaction (and one inbox INSERT) for the whole batch; on failure the culprit is returned."""
-        current = work[0]
+    def _apply_together(self, work: list[_Work]) -> tuple[_Work | None, Exception] | None:
+        """One transaction (and one inbox INSERT) for the whole batch; on failure the culprit is returned
+        (None when it cannot be told, e.g. a batch handler raised)."""
+        current: _Work | None = work[0]
         try:
             with self._uow_factory() as uow:
                 claims = [Claim(i.event.id, handler_name(i.handler), i.event.type, i.event.subject)
                           for i in work]
                 fresh = claim_many(uow.session, self._inbox, claims, now=uow.clock.now())
                 applied = 0
+                batched: dict[Handler, list[_Work]] = {}
                 for current, key in zip(work, claims, strict=True):
                     if (key.event_id, key.handler) in fresh:
                         fresh.discard((key.event_id, key.handler))  # a 2nd copy in the batch: duplicate
-                        self._run_handler(uow, current)
+                        if takes_batches(current.handler):
+                            batched.setdefault(current.handler, []).append(current)
+                        else:
+                            self._run_handler(uow, current)
                         applied += 1
+                current = None
+                for handler, items in batched.items():
+                    self._run_handler(uow, items[0], handler=handler, events=[i.event for i in items])
                 current = work[-1]
                 uow.commit()
         except Exception as error:  # noqa: BLE001 — each message is then handled in its own transaction
@@ -281,12 +308,19 @@ class Consumer(ConsumerMixin):
             self._run_handler(uow, item)
         return fresh
 
-    def _run_handler(self, uow: UnitOfWork, item: _Work) -> None:
+    def _run_handler(self, uow: UnitOfWork, item: _Work, *, handler: Handler | None = None,
+                     events: list[Event] | None = None) -> None:
+        """Run `item`'s handler (or a batch handler with `events`; the first event's correlation id)."""
         token = correlation_id.set(item.event.correlationid or item.event.id)
         # A handler's own commit would make the batch's inbox claims durable before its peers ran.
         uow.commit = _refuse_commit
         try:
-            item.handler(item.event, uow)
+            if events is not None:
+                handler(events, uow)
+            elif takes_batches(item.handler):
+                item.handler([item.event], uow)
+            else:
+                item.handler(item.event, uow)
         finally:
             del uow.commit
             correlation_id.reset(token)

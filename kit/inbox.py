@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, DateTime, MetaData, String, Table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -72,10 +72,11 @@ def claim_many(
     """
     if not claims:
         return set()
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        return _claim_many_postgresql(session, table, claims, now)
     statement = (
-        insert(table)
+        sqlite.insert(table)
         .on_conflict_do_nothing(index_elements=["event_id", "handler"])
         .returning(table.c.event_id, table.c.handler)
     )
@@ -86,3 +87,23 @@ def claim_many(
     ]
     # executemany + RETURNING: SQLAlchemy batches it into multi-row INSERTs from one cached statement.
     return {(row.event_id, row.handler) for row in session.execute(statement, rows)}
+
+
+def _claim_many_postgresql(session: Session, table: Table, claims: Sequence[Claim], now: datetime):
+    """One short INSERT … SELECT FROM unnest(arrays): psycopg prepares it once per connection, whereas a
+    multi-row VALUES list is a long, new query text for every batch size (parsed each time)."""
+    name = session.get_bind().dialect.identifier_preparer.format_table(table)
+    statement = text(
+        f"INSERT INTO {name} (event_id, handler, event_type, subject, handled_at) "
+        "SELECT e, h, t, s, :now FROM unnest(CAST(:ids AS varchar[]), CAST(:handlers AS varchar[]), "
+        "CAST(:types AS varchar[]), CAST(:subjects AS varchar[])) AS claim(e, h, t, s) "
+        "ON CONFLICT (event_id, handler) DO NOTHING RETURNING event_id, handler"
+    )
+    rows = session.execute(statement, {
+        "now": now,
+        "ids": [c.event_id for c in claims],
+        "handlers": [c.handler for c in claims],
+        "types": [c.event_type for c in claims],
+        "subjects": [c.subject for c in claims],
+    })
+    return {(row.event_id, row.handler) for row in rows}

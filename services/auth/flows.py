@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from kit.problem import Problem, msg
 from kit.runtime import Runtime
@@ -83,7 +84,7 @@ def request_opening(ctx: AuthContext, email: str, birth_date: date, terms_versio
     else gets nothing — and the caller cannot tell which (the view answers the same 202)."""
     check_terms(terms_version, privacy_version)
     with ctx.uow() as uow:
-        account = _account_by_email(uow, email)
+        account = _account_by_email(uow, email, lock=True)  # S1: requests at once count their keys in turn
         eligible = (account is not None and account.birth_date == birth_date and account.opened_at is None
                     and account.withdrawn_at is None and account.usable)
         outcome = "no_match"
@@ -98,7 +99,7 @@ def request_opening(ctx: AuthContext, email: str, birth_date: date, terms_versio
 def request_reset(ctx: AuthContext, email: str, birth_date: date) -> None:
     """A8/S3: the same as opening, for an open account (works while login is locked, S2)."""
     with ctx.uow() as uow:
-        account = _account_by_email(uow, email)
+        account = _account_by_email(uow, email, lock=True)  # S1: requests at once count their keys in turn
         eligible = account is not None and account.birth_date == birth_date and account.is_open and account.usable
         outcome = "no_match"
         if eligible:
@@ -148,7 +149,7 @@ def complete_opening(ctx: AuthContext, email: str, auth_key: str, password: str)
 
 
 def complete_reset(ctx: AuthContext, email: str, auth_key: str, password: str) -> None:
-    """A8/S5: a reset key plus a new password sets it, ends every session and lifts a login lock."""
+    """A8/S5: a reset key plus a new password sets it, ends every session and pending login, lifts a login lock."""
     check_password(password)
     with ctx.uow() as uow:
         account = _account_by_email(uow, email)
@@ -157,6 +158,7 @@ def complete_reset(ctx: AuthContext, email: str, auth_key: str, password: str) -
         now = ctx.now()
         account.password_hash, account.updated_at = ctx.passwords.hash(password), now
         sessions.revoke_sessions(uow, account.seeker_id, "password_reset", now, devices=True)
+        _void_challenges(uow, account.seeker_id, now)  # a login begun with the old password cannot finish
         email_digest = ctx.digest(EMAIL, domain.normalise_email(email))
         uow.session.execute(update(LoginThrottle).where(LoginThrottle.email_digest == email_digest)
                             .values(failures=0, locked_until=None))
@@ -227,8 +229,7 @@ def login(ctx: AuthContext, email: str, password: str, device_token: str | None 
     email_digest = ctx.digest(EMAIL, domain.normalise_email(email))
     with ctx.uow() as uow:
         now = ctx.now()
-        throttle = uow.session.scalar(select(LoginThrottle).where(LoginThrottle.email_digest == email_digest)
-                                      .with_for_update())
+        throttle = _lock_throttle(uow, email_digest)
         state = _throttle_state(throttle)
         wait = domain.login_wait(state, now)
         if wait.total_seconds() > 0:
@@ -238,17 +239,13 @@ def login(ctx: AuthContext, email: str, password: str, device_token: str | None 
         stored = account.password_hash if account is not None and account.opened_at is not None else None
         if not ctx.passwords.verify(stored, password):
             state = domain.after_failure(state, now)
-            if throttle is None:
-                throttle = LoginThrottle(email_digest=email_digest)
-                uow.session.add(throttle)
             throttle.failures, throttle.last_failed_at, throttle.locked_until = (
                 state.failures, state.last_failed_at, state.locked_until)
             uow.commit()
             log.info("login failed (%d consecutive)", state.failures, extra={"outcome": "login_failed"})
             raise Problem("login-failed", detail_ja="メールアドレスまたはパスワードが正しくありません。",
                           detail_en="The email address or password is incorrect.")
-        if throttle is not None:
-            throttle.failures, throttle.locked_until = 0, None
+        throttle.failures, throttle.locked_until = 0, None
         if account.withdrawn_at is not None or not account.usable:
             uow.commit()
             log.info("login refused: my page unusable", extra={"outcome": "unusable", **_seeker(account)})
@@ -384,7 +381,7 @@ def forget_devices(ctx: AuthContext, seeker_id: str) -> None:
 # -- A8, A9: change password, withdraw ------------------------------------------------------------------
 
 def change_password(ctx: AuthContext, seeker_id: str, current_password: str, new_password: str) -> None:
-    """A8/S5: the current password proves it is the seeker; every session ends (log in again)."""
+    """A8/S5: the current password proves it is the seeker; every session and pending login ends (log in again)."""
     check_password(new_password, field="new_password")
     with ctx.uow() as uow:
         account = _open_account(uow, seeker_id)
@@ -394,6 +391,7 @@ def change_password(ctx: AuthContext, seeker_id: str, current_password: str, new
         now = ctx.now()
         account.password_hash, account.updated_at = ctx.passwords.hash(new_password), now
         sessions.revoke_sessions(uow, seeker_id, "password_changed", now, devices=True)
+        _void_challenges(uow, seeker_id, now)  # a login begun with the old password cannot finish
         uow.commit()
     log.info("password changed", extra={"outcome": "password_changed", **_seeker_id(seeker_id)})
 
@@ -462,8 +460,23 @@ def client_token(ctx: AuthContext, client_id: str, client_secret: str) -> str:
 
 # -- helpers -----------------------------------------------------------------------------------------------
 
-def _account_by_email(uow: UnitOfWork, email: str) -> Account | None:
-    return uow.session.scalar(select(Account).where(Account.email == domain.normalise_email(email)))
+def _account_by_email(uow: UnitOfWork, email: str, *, lock: bool = False) -> Account | None:
+    query = select(Account).where(Account.email == domain.normalise_email(email))
+    return uow.session.scalar(query.with_for_update() if lock else query)
+
+
+def _lock_throttle(uow: UnitOfWork, email_digest: str) -> LoginThrottle:
+    """S2: the email's throttle row, created if new, locked for this transaction.
+
+    Created first (insert … on conflict do nothing) so that the first failures of an email arriving
+    at the same moment wait for each other and each counts, instead of racing to insert the row.
+    """
+    session = uow.session
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(LoginThrottle).values(email_digest=email_digest, failures=0)
+                    .on_conflict_do_nothing(index_elements=["email_digest"]))
+    return session.scalar(select(LoginThrottle).where(LoginThrottle.email_digest == email_digest)
+                          .with_for_update().execution_options(populate_existing=True))
 
 
 def _state(code: AuthKey | LoginChallenge) -> domain.CodeState:

@@ -55,12 +55,13 @@ class Mailbox:
 
 
 class AuthWorld:
-    """The auth app plus the steps every test needs."""
+    """The auth app plus the steps every test needs (SQLite in tmp_path unless a database URL is given)."""
 
-    def __init__(self, tmp_path, clock: FrozenClock) -> None:
+    def __init__(self, tmp_path, clock: FrozenClock, database_url: str | None = None) -> None:
         self.clock = clock
         settings = Settings.from_env("auth", {"MYPAGE_VAR_DIR": str(tmp_path)},
-                                     database_url=f"sqlite:///{tmp_path / 'auth.db'}", smtp_url="smtp://unused:25")
+                                     database_url=database_url or f"sqlite:///{tmp_path / 'auth.db'}",
+                                     smtp_url="smtp://unused:25")
         self.app = create_app(settings, clock=clock)
         self.runtime = self.app.extensions["runtime"]
         self.runtime.migrate()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
+import time
+
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
@@ -254,3 +257,44 @@ def test_s4_a_hash_made_with_old_parameters_is_replaced_at_login(world):
         stored = session.scalar(select(Account.password_hash).where(Account.seeker_id == seeker["seeker_id"]))
     assert stored != weak and stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert world.login(seeker["email"]).status_code == 200
+
+
+# -- S3: login timing ----------------------------------------------------------------------------------------
+
+def test_s3_an_unknown_email_costs_one_argon2id_verification_like_a_known_one(world):
+    """The dummy hash (made with today's parameters) is verified for an unknown or pending account."""
+    seeker, pending = world.open_mypage(), world.register()
+    passwords, hasher = world.ctx.passwords, world.ctx.passwords._hasher
+    verified: list[str] = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(hasher, name)
+
+        def verify(self, stored_hash, password):
+            verified.append(stored_hash)
+            return hasher.verify(stored_hash, password)
+
+    passwords._hasher = Spy()
+    try:
+        for email in ("nobody@example.jp", pending["email"], seeker["email"]):
+            assert world.login(email, "Wrong@1234").status_code == 401
+    finally:
+        passwords._hasher = hasher
+    assert len(verified) == 3
+    assert {stored.rsplit("$", 2)[0] for stored in verified} == {"$argon2id$v=19$m=19456,t=2,p=1"}
+
+
+def test_s3_login_timing_is_indistinguishable_within_a_generous_bound(world):
+    """Medians of interleaved samples; a missing dummy hash would make the unknown email ~20× faster,
+    the bound only asks that neither takes less than half the other's time."""
+    seeker = world.open_mypage()
+    unknown, known = [], []
+    for _ in range(9):
+        for email, samples in (("nobody@example.jp", unknown), (seeker["email"], known)):
+            world.advance(hours=1)  # past any delay or lock (S2): every sample does the full work
+            started = time.perf_counter()
+            assert world.login(email, "Wrong@1234").status_code == 401
+            samples.append(time.perf_counter() - started)
+    unknown_median, known_median = statistics.median(unknown), statistics.median(known)
+    assert unknown_median > known_median / 2 and known_median > unknown_median / 2, (unknown_median, known_median)
