@@ -86,7 +86,7 @@ def secret(settings: Settings, name: str) -> str:
 
 
 def key_id(private_key: Ed25519PrivateKey) -> str:
-    """The `kid` of a signing key: the start of its RFC 7638 thumbprint, so a new key gets a new id."""
+    """The `kid` of a signing key: 16 hex digits of SHA-256 over the raw public key, so a new key gets a new id."""
     raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
 
