@@ -21,16 +21,19 @@ from services.auth.handlers import SUBSCRIPTIONS
 from services.auth.mail import MailDispatcher
 from services.auth.models import Base
 from services.auth.passwords import Passwords
+from services.auth.purge import PURGE_TASK, purge_task
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MAIL_TASK = "auth-mail"
 
 
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:
-    """The auth process: its database, subscriptions, and the mail dispatcher as a background task (S3)."""
+    """The auth process: its database, subscriptions, and two background tasks: the mail dispatcher (S3)
+    and the purge of expired keys, challenges, sessions, devices, throttles and sent mail (R1)."""
     runtime = Runtime(settings or load_settings(), metadata=Base.metadata, migrations=MIGRATIONS,
                       subscriptions=SUBSCRIPTIONS, publishes=PUBLISHES, clock=clock)
     runtime.add_task(MAIL_TASK, MailDispatcher(runtime).run_forever)
+    runtime.add_task(PURGE_TASK, purge_task(runtime))
     return runtime
 
 

@@ -465,18 +465,27 @@ def _account_by_email(uow: UnitOfWork, email: str, *, lock: bool = False) -> Acc
     return uow.session.scalar(query.with_for_update() if lock else query)
 
 
+_THROTTLE_ATTEMPTS = 3
+
+
 def _lock_throttle(uow: UnitOfWork, email_digest: str) -> LoginThrottle:
     """S2: the email's throttle row, created if new, locked for this transaction.
 
     Created first (insert … on conflict do nothing) so that the first failures of an email arriving
     at the same moment wait for each other and each counts, instead of racing to insert the row.
+    The purge (R1) may delete the row (it had nothing left to remember) between the insert and the
+    lock: then the lock finds nothing and the row is created again, as for a new email.
     """
     session = uow.session
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(LoginThrottle).values(email_digest=email_digest, failures=0)
-                    .on_conflict_do_nothing(index_elements=["email_digest"]))
-    return session.scalar(select(LoginThrottle).where(LoginThrottle.email_digest == email_digest)
-                          .with_for_update().execution_options(populate_existing=True))
+    for _ in range(_THROTTLE_ATTEMPTS):
+        session.execute(insert(LoginThrottle).values(email_digest=email_digest, failures=0)
+                        .on_conflict_do_nothing(index_elements=["email_digest"]))
+        throttle = session.scalar(select(LoginThrottle).where(LoginThrottle.email_digest == email_digest)
+                                  .with_for_update().execution_options(populate_existing=True))
+        if throttle is not None:
+            return throttle
+    raise RuntimeError("the login throttle row vanished repeatedly")
 
 
 def _state(code: AuthKey | LoginChallenge) -> domain.CodeState:

@@ -8,6 +8,8 @@ own test client (its own connection and transaction). Nothing sleeps.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -17,7 +19,10 @@ from kit.testing.services import in_parallel, outbox_envelopes
 from kit.tokens import KeySet, TokenVerifier
 from services.auth.domain import MAX_KEYS_PER_DAY
 from services.auth.models import Account, AuthKey, LoginChallenge, LoginThrottle
+from services.auth.purge import KINDS, purge_expired
+from tests.unit.auth import test_auth_purge as purge_rows
 from tests.unit.auth.conftest import PASSWORD, AuthWorld
+from tests.unit.auth.test_auth_purge import BOUNDARIES
 
 pytestmark = pytest.mark.integration
 
@@ -178,3 +183,82 @@ def test_s2_parallel_failed_logins_each_count_and_none_errs(world, known):
     assert body["type"].endswith("/login-failed")  # the 5th failure: the delay starts now
     status, body = call()
     assert status == 429 and body["retry_after"] == 2
+
+
+# -- R1: the purge, on PostgreSQL and beside live logins ------------------------------------------------------
+
+def test_r1_the_purge_deletes_every_kind_and_keeps_unsent_mail_on_postgresql(world):
+    for make, _ in BOUNDARIES.values():
+        make(world)
+    unsent_key = purge_rows.key(world, sent=None, voided=world.clock.now())  # replaced before its mail went out
+    unsent_mail = purge_rows.mail(world, key_id=unsent_key[1], params={"key": "ABCDEFGH23"})
+    world.clock.advance(days=365)
+    counts = purge_expired(world.runtime, batch=2)
+    assert sum(counts.values()) == len(BOUNDARIES), counts
+    assert purge_expired(world.runtime) == dict.fromkeys(KINDS, 0)  # again: harmless
+    assert purge_rows.exists(world, unsent_key) and purge_rows.exists(world, unsent_mail)
+
+
+def test_r1_a_login_whose_throttle_row_is_purged_under_it_still_answers_on_postgresql(world):
+    purge_rows.test_r1_a_login_whose_throttle_row_is_purged_under_it_still_answers(world)
+
+
+def test_r1_the_purge_runs_while_logins_happen(world):
+    """Logins, OTPs, refreshes and logouts on several connections while a purge loops beside them: no error.
+
+    The rows a successful login leaves (a throttle row with no failure, a used challenge, a revoked
+    session) are purgeable at once, so the purge keeps deleting rows the logins are locking or re-creating.
+    """
+    regulars = [world.open_mypage() for _ in range(2)]
+    full = world.open_mypage()
+    done, passes, errors = threading.Event(), [], []
+
+    def purging():
+        while not done.is_set():
+            try:
+                passes.append(purge_expired(world.runtime, batch=5))
+            except Exception as error:  # noqa: BLE001 — reported by the assertion below
+                errors.append(error)
+
+    def logins(email: str, password: str, times: int = 8):
+        def run():
+            client = world.app.test_client()
+            return [client.post("/api/v1/auth/login", json={"email": email, "password": password}).status_code
+                    for _ in range(times)]
+        return run
+
+    def sessions(times: int = 4):
+        def run():
+            client, statuses = world.app.test_client(), []
+            for _ in range(times):
+                mailed = len(world.mailbox.to(full["email"]))
+                ticket = client.post("/api/v1/auth/login", json={"email": full["email"], "password": PASSWORD})
+                while len(world.mailbox.to(full["email"])) == mailed:  # others' OTP mails may be ahead in line
+                    world.deliver_mail()
+                answer = client.post("/api/v1/auth/login/otp", json={
+                    "login_ticket": ticket.json["login_ticket"], "otp": world.mailbox.last_otp(full["email"]),
+                    "client": "mobile"})
+                refreshed = client.post("/api/v1/auth/refresh", json={"refresh_token": answer.json["refresh_token"]})
+                out = client.post("/api/v1/auth/logout", headers=world.bearer(refreshed.json))
+                statuses += [ticket.status_code, answer.status_code, refreshed.status_code, out.status_code]
+            return statuses
+        return run
+
+    purger = threading.Thread(target=purging)
+    purger.start()
+    try:
+        results = in_parallel([logins(seeker["email"], PASSWORD) for seeker in regulars for _ in range(3)]
+                              + [logins("nobody@example.jp", "Wrong@1234", 4), sessions()])
+    finally:
+        done.set()
+        purger.join(60)
+    assert errors == []
+    *right, wrong, flow = results
+    assert all(status == 200 for statuses in right for status in statuses), right
+    assert wrong == [401] * 4
+    assert flow == [200, 200, 200, 204] * 4
+    assert passes and sum(count["throttles"] for count in passes) > 0
+    assert sum(count["sessions"] for count in passes) + sum(count["challenges"] for count in passes) > 0
+    with world.runtime.session_factory() as session:  # the unknown email's 4 failures are remembered
+        assert session.scalar(select(func.count()).select_from(LoginThrottle)
+                              .where(LoginThrottle.failures == 4)) == 1
