@@ -67,6 +67,7 @@ ROUTES: tuple[Route, ...] = (
     _route("terms", "auth", access=Access.PUBLIC),
     _route("auth", "auth", access=Access.PUBLIC),
     _route("auth/logout", "auth"),
+    _route("auth/devices", "auth"),  # a logged-in seeker forgets their remembered devices (A7)
     _route("me/password", "auth"),
     _route("me", "auth", "DELETE", exact=True),
     _route("staff/seekers/*/mypage-status", "auth"),

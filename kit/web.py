@@ -9,9 +9,12 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
+from marshmallow import INCLUDE, Schema, fields
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -30,6 +33,49 @@ log = logging.getLogger("mypage.web")
 _HTTP_TO_PROBLEM = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
                     405: "method-not-allowed", 409: "conflict", 413: "payload-too-large", 415: "unsupported-media-type",
                     422: "validation-failed", 429: "too-many-requests", 503: "service-unavailable"}
+
+
+class ProblemFieldSchema(Schema):
+    """One invalid field of a 422 problem and what is wrong with it."""
+
+    field = fields.String(required=True, metadata={"example": "email"})
+    messages = fields.List(fields.String(), required=True)
+
+
+class ProblemSchema(Schema):
+    """An application/problem+json document (RFC 9457), as kit.problem.Problem renders it.
+
+    Members beyond these are extensions a refusal may add (e.g. `reason`), hence INCLUDE.
+    """
+
+    class Meta:
+        unknown = INCLUDE
+
+    type = fields.String(required=True, metadata={
+        "example": "https://mypage.hellowork.example/problems/validation-failed"})
+    title = fields.String(required=True, metadata={"description": "Japanese, English with Accept-Language: en"})
+    status = fields.Integer(required=True)
+    detail = fields.String(metadata={"description": "what to do next"})
+    instance = fields.String(metadata={"description": "the request path"})
+    errors = fields.List(fields.Nested(ProblemFieldSchema), metadata={"description": "422: the invalid fields"})
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, documenting its error responses (DEFAULT_ERROR, UNPROCESSABLE_ENTITY, …)
+    as they are sent: application/problem+json with ProblemSchema, not flask-smorest's JSON error."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "エラー (problem+json) / an error (problem+json)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
 
 def create_service_app(
@@ -58,7 +104,7 @@ def create_service_app(
     )
     app.json.ensure_ascii = False
     app.extensions["runtime"] = runtime
-    api = Api(app, spec_kwargs={"info": {"description": f"{title} (Hello Work job-seeker My Page)"}})
+    api = ProblemApi(app, spec_kwargs={"info": {"description": f"{title} (Hello Work job-seeker My Page)"}})
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.extensions["api"] = api

@@ -28,6 +28,7 @@ OPENING_KEY, RESET_KEY, LOGIN_OTP = "opening_key", "reset_key", "login_otp"
 BATCH = 20
 POLL_SECONDS = 0.5
 MAX_RETRY_DELAY = timedelta(minutes=5)
+SENDING_LEASE = timedelta(minutes=2)  # longer than an SMTP hand-off can take (kit.mail timeouts)
 
 SUBJECTS = {
     OPENING_KEY: "【ハローワーク】パスワード登録申込受付通知",
@@ -145,10 +146,13 @@ class MailDispatcher:
             if code is not None:
                 code.sent_at, code.expires_at = now, expires_at
             subject, body = render(mail.template, mail.params or {}, expires_at)
+            # Commit before the SMTP hand-off: the code counts from now, so a reader faster than
+            # this commit is never refused; the lease keeps other replicas off this mail meanwhile.
+            mail.next_attempt_at = now + SENDING_LEASE
+            session.commit()
             try:
                 self._send(settings.smtp_url, settings.mail_from, mail.recipient, subject, body)
             except MailError as error:
-                session.rollback()
                 self._failed(mail_id, error)
                 return False
             mail.sent_at, mail.params = now, None
@@ -160,6 +164,9 @@ class MailDispatcher:
     def _failed(self, mail_id: int, error: MailError) -> None:
         with self._runtime.session_factory() as session:
             mail = session.get(Mail, mail_id)
+            code = _code_of(session, mail)
+            if code is not None and code.used_at is None:
+                code.sent_at, code.expires_at = None, None  # not sent after all: its time starts at the retry
             mail.attempts += 1
             delay = min(MAX_RETRY_DELAY, timedelta(seconds=2**mail.attempts))
             mail.next_attempt_at = self._runtime.clock.now() + delay

@@ -94,6 +94,9 @@ def test_j3_a_saved_search_runs_through_the_same_search(client, seeker, post):
     ({"occupation": ["361-01", "361", "36", "C"]}, "occupation", "職種は3件まで指定できます。"),
     ({"occupation": ["999-99"]}, "occupation.0", "職業分類「999-99」はありません（例：361-01、361、36）。"),
     ({"employment_type": ["アルバイト"]}, "employment_type.0", None),
+    ({"occupation": ["", "", "", ""]}, "occupation", "空の値は指定できません。"),  # S8: was saved as none
+    ({"employment_type": ["正社員", " "]}, "employment_type", "空の値は指定できません。"),
+    ({"prefecture": ["埼玉県"] * 4}, "prefecture", "都道府県は3件まで指定できます。"),
     ({"wage_min": -1}, "wage_min", "賃金の下限は0以上10,000,000以下の整数で入力してください。"),
     ({"wage_min": "たくさん"}, "wage_min", "整数で入力してください。"),
     ({"per_page": 20}, "per_page", "表示件数は10、30、50のいずれかです。"),
@@ -122,3 +125,23 @@ def test_j3_bad_criteria_are_explained_in_english_on_request(client, seeker):
     response = client.post(SAVED, json={"name": "x", "criteria": {"per_page": 20}},
                            headers=headers | {"Accept-Language": "en"})
     assert response.json["errors"] == [{"field": "criteria.per_page", "messages": ["Show 10, 30 or 50 per page."]}]
+
+
+@pytest.mark.parametrize("criteria", [{"wage_min": 200000.5}, {"wage_min": 2.5890419884777833e-42},
+                                      {"per_page": 10.5}])
+def test_s8_a_fractional_number_is_refused_never_truncated(client, seeker, criteria):
+    """S8 (found by Schemathesis): an integer criterion given as 2.5e-42 was saved as 0, 10.5 as 10."""
+    _, headers = seeker()
+    (name,) = criteria
+    errors = _fields(client.post(SAVED, json={"name": "条件", "criteria": criteria}, headers=headers))
+    assert errors == {f"criteria.{name}": ["整数で入力してください。"]}
+    assert client.get(SAVED, headers=headers).json["total"] == 0  # nothing half-saved
+
+
+def test_s8_a_whole_number_may_still_be_written_as_a_float_or_in_the_query(client, seeker):
+    _, headers = seeker()
+    saved = client.post(SAVED, json={"name": "条件", "criteria": {"wage_min": 200000.0, "per_page": 30.0}},
+                        headers=headers)
+    assert saved.status_code == 201 and saved.json["criteria"] == {"wage_min": 200000, "per_page": 30}
+    assert client.get("/api/v1/jobs?wage_min=200000&per_page=30&page=1").status_code == 200
+    assert client.get("/api/v1/jobs?wage_min=200000.5").status_code == 422

@@ -98,6 +98,25 @@ def test_j2_bad_query_parameters_are_field_level_problems(client):
     assert {e["field"] for e in response.json["errors"]} == {"per_page", "page", "q", "employment_type.0"}
 
 
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("employment_type=", "employment_type", "空の値は指定できません。"),
+    ("prefecture=11&prefecture=%20", "prefecture", "空の値は指定できません。"),
+    ("prefecture=11&prefecture=11&prefecture=11&prefecture=11", "prefecture", "都道府県は3件まで指定できます。"),
+    ("wage_min=2.5", "wage_min", "整数で入力してください。"),
+])
+def test_s8_a_query_is_refused_rather_than_read_as_another(client, query, field, message):
+    """S8 (found by Schemathesis): `?employment_type=` was read as no filter, four values past the
+    limit of three were accepted when they repeated, and wage_min=2.5 as 2."""
+    response = client.get(f"{JOBS}?{query}")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json", response.json
+    assert response.json["errors"] == [{"field": field, "messages": [message]}]
+
+
+def test_s8_empty_parts_of_a_comma_separated_value_are_still_dropped(client, post):
+    number = post()
+    assert _numbers(client.get(f"{JOBS}?prefecture=11,,13&prefecture=埼玉県")) == [number]
+
 def test_j2a_scope_2_shows_the_establishment_only_to_logged_in_registered_seekers(client, post, seeker, feed):
     from .conftest import registration
 

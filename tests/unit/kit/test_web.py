@@ -3,7 +3,10 @@
 import pytest
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from jsonschema import Draft202012Validator
 from marshmallow import Schema, fields
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 from sqlalchemy.exc import OperationalError
 
 from kit.problem import Problem
@@ -114,3 +117,24 @@ def test_health_readiness_and_metrics(client):
     client.get("/api/v1/probe")
     metrics = client.get("/metrics").get_data(as_text=True)
     assert "mypage_auth_http_problems_total" in metrics
+
+
+
+def test_s8_errors_are_documented_as_the_problem_json_they_are(client):
+    """S8 (found by Schemathesis): the OpenAPI document described every error as flask-smorest's
+    application/json {code, status, message, errors}, not the problem+json every error is."""
+    document = client.get("/openapi.json").get_json()
+    responses = document["components"]["responses"]
+    for name in ("DEFAULT_ERROR", "UNPROCESSABLE_ENTITY"):
+        assert responses[name]["content"] == {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    problem = document["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status"}
+    assert problem.get("additionalProperties", True) is True  # extension members (e.g. `reason`)
+    assert "Error" not in document["components"]["schemas"]
+    # what is sent conforms to what is documented
+    registry = Registry().with_resource("urn:doc", DRAFT202012.create_resource(document))
+    validator = Draft202012Validator({"$ref": "urn:doc#/components/schemas/Problem"}, registry=registry)
+    for response in (client.post("/api/v1/probe", json={"count": "many"}), client.get("/api/v1/probe"),
+                     client.get("/api/v1/nowhere")):
+        assert response.mimetype == PROBLEM_JSON
+        validator.validate(response.get_json())
