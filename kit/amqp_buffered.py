@@ -58,7 +58,7 @@ class BufferedTCPTransport(TCPTransport):
             yield sock
 
     def _fill(self, initial: bool) -> None:
-        """One recv of up to READ_CHUNK bytes appended to the buffer (raises socket.timeout)."""
+        """One recv of up to READ_CHUNK bytes appended to the buffer (raises TimeoutError)."""
         while True:
             try:
                 received = self._recv_into(self._chunk_view)

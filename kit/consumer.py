@@ -15,6 +15,13 @@ is handled in its own transaction. A handler marked with `@handles_batches` take
 `(events, uow)` and is called once per batch with every event it has not seen (a projection
 can then write one row per event in one executemany); alone, it gets a list of one.
 
+Throughput (bench/events.py): the broker may have `prefetch` (1,000) unacked deliveries in
+flight, more than a batch, so it keeps streaming while a batch commits; a batch is committed
+when it is full (`batch_size`, 250), when the stream pauses for BATCH_DRAIN_TIMEOUT, or at
+the latest BATCH_MAX_WAIT after its first message (the latency bound); on AMQP one
+`multiple` ack settles it. On plain `amqp://` the worker reads through kit.amqp_buffered
+(chunked socket reads) — still kombu and py-amqp frames, for `memory://` nothing changes.
+
 A handler that raises is retried by republishing a copy (header `x-mypage-attempt`) to the
 tail of the queue and acking the original, so the messages behind it keep flowing; after
 MAX_DELIVERIES deliveries the message is parked in `<queue>.parking` with the last error in
@@ -59,6 +66,7 @@ DEFAULT_BATCH_SIZE = 250
 HEARTBEAT_CHECK_INTERVAL = 1.0
 IDLE_DRAIN_TIMEOUT = 1.0
 BATCH_DRAIN_TIMEOUT = 0.002  # how long to wait for a next message before committing a batch
+BATCH_MAX_WAIT = 0.02  # a batch commits at the latest this long after its first message arrived
 INFRASTRUCTURE_RETRIES = 10
 MAX_INFRASTRUCTURE_PAUSE = 5.0
 
@@ -124,6 +132,7 @@ class Consumer(ConsumerMixin):
         self.parked = 0
         self._stopping = threading.Event()
         self._batch: list = []
+        self._batch_deadline = 0.0
         self._producer: Producer | None = None
         self._multiple_acks = False
         self._active_connection: Connection | None = None
@@ -181,13 +190,21 @@ class Consumer(ConsumerMixin):
             self._heartbeat()
 
     def consume(self, limit=None, timeout=None, safety_interval=IDLE_DRAIN_TIMEOUT, **kwargs) -> Iterator:
-        """Like ConsumerMixin.consume, but commits what has arrived as soon as the stream pauses."""
+        """Like ConsumerMixin.consume, but commits what has arrived as soon as the stream pauses
+        (BATCH_DRAIN_TIMEOUT), the batch is full, or its first message has waited BATCH_MAX_WAIT."""
         with self.consumer_context(**kwargs) as (conn, _channel, _consumers):
             try:
                 while not self.should_stop:
                     self.on_iteration()
+                    wait = safety_interval
+                    if self._batch:
+                        wait = self._batch_deadline - time.monotonic()
+                        if wait <= 0:  # a steady trickle must not keep the batch open
+                            self._flush()
+                            continue
+                        wait = min(wait, BATCH_DRAIN_TIMEOUT)
                     try:
-                        conn.drain_events(timeout=BATCH_DRAIN_TIMEOUT if self._batch else safety_interval)
+                        conn.drain_events(timeout=wait)
                     except TimeoutError:
                         self._flush()
                         continue
@@ -204,6 +221,8 @@ class Consumer(ConsumerMixin):
                 self.ready.clear()
 
     def _receive(self, message) -> None:
+        if not self._batch:
+            self._batch_deadline = time.monotonic() + BATCH_MAX_WAIT
         self._batch.append(message)
 
     def _heartbeat(self) -> None:

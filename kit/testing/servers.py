@@ -130,6 +130,18 @@ class _PrivateServer:
             self._process = None
 
 
+def _children(pid: int) -> list[int]:
+    """The pids whose parent is `pid` (from /proc)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
+            if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry))
+    return children
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:
@@ -264,6 +276,28 @@ class PrivatePostgreSQL(_PrivateServer):
                 return True
         except psycopg.Error:
             return False
+
+    def kill(self) -> None:
+        """S10: SIGKILL the postmaster and every backend it started, as if the database host died.
+
+        Killing the postmaster alone leaves its backends to notice and exit on their own; one still
+        holding the shared memory would make the next `restart()` refuse to start.
+        """
+        children = _children(self.pid)
+        super().kill()
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _wait_for(lambda: not any(_alive(pid) for pid in children), 30, "the killed cluster's backends to exit")
+
+    def create_database(self) -> str:
+        """A fresh, empty database in this cluster; its URL (postgresql://, for make_engine)."""
+        import psycopg
+
+        name = f"test_{uuid.uuid4().hex[:16]}"
+        with psycopg.connect(self.url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
 
     def _as_postgres(self, command: list[str], *, check: bool = False) -> subprocess.CompletedProcess:
         return subprocess.run(["runuser", "-u", "postgres", "--", *command], capture_output=True, check=check,

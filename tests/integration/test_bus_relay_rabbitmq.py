@@ -88,6 +88,17 @@ def test_s11_quorum_delivery_limit_parks_a_message_that_kills_its_worker(world):
     assert parked.properties["type"] == "test.thing.noted.v1"
 
 
+def test_e2_the_consumer_reads_amqp_through_the_chunked_transport(world):
+    from kit.amqp_buffered import BufferedTCPTransport
+
+    world.emit(5)
+    world.relay.run_once()
+    with world.consuming() as consumer:
+        eventually(lambda: consumer.handled == 5, timeout=10, message="5 events handled")
+        assert isinstance(consumer._active_connection.connection.transport, BufferedTCPTransport)
+        assert consumer._active_connection.connection.transport.sock is not None
+
+
 def test_e2_consumer_run_forever_stops_when_told(world):
     consumer = world.make_consumer()
     stop = threading.Event()

@@ -1,4 +1,5 @@
-"""A private RabbitMQ node for the resilience tests: killed, paused and restarted at will."""
+"""A private RabbitMQ node and a private PostgreSQL cluster for the resilience tests: killed,
+paused and restarted at will, never the shared servers."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ from collections.abc import Iterator
 import pytest
 
 from kit.testing.plugin import Bus
-from kit.testing.servers import RABBITMQ_SERVER, PrivateRabbitMQ
+from kit.testing.servers import POSTGRES_BIN, RABBITMQ_SERVER, PrivatePostgreSQL, PrivateRabbitMQ
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def private_rabbit() -> Iterator[PrivateRabbitMQ]:
     if not os.access(RABBITMQ_SERVER, os.X_OK):
-        reason = f"no {RABBITMQ_SERVER} to run a private RabbitMQ node"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"CI=true and {reason}", pytrace=False)
-        pytest.skip(reason)
+        _missing(f"no {RABBITMQ_SERVER} to run a private RabbitMQ node")
     with PrivateRabbitMQ() as rabbit:
         yield rabbit
 
@@ -35,3 +39,20 @@ def rabbit(private_rabbit) -> Iterator[PrivateRabbitMQ]:
 @pytest.fixture
 def rabbit_bus(rabbit, exchange_name) -> Bus:
     return Bus(rabbit.url, exchange_name)
+
+
+@pytest.fixture(scope="session")
+def private_postgres() -> Iterator[PrivatePostgreSQL]:
+    if not os.access(POSTGRES_BIN / "postgres", os.X_OK):
+        _missing(f"no {POSTGRES_BIN / 'postgres'} to run a private PostgreSQL cluster")
+    with PrivatePostgreSQL() as postgres:
+        yield postgres
+
+
+@pytest.fixture
+def postgres(private_postgres) -> Iterator[PrivatePostgreSQL]:
+    """The private cluster, guaranteed running before and after each test (restarted if a test killed it)."""
+    yield private_postgres
+    if not private_postgres.ready():
+        private_postgres.stop_server()
+        private_postgres.restart()

@@ -6,7 +6,7 @@ import pytest
 from kombu import Queue
 
 from kit import topology
-from kit.consumer import ATTEMPT_HEADER, ERROR_HEADER, Consumer, handler_name
+from kit.consumer import ATTEMPT_HEADER, ERROR_HEADER, Consumer, handler_name, handles_batches
 from kit.publisher import OutgoingMessage, make_publisher
 from kit.testing.plugin import eventually
 from kit.uow import correlation_id
@@ -159,3 +159,49 @@ def test_e2_a_handler_that_commits_is_refused_and_parked(world):
         eventually(lambda: consumer.parked == 1, message="the committing handler's event parked")
     assert "HandlerCommitted" in parked_messages(world)[0].headers[ERROR_HEADER]
     assert world.inbox_ids() == 0
+
+
+def _batch_consumer(world, handler, **options):
+    return Consumer(topology.connection(world.bus.url), service="test", subscriptions={"test.thing.noted.v1": handler},
+                    uow_factory=world.uow, inbox_table=world.inbox, exchange_name=world.bus.exchange, **options)
+
+
+def test_e2_a_batch_handler_gets_each_fresh_event_once_in_one_call(world):
+    calls = []
+
+    @handles_batches
+    def handle_all(events, uow):
+        calls.append([event.id for event in events])
+        for event in events:
+            world.handle(event, uow)
+
+    first = world.emit(30)
+    world.relay.run_once()
+    # A relay killed between confirm and mark-sent publishes the same rows again.
+    with world.engine.begin() as conn:
+        conn.execute(world.outbox.update().values(sent_at=None))
+    world.relay.run_once()
+    with world.consuming(_batch_consumer(world, handle_all)) as consumer:
+        eventually(lambda: consumer.handled == 30 and consumer.duplicates == 30 and _queue_empty(world),
+                   message="30 applied, 30 duplicates acked")
+    assert sorted(event_id for call in calls for event_id in call) == sorted(first)
+    assert max(len(call) for call in calls) > 1  # really batched
+    assert world.effects() == world.distinct_effects() == 30
+    assert world.inbox_ids() == 30
+
+
+def test_s11_a_failing_batch_handler_retries_alone_and_parks_only_the_poison(world):
+    ids = world.emit(10)
+    world.fail_on = lambda event: event.id == ids[3]
+
+    @handles_batches
+    def handle_all(events, uow):
+        for event in events:
+            world.handle(event, uow)
+
+    world.relay.run_once()
+    with world.consuming(_batch_consumer(world, handle_all)) as consumer:
+        eventually(lambda: world.effects() == 9 and consumer.parked == 1, message="9 effects and 1 parked")
+    assert world.distinct_effects() == 9
+    assert [message.properties["message_id"] for message in parked_messages(world)] == [ids[3]]
+    assert 5 <= world.calls[ids[3]] <= 6  # once in the failed batch, then five deliveries alone
