@@ -2,7 +2,8 @@
 
 Public: GET /jobs (J2 basics), GET /jobs/{job_number} (J1, J2a). Seeker (token role seeker,
 `sub` = their opaque id; refused with 403 while the registration is invalid, P4):
-/me/favourites (J4), /me/saved-searches (J3). Internal (not under /api/v1, so the gateway
+/me/favourites (J4), /me/saved-searches (J3), /me/referrals (J5), /me/recommendations (J7). Staff
+(role staff): /staff/referrals (J5), /staff/recommendations (J7). Internal (not under /api/v1, so the gateway
 never routes clients to it): GET /internal/v1/home, jobs' counts for the home screen (P5).
 """
 
@@ -13,7 +14,7 @@ from flask import g, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from kit.tokens import SEEKER, STAFF, current_seeker_id, require_seeker
+from kit.tokens import SEEKER, STAFF, current_seeker_id, require_role, require_seeker
 from kit.web import current_runtime
 from services.jobs import commands, schemas
 
@@ -151,13 +152,72 @@ class SavedSearchJobs(MethodView):
                                              per_page=query.get("per_page"))
 
 
+# -- J5 referrals (紹介), J7 recommendations (オンラインハローワーク紹介) ------------------------
+
+
+@blp.route("/staff/referrals")
+class StaffReferrals(MethodView):
+    @require_role(STAFF)
+    @blp.arguments(schemas.ReferralInputSchema)
+    @blp.response(201, schemas.ReferralDetailSchema)
+    def post(self, data):
+        """J5: record a referral made at Hello Work with its 紹介状 (the seeker by seeker_id or 求職番号)."""
+        with current_runtime().uow() as uow:
+            referral = commands.record_referral(uow, data)
+            uow.commit()
+            return referral
+
+
+@blp.route("/me/referrals")
+class Referrals(MethodView):
+    @require_seeker
+    @blp.response(200, schemas.ReferralListSchema)
+    def get(self):
+        """J5 紹介: the seeker's referrals, newest first (P4: refused while the registration is invalid)."""
+        with current_runtime().uow() as uow:
+            return commands.list_referrals(uow, current_seeker_id())
+
+
+@blp.route("/me/referrals/<referral_id>")
+class Referral(MethodView):
+    @require_seeker
+    @blp.response(200, schemas.ReferralDetailSchema)
+    def get(self, referral_id):
+        """J5 紹介状: one of the seeker's own referrals with its letter (another's id: 404)."""
+        with current_runtime().uow() as uow:
+            return commands.referral(uow, current_seeker_id(), referral_id)
+
+
+@blp.route("/staff/recommendations")
+class StaffRecommendations(MethodView):
+    @require_role(STAFF)
+    @blp.arguments(schemas.RecommendationInputSchema)
+    @blp.response(201, schemas.RecommendationSchema)
+    @blp.alt_response(200, schema=schemas.RecommendationSchema, description="already recommended: nothing changed")
+    def post(self, data):
+        """J7: recommend a posting to a 利用登録者's My Page (オンライン登録者 or gated seeker: 409 with `reason`)."""
+        with current_runtime().uow() as uow:
+            recommendation, made = commands.recommend(uow, data)
+            uow.commit()
+            return recommendation, (201 if made else 200)
+
+
+@blp.route("/me/recommendations")
+class Recommendations(MethodView):
+    @require_seeker
+    @blp.response(200, schemas.RecommendationListSchema)
+    def get(self):
+        """J7: postings Hello Work recommended to the seeker, newest first (P4 gated)."""
+        with current_runtime().uow() as uow:
+            return commands.list_recommendations(uow, current_seeker_id())
+
+
 # -- P5: the home screen's counts (gateway/home.py composes them) ---------------------------------
 
 
 @internal.get("/home")
 def home():
-    """P5: the token's own seeker's favourites and saved-search counts; referrals and
-    recommendations null until those features exist."""
+    """P5: the token's own seeker's favourites, saved-search, referral and recommendation counts."""
     seeker_id = current_seeker_id()
     with current_runtime().uow() as uow:
         return jsonify(commands.home_fragment(uow, seeker_id))

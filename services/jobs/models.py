@@ -1,5 +1,6 @@
 """The jobs service's own tables: postings (求人), the seeker_status projection, favourites (お気に入り),
-saved search conditions (保存した検索条件), plus the outbox and inbox."""
+saved search conditions (保存した検索条件),
+referrals (紹介, J5), recommendations (おすすめ, J7), plus the outbox and inbox."""
 
 from __future__ import annotations
 
@@ -167,6 +168,40 @@ class SavedSearch(Base):
 
 
 saved_searches = SavedSearch.__table__
+
+
+class Referral(Base):
+    """紹介: a referral Hello Work made, with its 紹介状 as issued (J5)."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, so ids reveal nothing
+    seeker_id: Mapped[str] = mapped_column(String(36))
+    job_number: Mapped[str] = mapped_column(String(14))
+    referred_on: Mapped[date] = mapped_column(Date)
+    letter: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_referrals_seeker", "seeker_id", "referred_on"),)
+
+
+referrals = Referral.__table__
+
+
+class Recommendation(Base):
+    """おすすめ: a posting staff recommended to a seeker's My Page (J7); once per seeker and posting."""
+
+    __tablename__ = "recommendations"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    job_number: Mapped[str] = mapped_column(String(14), primary_key=True)
+    comment: Mapped[str | None] = mapped_column(Text)
+    recommended_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_recommendations_seeker_at", "seeker_id", "recommended_at"),)
+
+
+recommendations = Recommendation.__table__
 
 # The payload keys of POST /api/v1/employer/jobs that have a column; the rest goes to `document`.
 _NESTED = {

@@ -65,3 +65,9 @@ def change(uow: UnitOfWork, seeker_id: str, apply: Callable[[SeekerStatus], Seek
         session.execute(update(seeker_status).where(seeker_status.c.seeker_id == seeker_id)
                         .values(**values, updated_at=now))
     return changed
+
+
+def ids_with_number(session: Session, seeker_number: str) -> list[str]:
+    """The opaque ids the projection knows under this 求職番号 (from profile's events)."""
+    query = select(seeker_status.c.seeker_id).where(seeker_status.c.seeker_number == seeker_number)
+    return list(session.scalars(query))

@@ -17,9 +17,8 @@ def test_p5_the_home_fragment_counts_the_seekers_own_favourites_and_saved_search
     assert client.put(f"/api/v1/me/favourites/{post()}", headers=other).status_code == 204
     fragment = client.get(HOME, headers=headers)
     assert fragment.status_code == 200 and fragment.mimetype == "application/json"
-    # referrals and recommendations do not exist yet: unknown (null), never an invented 0
-    assert fragment.json == {"counts": {"favourites": 2, "saved_searches": 1, "referrals": None,
-                                        "recommendations": None}, "restriction": {"no_show": None}}
+    assert fragment.json == {"counts": {"favourites": 2, "saved_searches": 1, "referrals": 0,
+                                        "recommendations": 0}, "restriction": {"no_show": None}}
 
 
 def test_p5_the_fragment_merges_into_profiles_home_as_the_gateway_does(client, seeker):
@@ -27,8 +26,8 @@ def test_p5_the_fragment_merges_into_profiles_home_as_the_gateway_does(client, s
     home = {"counts": {"favourites": None, "saved_searches": None, "unread_messages": None, "referrals": None,
                        "recommendations": None}, "restriction": {"no_show": None}}
     _merge(home, client.get(HOME, headers=headers).json, CONTRIBUTORS["jobs"])
-    assert home["counts"] == {"favourites": 0, "saved_searches": 0, "unread_messages": None, "referrals": None,
-                              "recommendations": None}
+    assert home["counts"] == {"favourites": 0, "saved_searches": 0, "unread_messages": None, "referrals": 0,
+                              "recommendations": 0}
 
 
 def test_p5_the_fragment_needs_a_seeker_token_and_is_not_in_the_public_api(client):

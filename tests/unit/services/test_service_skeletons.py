@@ -20,7 +20,8 @@ from kit.settings import SERVICES, Settings
 # the tables each service's migrations create besides the outbox and inbox
 OWN_TABLES = {"auth": {"accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "devices",
                        "mail_outbox"},
-              "jobs": {"postings", "seeker_status", "favourites", "saved_searches"}, "profile": {"seekers"},
+              "jobs": {"postings", "seeker_status", "favourites", "saved_searches",
+                       "referrals", "recommendations"}, "profile": {"seekers"},
               "messaging": {"seeker_status", "notices", "threads", "messages"}, "retention": set()}
 
 
