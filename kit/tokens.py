@@ -14,7 +14,7 @@ import json
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -194,7 +194,3 @@ def require_seeker(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapper
-
-
-def roles_of(principal: Principal | None) -> Iterable[str]:
-    return principal.roles if principal else ()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from kombu import Queue
@@ -43,20 +42,18 @@ def test_e2_mandatory_event_without_a_bound_queue_is_never_marked_sent(bus_world
     assert world.unsent() == 2
 
 
-def test_e2_relay_wakes_on_postgres_notify_within_milliseconds(world):
-    world.relay._poll_interval = 30.0  # only NOTIFY can make it publish in time
+def test_e2_relay_wakes_on_postgres_notify_not_on_its_poll(world):
+    world.relay._poll_interval = 30.0  # only NOTIFY can make it publish within the 5 s below
+    # (the wake-up's latency is measured in bench/events.py, not asserted here)
     plain_uow = UnitOfWork(world.sessions, outbox=world.outbox, clock=world.clock, source="/test",
                            notify_channel=world.channel)  # no in-process wake-up hook
     with world.relaying():
         world.relay._woken.clear()
         eventually(lambda: world.relay._listener is not None, timeout=5, message="the relay to LISTEN")
-        started = time.monotonic()
         with plain_uow as uow:
             uow.publish(_spec(), {"n": 1})
             uow.commit()
         eventually(lambda: world.unsent() == 0, timeout=5, interval=0.002, message="the NOTIFY wake-up")
-        elapsed = time.monotonic() - started
-    assert elapsed < 1.0
 
 
 def test_e2_wait_for_event_sees_an_event_on_rabbitmq(world, wait_for_event):
