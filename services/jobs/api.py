@@ -2,27 +2,28 @@
 
 Public: GET /jobs (J2 basics), GET /jobs/{job_number} (J1, J2a). Seeker (token role seeker,
 `sub` = their opaque id; refused with 403 while the registration is invalid, P4):
-/me/favourites (J4), /me/saved-searches (J3), /me/referrals (J5), /me/recommendations (J7). Staff
-(role staff): /staff/referrals (J5), /staff/recommendations (J7). Internal (not under /api/v1, so the gateway
+/me/favourites (J4), /me/saved-searches (J3), /me/referrals (J5), /me/recommendations (J7),
+/me/applications (J8). Staff (role staff): /staff/referrals (J5), /staff/recommendations (J7),
+/staff/seekers/{number}/restriction (J9). Employer-side system (role employer):
+/employer/applications (J8 status, J9 no-shows). Internal (not under /api/v1, so the gateway
 never routes clients to it): GET /internal/v1/home, jobs' counts for the home screen (P5).
 """
 
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint as FlaskBlueprint
-from flask import g, jsonify
+from flask import Response, g, jsonify, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from kit.tokens import SEEKER, STAFF, current_seeker_id, require_role, require_seeker
+from kit.tokens import EMPLOYER, SEEKER, STAFF, current_seeker_id, require_role, require_seeker
 from kit.web import current_runtime
-from services.jobs import commands, schemas
+from services.jobs import applications, commands, schemas
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="求人検索・お気に入り・応募 (jobs)")
 internal = FlaskBlueprint("jobs_internal", __name__, url_prefix="/internal/v1")
-
-
-
 
 def _caller() -> tuple[str | None, bool]:
     """(seeker id or None, is a staff system) of an optional token."""
@@ -212,12 +213,168 @@ class Recommendations(MethodView):
             return commands.list_recommendations(uow, current_seeker_id())
 
 
+# -- J8 applications (オンライン自主応募, オンラインハローワーク紹介), J9 no-shows --------------------------
+
+_PDF = {"200": {"description": "the PDF as attached", "content": {"application/pdf": {
+    "schema": {"type": "string", "format": "binary"}}}}}
+
+
+def _pdf(filename: str, content: bytes) -> Response:
+    # send_file writes a Japanese name as RFC 5987 `filename*=UTF-8''…` (a raw one is not latin-1)
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                         download_name=filename, etag=False, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/me/applications")
+class Applications(MethodView):
+    @require_seeker
+    @blp.response(200, schemas.ApplicationListSchema)
+    def get(self):
+        """J8 応募状況: the seeker's applications and their status (応募中, 選考中, 採用, 不採用, 辞退)."""
+        with current_runtime().uow() as uow:
+            return applications.list_applications(uow, current_seeker_id())
+
+    @require_seeker
+    @blp.arguments(schemas.ApplicationInputSchema)
+    @blp.response(201, schemas.ApplicationDetailSchema)
+    def post(self, data):
+        """J8 オンライン自主応募 (or, to a posting Hello Work recommended, オンラインハローワーク紹介, J7).
+
+        Refused: registration invalid (403, P4); an online registrant applying to a recommendation
+        (403 `online_registrant`, P3b); a posting that does not accept online self-applications (409);
+        the no-show restriction (403 `no_show_restricted`, J9); a second application (409).
+        """
+        with current_runtime().uow() as uow:
+            application = applications.apply(uow, current_seeker_id(), data)
+            uow.commit()
+            return application
+
+
+@blp.route("/me/applications/<application_id>")
+class Application(MethodView):
+    @require_seeker
+    @blp.response(200, schemas.ApplicationDetailSchema)
+    def get(self, application_id):
+        """J8: one of the seeker's own applications with its motivation and documents (another's: 404)."""
+        with current_runtime().uow() as uow:
+            return applications.application(uow, current_seeker_id(), application_id)
+
+
+@blp.route("/me/applications/<application_id>/withdraw")
+class ApplicationWithdrawal(MethodView):
+    @require_seeker
+    @blp.response(200, schemas.ApplicationDetailSchema)
+    def post(self, application_id):
+        """J8 辞退: withdraw an application; the employer is notified. Again: nothing changes."""
+        with current_runtime().uow() as uow:
+            application = applications.withdraw(uow, current_seeker_id(), application_id)
+            uow.commit()
+            return application
+
+
+@blp.route("/me/applications/<application_id>/documents/<document_id>")
+class ApplicationDocument(MethodView):
+    @require_seeker
+    @blp.doc(responses=_PDF)
+    def get(self, application_id, document_id):
+        """J8: a PDF the seeker attached."""
+        with current_runtime().uow() as uow:
+            return _pdf(*applications.document(uow, application_id, document_id, seeker_id=current_seeker_id()))
+
+
+@blp.route("/employer/applications")
+class EmployerApplications(MethodView):
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.EmployerApplicationQuerySchema, location="query", as_kwargs=False)
+    @blp.response(200, schemas.EmployerApplicationListSchema)
+    def get(self, query):
+        """J8: an establishment's applications, newest first."""
+        with current_runtime().uow() as uow:
+            return applications.employer_applications(uow, query["establishment_number"], page=query["page"],
+                                                      per_page=query["per_page"])
+
+
+@blp.route("/employer/applications/<application_id>")
+class EmployerApplication(MethodView):
+    @require_role(EMPLOYER)
+    @blp.response(200, schemas.EmployerApplicationSchema)
+    def get(self, application_id):
+        """J8: an application with its motivation statement and documents."""
+        with current_runtime().uow() as uow:
+            return applications.employer_application(uow, application_id)
+
+
+@blp.route("/employer/applications/<application_id>/status")
+class EmployerApplicationStatus(MethodView):
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.StatusInputSchema)
+    @blp.response(200, schemas.EmployerApplicationSchema)
+    def put(self, data, application_id):
+        """J8: 選考中, 採用 or 不採用 (not once the seeker withdrew or the result is decided: 409)."""
+        with current_runtime().uow() as uow:
+            application = applications.set_status(uow, application_id, data["status"])
+            uow.commit()
+            return application
+
+
+@blp.route("/employer/applications/<application_id>/documents/<document_id>")
+class EmployerApplicationDocument(MethodView):
+    @require_role(EMPLOYER)
+    @blp.doc(responses=_PDF)
+    def get(self, application_id, document_id):
+        """J8: a PDF attached to an application."""
+        with current_runtime().uow() as uow:
+            return _pdf(*applications.document(uow, application_id, document_id))
+
+
+@blp.route("/employer/applications/<application_id>/no-show")
+class EmployerNoShow(MethodView):
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.NoShowInputSchema)
+    @blp.response(201, schemas.NoShowSchema)
+    @blp.alt_response(200, schema=schemas.NoShowSchema, description="already reported: nothing changed")
+    def post(self, data, application_id):
+        """J9 面接不参加: on an online self-application the seeker neither withdrew (by the interview day)
+        nor attended. The 5th within 3 months restricts online self-application until staff lift it."""
+        with current_runtime().uow() as uow:
+            report, made = applications.report_no_show(uow, application_id, data["interview_date"])
+            uow.commit()
+            return report, (201 if made else 200)
+
+
+@blp.route("/staff/seekers/<seeker_number>/restriction")
+class StaffRestriction(MethodView):
+    @require_role(STAFF)
+    @blp.response(200, schemas.RestrictionSchema)
+    def get(self, seeker_number):
+        """J9: whether the seeker is restricted for no-shows, and how many count now."""
+        with current_runtime().uow() as uow:
+            return applications.restriction_view(uow, commands.target_seeker(uow, {"seeker_number": seeker_number}))
+
+
+@blp.route("/staff/seekers/<seeker_number>/restriction/lift")
+class StaffRestrictionLift(MethodView):
+    @require_role(STAFF)
+    @blp.response(200, schemas.RestrictionSchema)
+    def post(self, seeker_number):
+        """J9: lift the no-show restriction (the seeker came to the office); not restricted: 409."""
+        with current_runtime().uow() as uow:
+            restriction = applications.lift_restriction(uow, seeker_number)
+            uow.commit()
+            return restriction
+
+
 # -- P5: the home screen's counts (gateway/home.py composes them) ---------------------------------
 
 
 @internal.get("/home")
 def home():
-    """P5: the token's own seeker's favourites, saved-search, referral and recommendation counts."""
+    """P5: the token's own seeker's favourites, saved-search, referral and recommendation counts, and
+    whether the no-show restriction holds (J9)."""
     seeker_id = current_seeker_id()
     with current_runtime().uow() as uow:
-        return jsonify(commands.home_fragment(uow, seeker_id))
+        return jsonify({"counts": commands.home_counts(uow, seeker_id),
+                        "restriction": {"no_show": applications.is_restricted(uow, seeker_id)}})

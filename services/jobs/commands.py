@@ -26,7 +26,7 @@ def today(uow: UnitOfWork) -> date:
     return domain.today_in_japan(uow.clock.now())
 
 
-def _job_not_found(job_number: str) -> Problem:
+def job_not_found(job_number: str) -> Problem:
     return Problem("not-found", detail_ja=f"求人番号 {job_number} の求人は見つかりません。",
                    detail_en=f"No posting with job number {job_number}.")
 
@@ -60,11 +60,11 @@ def job_detail(uow: UnitOfWork, job_number: str, *, seeker_id: str | None, regis
     job_number = canonical_job_number(job_number)
     row = search.find(uow.session, job_number)
     if row is None or not domain.is_online(row.publication_scope):
-        raise _job_not_found(job_number)
+        raise job_not_found(job_number)
     day = today(uow)
     if not domain.is_open(row.closed, row.deadline, day) and not (registered and seeker_id and _is_favourite(
             uow, seeker_id, job_number)):
-        raise _job_not_found(job_number)
+        raise job_not_found(job_number)
     return search.detail(row, today=day, registered_caller=registered)
 
 
@@ -101,7 +101,7 @@ def add_favourite(uow: UnitOfWork, seeker_id: str, job_number: str) -> bool:
     job_number = canonical_job_number(job_number)
     row = search.find(uow.session, job_number)
     if row is None or not domain.is_online(row.publication_scope):
-        raise _job_not_found(job_number)
+        raise job_not_found(job_number)
     if _is_favourite(uow, seeker_id, job_number):
         return False
     if not domain.is_open(row.closed, row.deadline, today(uow)):
@@ -190,7 +190,7 @@ def run_saved_search(uow: UnitOfWork, seeker_id: str, search_id: str, *, page: i
 # -- J5 referrals (紹介) and J7 recommendations (オンラインハローワーク紹介) -----------------------
 
 
-def _target_seeker(uow: UnitOfWork, data: dict[str, Any]) -> str:
+def target_seeker(uow: UnitOfWork, data: dict[str, Any]) -> str:
     """The opaque id of the seeker staff name, by `seeker_id` or by 求職番号 `seeker_number`
     (the projection keeps the number from profile's events). Unknown here: 404."""
     if data.get("seeker_id"):
@@ -208,13 +208,13 @@ def record_referral(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     """J5: staff record a referral (紹介) with its 紹介状 as issued. The seeker must be known here;
     the posting must exist and be open on the day of the referral (any 公開範囲: a counter referral
     may be to a posting not shown online)."""
-    seeker_id = _target_seeker(uow, data)
+    seeker_id = target_seeker(uow, data)
     if seekers.lock(uow.session, seeker_id) is None:
         raise domain.seeker_not_found()
     job_number = canonical_job_number(data["job_number"])
     row = search.find(uow.session, job_number)
     if row is None:
-        raise _job_not_found(job_number)
+        raise job_not_found(job_number)
     referred_on = data.get("referred_on") or today(uow)
     domain.check_referable(row.closed, row.deadline, referred_on)
     letter_input = data["letter"]
@@ -280,12 +280,12 @@ def recommend(uow: UnitOfWork, data: dict[str, Any]) -> tuple[dict[str, Any], bo
     """J7: staff recommend a posting to a seeker's My Page; (the recommendation, made now?).
     Only to a 利用登録者 whose features are open (P3b, P4: 409 with `reason`); only a posting open
     and shown online (404 otherwise, 409 when closed). The same posting again changes nothing."""
-    seeker_id = _target_seeker(uow, data)
+    seeker_id = target_seeker(uow, data)
     domain.check_recommendable(seekers.lock(uow.session, seeker_id))  # the seeker's lock first
     job_number = canonical_job_number(data["job_number"])
     row = search.find(uow.session, job_number)
     if row is None or not domain.is_online(row.publication_scope):
-        raise _job_not_found(job_number)
+        raise job_not_found(job_number)
     existing = uow.session.execute(select(recommendations).where(
         recommendations.c.seeker_id == seeker_id, recommendations.c.job_number == job_number)).first()
     if existing is not None:
@@ -318,13 +318,7 @@ def list_recommendations(uow: UnitOfWork, seeker_id: str) -> dict[str, Any]:
 # -- P5 home -------------------------------------------------------------------------------------
 
 
-def home_fragment(uow: UnitOfWork, seeker_id: str) -> dict[str, Any]:
-    """P5: jobs' part of the home screen for gateway/home.py. The no-show restriction (J9) is null:
-    that feature does not exist yet, and null shows "unknown", never an invented 0."""
-    return {
-        "counts": {"favourites": _count(uow, favourites, seeker_id),
-                   "saved_searches": _count(uow, saved_searches, seeker_id),
-                   "referrals": _count(uow, referrals, seeker_id),
-                   "recommendations": _count(uow, recommendations, seeker_id)},
-        "restriction": {"no_show": None},
-    }
+def home_counts(uow: UnitOfWork, seeker_id: str) -> dict[str, int]:
+    """P5: jobs' counts for the home screen (gateway/home.py composes them)."""
+    return {"favourites": _count(uow, favourites, seeker_id), "saved_searches": _count(uow, saved_searches, seeker_id),
+            "referrals": _count(uow, referrals, seeker_id), "recommendations": _count(uow, recommendations, seeker_id)}

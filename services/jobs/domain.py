@@ -7,11 +7,12 @@ flyer (J3: 3 saved search conditions, J4: 300 favourites), what a caller may see
 
 from __future__ import annotations
 
+import calendar
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
-from kit.problem import Problem
+from kit.problem import Problem, msg
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -254,3 +255,109 @@ def referral_letter(posting: dict, *, office: str, referred_on: date, interview_
                       "date": interview_date.isoformat() if interview_date else None},
         "note": note,
     }
+
+
+# -- J8 applications (オンライン自主応募 / オンラインハローワーク紹介), J9 no-shows --------------------
+
+APPLIED, SCREENING, HIRED, REJECTED, WITHDRAWN = "applied", "screening", "hired", "rejected", "withdrawn"
+APPLICATION_STATUSES = (APPLIED, SCREENING, HIRED, REJECTED, WITHDRAWN)  # 応募中, 選考中, 採用, 不採用, 辞退
+STATUS_LABELS = {APPLIED: "応募中", SCREENING: "選考中", HIRED: "採用", REJECTED: "不採用", WITHDRAWN: "辞退"}
+EMPLOYER_STATUSES = (SCREENING, HIRED, REJECTED)  # what the employer-side system may set
+SELF, RECOMMENDATION = "self", "recommendation"  # オンライン自主応募 / オンラインハローワーク紹介 (J7)
+
+MOTIVATION_MAX = 2000  # 志望動機
+MAX_DOCUMENTS = 3
+DOCUMENT_MAX_BYTES = 2 * 1024 * 1024  # J8: PDF, size-limited
+NO_SHOW_LIMIT = 5  # J9: 5 or more within 3 months restricts the My Page
+NO_SHOW_WINDOW_MONTHS = 3  # J9, R4
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (11-30 + 3 → 02-28)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def no_show_counts(interview_date: date, today: date) -> bool:
+    """J9 / R4: a no-show counts toward the limit while less than 3 months have passed since the
+    interview: the one of 08-27 counts through 11-26 and no longer on 11-27."""
+    return interview_date <= today < add_months(interview_date, NO_SHOW_WINDOW_MONTHS)
+
+
+def reaches_restriction(counting: int) -> bool:
+    """J9: 5 or more no-shows within 3 months restrict the My Page (4 do not)."""
+    return counting >= NO_SHOW_LIMIT
+
+
+def application_route(recommended: bool) -> str:
+    """J7/J8: applying to a posting Hello Work recommended is an online referral; anything else
+    is an online self-application."""
+    return RECOMMENDATION if recommended else SELF
+
+
+def check_can_apply(status: SeekerStatus, *, route: str, accepts_online: bool, restricted: bool) -> None:
+    """J8, J7, P3b, J9 — after P4 (require_job_features) has passed:
+    an online referral only for a 利用登録者; a self-application only to a posting that accepts it
+    and not while the no-show restriction holds (online referral stays open: staff are involved)."""
+    if route == RECOMMENDATION:
+        if status.kind == ONLINE:
+            raise Problem("forbidden",
+                          detail_ja="オンライン登録者はオンラインハローワーク紹介を利用できません。"
+                                    "ハローワークの窓口で利用登録者への変更（本人確認）を行ってください。",
+                          detail_en="An online registrant cannot use online Hello Work referral; please be "
+                                    "confirmed at a Hello Work counter first.",
+                          extra={"reason": "online_registrant"})
+        return
+    if not accepts_online:
+        raise Problem("conflict", detail_ja="この求人はオンライン自主応募を受け付けていません。",
+                      detail_en="This posting does not accept online self-applications.",
+                      extra={"reason": "online_application_not_accepted"})
+    if restricted:
+        raise Problem("forbidden",
+                      detail_ja="面接不参加が3か月で5件以上となったため、オンライン自主応募は制限されています。"
+                                "解除にはハローワークへの来所が必要です。",
+                      detail_en="Online self-application is restricted after 5 or more interview no-shows within "
+                                "3 months; please visit Hello Work to have it lifted.",
+                      extra={"reason": "no_show_restricted"})
+
+
+def check_withdrawable(status: str) -> None:
+    """J8: the seeker may withdraw (辞退) while applied, in screening or hired (内定辞退); not after
+    a rejection. Withdrawing twice is handled by the caller (nothing changes)."""
+    if status == REJECTED:
+        raise Problem("conflict", detail_ja="不採用となった応募は辞退できません。",
+                      detail_en="An application that was rejected cannot be withdrawn.",
+                      extra={"status": status})
+
+
+def check_employer_status(current: str, new: str) -> None:
+    """The employer moves an application on: 応募中 → 選考中 → 採用／不採用; not once withdrawn or decided."""
+    if current == WITHDRAWN:
+        raise Problem("conflict", detail_ja="求職者が辞退した応募です。",
+                      detail_en="The seeker withdrew this application.", extra={"status": current})
+    if current in (HIRED, REJECTED) and new != current:
+        raise Problem("conflict", detail_ja="選考結果が確定した応募は変更できません。",
+                      detail_en="The result of this application is already decided.", extra={"status": current})
+    if current == SCREENING and new == APPLIED:
+        raise Problem("conflict", detail_ja="選考中の応募を応募中に戻すことはできません。",
+                      detail_en="An application in screening cannot go back to applied.", extra={"status": current})
+
+
+def check_no_show(*, route: str, submitted_on: date, withdrawn_on: date | None, interview_date: date,
+                  today: date) -> None:
+    """J9: a no-show (面接不参加: no 辞退 sent and did not attend) is reported on an online
+    self-application, for an interview between the application and today. The seeker who withdrew
+    on or before the interview day did send their 辞退: the report is rejected. (A withdrawal after
+    a missed interview does not undo the no-show.)"""
+    if route != SELF:
+        raise Problem("conflict", detail_ja="面接不参加はオンライン自主応募についてのみ報告できます。",
+                      detail_en="Interview no-shows are reported on online self-applications only.",
+                      extra={"reason": "not_self_application"})
+    if interview_date > today or interview_date < submitted_on:
+        raise Problem("validation-failed", fields={"interview_date": [msg(
+            "面接日は応募日から今日までの日付を入力してください。",
+            "The interview date is between the application date and today.")]})
+    if withdrawn_on is not None and withdrawn_on <= interview_date:
+        raise Problem("conflict", detail_ja="求職者は面接日までに応募を辞退しています。面接不参加には当たりません。",
+                      detail_en="The seeker withdrew on or before the interview day; this is not a no-show.",
+                      extra={"reason": "withdrawn"})

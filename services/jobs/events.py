@@ -31,7 +31,6 @@ FAVOURITE_REMOVED = EventSpec(
 )
 
 
-
 class ReferralPayload(Schema):
     """J5: Hello Work referred a seeker (opaque id) to a posting; the letter stays in jobs."""
 
@@ -59,4 +58,84 @@ RECOMMENDATION_MADE = EventSpec(
     "Staff recommended a posting to the seeker's My Page (オンラインハローワーク紹介, SPEC J7); once per posting.",
 )
 
-PUBLISHES: list[EventSpec] = [FAVOURITE_ADDED, FAVOURITE_REMOVED, REFERRAL_RECORDED, RECOMMENDATION_MADE]
+_APPLICATION_ID = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                                metadata={"description": "the application's opaque id",
+                                          "example": "7c9e6679742540de944be07fc1f90ae7"})
+_SEEKER_ID = fields.String(required=True, validate=validate.Length(min=1, max=36),
+                           metadata={"description": "the opaque seeker id (the access token's `sub`)"})
+
+
+class ApplicationPayload(Schema):
+    """J8: which application, by which seeker (opaque id), to which posting of which establishment."""
+
+    application_id = _APPLICATION_ID
+    seeker_id = _SEEKER_ID
+    job_number = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
+                               metadata={"description": "求人番号", "example": "11040-00012345"})
+    establishment_number = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                         metadata={"description": "事業所番号", "example": "1104-123456-7"})
+
+
+class ApplicationSubmittedPayload(ApplicationPayload):
+    route = fields.String(required=True, validate=validate.OneOf(("self", "recommendation")),
+                          metadata={"description": "self: オンライン自主応募 (J8); recommendation: "
+                                                   "オンラインハローワーク紹介 (applying to a J7 recommendation)"})
+    submitted_at = fields.AwareDateTime(required=True, metadata={"description": "when the application was made"})
+
+
+class ApplicationStatusPayload(ApplicationPayload):
+    status = fields.String(required=True, validate=validate.OneOf(("screening", "hired", "rejected")),
+                           metadata={"description": "選考中 | 採用 | 不採用, as the employer-side system set it"})
+
+
+class NoShowPayload(Schema):
+    """J9: an interview no-show reported on an online self-application."""
+
+    application_id = _APPLICATION_ID
+    seeker_id = _SEEKER_ID
+    interview_date = fields.Date(required=True, metadata={"description": "面接日"})
+
+
+class RestrictionPayload(Schema):
+    """J9: the seeker's My Page is restricted (or no longer) for interview no-shows."""
+
+    seeker_id = _SEEKER_ID
+    at = fields.AwareDateTime(required=True, metadata={"description": "when it was restricted or lifted"})
+
+
+APPLICATION_SUBMITTED = EventSpec(
+    "jobs.application.submitted.v1",
+    ApplicationSubmittedPayload,
+    "The seeker applied online (オンライン自主応募, SPEC J8, or to a recommendation, J7); the employer-side "
+    "system reads the application through the API. Profile extends the registration's validity (P3a).",
+)
+APPLICATION_WITHDRAWN = EventSpec(
+    "jobs.application.withdrawn.v1",
+    ApplicationPayload,
+    "The seeker withdrew an application (辞退, SPEC J8): the notice to the employer.",
+)
+APPLICATION_STATUS_CHANGED = EventSpec(
+    "jobs.application.status_changed.v1",
+    ApplicationStatusPayload,
+    "The employer-side system moved an application to 選考中, 採用 or 不採用 (SPEC J8).",
+)
+NO_SHOW_REPORTED = EventSpec(
+    "jobs.no_show.reported.v1",
+    NoShowPayload,
+    "An employer reported an interview no-show (面接不参加) on an online self-application (SPEC J9).",
+)
+SEEKER_RESTRICTED = EventSpec(
+    "jobs.seeker.restricted.v1",
+    RestrictionPayload,
+    "5 or more no-shows within 3 months: online self-application is restricted until staff lift it (SPEC J9).",
+)
+SEEKER_RESTRICTION_LIFTED = EventSpec(
+    "jobs.seeker.restriction_lifted.v1",
+    RestrictionPayload,
+    "Staff lifted the no-show restriction after the seeker visited the office (SPEC J9).",
+)
+
+PUBLISHES: list[EventSpec] = [FAVOURITE_ADDED, FAVOURITE_REMOVED, REFERRAL_RECORDED, RECOMMENDATION_MADE,
+                              APPLICATION_SUBMITTED, APPLICATION_WITHDRAWN, APPLICATION_STATUS_CHANGED,
+                              NO_SHOW_REPORTED, SEEKER_RESTRICTED, SEEKER_RESTRICTION_LIFTED]
+

@@ -16,16 +16,17 @@ from services.profile import commands
 
 log = logging.getLogger("mypage.profile")
 
-# Published by jobs when a seeker makes an online self-application (SPEC J8). Expected data:
-#   {"seeker_id": "<opaque seeker id>", "application_id": "<id>", "submitted_at": "<RFC 3339 date-time>"}
-# jobs does not publish it yet; profile subscribes already (P3a).
+# Published by jobs when a seeker applies online (SPEC J8; contracts/asyncapi.yaml). Read here:
+#   {"seeker_id": "<opaque seeker id>", "submitted_at": "<RFC 3339 date-time>", "route": "self"|"recommendation"}
 JOBS_APPLICATION_SUBMITTED = "jobs.application.submitted.v1"
 
 
 def on_online_application(event: Event, uow: UnitOfWork) -> None:
-    """P3a: an online self-application (オンライン自主応募) made in the registration's final month
-    extends it by one month. The day that counts is the day it was submitted (JST), not the day
-    the event arrives; before the final month, or once invalid, nothing changes."""
+    """P3a: an online application made in the registration's final month extends it by one month —
+    an online self-application (route `self`) and equally an application to a posting Hello Work
+    recommended (`recommendation`: オンラインハローワーク紹介, a referral by Hello Work, which P3a
+    counts too). The day that counts is the day it was submitted (JST), not the day the event
+    arrives; before the final month, or once invalid, nothing changes."""
     seeker_id = event.data.get("seeker_id")
     submitted = event.data.get("submitted_at")
     try:

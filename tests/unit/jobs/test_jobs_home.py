@@ -18,7 +18,7 @@ def test_p5_the_home_fragment_counts_the_seekers_own_favourites_and_saved_search
     fragment = client.get(HOME, headers=headers)
     assert fragment.status_code == 200 and fragment.mimetype == "application/json"
     assert fragment.json == {"counts": {"favourites": 2, "saved_searches": 1, "referrals": 0,
-                                        "recommendations": 0}, "restriction": {"no_show": None}}
+                                        "recommendations": 0}, "restriction": {"no_show": False}}
 
 
 def test_p5_the_fragment_merges_into_profiles_home_as_the_gateway_does(client, seeker):

@@ -21,7 +21,8 @@ from kit.settings import SERVICES, Settings
 OWN_TABLES = {"auth": {"accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "devices",
                        "mail_outbox"},
               "jobs": {"postings", "seeker_status", "favourites", "saved_searches",
-                       "referrals", "recommendations"}, "profile": {"seekers"},
+                       "referrals", "recommendations", "applications", "application_documents", "no_shows",
+                       "no_show_restrictions"}, "profile": {"seekers"},
               "messaging": {"seeker_status", "notices", "threads", "messages"}, "retention": set()}
 
 
