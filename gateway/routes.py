@@ -94,6 +94,8 @@ ROUTES: tuple[Route, ...] = (
     _route("me/notices", "messaging"),
     _route("staff/notices", "messaging"),
     _route("employer/messages", "messaging"),
+    # retention: where an erasure stands, for staff and operators (R3)
+    _route("staff/erasures", "retention", "GET"),
 )
 
 

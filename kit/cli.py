@@ -6,20 +6,26 @@ import argparse
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from kit.logs import configure_logging
 
 
-def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list[str] | None = None) -> None:
+def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list[str] | None = None,
+         commands: Mapping[str, Callable] | None = None) -> None:
+    """Run one command of service `name`; `commands` adds one-shot commands of its own, each called with
+    the runtime (e.g. retention's `sweep`, run by a CronJob)."""
+    extra = dict(commands or {})
     parser = argparse.ArgumentParser(prog=f"python -m services.{name}")
-    parser.add_argument("command", choices=["web", "worker", "relay", "migrate"])
+    parser.add_argument("command", choices=["web", "worker", "relay", "migrate", *extra])
     parser.add_argument("--bind", default=None, help="web: host:port (default 127.0.0.1:<MYPAGE_PORT>)")
     parser.add_argument("--workers", type=int, default=2, help="web: gunicorn worker processes")
     args = parser.parse_args(argv)
     configure_logging()
     runtime = build_runtime()
-    if args.command == "migrate":
+    if args.command in extra:
+        extra[args.command](runtime)
+    elif args.command == "migrate":
         runtime.migrate()
         if not runtime.settings.embedded:
             from kit import topology

@@ -225,17 +225,30 @@ def amqp_bus(amqp_url, exchange_name) -> Bus:
 
 
 @pytest.fixture
-def database_url(_postgres_server_url) -> Iterator[str]:
+def database_url(new_database_url) -> str:
     """A fresh PostgreSQL database for this test alone (SQLAlchemy URL), dropped afterwards."""
+    return new_database_url()
+
+
+@pytest.fixture
+def new_database_url(_postgres_server_url) -> Iterator[Callable[[], str]]:
+    """new_database_url() -> another fresh PostgreSQL database for this test (e.g. one per service, as in
+    production); every one is dropped afterwards."""
     import psycopg
 
-    name = f"test_{uuid.uuid4().hex[:16]}"
+    names: list[str] = []
+
+    def create() -> str:
+        name = f"test_{uuid.uuid4().hex[:16]}"
+        with psycopg.connect(_postgres_server_url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        names.append(name)
+        return urlsplit(_postgres_server_url)._replace(scheme="postgresql", path=f"/{name}").geturl()
+
+    yield create
     with psycopg.connect(_postgres_server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(_postgres_server_url)
-    yield parts._replace(scheme="postgresql", path=f"/{name}").geturl()
-    with psycopg.connect(_postgres_server_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass

@@ -6,6 +6,7 @@ never a password, key, OTP or token.
 
 from marshmallow import Schema, fields, validate
 
+from kit.erasure import ErasureCompletedPayload
 from kit.events import EventSpec
 
 SEEKER_ID = fields.String(required=True, validate=validate.Length(min=1, max=36))
@@ -57,4 +58,10 @@ MYPAGE_USABILITY_CHANGED = EventSpec(
     "Staff made the My Page unusable (利用不可) or lifted it; while unusable the seeker cannot log in "
     "(SPEC A10).")
 
-PUBLISHES: list[EventSpec] = [MYPAGE_OPENED, SESSION_REVOKED, MYPAGE_WITHDRAWN, MYPAGE_USABILITY_CHANGED]
+ERASURE_COMPLETED = EventSpec(
+    "auth.erasure.completed.v1", ErasureCompletedPayload,
+    "Auth erased the seeker's account, keys, challenges, sessions, devices and mails, and its inbox and "
+    "outbox rows about them; a count only, no seeker id (SPEC R3, A9, S12).")
+
+PUBLISHES: list[EventSpec] = [MYPAGE_OPENED, SESSION_REVOKED, MYPAGE_WITHDRAWN, MYPAGE_USABILITY_CHANGED,
+                              ERASURE_COMPLETED]

@@ -14,6 +14,7 @@ from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
 from services.auth.domain import normalise_email
+from services.auth.erasure import ERASURE_REQUESTED, erase_seeker
 from services.auth.models import Account, AuthKey
 
 log = logging.getLogger("mypage.auth")
@@ -79,4 +80,5 @@ def _void_keys(uow: UnitOfWork, seeker_id: str, now) -> None:
 SUBSCRIPTIONS: dict[str, Handler] = {
     "profile.seeker.registered.v1": register_seeker,
     "profile.seeker.changed.v1": change_seeker,
+    ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

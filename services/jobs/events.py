@@ -5,6 +5,7 @@ E3: each carries the opaque seeker id and the job number only — no name, no cr
 
 from marshmallow import Schema, fields, validate
 
+from kit.erasure import ErasureCompletedPayload
 from kit.events import EventSpec
 
 JOB_NUMBER = r"^\d{5}-\d{8}$"  # 求人番号 NNNNN-NNNNNNNN
@@ -135,7 +136,73 @@ SEEKER_RESTRICTION_LIFTED = EventSpec(
     "Staff lifted the no-show restriction after the seeker visited the office (SPEC J9).",
 )
 
+ERASURE_COMPLETED = EventSpec(
+    "jobs.erasure.completed.v1",
+    ErasureCompletedPayload,
+    "Jobs erased every row of the seeker of an erasure (favourites, saved searches, referrals, recommendations, "
+    "applications, no-shows, restrictions, its projection, inbox and outbox rows); a count only, no seeker id "
+    "(SPEC R3, A9, S12).",
+)
+
+
+class PostingPayload(Schema):
+    """J1: which posting (求人番号) of which establishment (事業所番号); no contact person (E3)."""
+
+    job_number = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
+                               metadata={"description": "求人番号", "example": "11040-00012345"})
+    establishment_number = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                         metadata={"description": "事業所番号", "example": "1104-123456-7"})
+
+
+class PostingPublishedPayload(PostingPayload):
+    """J1: what J6 matching and other Hello Work systems need of a new posting."""
+
+    occupation_code = fields.String(required=True, validate=validate.Length(min=1, max=10),
+                                    metadata={"description": "職業分類 (細分類)", "example": "361-01"})
+    prefecture_code = fields.String(required=True, validate=validate.Regexp(r"^\d{2}$"),
+                                    metadata={"description": "就業場所の都道府県 (JIS code)", "example": "11"})
+    municipality_code = fields.String(required=True, validate=validate.Regexp(r"^\d{5}$"),
+                                      metadata={"description": "就業場所の市区町村 (5-digit code)", "example": "11222"})
+    employment_type = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                    metadata={"description": "雇用形態 (SPEC J2)", "example": "正社員"})
+    online_application = fields.Boolean(required=True,
+                                        metadata={"description": "whether it accepts オンライン自主応募 (J8)"})
+    publication_scope = fields.Integer(required=True, validate=validate.Range(min=1, max=4),
+                                       metadata={"description": "公開範囲 1–4 (SPEC J2a)"})
+    received_on = fields.Date(required=True, metadata={"description": "受付年月日"})
+    deadline = fields.Date(required=True, metadata={"description": "紹介期限日"})
+
+
+class PostingChangedPayload(PostingPayload):
+    """J1: which fields of a posting changed — their names, never their values."""
+
+    changed_fields = fields.List(
+        fields.String(validate=validate.Length(min=1, max=60)), required=True, validate=validate.Length(min=1),
+        metadata={"description": "the changed fields as the employer API names them, nested ones dotted "
+                                 "(`wage.min`, `location.municipality`, `insurance`)",
+                  "example": ["wage.min", "deadline"]})
+
+
+POSTING_PUBLISHED = EventSpec(
+    "jobs.posting.published.v1",
+    PostingPublishedPayload,
+    "The employer-side system published a posting (求人, SPEC J1); matching (J6) and other Hello Work systems "
+    "read its classification, place and dates here, the rest through the API.",
+)
+POSTING_CHANGED = EventSpec(
+    "jobs.posting.changed.v1",
+    PostingChangedPayload,
+    "The employer-side system changed a posting (SPEC J1): the names of the changed fields, not their values.",
+)
+POSTING_CLOSED = EventSpec(
+    "jobs.posting.closed.v1",
+    PostingPayload,
+    "The employer-side system closed a posting (募集終了, SPEC J1): no longer found by search, still readable "
+    "where favourited, referred or applied to.",
+)
+
 PUBLISHES: list[EventSpec] = [FAVOURITE_ADDED, FAVOURITE_REMOVED, REFERRAL_RECORDED, RECOMMENDATION_MADE,
                               APPLICATION_SUBMITTED, APPLICATION_WITHDRAWN, APPLICATION_STATUS_CHANGED,
-                              NO_SHOW_REPORTED, SEEKER_RESTRICTED, SEEKER_RESTRICTION_LIFTED]
+                              NO_SHOW_REPORTED, SEEKER_RESTRICTED, SEEKER_RESTRICTION_LIFTED, ERASURE_COMPLETED,
+                              POSTING_PUBLISHED, POSTING_CHANGED, POSTING_CLOSED]
 

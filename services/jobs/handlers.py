@@ -17,6 +17,7 @@ from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
 from services.jobs import domain, seekers
+from services.jobs.erasure import ERASURE_REQUESTED, erase_seeker
 
 log = logging.getLogger("mypage.jobs")
 
@@ -120,4 +121,5 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     MYPAGE_OPENED: on_mypage_opened,
     MYPAGE_USABILITY_CHANGED: on_usability_changed,
     MYPAGE_WITHDRAWN: on_withdrawn,
+    ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

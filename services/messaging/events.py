@@ -7,6 +7,7 @@ stays in the seeker's inbox.
 
 from marshmallow import Schema, fields, validate
 
+from kit.erasure import ErasureCompletedPayload
 from kit.events import EventSpec
 
 
@@ -41,4 +42,9 @@ MESSAGE_SENT = EventSpec(
     "A message was written in a thread between a seeker and an establishment they applied or were "
     "referred to (SPEC M1).")
 
-PUBLISHES: list[EventSpec] = [NOTICE_POSTED, MESSAGE_SENT]
+ERASURE_COMPLETED = EventSpec(
+    "messaging.erasure.completed.v1", ErasureCompletedPayload,
+    "Messaging erased every row of the seeker of an erasure (notices, threads, messages, its projection, "
+    "inbox and outbox rows); a count only, no seeker id (SPEC R3, A9, S12).")
+
+PUBLISHES: list[EventSpec] = [NOTICE_POSTED, MESSAGE_SENT, ERASURE_COMPLETED]

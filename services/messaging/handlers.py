@@ -19,6 +19,7 @@ from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
 from services.messaging import commands, domain
+from services.messaging.erasure import ERASURE_REQUESTED, erase_seeker
 
 log = logging.getLogger("mypage.messaging")
 
@@ -114,4 +115,5 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     MYPAGE_OPENED: on_opened,
     MYPAGE_USABILITY_CHANGED: on_usability_changed,
     MYPAGE_WITHDRAWN: on_withdrawn,
+    ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

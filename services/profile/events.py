@@ -14,6 +14,7 @@ Who listens (E3: each carries the least its subscribers need — never a name, a
 
 from marshmallow import Schema, fields, validate
 
+from kit.erasure import ErasureCompletedPayload
 from kit.events import EventSpec
 
 SEEKER_NUMBER = r"^\d{5}-\d{8}$"  # 求職番号 NNNNN-NNNNNNNN
@@ -151,7 +152,15 @@ DESIRED_CONDITIONS_CHANGED = EventSpec(
     "The seeker's desired conditions (希望条件) were registered or changed; they feed job matching (SPEC J6).",
 )
 
+ERASURE_COMPLETED = EventSpec(
+    "profile.erasure.completed.v1",
+    ErasureCompletedPayload,
+    "Profile erased the seeker's registration (求職登録) and its inbox and outbox rows about them; "
+    "a count only, no seeker id (SPEC R3, A9, S12).",
+)
+
 PUBLISHES: list[EventSpec] = [
+    ERASURE_COMPLETED,
     SEEKER_REGISTERED,
     SEEKER_CHANGED,
     SEEKER_CONFIRMED,

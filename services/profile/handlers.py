@@ -13,6 +13,7 @@ from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
 from services.profile import commands
+from services.profile.erasure import ERASURE_REQUESTED, erase_seeker
 
 log = logging.getLogger("mypage.profile")
 
@@ -42,4 +43,5 @@ def on_online_application(event: Event, uow: UnitOfWork) -> None:
 
 SUBSCRIPTIONS: dict[str, Handler] = {
     JOBS_APPLICATION_SUBMITTED: on_online_application,
+    ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

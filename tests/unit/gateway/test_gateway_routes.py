@@ -55,6 +55,7 @@ SPEC_PATHS = [
     ("DELETE", "/api/v1/employer/jobs/11040-00012345", "jobs"),
     ("POST", "/api/v1/employer/applications/12/no-show", "jobs"),
     ("POST", "/api/v1/employer/messages", "messaging"),
+    ("GET", "/api/v1/staff/erasures/0f3c2a9e-4b7d-4c1e-8a6b-5d4c3b2a1f0e", "retention"),  # R3, for operators
 ]
 
 
@@ -93,8 +94,8 @@ def test_every_route_serves_at_least_one_spec_path():
     assert set(ROUTES) <= used
 
 
-def test_the_four_routed_services():
-    assert set(services()) == {"auth", "profile", "jobs", "messaging"}
+def test_the_five_routed_services():
+    assert set(services()) == {"auth", "profile", "jobs", "messaging", "retention"}
 
 
 @pytest.mark.parametrize(("path", "access"), [

@@ -26,11 +26,12 @@ def _row(runtime, seeker_id: str):
                                   .where(SeekerStatusRow.seeker_id == seeker_id)).one_or_none()
 
 
-def test_subscriptions_are_the_profile_and_auth_events_that_gate_messaging():
+def test_subscriptions_are_the_profile_and_auth_events_that_gate_messaging_and_the_erasure_request():
     assert set(SUBSCRIPTIONS) == {
         "profile.seeker.registered.v1", "profile.seeker.changed.v1", "profile.registration.validated.v1",
         "profile.registration.invalidated.v1", "profile.registration.extended.v1", "auth.mypage.opened.v1",
-        "auth.mypage.usability_changed.v1", "auth.mypage.withdrawn.v1"}
+        "auth.mypage.usability_changed.v1", "auth.mypage.withdrawn.v1",
+        "retention.erasure.requested.v1"}  # R3/S12 (services/messaging/erasure.py)
 
 
 def test_registration_makes_the_number_and_the_valid_status_known(runtime, seeker):

@@ -23,7 +23,8 @@ OWN_TABLES = {"auth": {"accounts", "auth_keys", "login_challenges", "login_throt
               "jobs": {"postings", "seeker_status", "favourites", "saved_searches",
                        "referrals", "recommendations", "applications", "application_documents", "no_shows",
                        "no_show_restrictions"}, "profile": {"seekers"},
-              "messaging": {"seeker_status", "notices", "threads", "messages"}, "retention": set()}
+              "messaging": {"seeker_status", "notices", "threads", "messages"},
+              "retention": {"registrations", "erasures", "erasure_confirmations", "erasure_audit"}}
 
 
 def _module(service: str, name: str):

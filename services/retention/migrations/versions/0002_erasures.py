@@ -1,0 +1,62 @@
+"""registrations (R2), erasures, their confirmations and the audit (R3)
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-27
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def _time(name: str, nullable: bool = False) -> sa.Column:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "registrations",
+        sa.Column("seeker_id", sa.String(36), primary_key=True),
+        sa.Column("invalid_since", sa.Date(), nullable=True),
+        _time("as_of"),
+    )
+    op.create_index("ix_registrations_invalid_since", "registrations", ["invalid_since"])
+    op.create_table(
+        "erasures",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("seeker_id", sa.String(36), nullable=True),
+        sa.Column("reason", sa.String(20), nullable=False),
+        _time("requested_at"),
+        _time("last_requested_at"),
+        sa.Column("requests", sa.Integer(), nullable=False),
+        _time("completed_at", nullable=True),
+        sa.UniqueConstraint("seeker_id"),
+        sa.CheckConstraint("reason IN ('withdrawal', 'retention_5y')", name="ck_erasures_reason"),
+    )
+    op.create_index("ix_erasures_open", "erasures", ["completed_at", "last_requested_at"])
+    op.create_table(
+        "erasure_confirmations",
+        sa.Column("erasure_id", sa.String(36), sa.ForeignKey("erasures.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("service", sa.String(20), primary_key=True),
+        sa.Column("rows_erased", sa.Integer(), nullable=False),
+        _time("confirmed_at"),
+    )
+    op.create_table(
+        "erasure_audit",
+        sa.Column("erasure_id", sa.String(36), primary_key=True),
+        sa.Column("reason", sa.String(20), nullable=False),
+        _time("requested_at"),
+        _time("completed_at"),
+        sa.Column("rows_erased", sa.JSON(), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("erasure_audit")
+    op.drop_table("erasure_confirmations")
+    op.drop_table("erasures")
+    op.drop_table("registrations")

@@ -1,0 +1,117 @@
+"""The retention service in-process: a SQLite database, a frozen clock, tokens from a test signer,
+and events delivered straight to its handlers (as the consumer does)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+
+import pytest
+
+from kit.clock import FrozenClock
+from kit.events import Event
+from kit.testing.services import migrated_runtime, outbox_envelopes
+from kit.testing.tokens import TestSigner
+from kit.tokens import STAFF
+from services.retention.app import build_runtime, create_app
+from services.retention.handlers import SUBSCRIPTIONS
+
+LONG = timedelta(days=3650 * 2)  # tests move the clock by years
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
+
+
+@pytest.fixture
+def runtime(clock):
+    with migrated_runtime(build_runtime, "retention", clock) as runtime:
+        yield runtime
+
+
+@pytest.fixture
+def deliver(runtime, clock) -> Callable[..., Event]:
+    """deliver(type, data, at=None): run retention's handler for one inbound event and commit."""
+
+    def send(event_type: str, data: dict, at: datetime | str | None = None) -> Event:
+        time = datetime.fromisoformat(at) if isinstance(at, str) else at or clock.now()
+        event = Event(type=event_type, data=data, source="/mypage/test", subject=data.get("seeker_id"), time=time)
+        with runtime.uow() as uow:
+            SUBSCRIPTIONS[event_type](event, uow)
+            uow.commit()
+        return event
+
+    return send
+
+
+@pytest.fixture
+def outbox(runtime) -> Callable[..., list[dict]]:
+    """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
+    return partial(outbox_envelopes, runtime)
+
+
+@pytest.fixture
+def requests(outbox) -> Callable[[], list[dict]]:
+    """The retention.erasure.requested.v1 envelopes so far, oldest first."""
+    return partial(outbox, "retention.erasure.requested.v1")
+
+
+@pytest.fixture
+def new_seeker_id() -> Callable[[], str]:
+    return lambda: str(uuid.uuid4())
+
+
+@pytest.fixture
+def invalidate(deliver) -> Callable[..., Event]:
+    """invalidate(seeker_id, on="2021-11-27", at=None): profile says the registration became invalid on `on`."""
+
+    def send(seeker_id: str, on: str = "2021-11-27", at: datetime | str | None = None) -> Event:
+        return deliver("profile.registration.invalidated.v1",
+                       {"seeker_id": seeker_id, "seeker_number": "11040-12345678", "kind": "registered",
+                        "invalidated_on": on, "reason": "expired"}, at=at or f"{on}T00:00:00+00:00")
+
+    return send
+
+
+@pytest.fixture
+def validate(deliver) -> Callable[..., Event]:
+    """validate(seeker_id, at, reason="reapplication"): profile says the registration is valid (再求職申込)."""
+
+    def send(seeker_id: str, at: datetime | str, reason: str = "reapplication") -> Event:
+        return deliver("profile.registration.validated.v1",
+                       {"seeker_id": seeker_id, "seeker_number": "11040-12345678", "kind": "registered",
+                        "applied_on": "2022-01-01", "valid_until": "2022-03-31", "reason": reason}, at=at)
+
+    return send
+
+
+@pytest.fixture
+def withdraw(deliver) -> Callable[[str], Event]:
+    """withdraw(seeker_id): auth says the seeker withdrew (A9)."""
+    return lambda seeker_id: deliver("auth.mypage.withdrawn.v1",
+                                     {"seeker_id": seeker_id, "withdrawn_at": "2026-11-26T01:00:00Z"})
+
+
+@pytest.fixture
+def confirm(deliver) -> Callable[..., Event]:
+    """confirm(erasure_id, service, rows=3): `service` answers with its completion event."""
+    return lambda erasure_id, service, rows=3: deliver(
+        f"{service}.erasure.completed.v1", {"erasure_id": erasure_id, "service": service, "rows_erased": rows})
+
+
+@pytest.fixture
+def signer(clock) -> TestSigner:
+    return TestSigner(clock)
+
+
+@pytest.fixture
+def client(runtime, signer):
+    return create_app(runtime=runtime, token_verifier=signer.verifier()).test_client()
+
+
+@pytest.fixture
+def staff(signer) -> dict[str, str]:
+    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
