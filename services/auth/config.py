@@ -4,6 +4,9 @@ Secrets (environment, prefix MYPAGE_AUTH_SECRET_):
 - `HMAC_KEY`          the server secret keys, OTPs and tokens are hashed with (S1);
 - `SIGNING_KEY`       the Ed25519 private key (PEM) access tokens are signed with, or
   `SIGNING_KEY_FILE`  a file holding it;
+- `PREVIOUS_PUBLIC_KEYS` optional: the public key(s) (PEM blocks, one after another) of signing
+                      keys just retired. They stay in the JWKS so tokens signed before a key
+                      rotation verify until they expire (5 minutes); remove them after that;
 - `CLIENTS`           system clients, `id:role:secret` separated by commas
                       (e.g. `counter:staff:…,employer:employer:…`).
 In development each has a default (a fixed HMAC key, a key generated into var/, the dev clients
@@ -17,12 +20,13 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kit.settings import ConfigurationError, Settings
 from kit.tokens import EMPLOYER, STAFF
@@ -60,11 +64,14 @@ class AuthSecrets:
     signing_key: Ed25519PrivateKey
     kid: str
     clients: dict[str, SystemClient]
+    previous_public_keys: tuple[Ed25519PublicKey, ...] = ()
 
     def public_jwks(self) -> dict:
-        """GET /api/v1/auth/jwks: the public key(s) every verifier trusts."""
-        jwk = jwt.algorithms.OKPAlgorithm.to_jwk(self.signing_key.public_key(), as_dict=True)
-        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+        """GET /api/v1/auth/jwks: the public key(s) every verifier trusts — the signing key's first,
+        then those of keys retired by a rotation (overlap until their tokens expire)."""
+        keys = [self.signing_key.public_key(), *self.previous_public_keys]
+        return {"keys": [{**jwt.algorithms.OKPAlgorithm.to_jwk(key, as_dict=True), "kid": key_id(key), "alg": "EdDSA",
+                          "use": "sig"} for key in keys]}
 
 
 def load_secrets(settings: Settings) -> AuthSecrets:
@@ -77,7 +84,9 @@ def load_secrets(settings: Settings) -> AuthSecrets:
     if settings.production and (hmac_key == DEV_HMAC_KEY or len(hmac_key) < 32):
         raise ConfigurationError("MYPAGE_AUTH_SECRET_HMAC_KEY must be a random value of 32+ characters in production")
     signing_key = _signing_key(settings)
-    return AuthSecrets(hmac_key.encode(), signing_key, key_id(signing_key), _clients(settings))
+    previous = tuple(key for key in _public_keys(secret(settings, "previous_public_keys"))
+                     if key_id(key) != key_id(signing_key))
+    return AuthSecrets(hmac_key.encode(), signing_key, key_id(signing_key), _clients(settings), previous)
 
 
 def secret(settings: Settings, name: str) -> str:
@@ -85,10 +94,31 @@ def secret(settings: Settings, name: str) -> str:
     return settings.secrets.get(f"secret_{name}") or settings.secrets.get(name) or ""
 
 
-def key_id(private_key: Ed25519PrivateKey) -> str:
+def key_id(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     """The `kid` of a signing key: 16 hex digits of SHA-256 over the raw public key, so a new key gets a new id."""
-    raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+_PEM_BLOCK = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
+
+
+def _public_keys(text: str) -> list[Ed25519PublicKey]:
+    """MYPAGE_AUTH_SECRET_PREVIOUS_PUBLIC_KEYS: PEM public keys, one after another (Ed25519 only)."""
+    blocks = _PEM_BLOCK.findall(text)
+    if text.strip() and not blocks:
+        raise ConfigurationError("MYPAGE_AUTH_SECRET_PREVIOUS_PUBLIC_KEYS: no PEM public key found")
+    keys = []
+    for block in blocks:
+        try:
+            key = serialization.load_pem_public_key(block.encode())
+        except ValueError as error:
+            raise ConfigurationError("MYPAGE_AUTH_SECRET_PREVIOUS_PUBLIC_KEYS: not a PEM public key") from error
+        if not isinstance(key, Ed25519PublicKey):
+            raise ConfigurationError("MYPAGE_AUTH_SECRET_PREVIOUS_PUBLIC_KEYS: Ed25519 keys only (EdDSA)")
+        keys.append(key)
+    return keys
 
 
 def _signing_key(settings: Settings) -> Ed25519PrivateKey:

@@ -289,3 +289,42 @@ def test_s3_password_reset_timing_is_indistinguishable_within_a_generous_bound(w
     unknown = median("nobody@example.jp", seeker["birth_date"])
     right = median(seeker["email"], seeker["birth_date"])
     assert abs(right - unknown) < 0.025, (unknown, right)
+
+
+# -- signing key rotation: the retired key stays in the JWKS until its tokens expire --------------------------
+
+def _public_pem(private_pem: str) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return key.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def test_a_rotated_out_key_still_verifies_its_tokens_while_listed_and_not_after(tmp_path):
+    import jwt
+
+    from kit.tokens import InvalidToken
+    from services.auth.config import key_id
+
+    old, new, third = _pem(), _pem(), _pem()
+    before = load_secrets(_production(tmp_path, hmac_key="x" * 40, signing_key=old))
+    token = jwt.encode({"sub": "s-1", "iss": "mypage-auth", "aud": "mypage", "iat": int(time.time()),
+                        "exp": int(time.time()) + 300, "roles": ["seeker"]},
+                       before.signing_key, algorithm="EdDSA", headers={"kid": before.kid})
+    after = load_secrets(_production(tmp_path, hmac_key="x" * 40, signing_key=new,
+                                     previous_public_keys=_public_pem(old) + _public_pem(third) + _public_pem(new)))
+    kids = [key["kid"] for key in after.public_jwks()["keys"]]
+    assert kids == [key_id(after.signing_key), before.kid, key_id(after.previous_public_keys[1])]  # new first, once
+    assert TokenVerifier(KeySet(after.public_jwks)).verify(token).subject == "s-1"
+    later = load_secrets(_production(tmp_path, hmac_key="x" * 40, signing_key=new))
+    with pytest.raises(InvalidToken):
+        TokenVerifier(KeySet(later.public_jwks)).verify(token)
+
+
+@pytest.mark.parametrize(("value", "match"), [("not a pem", "no PEM public key"),
+                                              ("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----",
+                                               "not a PEM public key")])
+def test_bad_previous_public_keys_are_refused_at_start(tmp_path, value, match):
+    with pytest.raises(ConfigurationError, match=match):
+        load_secrets(_production(tmp_path, hmac_key="x" * 40, signing_key=_pem(), previous_public_keys=value))
