@@ -25,6 +25,7 @@ from gateway.dev_events import EventTap, create_dev_events_blueprint
 from gateway.docs import create_docs_blueprint
 from gateway.home import compose_home, is_home
 from gateway.mailbox import create_mailbox_blueprint
+from gateway.ratelimit import RateLimiter
 from gateway.routes import API_PREFIX, match
 from gateway.security import Authenticator, verify_request
 from kit.problem import Problem
@@ -121,6 +122,7 @@ def _install_error_handlers(app: Flask) -> None:
 
 def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
     backends: dict[str, Backend] = app.extensions["backends"]
+    limiter = RateLimiter.from_options(app.extensions["settings"].options)
     registry = CollectorRegistry()
     latency = Histogram("upstream_seconds", "Time the services took to answer", ["service", "status"],
                         registry=registry, namespace="mypage", subsystem="gateway")
@@ -131,7 +133,13 @@ def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
     @app.route(API_PREFIX, defaults={"rest": ""}, methods=FORWARDED_METHODS, provide_automatic_options=False)
     @app.route(f"{API_PREFIX}/<path:rest>", methods=FORWARDED_METHODS, provide_automatic_options=False)
     def forward(rest: str) -> Response:
-        """Route, check the caller, forward, and pass the service's answer back unchanged."""
+        """Limit, route, check the caller, forward, and pass the service's answer back unchanged."""
+        address = limiter.client_address(request.remote_addr, request.headers.get("X-Forwarded-For"))
+        wait = limiter.retry_after(request.method, request.path, address)
+        if wait is not None:
+            log.warning("rate limit: %s %s from %s refused for %d s", request.method, request.path, address, wait,
+                        extra={"request_id": g.request_id, "outcome": "too-many-requests"})
+            return problem_response(Problem("too-many-requests", headers={"Retry-After": str(wait)}))
         found = match(request.method, request.path)
         if found.route is None:
             if found.method_not_allowed:

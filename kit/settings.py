@@ -38,6 +38,8 @@ class Settings:
     var_dir: Path = DEFAULT_VAR_DIR
     jwks_url: str = ""
     secrets: Mapping[str, str] = field(default_factory=dict)
+    # MYPAGE_<SERVICE>_<NAME> besides the database URL and secrets, as {"<name>": value} (e.g. rate limits)
+    options: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
@@ -71,6 +73,8 @@ class Settings:
             var_dir=var_dir,
             jwks_url=env.get("MYPAGE_JWKS_URL", f"file://{var_dir / 'jwks.json'}"),
             secrets={k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix + "SECRET_")},
+            options={k[len(prefix):].lower(): v for k, v in env.items()
+                     if k.startswith(prefix) and not k.startswith(prefix + "SECRET_") and k != prefix + "DATABASE_URL"},
         )
         values.update(overrides)
         settings = cls(**values)

@@ -37,6 +37,8 @@ LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 LOCAL_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 RABBITMQ_IMAGE = "rabbitmq:3.13-management"
 POSTGRES_IMAGE = "postgres:16"
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379"
+REDIS_IMAGE = "redis:7"
 SERVER_START_TIMEOUT = 90.0
 
 
@@ -182,6 +184,24 @@ def _amqp_server_url(_amqp_server) -> str:
 @pytest.fixture(scope="session")
 def _postgres_server_url(_postgres_server) -> str:
     return _resolved(_postgres_server)
+
+
+def _redis_container() -> tuple[str, Callable[[], None]]:
+    from testcontainers.redis import RedisContainer
+
+    container = RedisContainer(REDIS_IMAGE).start()
+    return f"redis://{container.get_container_host_ip()}:{container.get_exposed_port(6379)}", container.stop
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis URL (the gateway's shared rate-limit storage): MYPAGE_TEST_REDIS_URL, the local server,
+    or testcontainers; skipped without one, a failure under CI=true."""
+    server = _Server("Redis", "MYPAGE_TEST_REDIS_URL", LOCAL_REDIS_URL, 6379,
+                     ["redis-server", "--daemonize", "yes", "--save", ""], _redis_container)
+    yield _resolved(server)
+    for stop in server.stoppers:
+        stop()
 
 
 # -- per-test fixtures ------------------------------------------------------------------------------
