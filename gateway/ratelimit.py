@@ -12,6 +12,9 @@ Both are generous on purpose: mobile carriers put many phones behind one address
 process) names shared storage for several replicas, e.g. `redis://127.0.0.1:6379`.
 `MYPAGE_GATEWAY_TRUSTED_PROXIES` (default 0): how many proxies in front of the gateway append to
 X-Forwarded-For; the client address is the one they saw, never a value the client wrote itself.
+
+Flask-Limiter (DESIGN §7) decorates views; the gateway has one catch-all view that limits by path,
+so it uses Flask-Limiter's own engine, `limits`, directly.
 """
 
 from __future__ import annotations
