@@ -1,11 +1,12 @@
 """The jobs service's HTTP API (views only: load, call a command, dump).
 
-Public: GET /jobs (J2 basics), GET /jobs/{job_number} (J1, J2a). Seeker (token role seeker,
+Public: GET /jobs (J2), GET /jobs/{job_number} (J1, J2a). Seeker (token role seeker,
 `sub` = their opaque id; refused with 403 while the registration is invalid, P4):
 /me/favourites (J4), /me/saved-searches (J3), /me/referrals (J5), /me/recommendations (J7),
 /me/applications (J8). Staff (role staff): /staff/referrals (J5), /staff/recommendations (J7),
 /staff/seekers/{number}/restriction (J9). Employer-side system (role employer):
-/employer/applications (J8 status, J9 no-shows). Internal (not under /api/v1, so the gateway
+/employer/jobs (J1: publish, change, close and read postings), /employer/applications (J8 status,
+J9 no-shows). Internal (not under /api/v1, so the gateway
 never routes clients to it): GET /internal/v1/home, jobs' counts for the home screen (P5).
 """
 
@@ -20,7 +21,8 @@ from flask_smorest import Blueprint
 
 from kit.tokens import EMPLOYER, SEEKER, STAFF, current_seeker_id, require_role, require_seeker
 from kit.web import current_runtime
-from services.jobs import applications, commands, schemas
+from services.jobs import applications, commands, postings, schemas
+from services.jobs.domain import DEFAULT_PER_PAGE
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="求人検索・お気に入り・応募 (jobs)")
 internal = FlaskBlueprint("jobs_internal", __name__, url_prefix="/internal/v1")
@@ -41,7 +43,11 @@ class Jobs(MethodView):
     @blp.arguments(schemas.JobQuerySchema, location="query", as_kwargs=False)
     @blp.response(200, schemas.JobPageSchema)
     def get(self, query):
-        """J2 求人検索 (basic filters): open postings shown online, newest received first, with the total.
+        """J2 求人検索: open postings shown online, newest received first (or nearest deadline), with the total.
+
+        Free word with AND (space), OR (`OR`, `|`) and one NOT word (`-word`, `NOT word`), ひらがな/カタカナ
+        and widths folded; 求人区分 × full/part time, places, occupations, employment types, wage,
+        hours, holidays, 新着 (1 day / 1 week), job numbers (services/jobs/README.md).
 
         Open to everyone (P4: public search stays open). A logged-in registered seeker also sees the
         establishment of 公開範囲2 postings (J2a).
@@ -294,7 +300,7 @@ class EmployerApplications(MethodView):
         """J8: an establishment's applications, newest first."""
         with current_runtime().uow() as uow:
             return applications.employer_applications(uow, query["establishment_number"], page=query["page"],
-                                                      per_page=query["per_page"])
+                                                      per_page=query.get("per_page", DEFAULT_PER_PAGE))
 
 
 @blp.route("/employer/applications/<application_id>")
@@ -365,6 +371,55 @@ class StaffRestrictionLift(MethodView):
             restriction = applications.lift_restriction(uow, seeker_number)
             uow.commit()
             return restriction
+
+
+# -- J1 postings from the employer-side system ------------------------------------------------------
+
+
+@blp.route("/employer/jobs")
+class EmployerPostings(MethodView):
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.PostingInputSchema)
+    @blp.response(201, schemas.EmployerPostingSchema)
+    @blp.alt_response(200, schema=schemas.EmployerPostingSchema,
+                      description="the same posting again (a retry): nothing changed")
+    def post(self, data):
+        """J1 求人の受付: a posting from the employer-side system. The same 求人番号 with the same content
+        again is a 200 and changes nothing; with other content it is 409 (change it with PATCH)."""
+        with current_runtime().uow() as uow:
+            posting, created = postings.publish_posting(uow, data)
+            uow.commit()
+            return posting, (201 if created else 200)
+
+
+@blp.route("/employer/jobs/<job_number>")
+class EmployerPosting(MethodView):
+    @require_role(EMPLOYER)
+    @blp.response(200, schemas.EmployerPostingSchema)
+    def get(self, job_number):
+        """J1: a posting as the employer-side system sees it (everything; closed ones too)."""
+        with current_runtime().uow() as uow:
+            return postings.employer_posting(uow, job_number)
+
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.PostingChangesSchema)
+    @blp.response(200, schemas.EmployerPostingSchema)
+    def patch(self, changes, job_number):
+        """J1 求人の変更: each field given replaces that field (a nested object as a whole); checked again as
+        a whole. A closed posting cannot be changed (409)."""
+        with current_runtime().uow() as uow:
+            posting = postings.change_posting(uow, job_number, changes)
+            uow.commit()
+            return posting
+
+    @require_role(EMPLOYER)
+    @blp.response(204)
+    def delete(self, job_number):
+        """J1 募集終了: close the posting — no longer found by search, still readable where favourited,
+        referred or applied to. Again: nothing changes."""
+        with current_runtime().uow() as uow:
+            postings.close_posting(uow, job_number)
+            uow.commit()
 
 
 # -- P5: the home screen's counts (gateway/home.py composes them) ---------------------------------

@@ -2,12 +2,14 @@
 
 What a seeker may use (P4, from the local `seeker_status` projection), the two limits of the
 flyer (J3: 3 saved search conditions, J4: 300 favourites), what a caller may see of a posting
-(J2a publication scope), and how free words are normalised (J2, the simple form: NFKC).
+(J2a publication scope), and the J2 free word: normalisation (NFKC, case, kana, dashes) and its
+AND/OR/NOT syntax, plus the other J2 criteria's rules (新着, 就業時間).
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
@@ -187,20 +189,144 @@ def hidden_reason(scope: int) -> str:
     return "login_required" if scope == SCOPE_REGISTERED_ONLY else "not_published"
 
 
-# -- J2 free word (the simple form; the full Japanese search is a later issue) ------------------
+# -- J2 free word: normalisation and the query syntax ---------------------------------------------
+
+# Hyphens and dashes read as the long vowel mark (パ－ト, ﾊﾟｰﾄ, パ‐ト all match パート); the wave dash
+# 〜 as the tilde ～ (NFKC leaves both apart). Applied to the text and the words alike, so harmless.
+_FOLD = str.maketrans({**{chr(code): chr(code + 0x60) for code in range(0x3041, 0x3097)},  # ぁ–ゖ → ァ–ヶ
+                       "ゝ": "ヽ", "ゞ": "ヾ",
+                       **{dash: "ー" for dash in "-‐‑‒–—―−"}, "〜": "~"})
+_OR = {"OR", "|"}
+_NOT = "NOT"
+_NOT_PREFIX = "-"  # half width; the full-width － is NFKC-folded to it
+MAX_JOB_NUMBERS = 5  # J2: job numbers searched at once
+JOB_CATEGORIES = ("一般", "新卒・既卒", "季節", "出稼ぎ", "障害のある方")  # J2 求人区分
+TWO_DAYS_WEEKLY_CHOICES = {"weekly": ("毎週",), "any": ("毎週", "その他")}  # J2 週休二日制
+NEW_WITHIN_DAYS = {"day": 1, "week": 7}  # J2 新着: received today-1 / today-7 or later
 
 
 def normalise_text(text: str) -> str:
-    """J2: full-width/half-width folded (NFKC) and case-folded, for matching free words."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """J2: what free words are matched on and with — NFKC (full/half width, half-width kana),
+    case folding, kana folding (ひらがな → カタカナ, so ぱーと and パート match each other) and
+    dash folding (ー－‐− → ー)."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+
+
+class FreeWordError(ValueError):
+    """A free-word query that cannot be read (J2); `args[0]` is a bilingual msg()."""
+
+
+@dataclass(frozen=True)
+class FreeWordQuery:
+    """J2 フリーワード, parsed: every group must match (AND), a group matches when any of its words
+    occurs (OR), and the posting must not contain `excluded` (NOT). Words are normalised."""
+
+    groups: tuple[tuple[str, ...], ...] = ()
+    excluded: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def matches(self, text: str) -> bool:
+        """The semantics, on one posting's normalised text (the SQL of search.py must agree)."""
+        return (all(any(word in text for word in group) for group in self.groups)
+                and (self.excluded is None or self.excluded not in text))
+
+
+def _refuse(ja: str, en: str) -> FreeWordError:
+    return FreeWordError(msg(ja, en))
+
+
+def parse_free_word(q: str | None) -> FreeWordQuery:
+    """J2 free-word syntax (≤ 50 characters, checked by the schema):
+
+    - words separated by spaces (half or full width) must all occur: `介護 越谷`;
+    - `OR`, `|` or `｜` between words: either may occur; OR binds tighter than the space, so
+      `介護 OR 看護 越谷` is (介護 or 看護) and 越谷; `|` needs no spaces (`介護|看護`);
+    - at most one NOT word, `-派遣` (`-` half or full width, no space after it) or `NOT 派遣`:
+      postings containing it are left out. It stands alone (never inside an OR) and needs at least
+      one word to look for.
+    `OR` and `NOT` are operators only in capitals (after width folding: ＯＲ too); `or`, `not` are
+    words. A word repeated counts once. Malformed queries raise FreeWordError: only a NOT word, two
+    NOT words, OR at either end or twice in a row, OR next to a NOT word, NOT or `-` with no word.
+    """
+    if not q:
+        return FreeWordQuery()
+    tokens = unicodedata.normalize("NFKC", q).replace("|", " | ").split()
+    items: list[list[str] | str] = []  # a list is an OR group; a str, the NOT word
+    joining = False  # the previous token was OR
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token in _OR:
+            if joining or not items or isinstance(items[-1], str):
+                raise _refuse("ORは2つの語の間に入れてください。", "OR must stand between two words.")
+            joining = True
+            continue
+        negated = False
+        if token == _NOT:
+            if index == len(tokens) or tokens[index] in _OR or tokens[index] == _NOT:
+                raise _refuse("NOTの後に除く語を入れてください。", "NOT must be followed by the word to leave out.")
+            token, negated = tokens[index], True
+            index += 1
+        elif token == _NOT_PREFIX:
+            raise _refuse("「-」の直後に除く語を続けてください（例：-派遣）。",
+                          "Put the word to leave out right after '-' (e.g. -派遣).")
+        elif token.startswith(_NOT_PREFIX):
+            token, negated = token[1:], True
+        word = normalise_text(token)
+        if negated:
+            if joining:
+                raise _refuse("除く語（NOT）はORでつなげません。", "A NOT word cannot be joined with OR.")
+            items.append(word)
+        elif joining:
+            items[-1].append(word)  # type: ignore[union-attr]  # an OR follows a group, checked above
+            joining = False
+        else:
+            items.append([word])
+    if joining:
+        raise _refuse("ORは2つの語の間に入れてください。", "OR must stand between two words.")
+    excluded = [item for item in items if isinstance(item, str)]
+    groups = dict.fromkeys(tuple(dict.fromkeys(item)) for item in items if isinstance(item, list))
+    if len(excluded) > 1:
+        raise _refuse("除く語（NOT）は1つだけ指定できます。", "Only one word can be left out (NOT).")
+    if excluded and not groups:
+        raise _refuse("除く語（NOT）のほかに、探す語を1つ以上入れてください。",
+                      "Give at least one word to look for besides the NOT word.")
+    return FreeWordQuery(groups=tuple(groups), excluded=excluded[0] if excluded else None)
 
 
 def free_words(q: str | None) -> list[str]:
-    """The words of a free-word query, normalised; all must match (AND). Whitespace of either
-    width separates words; repeated words count once."""
-    if not q:
-        return []
-    return list(dict.fromkeys(normalise_text(q).split()))
+    """The words of a free-word query, normalised, each once (OR groups flattened, the NOT word left
+    out). For a plain query (`介護 越谷`) these are the words that must all occur."""
+    return list(dict.fromkeys(word for group in parse_free_word(q).groups for word in group))
+
+
+def new_since(new_within: str, today: date) -> date:
+    """J2 新着: the earliest 受付年月日 of a posting received within 1 day (today or yesterday in Japan)
+    or 1 week (today and the 7 days before)."""
+    return today - timedelta(days=NEW_WITHIN_DAYS[new_within])
+
+
+def hours_span(hours: str | None) -> tuple[int, int] | None:
+    """就業時間 "08:30-17:30" → (510, 1050), minutes from midnight; a shift past midnight ends on the
+    next day ("22:00-07:00" → (1320, 1860)). None when the text has no such span."""
+    if not hours:
+        return None
+    found = _HOURS.search(unicodedata.normalize("NFKC", hours))
+    if found is None:
+        return None
+    start_h, start_m, start_km, end_h, end_m, end_km = found.groups()
+    start = int(start_h) * 60 + int(start_m or start_km or 0)
+    end = int(end_h) * 60 + int(end_m or end_km or 0)
+    if start > 1440 or end > 1440 or max(int(start_m or start_km or 0), int(end_m or end_km or 0)) > 59:
+        return None
+    return start, end + 1440 if end <= start else end
+
+
+_TIME = r"(\d{1,2})(?::(\d{2})|時(?:(\d{1,2})分)?)"
+_HOURS = re.compile(_TIME + r"\s*[-~ー−‐–〜]\s*" + _TIME)
 
 
 # -- J5 referrals (紹介), J7 recommendations (オンラインハローワーク紹介) --------------------------
@@ -361,3 +487,78 @@ def check_no_show(*, route: str, submitted_on: date, withdrawn_on: date | None, 
         raise Problem("conflict", detail_ja="求職者は面接日までに応募を辞退しています。面接不参加には当たりません。",
                       detail_en="The seeker withdrew on or before the interview day; this is not a no-show.",
                       extra={"reason": "withdrawn"})
+
+
+# -- J1 postings from the employer-side system (求人の受付・変更・募集終了) ----------------------------
+
+POSTING_CATEGORIES = ("一般", "新卒・既卒", "季節", "出稼ぎ", "障害のある方")  # 求人区分 (SPEC J2)
+TWO_DAYS_WEEKLY = ("毎週", "その他", "なし")  # 週休二日制
+ANNUAL_HOLIDAYS_MAX = 366  # 年間休日数
+WAGE_MAX = 10_000_000  # yen; far above any monthly wage, and inside the column's range
+POSTING_TITLE_MAX = 100
+ESTABLISHMENT_NAME_MAX = 100
+DESCRIPTION_MAX = 3000
+HOURS_MAX = 100
+STATION_MAX = 60
+# A posting's fields that have a column, by the name the employer API gives them (changed_fields).
+_POSTING_FIELDS = {
+    "establishment_number": "establishment.number", "establishment_name": "establishment.name",
+    "title": "title", "occupation_code": "occupation_code", "description": "description", "category": "category",
+    "full_time": "full_time", "employment_type": "employment_type", "prefecture_code": "location.prefecture",
+    "municipality_code": "location.municipality", "station": "location.station", "wage_type": "wage.type",
+    "wage_min": "wage.min", "wage_max": "wage.max", "hours": "hours", "two_days_weekly": "holidays.two_days_weekly",
+    "annual_holidays": "holidays.annual_days", "publication_scope": "publication_scope",
+    "online_application": "online_application", "received_on": "received_on", "deadline": "deadline",
+}
+_NESTED_EXTRAS = ("establishment", "location", "wage", "holidays")  # their extra keys sit under one document key
+DATES_OUT_OF_ORDER = msg("紹介期限日は受付年月日以降の日付にしてください。",
+                         "The referral deadline cannot be before the date the posting was received.")
+
+
+def check_posting_dates(received_on: date, deadline: date, *, field: str = "deadline") -> None:
+    """J1: a posting is received on or before its 紹介期限日 (checked on the whole posting, so a change of
+    either date is checked against the other). Refused as a field-level 422 on `field`."""
+    if deadline < received_on:
+        raise Problem("validation-failed", fields={field: [DATES_OUT_OF_ORDER]})
+
+
+def check_changeable(closed: bool, job_number: str) -> None:
+    """J1: a closed posting (募集終了) is kept as it was — where it is favourited, referred or applied to."""
+    if closed:
+        raise Problem("conflict", detail_ja=f"求人番号 {job_number} は募集終了のため変更できません。",
+                      detail_en=f"The posting {job_number} is closed and cannot be changed.",
+                      extra={"reason": "closed"})
+
+
+def check_same_establishment(before: str, after: str) -> None:
+    """J1: a posting belongs to one establishment (applications and their events name it); another
+    establishment's job is a new posting with a new 求人番号."""
+    if before != after:
+        raise Problem("validation-failed", fields={"establishment.number": [msg(
+            "事業所番号は変更できません。別の事業所の求人は新しい求人番号で登録してください。",
+            "The establishment number cannot be changed; post another establishment's job under a new job number.")]})
+
+
+def already_posted(job_number: str) -> Problem:
+    """J1: the job number is taken by a different posting — a retry sends the same payload, a change is a PATCH."""
+    return Problem("conflict", detail_ja=f"求人番号 {job_number} の求人は既に登録されています（内容が異なります）。"
+                                         f"変更は PATCH /api/v1/employer/jobs/{job_number} で行ってください。",
+                   detail_en=f"A different posting with job number {job_number} exists; change it with "
+                             f"PATCH /api/v1/employer/jobs/{job_number}.",
+                   extra={"reason": "already_posted", "job_number": job_number})
+
+
+def changed_posting_fields(before: dict, after: dict) -> list[str]:
+    """J1: the names (not the values) of what differs between two postings rows: columns by their API name
+    (`wage.min`, `location.municipality`), extras of the document by their key (`insurance`,
+    `establishment.url`). Empty: nothing changed (a retry)."""
+    changed = {name for column, name in _POSTING_FIELDS.items() if before.get(column) != after.get(column)}
+    old, new = before.get("document") or {}, after.get("document") or {}
+    for key in old.keys() | new.keys():
+        if key in _NESTED_EXTRAS and isinstance(old.get(key, {}), dict) and isinstance(new.get(key, {}), dict):
+            inner_old, inner_new = old.get(key, {}), new.get(key, {})
+            changed |= {f"{key}.{inner}" for inner in inner_old.keys() | inner_new.keys()
+                        if inner_old.get(inner) != inner_new.get(inner)}
+        elif old.get(key) != new.get(key) or (key in old) != (key in new):
+            changed.add(key)
+    return sorted(changed)

@@ -1,6 +1,7 @@
 """The events the jobs service publishes (the AsyncAPI catalogue is generated from PUBLISHES).
 
-E3: each carries the opaque seeker id and the job number only — no name, no criteria.
+E3: each carries the opaque seeker id and the job number only — no name, no criteria. The J1 posting
+events are about employers' postings: numbers, codes and dates, never the contact person.
 """
 
 from marshmallow import Schema, fields, validate

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -24,7 +25,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
+    func,
+    text,
     true,
 )
 from sqlalchemy.dialects import postgresql
@@ -34,7 +38,7 @@ from kit.codes import find_municipality, normalise_occupation_code
 from kit.db import UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
-from services.jobs.domain import normalise_text
+from services.jobs.domain import hours_span, normalise_text
 
 # BigInteger on PostgreSQL; INTEGER PRIMARY KEY (the rowid, so autoincrementing) on SQLite.
 _ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -79,6 +83,9 @@ class Posting(Base):
     wage_min: Mapped[int] = mapped_column(Integer)
     wage_max: Mapped[int | None] = mapped_column(Integer)
     hours: Mapped[str | None] = mapped_column(String(100))  # 就業時間, e.g. "08:30-17:30"
+    # J2 hours criteria: the span of `hours` in minutes from midnight (domain.hours_span); null if unreadable
+    hours_start: Mapped[int | None] = mapped_column(SmallInteger)
+    hours_end: Mapped[int | None] = mapped_column(SmallInteger)  # past midnight: > 1440
     two_days_weekly: Mapped[str | None] = mapped_column(String(10))  # 週休二日制: 毎週 / その他 / なし
     annual_holidays: Mapped[int | None] = mapped_column(SmallInteger)  # 年間休日数
     publication_scope: Mapped[int] = mapped_column(SmallInteger)  # 公開範囲 1–4 (SPEC J2a)
@@ -86,7 +93,7 @@ class Posting(Base):
     received_on: Mapped[date] = mapped_column(Date)  # 受付年月日
     deadline: Mapped[date] = mapped_column(Date)  # 紹介期限日
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # J2 free word: title and description, NFKC + case-folded (domain.normalise_text)
+    # J2 free word: title and description, normalised (domain.normalise_text: NFKC, case, kana, dashes)
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     document: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -106,10 +113,26 @@ class Posting(Base):
         Index("ix_postings_occupation", "occupation_code"),
         Index("ix_postings_wage", "wage_type", "wage_min"),
         Index("ix_postings_employment_type", "employment_type"),
+        # J2 free word on PostgreSQL: the character bigrams of search_text (jobs_bigrams) in a GIN index,
+        # chosen by bench/search.py; SQLite scans search_text (migration 0006)
+        Index("ix_postings_search_bigrams", func.jobs_bigrams(text("search_text")),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
 
 postings = Posting.__table__
+
+# The function the bigram index is built on (migration 0006 creates the same): every character of
+# the text with the one after it — the last character alone — as tsvector lexemes. So a 1-character
+# word is a prefix match ('寮':*), a 2-character word one lexeme, a longer one all its bigrams.
+BIGRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION jobs_bigrams(document text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(array(
+    SELECT DISTINCT substr(document, position, 2) FROM generate_series(1, length(document)) AS position))
+$$
+"""
+event.listen(postings, "before_create", DDL(BIGRAMS_FUNCTION).execute_if(dialect="postgresql"))
 
 
 class SeekerStatusRow(Base):
@@ -315,6 +338,7 @@ def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
         raise ValueError(f"unknown municipality {location['prefecture']} {location['municipality']}")
     wage = payload["wage"]
     holidays = payload.get("holidays") or {}
+    span = hours_span(payload.get("hours"))
     document: dict[str, Any] = {key: value for key, value in payload.items()
                                 if key not in _FLAT and key not in _NESTED}
     for key, known in _NESTED.items():
@@ -340,6 +364,8 @@ def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
         "wage_min": wage["min"],
         "wage_max": wage.get("max"),
         "hours": payload.get("hours"),
+        "hours_start": span[0] if span else None,
+        "hours_end": span[1] if span else None,
         "two_days_weekly": holidays.get("two_days_weekly"),
         "annual_holidays": holidays.get("annual_days"),
         "publication_scope": payload["publication_scope"],
@@ -355,7 +381,7 @@ def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
 
 
 def search_text(title: str, description: str) -> str:
-    """What the simple free-word search (J2) matches: title and description, normalised."""
+    """What the free word (J2) is matched on: title and description, normalised (domain.normalise_text)."""
     return normalise_text(f"{title}\n{description}")
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 import unicodedata
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from kit import codes
 from kit.problem import msg
@@ -86,15 +87,54 @@ class Occupation(fields.String):
         return _occupation(super()._deserialize(value, attr, data, **kwargs))
 
 
-class CriteriaSchema(Schema):
-    """J2 search criteria (the simple form of this issue): free word, up to 3 prefectures and 3
-    municipalities, up to 3 occupations, employment types, minimum wage, sort, page size."""
+def _free_word(value: str) -> None:
+    """J2: a malformed free word (only a NOT word, two NOT words, a dangling OR …) is refused."""
+    try:
+        domain.parse_free_word(value)
+    except domain.FreeWordError as error:
+        raise ValidationError(str(error)) from error
 
-    q = fields.String(validate=validate.Length(max=domain.FREE_WORD_MAX, error=msg(
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$|^24:00$")
+_TYPED_JOB_NUMBER = re.compile(r"^(\d{5})-?(\d{8})$")
+
+
+class Clock(fields.String):
+    """A time of day HH:MM (full width, 9:00 and 24:00 accepted) → "HH:MM"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = unicodedata.normalize("NFKC", super()._deserialize(value, attr, data, **kwargs)).strip()
+        if not _CLOCK.match(text):
+            raise ValidationError(msg("時刻は 09:00 のように00:00から24:00で入力してください。",
+                                      "Give a time of day from 00:00 to 24:00, like 09:00."))
+        hours, minutes = text.split(":")
+        return f"{int(hours):02d}:{minutes}"
+
+
+class JobNumber(fields.String):
+    """求人番号 as typed (full width, a long dash, no hyphen) → NNNNN-NNNNNNNN."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = domain.normalise_text(super()._deserialize(value, attr, data, **kwargs)).strip().replace("ー", "-")
+        found = _TYPED_JOB_NUMBER.match(text)
+        if found is None:
+            raise ValidationError(msg("求人番号は 11040-12345678 のように入力してください。",
+                                      "A job number looks like 11040-12345678."))
+        return f"{found.group(1)}-{found.group(2)}"
+
+
+class CriteriaSchema(Schema):
+    """J2 search criteria: free word (AND/OR/NOT), 求人区分 and full/part time, up to 3 prefectures and
+    3 municipalities, up to 3 occupations, employment types, minimum wage, hours, holidays, 新着,
+    job numbers, sort, page size. Saved searches (J3) store exactly this (canonical form)."""
+
+    q = fields.String(validate=[validate.Length(max=domain.FREE_WORD_MAX, error=msg(
         f"フリーワードは{domain.FREE_WORD_MAX}文字以内で入力してください。",
-        f"The free word is at most {domain.FREE_WORD_MAX} characters.")),
-        metadata={"description": "フリーワード: words separated by spaces, all must appear in the title or "
-                                 "description (full/half width folded)", "example": "介護 越谷"})
+        f"The free word is at most {domain.FREE_WORD_MAX} characters.")), _free_word],
+        metadata={"description": "フリーワード (≤ 50 characters) in the title or description; full/half width, case, "
+                                 "ひらがな/カタカナ and ー/－ folded. Words separated by spaces must all occur (AND); "
+                                 "`OR` or `|` between words: either (binds tighter than the space); one NOT word: "
+                                 "`-word` or `NOT word`, never alone", "example": "介護 OR 看護 越谷 -夜勤"})
     prefecture = Several(Prefecture(), validate=_at_most(domain.MAX_PLACES, "都道府県", "prefectures"),
                          metadata={"description": "都道府県: JIS code or name (11, 埼玉県, 埼玉)"})
     municipality = Several(fields.String(), validate=_at_most(domain.MAX_PLACES, "市区町村", "municipalities"),
@@ -113,6 +153,27 @@ class CriteriaSchema(Schema):
         "賃金の種類は monthly（月額）、hourly（時間額）、daily（日額）のいずれかです。",
         "The wage type is monthly, hourly or daily.")),
         metadata={"description": "the kind of wage `wage_min` is (default monthly; hourly for part-time)"})
+    category = Several(fields.String(validate=validate.OneOf(domain.JOB_CATEGORIES, error=msg(
+        "求人区分は次のいずれかです: " + "、".join(domain.JOB_CATEGORIES),
+        "The job category is one of: " + ", ".join(domain.JOB_CATEGORIES)))),
+        validate=_at_most(len(domain.JOB_CATEGORIES), "求人区分", "job categories"),
+        metadata={"description": "求人区分 (J2): 一般, 新卒・既卒, 季節, 出稼ぎ, 障害のある方; any of those given"})
+    full_time = fields.Boolean(metadata={"description": "true: フルタイム only; false: パート only; absent: both"})
+    hours_start_from = Clock(metadata={"description": "就業時間: the shift starts at or after HH:MM (e.g. 09:00)"})
+    hours_end_by = Clock(metadata={"description": "就業時間: the shift ends at or before HH:MM on the same day "
+                                                 "(e.g. 17:00; a shift past midnight never qualifies)"})
+    two_days_weekly = fields.String(validate=validate.OneOf(tuple(domain.TWO_DAYS_WEEKLY_CHOICES), error=msg(
+        "週休二日制は weekly（毎週）または any（毎週・その他）です。", "Two days off a week: weekly or any.")),
+        metadata={"description": "週休二日制: weekly = 毎週; any = 毎週 or その他 (e.g. every other week)"})
+    annual_holidays_min = WholeNumber(validate=validate.Range(min=0, max=366, error=msg(
+        "年間休日数は0以上366以下の整数で入力してください。", "Annual holidays are an integer from 0 to 366.")),
+        metadata={"description": "年間休日数 at least this many days"})
+    new_within = fields.String(validate=validate.OneOf(tuple(domain.NEW_WITHIN_DAYS), error=msg(
+        "新着は day（当日・前日）または week（1週間以内）です。", "New within: day or week.")),
+        metadata={"description": "新着: day = received today or yesterday (Japan); week = within the last 7 days"})
+    job_number = Several(JobNumber(), validate=_at_most(domain.MAX_JOB_NUMBERS, "求人番号", "job numbers"),
+                         metadata={"description": "求人番号 NNNNN-NNNNNNNN (full width or without the hyphen too); "
+                                                  "any of those given"})
     sort = fields.String(validate=validate.OneOf(("received", "deadline"), error=msg(
         "並び順は received（受付年月日）または deadline（紹介期限日）です。", "Sort by received or deadline.")),
         metadata={"description": "received: newest first (default); deadline: nearest 紹介期限日 first"})
@@ -449,13 +510,9 @@ class EmployerApplicationSchema(Schema):
     withdrawn_at = fields.AwareDateTime(allow_none=True)
 
 
-class EmployerApplicationQuerySchema(Schema):
+class EmployerApplicationQuerySchema(PageQuerySchema):
     establishment_number = fields.String(required=True, validate=validate.Length(min=1, max=20, error=msg(
         "事業所番号を入力してください。", "Enter the establishment number.")), metadata={"example": "1104-123456-7"})
-    page = WholeNumber(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE, error=msg(
-        f"ページは1から{MAX_PAGE}までです。", f"The page is between 1 and {MAX_PAGE}.")))
-    per_page = WholeNumber(load_default=domain.DEFAULT_PER_PAGE, validate=validate.OneOf(
-        domain.PER_PAGE_CHOICES, error=msg("表示件数は10、30、50のいずれかです。", "Show 10, 30 or 50 per page.")))
 
 
 class EmployerApplicationListSchema(Schema):
@@ -489,3 +546,341 @@ class RestrictionSchema(Schema):
     counting_no_shows = fields.Integer(metadata={"description": "no-shows that count now (within 3 months, "
                                                                 "reported after the last lift)"})
     limit = fields.Integer(metadata={"description": "J9: 5"})
+
+
+# -- J1 postings from the employer-side system ------------------------------------------------------
+
+_JOB_NUMBER = re.compile(r"^[0-9]{5}-[0-9]{8}$")  # 求人番号 NNNNN-NNNNNNNN
+_ESTABLISHMENT_NUMBER = re.compile(r"^[0-9]{4}-[0-9]{6}-[0-9]$")  # 事業所番号 NNNN-NNNNNN-N
+_DASHES = str.maketrans({"ー": "-", "−": "-", "‐": "-", "―": "-", "–": "-", "—": "-"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+EXTRA_KEYS_MAX = 20  # keys beyond the documented ones, per object, kept as sent in the posting's document
+EXTRA_VALUE_MAX = 2000  # characters of one such value as JSON
+EXTRA_KEY_MAX = 50
+
+
+def fold_number(value: str) -> str:
+    """A number as systems and people type it: full-width digits and long dashes folded (harmless)."""
+    return unicodedata.normalize("NFKC", value).translate(_DASHES).strip()
+
+
+class NumberCode(fields.String):
+    """求人番号 / 事業所番号: full-width digits and dashes folded, then the pattern must hold."""
+
+    def __init__(self, pattern: re.Pattern, error: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.pattern, self.error = pattern, error
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = fold_number(super()._deserialize(value, attr, data, **kwargs))
+        if not self.pattern.match(text):
+            raise ValidationError(self.error)
+        return text
+
+
+class Line(fields.String):
+    """A line of text: trimmed, 1 to `maximum` characters, no control characters (a description keeps
+    its line breaks, written as LF, and tabs)."""
+
+    def __init__(self, *, maximum: int, what_ja: str, what_en: str, multiline: bool = False, **kwargs) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {"minLength": 1, "maxLength": maximum} | kwargs["metadata"]
+        super().__init__(**kwargs)
+        self.maximum, self.what_ja, self.what_en, self.multiline = maximum, what_ja, what_en, multiline
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        text = raw.replace("\r\n", "\n").replace("\r", "\n").strip() if self.multiline else raw.strip()
+        if not text:
+            raise ValidationError(msg(f"{self.what_ja}を入力してください。", f"Enter the {self.what_en}."))
+        if len(raw) > self.maximum:  # as sent: the documented maxLength
+            raise ValidationError(msg(f"{self.what_ja}は{self.maximum}文字以内で入力してください。",
+                                      f"The {self.what_en} is at most {self.maximum} characters."))
+        if _CONTROL.search(text) or (not self.multiline and ("\n" in text or "\t" in text or "\r" in text)):
+            raise ValidationError(msg(f"{self.what_ja}に使用できない文字が含まれています。",
+                                      f"The {self.what_en} contains characters that are not allowed."))
+        return text
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer only: not "10", not 10.5, not true (marshmallow counts a bool as an int)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false only: not "true", not 1."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class FoldedDate(fields.Date):
+    """YYYY-MM-DD (full-width digits folded); a day that does not exist is refused."""
+
+    default_error_messages = {"invalid": msg("日付は YYYY-MM-DD の形式で、存在する日付を入力してください。",
+                                             "Enter a real date as YYYY-MM-DD.")}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = fold_number(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _one_of(choices, what_ja: str, what_en: str) -> validate.OneOf:
+    return validate.OneOf(choices, error=msg(f"{what_ja}は次のいずれかです: " + "、".join(map(str, choices)),
+                                             f"The {what_en} is one of: " + ", ".join(map(str, choices))))
+
+
+def _yen(what_ja: str, what_en: str) -> validate.Range:
+    return validate.Range(min=0, max=domain.WAGE_MAX, error=msg(
+        f"{what_ja}は0以上{domain.WAGE_MAX:,}以下の整数（円）で入力してください。",
+        f"The {what_en} is a whole number of yen from 0 to {domain.WAGE_MAX:,}."))
+
+
+class _WithExtras(Schema):
+    """A part of a posting that may carry more than is documented (J1: insurance, requirements, …): the extra
+    keys are kept as sent in the posting's document — at most 20 per object, each at most 2,000 characters
+    as JSON, so a posting stays a posting."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    @validates_schema(pass_original=True)
+    def _extras(self, _data, original, **_kwargs):
+        if not isinstance(original, dict):
+            return
+        declared = {field.data_key or name for name, field in self.fields.items()}
+        extras = [key for key in original if key not in declared]
+        errors: dict[str, list[str]] = {}
+        if len(extras) > EXTRA_KEYS_MAX:
+            errors["_schema"] = [msg(f"定義されていない項目は{EXTRA_KEYS_MAX}個までです。",
+                                     f"At most {EXTRA_KEYS_MAX} undocumented fields.")]
+        for key in extras:
+            if len(key) > EXTRA_KEY_MAX or not key.strip() or _CONTROL.search(key):
+                errors.setdefault("_schema", []).append(msg(f"項目名は{EXTRA_KEY_MAX}文字以内の文字列です。",
+                                                            f"A field name is at most {EXTRA_KEY_MAX} characters."))
+            elif len(json.dumps(original[key], ensure_ascii=False)) > EXTRA_VALUE_MAX:
+                errors[key] = [msg(f"この項目は{EXTRA_VALUE_MAX}文字以内にしてください。",
+                                   f"This field is at most {EXTRA_VALUE_MAX} characters as JSON.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class PostingEstablishmentSchema(_WithExtras):
+    """事業所: its number (NNNN-NNNNNN-N) and name."""
+
+    number = NumberCode(_ESTABLISHMENT_NUMBER, msg("事業所番号は「1104-123456-7」の形式で入力してください。",
+                                                   "The establishment number looks like 1104-123456-7."),
+                        required=True, metadata={"description": "事業所番号", "example": "1104-123456-7"})
+    name = Line(maximum=domain.ESTABLISHMENT_NAME_MAX, what_ja="事業所名", what_en="establishment name",
+                required=True, metadata={"example": "株式会社越谷ケア"})
+
+
+class PostingLocationSchema(_WithExtras):
+    """就業場所: a prefecture and one of its municipalities (names or codes), the nearest station."""
+
+    prefecture = fields.String(required=True, validate=validate.Length(min=1, max=10, error=msg(
+        "都道府県を入力してください（10文字以内）。", "Enter the prefecture (at most 10 characters).")),
+        metadata={"description": "都道府県: name or JIS code", "example": "埼玉県"})
+    municipality = fields.String(required=True, validate=validate.Length(min=1, max=40, error=msg(
+        "市区町村を入力してください（40文字以内）。", "Enter the municipality (at most 40 characters).")),
+        metadata={"description": "市区町村: name or 5-digit code", "example": "越谷市"})
+    station = Line(maximum=domain.STATION_MAX, what_ja="最寄り駅", what_en="nearest station", allow_none=True,
+                   metadata={"example": "越谷駅"})
+
+    @validates_schema
+    def _known_place(self, data, **_kwargs):
+        if codes.prefecture_code(data["prefecture"]) is None:
+            raise ValidationError(msg(f"都道府県「{data['prefecture']}」はありません。",
+                                      f"Unknown prefecture {data['prefecture']!r}."), "prefecture")
+        if _place(data["prefecture"], data["municipality"]) is None:
+            raise ValidationError(msg(f"市区町村「{data['municipality']}」はこの都道府県にありません。",
+                                      f"No municipality {data['municipality']!r} in this prefecture."),
+                                  "municipality")
+
+    @post_load
+    def _official_names(self, data, **_kwargs):
+        place = _place(data["prefecture"], data["municipality"])
+        return data | {"prefecture": place.prefecture_name, "municipality": place.name}
+
+
+def _place(prefecture: str, municipality: str) -> codes.Municipality | None:
+    """The municipality named (or coded) in the prefecture given, or None."""
+    value = unicodedata.normalize("NFKC", municipality).strip()
+    if _MUNICIPALITY_CODE.match(value):
+        found = codes.municipality(value)
+        return found if found is not None and found.prefecture_code == codes.prefecture_code(prefecture) else None
+    return codes.find_municipality(prefecture, value)
+
+
+class PostingWageSchema(_WithExtras):
+    """賃金: monthly (月額), hourly (時間額) or daily (日額); the upper bound may be open (null)."""
+
+    type = fields.String(required=True, validate=_one_of(domain.WAGE_TYPES, "賃金の種類", "wage type"),
+                         metadata={"description": "monthly | hourly | daily"})
+    min = StrictInteger(required=True, validate=_yen("賃金の下限", "minimum wage"), metadata={"example": 200000})
+    max = StrictInteger(allow_none=True, validate=_yen("賃金の上限", "maximum wage"),
+                        metadata={"description": "null: no upper bound given", "example": 260000})
+
+    @validates_schema
+    def _in_order(self, data, **_kwargs):
+        if data.get("max") is not None and data["max"] < data["min"]:
+            raise ValidationError(msg("賃金の上限は下限以上にしてください。",
+                                      "The maximum wage cannot be below the minimum."), "max")
+
+
+class PostingHolidaysSchema(_WithExtras):
+    """休日: 週休二日制 and 年間休日数."""
+
+    two_days_weekly = fields.String(allow_none=True, validate=_one_of(domain.TWO_DAYS_WEEKLY, "週休二日制",
+                                                                      "two-days-a-week holiday"),
+                                    metadata={"description": "週休二日制: 毎週 | その他 | なし"})
+    annual_days = StrictInteger(allow_none=True, validate=validate.Range(
+        min=0, max=domain.ANNUAL_HOLIDAYS_MAX, error=msg(
+        f"年間休日数は0から{domain.ANNUAL_HOLIDAYS_MAX}までの整数です。",
+        f"Annual holidays are 0 to {domain.ANNUAL_HOLIDAYS_MAX}.")), metadata={"example": 120})
+
+
+class PostingRequirementsSchema(_WithExtras):
+    """必要な経験・免許."""
+
+    experience = Line(maximum=200, what_ja="必要な経験", what_en="required experience", allow_none=True,
+                      metadata={"example": "不問"})
+    licenses = fields.List(Line(maximum=100, what_ja="必要な免許・資格", what_en="required licence"),
+                           validate=_at_most(20, "必要な免許・資格", "licences"), metadata={"example": ["介護福祉士"]})
+
+
+class PostingContactSchema(_WithExtras):
+    """求人担当者: shown only with the establishment (J2a)."""
+
+    person = Line(maximum=50, what_ja="担当者", what_en="contact person", allow_none=True)
+    phone = Line(maximum=30, what_ja="電話番号", what_en="phone number", allow_none=True,
+                 metadata={"example": "048-000-1111"})
+    email = fields.Email(allow_none=True, validate=validate.Length(max=254), error_messages={
+        "invalid": msg("メールアドレスの形式が正しくありません。", "Not a valid email address.")})
+
+
+_POSTING_FIELDS = ("job_number", "establishment", "title", "occupation_code", "description", "category", "full_time",
+                   "employment_type", "location", "wage", "hours", "holidays", "publication_scope",
+                   "online_application", "received_on", "deadline", "insurance", "requirements", "contact")
+
+
+class PostingInputSchema(_WithExtras):
+    """J1 求人 as the employer-side system sends it (SPEC "Employers publish a posting"). Every field is checked
+    on its own; anything more (up to 20 keys) is kept as sent and shown in the posting's `details`."""
+
+    job_number = NumberCode(_JOB_NUMBER, msg("求人番号は「11040-00012345」の形式で入力してください。",
+                                             "The job number looks like 11040-00012345."),
+                            required=True, metadata={"example": "11040-00012345",
+                                                     "description": "求人番号 (full-width digits folded)"})
+    establishment = fields.Nested(PostingEstablishmentSchema, required=True)
+    title = Line(maximum=domain.POSTING_TITLE_MAX, what_ja="職種", what_en="title", required=True,
+                 metadata={"description": "職種", "example": "介護職員"})
+    occupation_code = fields.String(required=True, validate=validate.Length(min=1, max=10, error=msg(
+        "職業分類を入力してください（例：361-01）。", "Enter the occupation code (e.g. 361-01).")),
+        metadata={"description": "職業分類の細分類 (361-01; 36101 accepted)", "example": "361-01"})
+    description = Line(maximum=domain.DESCRIPTION_MAX, what_ja="仕事の内容", what_en="job description",
+                       multiline=True, required=True, metadata={"description": "仕事の内容"})
+    category = fields.String(required=True, validate=_one_of(domain.POSTING_CATEGORIES, "求人区分", "job category"),
+                             metadata={"description": "求人区分"})
+    full_time = StrictBoolean(required=True, metadata={"description": "true: フルタイム, false: パート"})
+    employment_type = fields.String(required=True, validate=_one_of(domain.EMPLOYMENT_TYPES, "雇用形態",
+                                                                    "employment type"),
+                                    metadata={"description": "雇用形態"})
+    location = fields.Nested(PostingLocationSchema, required=True)
+    wage = fields.Nested(PostingWageSchema, required=True)
+    hours = Line(maximum=domain.HOURS_MAX, what_ja="就業時間", what_en="working hours", allow_none=True,
+                 metadata={"example": "08:30-17:30"})
+    holidays = fields.Nested(PostingHolidaysSchema, allow_none=True)
+    publication_scope = StrictInteger(required=True, validate=validate.Range(min=1, max=4, error=msg(
+        "公開範囲は1から4の整数です。", "The publication scope is 1, 2, 3 or 4.")),
+        metadata={"description": "公開範囲 (J2a): 1 公開, 2 登録者のみ事業所名公開, 3 事業所名非公開, "
+                                 "4 オンライン非公開"})
+    online_application = StrictBoolean(required=True, metadata={"description": "オンライン自主応募の可否 (J8)"})
+    received_on = FoldedDate(required=True, metadata={"description": "受付年月日"})
+    deadline = FoldedDate(required=True, metadata={"description": "紹介期限日 (on or after received_on)"})
+    insurance = fields.List(Line(maximum=20, what_ja="加入保険", what_en="insurance"), allow_none=True,
+                            validate=_at_most(10, "加入保険", "insurances"),
+                            metadata={"description": "加入保険", "example": ["雇用", "労災", "健康", "厚生"]})
+    requirements = fields.Nested(PostingRequirementsSchema, allow_none=True)
+    contact = fields.Nested(PostingContactSchema, allow_none=True)
+
+    @validates_schema
+    def _posting(self, data, **_kwargs):
+        errors: dict[str, list[str]] = {}
+        code = data.get("occupation_code")
+        if code is not None:
+            found = codes.occupation(code)
+            if found is None or found.level != "detailed":
+                errors["occupation_code"] = [msg(f"職業分類「{code}」は細分類のコードではありません（例：361-01）。",
+                                                 f"{code!r} is not a detailed occupation code (e.g. 361-01).")]
+        if data.get("received_on") and data.get("deadline") and data["deadline"] < data["received_on"]:
+            errors["deadline"] = [domain.DATES_OUT_OF_ORDER]
+        if errors:
+            raise ValidationError(errors)
+
+    @post_load
+    def _canonical(self, data, **_kwargs):
+        if "occupation_code" in data:
+            data["occupation_code"] = codes.normalise_occupation_code(data["occupation_code"])
+        return data
+
+
+class PostingChangesSchema(PostingInputSchema):
+    """J1 change (PATCH): any of the posting's fields; each one given replaces that field (a nested object
+    as a whole). An extra key given as null is removed. The dates are checked against the merged posting."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, partial=_POSTING_FIELDS, **kwargs)
+
+    @pre_load
+    def _something(self, data, **_kwargs):
+        if isinstance(data, dict) and not data:
+            raise ValidationError(msg("変更する項目を指定してください。", "Give at least one field to change."),
+                                  "_schema")
+        return data
+
+
+class PostingEstablishmentViewSchema(Schema):
+    number = fields.String(metadata={"description": "事業所番号"})
+    name = fields.String(metadata={"description": "事業所名"})
+
+
+class PostingLocationViewSchema(LocationSchema):
+    prefecture_code = fields.String()
+    municipality_code = fields.String()
+
+
+class EmployerPostingSchema(Schema):
+    """J1: a posting as the employer-side system sees it — everything, whatever its 公開範囲."""
+
+    job_number = fields.String(metadata={"example": "11040-00012345"})
+    establishment = fields.Nested(PostingEstablishmentViewSchema)
+    title = fields.String()
+    occupation_code = fields.String()
+    description = fields.String()
+    category = fields.String()
+    full_time = fields.Boolean()
+    employment_type = fields.String()
+    location = fields.Nested(PostingLocationViewSchema)
+    wage = fields.Nested(WageSchema)
+    hours = fields.String(allow_none=True)
+    holidays = fields.Dict(metadata={"description": "two_days_weekly, annual_days"})
+    publication_scope = fields.Integer()
+    online_application = fields.Boolean()
+    received_on = fields.Date()
+    deadline = fields.Date()
+    details = fields.Dict(metadata={"description": "everything else the employer sent (insurance, requirements, "
+                                                  "contact, …), as sent"})
+    status = fields.String(metadata={"description": "open | closed (募集終了) | expired (紹介期限日 passed)"})
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()

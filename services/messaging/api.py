@@ -3,14 +3,15 @@
 Seeker (token role seeker, `sub` = their opaque id): notices (M2) GET /me/notices, GET
 /me/notices/{id}, POST|PUT /me/notices/{id}/read; messages (M1, refused while the registration
 is invalid, P4) GET /me/messages, GET|POST /me/messages/{thread_id}, POST …/{thread_id}/read.
-Staff systems (role staff): POST /staff/notices.
+Staff systems (role staff): POST /staff/notices. The employer-side system (role employer), by
+application id (M1): POST|GET /employer/messages, POST /employer/messages/read.
 """
 
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from kit.tokens import STAFF, current_principal, current_seeker_id, require_role, require_seeker
+from kit.tokens import EMPLOYER, STAFF, current_principal, current_seeker_id, require_role, require_seeker
 from kit.web import current_runtime
 from services.messaging import commands, schemas
 
@@ -134,3 +135,44 @@ class OwnThreadRead(MethodView):
             read = commands.mark_thread_read(uow, seeker_id, thread_id)
             uow.commit()
             return {"read": read, "unread": commands.unread_messages(uow, seeker_id)}
+
+
+# -- the employer side of M1: the employer-side system, by application id --------------------------
+
+
+@blp.route("/employer/messages")
+class EmployerMessages(MethodView):
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.EmployerMessageRequestSchema)
+    @blp.response(201, schemas.EmployerMessageSchema)
+    def post(self, body):
+        """M1: the establishment writes to the seeker of an application; it lands in the seeker's thread,
+        unread. 404 for an application messaging has not heard of (yet: right after the application,
+        jobs' event is on its way — try again shortly)."""
+        with current_runtime().uow() as uow:
+            message, thread = commands.post_employer_message(uow, body["application_id"], body["body"])
+            view = commands.message_view(message) | {"thread_id": thread.id, "application_id": thread.application_id}
+            uow.commit()
+            return view
+
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.EmployerThreadQuerySchema, location="query")
+    @blp.response(200, schemas.ThreadMessagesSchema)
+    def get(self, query):
+        """M1: an application's thread both ways, oldest first — how the employer-side system reads what
+        the seeker wrote. Reading does not mark anything read (POST …/read does)."""
+        with current_runtime().uow() as uow:
+            return commands.employer_conversation(uow, query["application_id"], query["page"], query["per_page"])
+
+
+@blp.route("/employer/messages/read")
+class EmployerMessagesRead(MethodView):
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.EmployerReadRequestSchema)
+    @blp.response(200, schemas.ReadResultSchema)
+    def post(self, body):
+        """M1 既読 for the employer side: the seeker's messages in the application's thread are read now."""
+        with current_runtime().uow() as uow:
+            read, unread = commands.mark_read_by_employer(uow, body["application_id"])
+            uow.commit()
+            return {"read": read, "unread": unread}

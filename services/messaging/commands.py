@@ -25,6 +25,7 @@ from services.messaging.models import Message, Notice, SeekerStatusRow, Thread
 log = logging.getLogger("mypage.messaging")
 
 RETENTION_BATCH = 500
+RECOMMENDED_BY = "jobs.recommendation"  # `posted_by` of a recommendation's inbox entry (J7: from jobs' event)
 RETENTION_CHECK_SECONDS = 60.0
 
 # P4: what the seeker reads when a feature is refused, by domain reason.
@@ -180,12 +181,36 @@ def post_notice(uow: UnitOfWork, data: dict[str, Any], posted_by: str) -> tuple[
     if not domain.may_receive_notice(status):
         raise Problem("conflict", detail_ja="この求職者はマイページを退会しています。",
                       detail_en="This seeker has withdrawn from the My Page.")
-    notice = Notice(id=str(uuid.uuid4()), seeker_id=row.seeker_id, title=data["title"], body=data["body"],
-                    posted_by=posted_by, sent_at=uow.clock.now(), read_at=None)
-    uow.session.add(notice)
-    uow.publish(NOTICE_POSTED, {"notice_id": notice.id, "seeker_id": notice.seeker_id, "sent_at": notice.sent_at},
-                subject=notice.seeker_id)
+    notice = _add_notice(uow, row.seeker_id, domain.NOTICE, data["title"], data["body"], posted_by)
     return notice, row.seeker_number
+
+
+def deliver_recommendation(uow: UnitOfWork, seeker_id: str, job_number: str) -> Notice | None:
+    """M2/J7: a posting staff recommended reaches the seeker's My Page inbox as an entry
+    「ハローワークからおすすめの求人が届きました」 naming the 求人番号 — once per (seeker, posting), however
+    often the event arrives; unread until read, deleted a year later (M3) like any notice. Nothing is
+    delivered to a seeker who withdrew (A9). Returns the new entry, or None when nothing was added."""
+    if status_of(uow, seeker_id).withdrawn:
+        log.info("recommendation for a withdrawn seeker: not delivered")
+        return None
+    delivered = uow.session.scalar(select(Notice.id).where(Notice.seeker_id == seeker_id,
+                                                           Notice.kind == domain.RECOMMENDATION,
+                                                           Notice.job_number == job_number))
+    if delivered is not None:
+        return None
+    return _add_notice(uow, seeker_id, domain.RECOMMENDATION, domain.RECOMMENDATION_TITLE,
+                       domain.recommendation_body(job_number), RECOMMENDED_BY, job_number=job_number)
+
+
+def _add_notice(uow: UnitOfWork, seeker_id: str, kind: str, title: str, body: str, posted_by: str, *,
+                job_number: str | None = None) -> Notice:
+    notice = Notice(id=str(uuid.uuid4()), seeker_id=seeker_id, kind=kind, job_number=job_number, title=title,
+                    body=body, posted_by=posted_by, sent_at=uow.clock.now(), read_at=None)
+    uow.session.add(notice)
+    uow.session.flush()  # the unique (seeker, kind, job number) of a recommendation holds here
+    uow.publish(NOTICE_POSTED, {"notice_id": notice.id, "seeker_id": seeker_id, "kind": kind,
+                                "sent_at": notice.sent_at}, subject=seeker_id)
+    return notice
 
 
 def notices_page(uow: UnitOfWork, seeker_id: str, page: int, per_page: int) -> dict[str, Any]:
@@ -224,12 +249,16 @@ def unread_notices(uow: UnitOfWork, seeker_id: str) -> int:
 
 
 def notice_view(notice: Notice) -> dict[str, Any]:
-    return {"id": notice.id, "title": notice.title, "body": notice.body, "sent_at": notice.sent_at,
+    return {"id": notice.id, "kind": notice.kind, "job_number": notice.job_number, "title": notice.title,
+            "body": notice.body, "sent_at": notice.sent_at,
             "read": notice.read_at is not None, "read_at": notice.read_at,
             "auto_delete_at": domain.deleted_at(notice.sent_at)}
 
 
 # -- messages (M1) --------------------------------------------------------------------------------
+
+
+_NO_THREAD = ("メッセージのやりとりが見つかりません。", "The message thread was not found.")
 
 
 def threads_page(uow: UnitOfWork, seeker_id: str, page: int, per_page: int) -> dict[str, Any]:
@@ -240,7 +269,7 @@ def threads_page(uow: UnitOfWork, seeker_id: str, page: int, per_page: int) -> d
     latest = func.coalesce(Thread.last_message_at, Thread.created_at)
     threads = uow.session.scalars(select(Thread).where(own).order_by(latest.desc(), Thread.id.desc())
                                   .offset(offset).limit(limit)).all()
-    unread = _unread_by_thread(uow, [t.id for t in threads])
+    unread = _unread_by_thread(uow, [t.id for t in threads], domain.SEEKER)
     return {"items": [thread_view(t, unread.get(t.id, 0)) for t in threads],
             "total": _count(uow, select(Thread.id).where(own)), "page": page, "per_page": per_page,
             "unread": unread_messages(uow, seeker_id)}
@@ -251,50 +280,57 @@ def own_thread(uow: UnitOfWork, seeker_id: str, thread_id: str) -> Thread:
     require_messaging(uow, seeker_id)
     thread = uow.session.scalar(select(Thread).where(Thread.id == thread_id, Thread.seeker_id == seeker_id))
     if thread is None:
-        raise Problem("not-found", detail_ja="メッセージのやりとりが見つかりません。",
-                      detail_en="The message thread was not found.")
+        raise Problem("not-found", detail_ja=_NO_THREAD[0], detail_en=_NO_THREAD[1])
     return thread
 
 
 def thread_messages(uow: UnitOfWork, seeker_id: str, thread_id: str, page: int, per_page: int) -> dict[str, Any]:
     """M1: one thread's messages, oldest first (a conversation reads top to bottom)."""
-    thread = own_thread(uow, seeker_id, thread_id)
-    offset, limit = domain.page_window(page, per_page)
-    in_thread = Message.thread_id == thread.id
-    items = uow.session.scalars(select(Message).where(in_thread).order_by(Message.sent_at, Message.id)
-                                .offset(offset).limit(limit)).all()
-    unread = _unread_by_thread(uow, [thread.id]).get(thread.id, 0)
-    return {"thread": thread_view(thread, unread), "items": [message_view(m) for m in items],
-            "total": _count(uow, select(Message.id).where(in_thread)), "page": page, "per_page": per_page}
+    return _conversation(uow, own_thread(uow, seeker_id, thread_id), domain.SEEKER, page, per_page)
 
 
 def send_message(uow: UnitOfWork, seeker_id: str, thread_id: str, body: str) -> Message:
-    """M1: the seeker writes to the establishment of one of their own threads (P4-gated)."""
-    thread = own_thread(uow, seeker_id, thread_id)
-    return _add_message(uow, thread, domain.SEEKER, body, read_at=uow.clock.now())
+    """M1: the seeker writes to the establishment of one of their own threads (P4-gated); it is unread
+    until the establishment (the employer-side system) reads it."""
+    return _add_message(uow, own_thread(uow, seeker_id, thread_id), domain.SEEKER, body)
 
 
 def mark_thread_read(uow: UnitOfWork, seeker_id: str, thread_id: str) -> int:
     """M1: the seeker read the thread; the establishment's unread messages in it are read now."""
-    thread = own_thread(uow, seeker_id, thread_id)
-    result = uow.session.execute(update(Message).where(Message.thread_id == thread.id, Message.read_at.is_(None))
-                                 .values(read_at=uow.clock.now()))
-    return result.rowcount or 0
+    return _mark_read(uow, own_thread(uow, seeker_id, thread_id), domain.SEEKER)
 
 
-def open_thread(uow: UnitOfWork, seeker_id: str, establishment_name: str, *, application_id: str | None = None,
-                job_number: str | None = None) -> Thread:
-    """M1: a thread with the establishment of an application or referral (called from jobs' events in a
-    later issue; an application already with a thread gets that one)."""
+def open_thread(uow: UnitOfWork, seeker_id: str, establishment_name: str | None = None, *,
+                application_id: str | None = None, job_number: str | None = None,
+                establishment_number: str | None = None) -> Thread:
+    """M1: the thread with the establishment of an application (or referral); an application already
+    with a thread gets that one — one thread per application id, however often its events arrive."""
     if application_id is not None:
         existing = uow.session.scalar(select(Thread).where(Thread.application_id == application_id))
         if existing is not None:
             return existing
     thread = Thread(id=str(uuid.uuid4()), seeker_id=seeker_id, application_id=application_id,
-                    establishment_name=establishment_name, job_number=job_number, created_at=uow.clock.now(),
-                    last_message_at=None)
+                    establishment_name=establishment_name or "", establishment_number=establishment_number,
+                    job_number=job_number, created_at=uow.clock.now(), last_message_at=None)
     uow.session.add(thread)
     uow.session.flush()
+    return thread
+
+
+def record_application(uow: UnitOfWork, *, seeker_id: str, application_id: str, job_number: str,
+                       establishment_number: str, status: str, as_of: datetime) -> Thread | None:
+    """M1: jobs' application events (submitted, withdrawn, status changed) open the application's thread
+    — whichever arrives first — and keep the application's status on it; an event older than the
+    status applied changes nothing. Nothing is opened for a seeker who withdrew from the My Page (A9)."""
+    if status_of(uow, seeker_id).withdrawn:
+        log.info("application %s of a withdrawn seeker: no thread", application_id)
+        return None
+    thread = open_thread(uow, seeker_id, application_id=application_id, job_number=job_number,
+                         establishment_number=establishment_number)
+    if thread.establishment_number is None:
+        thread.establishment_number = establishment_number
+    if domain.is_newer(as_of, thread.application_status_as_of):
+        thread.application_status, thread.application_status_as_of = status, as_of
     return thread
 
 
@@ -302,38 +338,103 @@ def receive_message(uow: UnitOfWork, thread_id: str, body: str) -> Message:
     """M1: a message from the establishment arrived (through the employer system) — received now."""
     thread = uow.session.get(Thread, thread_id)
     if thread is None:
-        raise Problem("not-found", detail_ja="メッセージのやりとりが見つかりません。",
-                      detail_en="The message thread was not found.")
-    return _add_message(uow, thread, domain.EMPLOYER, body, read_at=None)
+        raise Problem("not-found", detail_ja=_NO_THREAD[0], detail_en=_NO_THREAD[1])
+    return _add_message(uow, thread, domain.EMPLOYER, body)
 
 
-def _add_message(uow: UnitOfWork, thread: Thread, sender: str, body: str, *, read_at: datetime | None) -> Message:
+# -- the employer side (M1): the employer-side system, by application id --------------------------
+
+
+def application_thread(uow: UnitOfWork, application_id: str) -> Thread:
+    """M1: the thread of an application, for the employer-side system. 404 until jobs' application event
+    has reached messaging (right after the application: try again shortly), and for a seeker who
+    withdrew from the My Page (A9) — exactly as after the erasure that follows."""
+    thread = uow.session.scalar(select(Thread).where(Thread.application_id == application_id))
+    if thread is None or status_of(uow, thread.seeker_id).withdrawn:
+        raise Problem("not-found",
+                      detail_ja="この応募のメッセージのやりとりが見つかりません。応募の直後であれば、"
+                                "しばらくしてから再度お試しください。",
+                      detail_en="No message thread for this application; right after the application, "
+                                "try again shortly.",
+                      fields={"application_id": [msg("該当する応募がありません。", "No such application.")]})
+    return thread
+
+
+def post_employer_message(uow: UnitOfWork, application_id: str, body: str) -> tuple[Message, Thread]:
+    """M1: the establishment writes to the seeker of an application (received now; unread for the seeker)."""
+    thread = application_thread(uow, application_id)
+    return _add_message(uow, thread, domain.EMPLOYER, body), thread
+
+
+def employer_conversation(uow: UnitOfWork, application_id: str, page: int, per_page: int) -> dict[str, Any]:
+    """M1: an application's thread both ways, oldest first, for the employer-side system (what the
+    seeker wrote is delivered this way); `unread` counts the seeker's messages it has not read."""
+    return _conversation(uow, application_thread(uow, application_id), domain.EMPLOYER, page, per_page)
+
+
+def mark_read_by_employer(uow: UnitOfWork, application_id: str) -> tuple[int, int]:
+    """M1 既読 for the employer side: the seeker's messages in the thread are read now.
+    Returns (marked now, still unread in the thread: 0)."""
+    thread = application_thread(uow, application_id)
+    read = _mark_read(uow, thread, domain.EMPLOYER)
+    return read, _unread_by_thread(uow, [thread.id], domain.EMPLOYER).get(thread.id, 0)
+
+
+# -- both sides ----------------------------------------------------------------------------------
+
+
+def _conversation(uow: UnitOfWork, thread: Thread, reader: str, page: int, per_page: int) -> dict[str, Any]:
+    offset, limit = domain.page_window(page, per_page)
+    in_thread = Message.thread_id == thread.id
+    items = uow.session.scalars(select(Message).where(in_thread).order_by(Message.sent_at, Message.id)
+                                .offset(offset).limit(limit)).all()
+    unread = _unread_by_thread(uow, [thread.id], reader).get(thread.id, 0)
+    return {"thread": thread_view(thread, unread), "items": [message_view(m) for m in items],
+            "total": _count(uow, select(Message.id).where(in_thread)), "page": page, "per_page": per_page}
+
+
+def _mark_read(uow: UnitOfWork, thread: Thread, reader: str) -> int:
+    """`reader` read the thread: the other side's unread messages in it are read now."""
+    result = uow.session.execute(update(Message).where(
+        Message.thread_id == thread.id, Message.sender == domain.written_for(reader), Message.read_at.is_(None))
+        .values(read_at=uow.clock.now()))
+    return result.rowcount or 0
+
+
+def _add_message(uow: UnitOfWork, thread: Thread, sender: str, body: str) -> Message:
+    """A message is unread until the other side reads it (`read_at`)."""
     now = uow.clock.now()
     message = Message(id=str(uuid.uuid4()), thread_id=thread.id, seeker_id=thread.seeker_id, sender=sender,
-                      body=body, sent_at=now, read_at=read_at)
+                      body=body, sent_at=now, read_at=None)
     uow.session.add(message)
     thread.last_message_at = now
     uow.publish(MESSAGE_SENT, {"message_id": message.id, "thread_id": thread.id, "seeker_id": thread.seeker_id,
-                               "sender": sender, "sent_at": now}, subject=thread.seeker_id)
+                               "application_id": thread.application_id, "sender": sender, "sent_at": now},
+                subject=thread.seeker_id)
     return message
 
 
 def unread_messages(uow: UnitOfWork, seeker_id: str) -> int:
-    """M1: the establishments' messages the seeker has not read yet (their own are never unread)."""
-    return _count(uow, select(Message.id).where(Message.seeker_id == seeker_id, Message.read_at.is_(None)))
+    """M1: the establishments' messages the seeker has not read yet (their own are never unread to them)."""
+    return _count(uow, select(Message.id).where(Message.seeker_id == seeker_id, Message.sender == domain.EMPLOYER,
+                                                Message.read_at.is_(None)))
 
 
-def _unread_by_thread(uow: UnitOfWork, thread_ids: list[str]) -> dict[str, int]:
+def _unread_by_thread(uow: UnitOfWork, thread_ids: list[str], reader: str) -> dict[str, int]:
+    """Per thread, the other side's messages `reader` has not read yet."""
     if not thread_ids:
         return {}
     rows = uow.session.execute(select(Message.thread_id, func.count()).where(
-        Message.thread_id.in_(thread_ids), Message.read_at.is_(None)).group_by(Message.thread_id)).all()
+        Message.thread_id.in_(thread_ids), Message.sender == domain.written_for(reader), Message.read_at.is_(None))
+        .group_by(Message.thread_id)).all()
     return {thread_id: count for thread_id, count in rows}
 
 
 def thread_view(thread: Thread, unread: int) -> dict[str, Any]:
-    return {"id": thread.id, "establishment": {"name": thread.establishment_name}, "job_number": thread.job_number,
-            "application_id": thread.application_id, "created_at": thread.created_at,
+    return {"id": thread.id,
+            "establishment": {"number": thread.establishment_number, "name": thread.establishment_name or None},
+            "job_number": thread.job_number, "application_id": thread.application_id,
+            "application_status": thread.application_status, "created_at": thread.created_at,
             "last_message_at": thread.last_message_at, "unread": unread}
 
 

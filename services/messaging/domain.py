@@ -6,6 +6,10 @@
   readable while the registration is invalid — the flyer lists only messaging as refused, and
   a notice is often exactly what tells the seeker how to re-apply — but not while the My Page
   is 利用不可 or withdrawn.
+- M1: the seeker exchanges messages with the establishments they applied to, with no other: one
+  thread per application, opened by jobs' application events; the employer-side system writes
+  and reads by application id. A message is unread until the other side reads it.
+- M2: a posting Hello Work recommended (J7) reaches the inbox once per (seeker, 求人番号).
 - M3 retention: a message or notice is deleted automatically one year after it was sent or
   received: at the same time of day on the same date one year later, in Japan time; one sent
   on 29 February is deleted at the start of 1 March the next year (the period ends with the
@@ -21,7 +25,16 @@ from datetime import UTC, datetime, timedelta, timezone
 JST = timezone(timedelta(hours=9), "JST")
 
 VALID, INVALID = "valid", "invalid"  # 有効 / 無効 (SPEC P3)
-SEEKER, EMPLOYER = "seeker", "employer"  # who wrote a message (M1)
+SEEKER, EMPLOYER = "seeker", "employer"  # who wrote a message (M1), and who reads the other's
+
+# M1: the status of the application a thread belongs to, as jobs' events say (応募中, 選考中, 採用, 不採用, 辞退)
+APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRAWN = "applied", "screening", "hired", "rejected", "withdrawn"
+APPLICATION_STATUSES = (APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRAWN)
+
+# M2: what lands in the seeker's inbox (お知らせ from Hello Work, or a J7 recommendation)
+NOTICE, RECOMMENDATION = "notice", "recommendation"
+NOTICE_KINDS = (NOTICE, RECOMMENDATION)
+RECOMMENDATION_TITLE = "ハローワークからおすすめの求人が届きました"
 
 TITLE_MAX = 100
 BODY_MAX = 4000
@@ -101,6 +114,18 @@ def may_receive_notice(status: SeekerStatus) -> bool:
     """M2: Hello Work may post a notice to any registered seeker — invalid or 利用不可 included
     (it is kept for when they may read again) — but not to one who withdrew (退会)."""
     return not status.withdrawn
+
+
+def written_for(reader: str) -> str:
+    """M1: whose messages `reader` has to read (the unread ones are those)."""
+    return EMPLOYER if reader == SEEKER else SEEKER
+
+
+def recommendation_body(job_number: str) -> str:
+    """M2/J7: the inbox entry of a recommendation names the posting by 求人番号 (the posting itself is
+    read in job search, where the seeker can apply)."""
+    return (f"求人番号 {job_number} の求人がハローワークからおすすめされました。"
+            "求人情報を確認し、マイページからオンラインで応募することができます。")
 
 
 def is_newer(event_time: datetime, applied: datetime | None) -> bool:

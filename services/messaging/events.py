@@ -16,10 +16,14 @@ def _id(description: str):
 
 
 class NoticePostedPayload(Schema):
-    """M2: Hello Work posted a notice (お知らせ) to the seeker's My Page inbox."""
+    """M2: an entry reached the seeker's My Page inbox: a notice Hello Work posted (お知らせ) or a posting
+    staff recommended (J7)."""
 
     notice_id = _id("the notice")
     seeker_id = _id("the opaque seeker id (the access token's `sub`)")
+    kind = fields.String(required=True, validate=validate.OneOf(("notice", "recommendation")),
+                         metadata={"description": "notice: an お知らせ from Hello Work; recommendation: a posting "
+                                                  "staff recommended (J7)"})
     sent_at = fields.AwareDateTime(required=True, metadata={"description": "M3: deleted one year later"})
 
 
@@ -29,6 +33,9 @@ class MessageSentPayload(Schema):
     message_id = _id("the message")
     thread_id = _id("the thread (one per application or referral)")
     seeker_id = _id("the opaque seeker id")
+    application_id = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=64),
+                                   metadata={"description": "the application of the thread (jobs' application id), "
+                                                            "by which the employer-side system reads it"})
     sender = fields.String(required=True, validate=validate.OneOf(("employer", "seeker")),
                            metadata={"description": "who wrote it: the seeker or the establishment"})
     sent_at = fields.AwareDateTime(required=True, metadata={"description": "M3: deleted one year later"})
@@ -36,11 +43,11 @@ class MessageSentPayload(Schema):
 
 NOTICE_POSTED = EventSpec(
     "messaging.notice.posted.v1", NoticePostedPayload,
-    "Hello Work posted a notice (お知らせ) to a seeker's My Page inbox (SPEC M2).")
+    "A notice from Hello Work (お知らせ) or a recommended posting (J7) reached a seeker's My Page inbox (SPEC M2).")
 MESSAGE_SENT = EventSpec(
     "messaging.message.sent.v1", MessageSentPayload,
     "A message was written in a thread between a seeker and an establishment they applied or were "
-    "referred to (SPEC M1).")
+    "referred to (SPEC M1); the employer-side system reads the text through the API by application id.")
 
 ERASURE_COMPLETED = EventSpec(
     "messaging.erasure.completed.v1", ErasureCompletedPayload,

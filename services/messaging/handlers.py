@@ -7,12 +7,14 @@ handlers never commit. Order: each registration event carries the whole state, a
 than the state already applied (by its CloudEvents `time`) changes nothing.
 
 Messaging depends on no other service's code (import-linter): the types are written out here,
-the payloads are those of services/profile/events.py and services/auth/events.py.
+the payloads are those of services/profile/events.py, services/auth/events.py and
+services/jobs/events.py (applications open threads, M1; recommendations reach the inbox, M2).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 
 from kit.events import Event
@@ -31,6 +33,12 @@ REGISTRATION_EXTENDED = "profile.registration.extended.v1"
 MYPAGE_OPENED = "auth.mypage.opened.v1"
 MYPAGE_USABILITY_CHANGED = "auth.mypage.usability_changed.v1"
 MYPAGE_WITHDRAWN = "auth.mypage.withdrawn.v1"
+APPLICATION_SUBMITTED = "jobs.application.submitted.v1"
+APPLICATION_WITHDRAWN = "jobs.application.withdrawn.v1"
+APPLICATION_STATUS_CHANGED = "jobs.application.status_changed.v1"
+RECOMMENDATION_MADE = "jobs.recommendation.made.v1"
+
+JOB_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求人番号
 
 
 def _seeker_id(event: Event) -> str | None:
@@ -106,6 +114,59 @@ def on_opened(event: Event, uow: UnitOfWork) -> None:
         commands.record_opening(uow, seeker_id, opened_at)
 
 
+# -- jobs' events: applications open threads (M1), recommendations reach the inbox (M2) -----------
+
+
+def _text(event: Event, key: str, max_length: int) -> str | None:
+    value = event.data.get(key)
+    return value if isinstance(value, str) and 0 < len(value) <= max_length else None
+
+
+def _job_number(event: Event) -> str | None:
+    number = event.data.get("job_number")
+    return number if isinstance(number, str) and JOB_NUMBER.match(number) else None
+
+
+def _on_application(event: Event, uow: UnitOfWork, status: str | None) -> None:
+    """M1: any application event carries the whole application (jobs' ApplicationPayload): it opens the
+    thread if none is open yet — one per application id — and says the status as of its time."""
+    seeker_id, application_id = _seeker_id(event), _text(event, "application_id", 64)
+    job_number, establishment_number = _job_number(event), _text(event, "establishment_number", 20)
+    if not (seeker_id and application_id and job_number and establishment_number
+            and status in domain.APPLICATION_STATUSES):
+        log.warning("%s %s without a usable application; ignored", event.type, event.id)
+        return
+    commands.record_application(uow, seeker_id=seeker_id, application_id=application_id, job_number=job_number,
+                                establishment_number=establishment_number, status=status, as_of=event.time)
+
+
+def on_application_submitted(event: Event, uow: UnitOfWork) -> None:
+    """M1/J8: the seeker applied: the thread with that establishment opens (応募中)."""
+    _on_application(event, uow, domain.APPLIED)
+
+
+def on_application_withdrawn(event: Event, uow: UnitOfWork) -> None:
+    """M1/J8: the seeker withdrew the application (辞退): the thread says so and stays (readable and
+    writable both ways, until M3 deletes its messages)."""
+    _on_application(event, uow, domain.APPLICATION_WITHDRAWN)
+
+
+def on_application_status_changed(event: Event, uow: UnitOfWork) -> None:
+    """M1/J8: the employer moved the application to 選考中, 採用 or 不採用: the thread says so."""
+    status = event.data.get("status")
+    _on_application(event, uow, status if status in (domain.SCREENING, domain.HIRED, domain.REJECTED) else None)
+
+
+def on_recommendation_made(event: Event, uow: UnitOfWork) -> None:
+    """M2/J7: staff recommended a posting: an entry 「ハローワークからおすすめの求人が届きました」 reaches the
+    seeker's inbox, once per (seeker, 求人番号)."""
+    seeker_id, job_number = _seeker_id(event), _job_number(event)
+    if not job_number:
+        log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
+    elif seeker_id:
+        commands.deliver_recommendation(uow, seeker_id, job_number)
+
+
 SUBSCRIPTIONS: dict[str, Handler] = {
     SEEKER_REGISTERED: on_seeker_registered,
     SEEKER_CHANGED: on_seeker_registered,
@@ -115,5 +176,9 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     MYPAGE_OPENED: on_opened,
     MYPAGE_USABILITY_CHANGED: on_usability_changed,
     MYPAGE_WITHDRAWN: on_withdrawn,
+    APPLICATION_SUBMITTED: on_application_submitted,  # M1
+    APPLICATION_WITHDRAWN: on_application_withdrawn,
+    APPLICATION_STATUS_CHANGED: on_application_status_changed,
+    RECOMMENDATION_MADE: on_recommendation_made,  # M2/J7
     ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

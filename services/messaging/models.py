@@ -50,12 +50,15 @@ class SeekerStatusRow(Base):
 
 
 class Notice(Base):
-    """お知らせ: a notice from Hello Work to one seeker's My Page inbox (SPEC M2)."""
+    """An entry of one seeker's My Page inbox from Hello Work (SPEC M2): an お知らせ staff posted, or a
+    recommended posting (J7, kind `recommendation`, once per 求人番号: from jobs' event)."""
 
     __tablename__ = "notices"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seeker_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20), default="notice", server_default="notice")  # notice | recommendation
+    job_number: Mapped[str | None] = mapped_column(String(14))  # 求人番号 of a recommendation
     title: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
     posted_by: Mapped[str] = mapped_column(String(120))  # the staff system's client id
@@ -65,13 +68,16 @@ class Notice(Base):
     __table_args__ = (
         Index("ix_notices_seeker", "seeker_id", "sent_at"),
         Index("ix_notices_sent_at", "sent_at"),  # M3 sweep
+        Index("ux_notices_seeker_kind_job", "seeker_id", "kind", "job_number", unique=True),  # J7: once per posting
     )
 
 
 class Thread(Base):
     """A conversation between the seeker and one establishment they applied or were referred to (M1).
 
-    Threads are opened from jobs' application/referral events (a later issue); none is invented here.
+    Opened by jobs' application events (one per application id), never invented here. jobs' events
+    name the establishment by 事業所番号 only: `establishment_name` stays "" (unknown) until a
+    source of names exists.
     """
 
     __tablename__ = "threads"
@@ -81,6 +87,9 @@ class Thread(Base):
     application_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     establishment_name: Mapped[str] = mapped_column(String(200))
     job_number: Mapped[str | None] = mapped_column(String(14))
+    establishment_number: Mapped[str | None] = mapped_column(String(20))  # 事業所番号
+    application_status: Mapped[str | None] = mapped_column(String(12))  # applied|screening|hired|rejected|withdrawn
+    application_status_as_of: Mapped[datetime | None]  # the time of the event whose status is applied
     created_at: Mapped[datetime]
     last_message_at: Mapped[datetime | None]
 
@@ -98,7 +107,7 @@ class Message(Base):
     sender: Mapped[str] = mapped_column(String(10))  # seeker | employer
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime]
-    read_at: Mapped[datetime | None]  # by the seeker (employer's messages only)
+    read_at: Mapped[datetime | None]  # by the other side: the seeker for the employer's, the employer for the seeker's
 
     __table_args__ = (
         CheckConstraint("sender IN ('seeker', 'employer')", name="ck_messages_sender"),

@@ -75,9 +75,12 @@ class NoticeRequestSchema(Schema):
 
 
 class NoticeSchema(Schema):
-    """お知らせ as the seeker reads it."""
+    """An inbox entry as the seeker reads it: an お知らせ, or a recommended posting (J7)."""
 
     id = fields.String()
+    kind = fields.String(metadata={"description": "notice: お知らせ from Hello Work; recommendation: a posting "
+                                                  "Hello Work recommended (J7), named by job_number"})
+    job_number = fields.String(allow_none=True, metadata={"description": "求人番号 of a recommendation"})
     title = fields.String()
     body = fields.String()
     sent_at = fields.AwareDateTime()
@@ -118,7 +121,9 @@ class NoticePageSchema(_Page):
 
 
 class EstablishmentSchema(Schema):
-    name = fields.String()
+    number = fields.String(allow_none=True, metadata={"description": "事業所番号"})
+    name = fields.String(allow_none=True, metadata={"description": "null: not known to messaging (jobs' events "
+                                                                   "name the establishment by number only)"})
 
 
 class ThreadSchema(Schema):
@@ -128,9 +133,12 @@ class ThreadSchema(Schema):
     establishment = fields.Nested(EstablishmentSchema)
     job_number = fields.String(allow_none=True)
     application_id = fields.String(allow_none=True)
+    application_status = fields.String(allow_none=True, metadata={
+        "description": "applied | screening | hired | rejected | withdrawn (応募中, 選考中, 採用, 不採用, 辞退), "
+                       "as jobs' events said last"})
     created_at = fields.AwareDateTime()
     last_message_at = fields.AwareDateTime(allow_none=True)
-    unread = fields.Integer()
+    unread = fields.Integer(metadata={"description": "the other side's messages the caller has not read"})
 
 
 class ThreadPageSchema(_Page):
@@ -143,7 +151,8 @@ class MessageSchema(Schema):
     sender = fields.String(metadata={"description": "seeker | employer"})
     body = fields.String()
     sent_at = fields.AwareDateTime()
-    read = fields.Boolean()
+    read = fields.Boolean(metadata={"description": "read by the recipient (the seeker for the establishment's "
+                                                   "messages, the employer-side system for the seeker's)"})
     auto_delete_at = fields.AwareDateTime(metadata={"description": "M3: deleted automatically at this time"})
 
 
@@ -162,9 +171,47 @@ class MessageRequestSchema(Schema):
         return data
 
 
+_APPLICATION_ID = validate.Length(min=1, max=64, error=msg("応募IDを指定してください（64文字以内）。",
+                                                          "Give the application id (at most 64 characters)."))
+
+
+def _application_id(**kwargs):
+    return fields.String(required=True, validate=[_APPLICATION_ID, _no_control],
+                         metadata={"description": "jobs' application id (GET /api/v1/employer/applications)",
+                                   "example": "7c9e6679742540de944be07fc1f90ae7"}, **kwargs)
+
+
+class EmployerMessageRequestSchema(MessageRequestSchema):
+    """M1: the establishment writes to the seeker of one application."""
+
+    application_id = _application_id()
+
+    @pre_load
+    def _trim_id(self, data, **_):
+        if isinstance(data, dict) and isinstance(data.get("application_id"), str):
+            data = dict(data, application_id=data["application_id"].strip())
+        return data
+
+
+class EmployerThreadQuerySchema(PageQuerySchema):
+    """?application_id=&page=&per_page=: one application's thread."""
+
+    application_id = _application_id()
+
+
+class EmployerReadRequestSchema(Schema):
+    application_id = _application_id()
+
+
+class EmployerMessageSchema(MessageSchema):
+    thread_id = fields.String()
+    application_id = fields.String()
+
+
 class ReadResultSchema(Schema):
     read = fields.Integer(metadata={"description": "messages marked read now"})
-    unread = fields.Integer(metadata={"description": "unread messages left in all threads"})
+    unread = fields.Integer(metadata={"description": "unread messages left (the seeker: in all threads; "
+                                                     "the employer side: in this application's thread)"})
 
 
 class HomeCountsSchema(Schema):

@@ -159,3 +159,97 @@ def test_j1_the_posting_shows_its_description_and_terms(client, post):
 
 def test_a_forged_token_is_refused_even_on_public_search(client):
     assert client.get(JOBS, headers={"Authorization": "Bearer forged"}).status_code == 401
+
+
+# -- the other J2 criteria: 求人区分, hours, holidays, 新着, job numbers ---------------------------
+
+
+@pytest.fixture
+def kinds(post):
+    """Postings differing in one criterion each (today is 2026-11-26 in Japan)."""
+    return {
+        "general_full": post(received_on="2026-11-10"),
+        "general_part": post(**PART_TIME, hours="09:00-13:00", received_on="2026-11-10",
+                             holidays={"two_days_weekly": "その他", "annual_days": 100}),
+        "disabled_full": post(category="障害のある方", hours="09:00-17:00", received_on="2026-11-26"),
+        "seasonal": post(category="季節", hours="7時00分～16時", received_on="2026-11-25",
+                         holidays={"two_days_weekly": "なし", "annual_days": 90}),
+        "night": post(hours="22:00-07:00", received_on="2026-11-19",
+                      holidays={"two_days_weekly": "毎週", "annual_days": 120}),
+        "graduate": post(category="新卒・既卒", hours="交替制", received_on="2026-11-18",
+                         holidays={"two_days_weekly": "毎週", "annual_days": 125}),
+    }
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ({"category": "障害のある方"}, {"disabled_full"}),
+    ({"category": "季節,新卒・既卒"}, {"seasonal", "graduate"}),
+    ({"category": "一般", "full_time": "false"}, {"general_part"}),
+    ({"category": "一般", "full_time": "true"}, {"general_full", "night"}),
+    ({"hours_start_from": "09:00"}, {"general_part", "disabled_full", "night"}),
+    ({"hours_start_from": "09:00", "hours_end_by": "17:00"}, {"general_part", "disabled_full"}),
+    ({"hours_end_by": "16:00"}, {"general_part", "seasonal"}),
+    ({"hours_end_by": "２４:００"}, {"general_full", "general_part", "disabled_full", "seasonal"}),  # not overnight
+    ({"hours_start_from": "7:00", "hours_end_by": "16:00"}, {"general_part", "seasonal"}),
+    ({"two_days_weekly": "weekly"}, {"general_full", "disabled_full", "night", "graduate"}),
+    ({"two_days_weekly": "any"}, {"general_full", "general_part", "disabled_full", "night", "graduate"}),
+    ({"annual_holidays_min": "120"}, {"general_full", "disabled_full", "night", "graduate"}),
+    ({"annual_holidays_min": "121"}, {"graduate"}),
+    ({"new_within": "day"}, {"disabled_full", "seasonal"}),  # received today or yesterday
+    ({"new_within": "week"}, {"disabled_full", "seasonal", "night"}),  # 11-19 in, 11-18 out
+])
+def test_j2_category_hours_holidays_and_new_postings(client, kinds, query, expected):
+    names = {number: name for name, number in kinds.items()}
+    response = client.get(JOBS, query_string=query)
+    assert {names[number] for number in _numbers(response)} == expected
+    assert response.json["total"] == len(expected)
+
+
+def test_j2_job_numbers_find_exactly_those_postings(client, post):
+    first, second, _other = post(), post(), post()
+    wide = first.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+    assert set(_numbers(client.get(JOBS, query_string={"job_number": f"{wide},{second.replace('-', '')}"}))) == {
+        first, second}
+    assert _numbers(client.get(JOBS, query_string={"job_number": "11040-99999999"})) == []
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"category": "アルバイト"}, "category.0"),
+    ({"full_time": "perhaps"}, "full_time"),
+    ({"hours_start_from": "25:00"}, "hours_start_from"),
+    ({"hours_end_by": "9時"}, "hours_end_by"),
+    ({"two_days_weekly": "毎週"}, "two_days_weekly"),
+    ({"annual_holidays_min": "367"}, "annual_holidays_min"),
+    ({"new_within": "month"}, "new_within"),
+    ({"job_number": "11040-1234"}, "job_number.0"),
+    ({"job_number": ",".join(f"11040-0000000{i}" for i in range(6))}, "job_number"),
+])
+def test_j2_bad_new_criteria_are_field_level_bilingual_problems(client, query, field):
+    response = client.get(JOBS, query_string=query)
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert [error["field"] for error in response.json["errors"]] == [field]
+    english = client.get(JOBS, query_string=query, headers={"Accept-Language": "en"}).json["errors"][0]["messages"][0]
+    japanese = response.json["errors"][0]["messages"][0]
+    assert english[:10].isascii() and not japanese[:10].isascii()  # (the categories are Japanese in both)
+
+
+def test_j3_saved_searches_keep_and_run_the_new_criteria(client, seeker, kinds):
+    _, headers = seeker()
+    criteria = {"category": ["一般"], "full_time": True, "hours_start_from": "8:00", "hours_end_by": "18:00",
+                "two_days_weekly": "weekly", "annual_holidays_min": 110, "new_within": "week",
+                "job_number": [kinds["night"], kinds["general_full"]]}
+    created = client.post("/api/v1/me/saved-searches", headers=headers, json={"name": "新条件", "criteria": criteria})
+    assert created.status_code == 201, created.json
+    assert created.json["criteria"] == criteria | {"hours_start_from": "08:00"}
+    run = client.get(f"/api/v1/me/saved-searches/{created.json['id']}/jobs", headers=headers)
+    assert _numbers(run) == []  # general_full is not new, night ends after 18:00
+    criteria |= {"new_within": None, "hours_end_by": None}
+    criteria = {key: value for key, value in criteria.items() if value is not None}
+    edited = client.put(f"/api/v1/me/saved-searches/{created.json['id']}", headers=headers,
+                        json={"name": "新条件", "criteria": criteria})
+    assert edited.status_code == 200, edited.json
+    run = client.get(f"/api/v1/me/saved-searches/{created.json['id']}/jobs", headers=headers)
+    assert set(_numbers(run)) == {kinds["night"], kinds["general_full"]}
+    refused = client.post("/api/v1/me/saved-searches", headers=headers,
+                          json={"name": "x", "criteria": {"hours_end_by": "18時"}})
+    assert refused.status_code == 422 and [e["field"] for e in refused.json["errors"]] == ["criteria.hours_end_by"]

@@ -14,7 +14,7 @@ from kit.clock import FrozenClock
 from kit.events import Event
 from kit.testing.services import migrated_runtime, outbox_envelopes
 from kit.testing.tokens import TestSigner
-from kit.tokens import STAFF
+from kit.tokens import EMPLOYER, STAFF
 from services.messaging.app import build_runtime, create_app
 from services.messaging.handlers import SUBSCRIPTIONS
 
@@ -51,6 +51,12 @@ def client(app):
 def staff(signer) -> dict[str, str]:
     """Headers of the counter system (client credentials, role staff); they outlive clock moves."""
     return signer.headers("counter", roles=(STAFF,), ttl=LONG)
+
+
+@pytest.fixture
+def employer(signer) -> dict[str, str]:
+    """Headers of the employer-side system (client credentials, role employer)."""
+    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG)
 
 
 @pytest.fixture
@@ -129,3 +135,25 @@ def post_notice(client, staff) -> Callable[..., dict]:
         return response.json
 
     return post
+
+
+@pytest.fixture
+def applied(deliver) -> Callable[..., dict]:
+    """applied(seeker, job_number=…, establishment_number=…, at=None) -> the data of the
+    jobs.application.submitted.v1 just delivered (the seeker applied online, J8)."""
+
+    def apply(seeker: dict, job_number: str = "11040-00012345", establishment_number: str = "1104-123456-7",
+              at: datetime | str | None = None) -> dict:
+        data = application_data(seeker["seeker_id"], uuid.uuid4().hex, job_number, establishment_number)
+        deliver("jobs.application.submitted.v1",
+                data | {"route": "self", "submitted_at": "2026-11-26T01:00:00+00:00"}, at=at)
+        return data
+
+    return apply
+
+
+def application_data(seeker_id: str, application_id: str, job_number: str = "11040-00012345",
+                     establishment_number: str = "1104-123456-7") -> dict:
+    """jobs' ApplicationPayload (services/jobs/events.py)."""
+    return {"application_id": application_id, "seeker_id": seeker_id, "job_number": job_number,
+            "establishment_number": establishment_number}

@@ -29,7 +29,7 @@ def test_e1_a_notice_posted_event_names_the_notice_and_the_seeker(seeker, post_n
     known = seeker()
     notice = post_notice(known)
     [event] = outbox("messaging.notice.posted.v1")
-    assert event["data"] == {"notice_id": notice["id"], "seeker_id": known["seeker_id"],
+    assert event["data"] == {"notice_id": notice["id"], "seeker_id": known["seeker_id"], "kind": "notice",
                              "sent_at": "2026-11-26T01:00:00+00:00"}
 
 

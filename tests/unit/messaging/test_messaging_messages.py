@@ -1,5 +1,5 @@
-"""M1, the minimum for gating: the seeker's threads (none are invented — they come from applications
-in a later issue), one thread's messages, writing in it, reading it; 404 for anyone else's."""
+"""M1, the seeker's side: the seeker's threads (none are invented — jobs' application events open them,
+test_messaging_employer.py), one thread's messages, writing in it, reading it; 404 for anyone else's."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ HOME = "/internal/v1/home"
 
 @pytest.fixture
 def thread(runtime):
-    """thread(seeker, name) -> the id of a thread opened as the application events of a later issue will."""
+    """thread(seeker, name) -> the id of a thread opened as jobs' application events do (commands.open_thread)."""
 
     def open_for(seeker: dict, name: str = "株式会社越谷ケア", application_id: str | None = None) -> str:
         with runtime.uow() as uow:
@@ -60,7 +60,8 @@ def test_m1_the_establishment_writes_the_seeker_reads_and_answers(client, seeker
     employer_writes(thread_id)
     listed = client.get(MESSAGES, headers=headers).json
     assert listed["total"] == 1 and listed["unread"] == 1
-    assert listed["items"][0]["establishment"] == {"name": "株式会社越谷ケア"} and listed["items"][0]["unread"] == 1
+    assert listed["items"][0]["establishment"] == {"number": None, "name": "株式会社越谷ケア"}
+    assert listed["items"][0]["unread"] == 1
     assert client.get(HOME, headers=headers).json["counts"] == {
         "unread_messages": 1, "unread_notices": 0, "unread_establishment_messages": 1}
 

@@ -47,3 +47,26 @@ def test_projection_notices_and_m3_on_postgres(pg_runtime, clock, validated, inv
     assert sorted(results) == [0, 1]
     with pg_runtime.uow() as uow:
         assert commands.unread_notices(uow, seeker_id) == 0
+
+
+def test_m1_m2_application_threads_and_recommendations_on_postgres(pg_runtime, clock, validated):
+    seeker_id, application_id = str(uuid.uuid4()), uuid.uuid4().hex
+    _deliver(pg_runtime, "profile.registration.validated.v1", validated(seeker_id, "11040-00000010"))
+    application = {"application_id": application_id, "seeker_id": seeker_id, "job_number": "11040-00012345",
+                   "establishment_number": "1104-123456-7"}
+    for _ in range(2):  # delivered twice: one thread, one inbox entry
+        _deliver(pg_runtime, "jobs.application.submitted.v1",
+                 application | {"route": "self", "submitted_at": clock.now().isoformat()})
+        _deliver(pg_runtime, "jobs.recommendation.made.v1", {"seeker_id": seeker_id, "job_number": "11040-00012345"})
+    with pg_runtime.uow() as uow:
+        message, thread = commands.post_employer_message(uow, application_id, "ご連絡")
+        uow.commit()
+    with pg_runtime.uow() as uow:
+        assert commands.threads_page(uow, seeker_id, 1, 20)["total"] == 1
+        assert commands.unread_messages(uow, seeker_id) == 1 and commands.unread_notices(uow, seeker_id) == 1
+        assert commands.mark_thread_read(uow, seeker_id, thread.id) == 1
+        commands.send_message(uow, seeker_id, thread.id, "承知しました。")
+        uow.commit()
+    with pg_runtime.uow() as uow:
+        assert commands.mark_read_by_employer(uow, application_id) == (1, 0)
+        uow.commit()

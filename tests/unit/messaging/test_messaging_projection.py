@@ -26,12 +26,15 @@ def _row(runtime, seeker_id: str):
                                   .where(SeekerStatusRow.seeker_id == seeker_id)).one_or_none()
 
 
-def test_subscriptions_are_the_profile_and_auth_events_that_gate_messaging_and_the_erasure_request():
+def test_subscriptions_are_the_gating_events_the_erasure_request_and_jobs_applications_and_recommendations():
     assert set(SUBSCRIPTIONS) == {
         "profile.seeker.registered.v1", "profile.seeker.changed.v1", "profile.registration.validated.v1",
         "profile.registration.invalidated.v1", "profile.registration.extended.v1", "auth.mypage.opened.v1",
         "auth.mypage.usability_changed.v1", "auth.mypage.withdrawn.v1",
-        "retention.erasure.requested.v1"}  # R3/S12 (services/messaging/erasure.py)
+        "retention.erasure.requested.v1",  # R3/S12 (services/messaging/erasure.py)
+        # jobs: applications open threads (M1), recommendations reach the inbox (M2)
+        "jobs.application.submitted.v1", "jobs.application.withdrawn.v1", "jobs.application.status_changed.v1",
+        "jobs.recommendation.made.v1"}
 
 
 def test_registration_makes_the_number_and_the_valid_status_known(runtime, seeker):
