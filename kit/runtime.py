@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import MetaData
 
+from kit import housekeeping
 from kit.clock import Clock, SystemClock
 from kit.db import make_engine, make_session_factory
 from kit.events import Event, EventSpec
@@ -52,6 +53,7 @@ class Runtime:
         self.notify_channel = notify_channel(self.name)
         self._commit_hooks: list[Callable[[], None]] = []
         self.tasks: dict[str, Callable[[threading.Event], None]] = {}
+        self.add_task(housekeeping.TASK, housekeeping.pruning_task(self))  # every service prunes its own
 
     @property
     def source(self) -> str:

@@ -38,6 +38,8 @@ class Settings:
     var_dir: Path = DEFAULT_VAR_DIR
     jwks_url: str = ""
     secrets: Mapping[str, str] = field(default_factory=dict)
+    outbox_keep_days: int = 7  # MYPAGE_OUTBOX_KEEP_DAYS: sent outbox rows are deleted after (kit.housekeeping)
+    inbox_keep_days: int = 30  # MYPAGE_INBOX_KEEP_DAYS: inbox rows are deleted after
     # MYPAGE_<SERVICE>_<NAME> besides the database URL and secrets, as {"<name>": value} (e.g. rate limits)
     options: Mapping[str, str] = field(default_factory=dict)
 
@@ -71,6 +73,8 @@ class Settings:
             mail_from=env.get("MYPAGE_MAIL_FROM", DEFAULT_MAIL_FROM),
             port=int(env.get("MYPAGE_PORT", "8080")),
             var_dir=var_dir,
+            outbox_keep_days=_days(env, "MYPAGE_OUTBOX_KEEP_DAYS", 7),
+            inbox_keep_days=_days(env, "MYPAGE_INBOX_KEEP_DAYS", 30),
             jwks_url=env.get("MYPAGE_JWKS_URL", f"file://{var_dir / 'jwks.json'}"),
             secrets={k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix + "SECRET_")},
             options={k[len(prefix):].lower(): v for k, v in env.items()
@@ -89,3 +93,12 @@ class Settings:
             raise ConfigurationError("MYPAGE_AMQP_URL must name a RabbitMQ broker in production")
         if self.database_url.startswith("sqlite"):
             raise ConfigurationError(f"MYPAGE_{self.service.upper()}_DATABASE_URL must be PostgreSQL in production")
+
+
+def _days(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of days, at least 1")
+    return int(raw)
