@@ -17,7 +17,9 @@ covered without touching the erasure code:
 
 Then the service publishes its completion (after the purge, in the same transaction) with no
 seeker id in it: retention maps erasure_id → seeker. Running it again deletes 0 rows and
-confirms again (S12: harmless).
+confirms again (S12: harmless). Retention asks twice (`round` 1, then a final round 2 some time
+later): an event about the seeker that was already on its way when round 1 ran may have made a
+row again (a projection); round 2 erases it. The completion echoes the round it answers.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class ErasureCompletedPayload(Schema):
                             metadata={"description": "the service that erased its rows"})
     rows_erased = fields.Integer(required=True, validate=validate.Range(min=0),
                                  metadata={"description": "rows deleted now (0 when it had been done already)"})
+    round = fields.Integer(load_default=1, validate=validate.Range(min=1, max=2),
+                           metadata={"description": "the round of the request answered (1, then the final 2)"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class ErasureRequest:
     erasure_id: str
     seeker_id: str
     services: tuple[str, ...]
+    round: int = 1
 
     def asks(self, service: str) -> bool:
         """A retry names only the services that have not confirmed yet (R3)."""
@@ -71,13 +76,14 @@ def parse_request(event: Event) -> ErasureRequest | None:
     """The request in `event`, or None (logged) when it is malformed — retrying cannot fix that."""
     data = event.data
     erasure_id, seeker_id, services = data.get("erasure_id"), data.get("seeker_id"), data.get("services")
+    round_ = data.get("round", 1)
     if services is None:
         services = list(SAGA_SERVICES)
     if not (isinstance(erasure_id, str) and 0 < len(erasure_id) <= 36 and isinstance(seeker_id, str)
-            and 0 < len(seeker_id) <= 36 and isinstance(services, list)):
+            and 0 < len(seeker_id) <= 36 and isinstance(services, list) and round_ in (1, 2)):
         log.warning("%s %s is malformed; ignored", event.type, event.id)
         return None
-    return ErasureRequest(erasure_id, seeker_id, tuple(str(service) for service in services))
+    return ErasureRequest(erasure_id, seeker_id, tuple(str(service) for service in services), round_)
 
 
 def erase_seeker_rows(uow: UnitOfWork, metadata: MetaData, seeker_id: str, *,
@@ -139,8 +145,8 @@ def erase_and_confirm(uow: UnitOfWork, event: Event, *, service: str, metadata: 
         return None
     counts = erase_seeker_rows(uow, metadata, request.seeker_id, key_columns=key_columns)
     erased = erased_before + sum(counts.values())
-    uow.publish(completed, {"erasure_id": request.erasure_id, "service": service, "rows_erased": erased},
-                subject=request.erasure_id)
+    uow.publish(completed, {"erasure_id": request.erasure_id, "service": service, "rows_erased": erased,
+                            "round": request.round}, subject=request.erasure_id)
     log.info("erasure %s: %d rows erased in %s", request.erasure_id, erased, service,
              extra={"outcome": "erased"})
     return erased

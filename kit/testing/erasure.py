@@ -30,11 +30,11 @@ _BETWEEN = re.compile(r"(\w+) BETWEEN (\d+) AND \d+")
 
 
 def erasure_request(seeker_id: str, *, erasure_id: str | None = None, services=SAGA_SERVICES,
-                    reason: str = "withdrawal") -> Event:
-    """The event retention publishes to start (or retry) an erasure."""
+                    reason: str = "withdrawal", round_: int = 1) -> Event:
+    """The event retention publishes to start (or retry) an erasure, in round 1 or the final round 2."""
     return Event(type=ERASURE_REQUESTED, source="/mypage/retention", subject=erasure_id,
                  data={"erasure_id": erasure_id or str(uuid.uuid4()), "seeker_id": seeker_id,
-                       "reason": reason, "services": list(services)})
+                       "reason": reason, "services": list(services), "round": round_})
 
 
 def _checks(table: Table) -> dict[str, Any]:

@@ -25,11 +25,13 @@ def build_runtime(settings: Settings | None = None, *, clock: Clock | None = Non
                   options: RetentionOptions | None = None) -> Runtime:
     """The retention process: its database, subscriptions (R2 projection, A9, R3 confirmations) and two
     tasks: the five-year sweep (R2) and the re-sending of unconfirmed erasure requests (R3)."""
-    options = options or load_options()
-    runtime = Runtime(settings or load_settings(), metadata=Base.metadata, migrations=MIGRATIONS,
+    settings = settings or load_settings()
+    options = options or load_options(settings.options)
+    runtime = Runtime(settings, metadata=Base.metadata, migrations=MIGRATIONS,
                       subscriptions=SUBSCRIPTIONS, publishes=PUBLISHES, clock=clock)
     runtime.add_task(SWEEP_TASK, sweep_task(runtime, options.sweep_every))
-    runtime.add_task(RETRY_TASK, retry_task(runtime, options.retry_interval, options.retry_check_every))
+    runtime.add_task(RETRY_TASK, retry_task(runtime, options.retry_interval, options.retry_check_every,
+                                                 options.final_round_delay))
     return runtime
 
 

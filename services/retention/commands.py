@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, delete, exists, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kit.erasure import SAGA_SERVICES, erase_seeker_rows
@@ -76,7 +76,8 @@ def start_erasure(uow: UnitOfWork, seeker_id: str, reason: str) -> Erasure:
 
 def _ask(uow: UnitOfWork, erasure: Erasure, services: list[str]) -> None:
     uow.publish(ERASURE_REQUESTED, {"erasure_id": erasure.id, "seeker_id": erasure.seeker_id,
-                                    "reason": erasure.reason, "services": services}, subject=erasure.id)
+                                    "reason": erasure.reason, "services": services, "round": erasure.round},
+                subject=erasure.id)
 
 
 def sweep(runtime, now: datetime | None = None, *, batch: int = BATCH, max_batches: int = MAX_BATCHES) -> int:
@@ -108,28 +109,34 @@ def sweep(runtime, now: datetime | None = None, *, batch: int = BATCH, max_batch
 
 
 def retry_unconfirmed(runtime, interval: timedelta = domain.DEFAULT_RETRY_INTERVAL, now: datetime | None = None,
-                      *, batch: int = BATCH, max_batches: int = MAX_BATCHES) -> int:
+                      *, final_round_delay: timedelta = domain.DEFAULT_FINAL_ROUND_DELAY, batch: int = BATCH,
+                      max_batches: int = MAX_BATCHES) -> int:
     """R3: send the request again (a new event, the same erasure id) to the services that have not
-    confirmed an erasure requested `interval` ago or longer; returns how many erasures were re-sent."""
-    resent = 0
+    confirmed the current round, asked `interval` ago or longer; and ask all four for the final
+    round of erasures whose round 1 completed `final_round_delay` ago. Returns how many were sent."""
+    sent = 0
     for _ in range(max_batches):
         with runtime.uow() as uow:
             at = now or uow.clock.now()
-            stale = (select(Erasure).where(Erasure.completed_at.is_(None), Erasure.seeker_id.is_not(None),
-                                           Erasure.last_requested_at <= at - interval)
+            awaiting_final = and_(Erasure.round == domain.FINAL_ROUND, Erasure.final_round_requested_at.is_(None))
+            due = or_(and_(~awaiting_final, Erasure.last_requested_at <= at - interval),
+                      and_(awaiting_final, Erasure.first_round_completed_at <= at - final_round_delay))
+            stale = (select(Erasure).where(Erasure.completed_at.is_(None), Erasure.seeker_id.is_not(None), due)
                      .order_by(Erasure.last_requested_at).limit(batch).with_for_update(skip_locked=True))
             erasures = list(uow.session.scalars(stale))
             for erasure in erasures:
                 pending = domain.pending_services(_confirmed(uow, erasure.id))
                 _ask(uow, erasure, pending)
+                if erasure.round == domain.FINAL_ROUND and erasure.final_round_requested_at is None:
+                    erasure.final_round_requested_at = at
                 erasure.last_requested_at, erasure.requests = at, erasure.requests + 1
-                log.info("erasure %s re-sent to %s", erasure.id, ", ".join(pending),
+                log.info("erasure %s round %d asked of %s", erasure.id, erasure.round, ", ".join(pending),
                          extra={"outcome": "erasure_resent"})
             uow.commit()
-        resent += len(erasures)
+        sent += len(erasures)
         if len(erasures) < batch:
             break
-    return resent
+    return sent
 
 
 # -- R3: confirmations and the end of the saga -----------------------------------------------------
@@ -141,24 +148,40 @@ def _confirmed(uow: UnitOfWork, erasure_id: str) -> dict[str, int]:
     return {service: rows_erased for service, rows_erased in rows}
 
 
-def record_confirmation(uow: UnitOfWork, erasure_id: str, service: str, rows_erased: int) -> bool:
-    """R3: `service` erased its rows; when it is the last one, the erasure completes (complete()).
-
-    A confirmation of an unknown erasure, or a repeated one, changes nothing; returns whether
-    the erasure completed now."""
-    erasure = uow.session.get(Erasure, erasure_id, with_for_update=True)  # serialises the four confirmations
+def record_confirmation(uow: UnitOfWork, erasure_id: str, service: str, rows_erased: int,
+                        round_: int = domain.FIRST_ROUND) -> bool:
+    """R3: `service` erased its rows in round `round_`. When all four confirmed round 1, the final
+    round is due (asked by the retry pass after the delay); when all four confirmed it, the erasure
+    completes (complete()). A confirmation of an unknown erasure, of another round, or a repeated
+    one changes nothing; returns whether the erasure completed now."""
+    erasure = uow.session.get(Erasure, erasure_id, with_for_update=True)  # serialises the confirmations
     if erasure is None:
         log.warning("confirmation of an unknown erasure %s from %s; ignored", erasure_id, service)
+        return False
+    if erasure.completed_at is not None or round_ != erasure.round:
         return False
     confirmed = _confirmed(uow, erasure_id)
     if service not in confirmed:
         uow.session.add(Confirmation(erasure_id=erasure_id, service=service, rows_erased=rows_erased,
                                      confirmed_at=uow.clock.now()))
         confirmed[service] = rows_erased
-    if erasure.completed_at is not None or not domain.is_complete(confirmed):
+    if not domain.is_complete(confirmed):
         return False
-    complete(uow, erasure, confirmed)
+    if erasure.round == domain.FIRST_ROUND:
+        _await_final_round(uow, erasure, confirmed)
+        return False
+    complete(uow, erasure, domain.add_rounds(erasure.first_round_rows or {}, confirmed))
     return True
+
+
+def _await_final_round(uow: UnitOfWork, erasure: Erasure, confirmed: dict[str, int]) -> None:
+    """Round 1 done: keep its counts, clear its confirmations, and wait for the final round."""
+    uow.session.flush()
+    uow.session.execute(delete(Confirmation).where(Confirmation.erasure_id == erasure.id))
+    erasure.round, erasure.first_round_rows = domain.FINAL_ROUND, dict(confirmed)
+    erasure.first_round_completed_at = uow.clock.now()
+    log.info("erasure %s: round 1 confirmed by every service; the final round follows", erasure.id,
+             extra={"outcome": "erasure_first_round"})
 
 
 def complete(uow: UnitOfWork, erasure: Erasure, confirmed: dict[str, int]) -> AuditEntry:
@@ -189,8 +212,9 @@ def erasure_view(uow: UnitOfWork, erasure_id: str) -> dict[str, Any] | None:
     if erasure is None:
         return None
     confirmed = _confirmed(uow, erasure_id)
-    return {"erasure_id": erasure.id, "reason": erasure.reason,
-            "status": "completed" if erasure.completed_at else "requested",
+    status = ("completed" if erasure.completed_at
+              else "final_round" if erasure.round == domain.FINAL_ROUND else "requested")
+    return {"erasure_id": erasure.id, "reason": erasure.reason, "status": status, "round": erasure.round,
             "requested_at": erasure.requested_at, "completed_at": erasure.completed_at,
             "requests": erasure.requests, "confirmed": sorted(confirmed),
             "pending": domain.pending_services(confirmed), "rows_erased": confirmed}

@@ -14,7 +14,10 @@ calendar in Japan time:
   (by its CloudEvents time) changes nothing.
 
 R3 — the saga: an erasure is confirmed by every service that holds seeker data (SAGA_SERVICES);
-until then the request is sent again, after RETRY_INTERVAL, to the services still missing.
+until then the request is sent again, after RETRY_INTERVAL, to the services still missing. When
+all four confirmed, a final round asks all four again after FINAL_ROUND_DELAY (events about the
+seeker that were in flight during round 1 may have recreated a projection row); the erasure is
+complete when all four confirmed the final round too. The audit adds the two rounds up.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ JST = timezone(timedelta(hours=9), "JST")
 RETENTION_YEARS = 5  # R2
 WITHDRAWAL, RETENTION_5Y = REASONS  # A9 退会 | R2
 DEFAULT_RETRY_INTERVAL = timedelta(minutes=30)  # R3: a request not confirmed by then is sent again
+# R3/S12: the final round asks every service again this long after all confirmed round 1 — an event
+# about the seeker already on its way then (a relay's backlog, a retry) may have made a row again.
+DEFAULT_FINAL_ROUND_DELAY = timedelta(hours=1)
+FIRST_ROUND, FINAL_ROUND = 1, 2
 
 
 def today_in_japan(now: datetime) -> date:
@@ -86,3 +93,8 @@ def retry_due(last_requested_at: datetime, now: datetime, interval: timedelta) -
 def audit_counts(confirmations: Mapping[str, int]) -> dict[str, int]:
     """The audit's rows per service (a count only: no id, no personal data)."""
     return {service: int(confirmations.get(service, 0)) for service in SAGA_SERVICES}
+
+
+def add_rounds(first: Mapping[str, int], final: Mapping[str, int]) -> dict[str, int]:
+    """The rows each service erased over both rounds (the audit's figure)."""
+    return {service: int(first.get(service, 0)) + int(final.get(service, 0)) for service in SAGA_SERVICES}

@@ -4,7 +4,8 @@
   and answer `<service>.erasure.completed.v1` (kit.erasure). It carries the opaque seeker id —
   personal data for erasure purposes, so it is never kept in the broker's archive (it always has
   the four internal subscribers). A retry is a new event with the same `erasure_id`, naming only
-  the services that have not confirmed (`services`).
+  the services that have not confirmed (`services`). Once all four confirmed round 1, a final
+  round 2 asks all four again after `MYPAGE_RETENTION_ERASURE_FINAL_ROUND_SECONDS`.
 - `retention.erasure.completed.v1` (R3): every service confirmed; the audit facts, no seeker id.
 """
 
@@ -36,6 +37,9 @@ class ErasureRequestedPayload(Schema):
                            validate=validate.Length(min=1),
                            metadata={"description": "the services asked: all four at first, on a retry only "
                                                     "those that have not confirmed; others ignore it"})
+    round = fields.Integer(required=True, validate=validate.Range(min=1, max=2),
+                           metadata={"description": "1, then the final round 2 (all four again, some time after "
+                                                    "round 1 completed: it erases rows a late event made again)"})
 
 
 class ErasureFinishedPayload(Schema):

@@ -4,7 +4,8 @@
   (`invalidated_on`, else the event's day in Japan), cleared by a later valid or extended one;
   each row keeps its event time, so an older event arriving late changes nothing.
 - auth.mypage.withdrawn.v1 (A9): start an erasure at once (R3).
-- <service>.erasure.completed.v1 (R3): record the confirmation; the last one completes the saga.
+- <service>.erasure.completed.v1 (R3): record the confirmation of its round; the last one of round 1
+  makes the final round due, the last one of the final round completes the saga.
 
 The consumer runs each handler in a unit of work it commits itself, after recording the event in
 the inbox (duplicates are skipped): handlers never commit. Retention imports no other service:
@@ -69,11 +70,12 @@ def on_erasure_completed(event: Event, uow: UnitOfWork) -> None:
     """R3: a service confirmed an erasure; the service is the event type's, never the payload's word alone."""
     service = event.type.split(".", 1)[0]
     erasure_id, rows_erased = event.data.get("erasure_id"), event.data.get("rows_erased")
+    round_ = event.data.get("round", domain.FIRST_ROUND)
     if (event.data.get("service") != service or not isinstance(erasure_id, str)
-            or not isinstance(rows_erased, int) or rows_erased < 0):
+            or not isinstance(rows_erased, int) or rows_erased < 0 or round_ not in (1, 2)):
         log.warning("%s %s is malformed; ignored", event.type, event.id)
         return
-    commands.record_confirmation(uow, erasure_id, service, rows_erased)
+    commands.record_confirmation(uow, erasure_id, service, rows_erased, round_)
 
 
 SUBSCRIPTIONS: dict[str, Handler] = {

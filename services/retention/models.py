@@ -46,7 +46,7 @@ class Erasure(Base):
     """R3: one erasure of one seeker in every service, from a withdrawal (A9) or five years (R2).
 
     `seeker_id` is set while the saga runs (unique: one open erasure per seeker) and NULL once
-    every service confirmed.
+    every service confirmed the final round.
     """
 
     __tablename__ = "erasures"
@@ -58,6 +58,10 @@ class Erasure(Base):
     last_requested_at: Mapped[datetime]  # the latest (re-)sending of the request
     requests: Mapped[int] = mapped_column(Integer, default=1)
     completed_at: Mapped[datetime | None]
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # 1, then the final round 2
+    first_round_completed_at: Mapped[datetime | None]  # all four confirmed round 1
+    first_round_rows: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # their counts (the audit adds them up)
+    final_round_requested_at: Mapped[datetime | None]  # round 2 first asked (NULL: not yet)
 
     __table_args__ = (
         CheckConstraint("reason IN ('withdrawal', 'retention_5y')", name="ck_erasures_reason"),

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from services.retention import commands
+from services.retention import commands, domain
 
 log = logging.getLogger("mypage.retention")
 
@@ -34,13 +34,15 @@ def sweep_task(runtime, every: timedelta) -> Callable[[threading.Event], None]:
     return loop
 
 
-def retry_task(runtime, interval: timedelta, every: timedelta) -> Callable[[threading.Event], None]:
-    """R3 as a runtime task: every `every`, re-send requests unconfirmed for `interval` or longer."""
+def retry_task(runtime, interval: timedelta, every: timedelta,
+               final_round_delay: timedelta = domain.DEFAULT_FINAL_ROUND_DELAY) -> Callable[[threading.Event], None]:
+    """R3 as a runtime task: every `every`, re-send requests unconfirmed for `interval` or longer and
+    ask the final round of erasures whose round 1 completed `final_round_delay` ago."""
 
     def loop(stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                commands.retry_unconfirmed(runtime, interval)
+                commands.retry_unconfirmed(runtime, interval, final_round_delay=final_round_delay)
             except Exception:  # noqa: BLE001 — as above
                 log.exception("R3 retry pass failed; retrying in %.0f s", every.total_seconds())
             stop.wait(every.total_seconds())

@@ -11,6 +11,7 @@ from functools import partial
 import pytest
 
 from kit.clock import FrozenClock
+from kit.erasure import SAGA_SERVICES
 from kit.events import Event
 from kit.testing.services import migrated_runtime, outbox_envelopes
 from kit.testing.tokens import TestSigner
@@ -97,9 +98,28 @@ def withdraw(deliver) -> Callable[[str], Event]:
 
 @pytest.fixture
 def confirm(deliver) -> Callable[..., Event]:
-    """confirm(erasure_id, service, rows=3): `service` answers with its completion event."""
-    return lambda erasure_id, service, rows=3: deliver(
-        f"{service}.erasure.completed.v1", {"erasure_id": erasure_id, "service": service, "rows_erased": rows})
+    """confirm(erasure_id, service, rows=3, round_=1): `service` answers round `round_` with its completion event."""
+    return lambda erasure_id, service, rows=3, round_=1: deliver(
+        f"{service}.erasure.completed.v1",
+        {"erasure_id": erasure_id, "service": service, "rows_erased": rows, "round": round_})
+
+
+@pytest.fixture
+def complete_saga(runtime, clock, confirm) -> Callable[..., None]:
+    """complete_saga(erasure_id, first=3, final=0): every service confirms round 1 (`first` rows each), the
+    final round is asked once its delay has passed, and every service confirms it (`final` rows each)."""
+    from services.retention import commands
+    from services.retention.domain import DEFAULT_FINAL_ROUND_DELAY
+
+    def run(erasure_id: str, first: int = 3, final: int = 0) -> None:
+        for service in SAGA_SERVICES:
+            confirm(erasure_id, service, first)
+        clock.advance(DEFAULT_FINAL_ROUND_DELAY)
+        assert commands.retry_unconfirmed(runtime) == 1
+        for service in SAGA_SERVICES:
+            confirm(erasure_id, service, final, 2)
+
+    return run
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""R3 (A9, S12): retention's side of the erasure saga — start, confirmations, retries, the audit,
-and forgetting the seeker once every service confirmed."""
+"""R3 (A9, S12): retention's side of the erasure saga — start, confirmations, retries, the final
+round, the audit, and forgetting the seeker once every service confirmed both rounds."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from services.retention.models import AuditEntry, Erasure
 
 SERVICES = ("auth", "profile", "jobs", "messaging")
 INTERVAL = timedelta(minutes=30)
+FINAL_DELAY = timedelta(hours=1)  # the default MYPAGE_RETENTION_ERASURE_FINAL_ROUND_SECONDS
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def test_a9_a_withdrawal_starts_an_erasure_at_once(runtime, withdraw, requests, 
     withdraw(seeker)
     [request] = requests()
     assert request["data"] == {"erasure_id": request["data"]["erasure_id"], "seeker_id": seeker,
-                               "reason": "withdrawal", "services": list(SERVICES)}
+                               "reason": "withdrawal", "services": list(SERVICES), "round": 1}
     with runtime.uow() as uow:
         erasure = uow.session.get(Erasure, request["data"]["erasure_id"])
         assert (erasure.seeker_id, erasure.reason, erasure.requested_at) == (seeker, "withdrawal", clock.now())
@@ -43,19 +44,51 @@ def test_r3_a_second_withdrawal_while_the_erasure_runs_asks_nothing_new(withdraw
     assert len(requests()) == 1
 
 
-def test_r3_the_erasure_completes_only_when_all_four_services_confirmed(runtime, withdrawn, confirm, outbox):
-    _, erasure_id = withdrawn
+def test_r3_the_erasure_completes_only_when_all_four_services_confirmed_both_rounds(
+        runtime, clock, withdrawn, confirm, outbox, requests):
+    seeker, erasure_id = withdrawn
     for service in ("auth", "profile", "jobs"):
         confirm(erasure_id, service)
     with runtime.uow() as uow:
         assert commands.erasure_view(uow, erasure_id)["pending"] == ["messaging"]
+    confirm(erasure_id, "messaging")
+    with runtime.uow() as uow:
+        view = commands.erasure_view(uow, erasure_id)
+        assert (view["status"], view["round"], view["pending"]) == ("final_round", 2, list(SERVICES))
         assert uow.session.get(AuditEntry, erasure_id) is None
     assert outbox("retention.erasure.completed.v1") == []
-    confirm(erasure_id, "messaging")
+    clock.advance(FINAL_DELAY - timedelta(seconds=1))
+    assert commands.retry_unconfirmed(runtime, INTERVAL) == 0  # the final round waits for its delay
+    clock.advance(seconds=1)
+    assert commands.retry_unconfirmed(runtime, INTERVAL) == 1
+    final = requests()[-1]
+    assert final["data"] == {"erasure_id": erasure_id, "seeker_id": seeker, "reason": "withdrawal",
+                             "services": list(SERVICES), "round": 2}
+    confirm(erasure_id, "auth", 0, 1)  # a late answer to round 1 (a retried request) counts for nothing
+    with runtime.uow() as uow:
+        assert commands.erasure_view(uow, erasure_id)["confirmed"] == []
+    for service in SERVICES[:3]:
+        confirm(erasure_id, service, 0, 2)
+    assert outbox("retention.erasure.completed.v1") == []
+    confirm(erasure_id, "messaging", 0, 2)
     with runtime.uow() as uow:
         assert commands.erasure_view(uow, erasure_id)["status"] == "completed"
     [completed] = outbox("retention.erasure.completed.v1")
     assert completed["data"]["erasure_id"] == erasure_id
+
+
+def test_r3_an_unconfirmed_final_round_is_asked_again_after_the_interval(
+        runtime, clock, withdrawn, confirm, requests):
+    _, erasure_id = withdrawn
+    for service in SERVICES:
+        confirm(erasure_id, service)
+    clock.advance(FINAL_DELAY)
+    assert commands.retry_unconfirmed(runtime, INTERVAL) == 1
+    confirm(erasure_id, "jobs", 1, 2)
+    clock.advance(INTERVAL)
+    assert commands.retry_unconfirmed(runtime, INTERVAL) == 1
+    assert requests()[-1]["data"]["services"] == ["auth", "profile", "messaging"]
+    assert requests()[-1]["data"]["round"] == 2
 
 
 def test_r3_the_audit_entry_records_what_was_erased_and_when_without_personal_data(
@@ -65,12 +98,16 @@ def test_r3_the_audit_entry_records_what_was_erased_and_when_without_personal_da
     clock.advance(minutes=5)
     for rows, service in enumerate(SERVICES, start=1):
         confirm(erasure_id, service, rows)
+    clock.advance(FINAL_DELAY)
+    commands.retry_unconfirmed(runtime, INTERVAL)
+    for service in SERVICES:
+        confirm(erasure_id, service, 1 if service == "jobs" else 0, 2)  # jobs had a row made again
     with runtime.uow() as uow:
         entry = uow.session.get(AuditEntry, erasure_id)
         assert (entry.reason, entry.requested_at, entry.completed_at) == ("withdrawal", requested_at, clock.now())
-        assert entry.rows_erased == {"auth": 1, "profile": 2, "jobs": 3, "messaging": 4}
+        assert entry.rows_erased == {"auth": 1, "profile": 2, "jobs": 4, "messaging": 4}
     [completed] = outbox("retention.erasure.completed.v1")
-    assert completed["data"]["rows_erased"] == {"auth": 1, "profile": 2, "jobs": 3, "messaging": 4}
+    assert completed["data"]["rows_erased"] == {"auth": 1, "profile": 2, "jobs": 4, "messaging": 4}
     assert seeker not in str(completed)
 
 
@@ -83,13 +120,18 @@ def test_s12_once_complete_retention_holds_no_row_with_the_seeker_id(
     assert rows_mentioning(runtime, seeker)  # the erasure, the registration row, the request in the outbox
     for service in SERVICES:
         confirm(erasure_id, service)
+    assert rows_mentioning(runtime, seeker)  # kept for the final round
+    clock.advance(FINAL_DELAY)
+    commands.retry_unconfirmed(runtime, INTERVAL)
+    for service in SERVICES:
+        confirm(erasure_id, service, 0, 2)
     assert rows_mentioning(runtime, seeker) == {}
     assert rows_mentioning(runtime, other) == {"registrations": 1}
     with runtime.uow() as uow:
         assert uow.session.get(Erasure, erasure_id).seeker_id is None
 
 
-def test_s12_the_seeker_id_is_purged_from_retentions_inbox_too(runtime, withdrawn, confirm):
+def test_s12_the_seeker_id_is_purged_from_retentions_inbox_too(runtime, withdrawn, complete_saga):
     from kit.inbox import claim
 
     seeker, erasure_id = withdrawn
@@ -97,8 +139,7 @@ def test_s12_the_seeker_id_is_purged_from_retentions_inbox_too(runtime, withdraw
         claim(uow.session, runtime.inbox, event_id="e-1", handler="h", event_type="auth.mypage.withdrawn.v1",
               subject=seeker, now=uow.clock.now())
         uow.commit()
-    for service in SERVICES:
-        confirm(erasure_id, service)
+    complete_saga(erasure_id)
     assert "inbox" not in rows_mentioning(runtime, seeker)
 
 
@@ -115,16 +156,15 @@ def test_r3_the_request_is_sent_again_after_the_interval_only_to_services_not_co
     first, again = requests()
     assert again["id"] != first["id"]
     assert again["data"] == {"erasure_id": erasure_id, "seeker_id": seeker, "reason": "withdrawal",
-                             "services": ["profile", "messaging"]}
+                             "services": ["profile", "messaging"], "round": 1}
     assert commands.retry_unconfirmed(runtime, INTERVAL) == 0  # the interval counts from the re-sending
     with runtime.uow() as uow:
         assert commands.erasure_view(uow, erasure_id)["requests"] == 2
 
 
-def test_r3_a_completed_erasure_is_never_sent_again(runtime, clock, withdrawn, confirm, requests):
+def test_r3_a_completed_erasure_is_never_sent_again(runtime, clock, withdrawn, complete_saga, requests):
     _, erasure_id = withdrawn
-    for service in SERVICES:
-        confirm(erasure_id, service)
+    complete_saga(erasure_id)
     assert requests() == []  # the request held the seeker id: purged from the outbox on completion (S12)
     clock.advance(days=1)
     assert commands.retry_unconfirmed(runtime, INTERVAL) == 0
@@ -153,13 +193,17 @@ def test_r3_the_retry_task_uses_the_configured_interval(runtime, clock, withdraw
 
 
 def test_s12_rerunning_is_harmless_repeated_and_late_confirmations_change_nothing(
-        runtime, withdrawn, confirm, outbox):
+        runtime, clock, withdrawn, confirm, outbox):
     _, erasure_id = withdrawn
     confirm(erasure_id, "auth", 5)
     confirm(erasure_id, "auth", 0)  # the retried request answered again: 0 rows, still confirmed
     for service in ("profile", "jobs", "messaging"):
         confirm(erasure_id, service)
-    confirm(erasure_id, "messaging", 0)  # after completion
+    clock.advance(FINAL_DELAY)
+    commands.retry_unconfirmed(runtime, INTERVAL)
+    for service in SERVICES:
+        confirm(erasure_id, service, 0, 2)
+    confirm(erasure_id, "messaging", 0, 2)  # after completion
     with runtime.uow() as uow:
         assert uow.session.get(AuditEntry, erasure_id).rows_erased["auth"] == 5
         assert len(list(uow.session.scalars(select(AuditEntry)))) == 1
@@ -176,10 +220,9 @@ def test_r3_confirmations_of_unknown_erasures_or_with_a_foreign_service_name_are
 
 
 def test_r3_a_new_erasure_of_the_same_seeker_after_completion_is_a_new_one(
-        runtime, withdrawn, withdraw, confirm, requests):
+        runtime, withdrawn, withdraw, complete_saga, requests):
     seeker, erasure_id = withdrawn
-    for service in SERVICES:
-        confirm(erasure_id, service)
+    complete_saga(erasure_id)
     withdraw(seeker)  # registered again, opened again, withdrew again
     [again] = requests()  # the first one's request was purged with the seeker id
     assert again["data"]["erasure_id"] != erasure_id

@@ -9,10 +9,11 @@ import sys
 import threading
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from kit.clock import FrozenClock
-from kit.settings import ROOT, Settings
+from kit.settings import ROOT, ConfigurationError, Settings
 from kit.testing.services import migrated_runtime, outbox_envelopes
 from services.retention import commands
 from services.retention.app import build_runtime
@@ -153,11 +154,22 @@ class _StopAfterOnePass(threading.Event):
         return True
 
 
-def test_r3_retry_interval_and_sweep_period_come_from_the_environment():
-    options = load_options({"MYPAGE_RETENTION_ERASURE_RETRY_SECONDS": "120", "MYPAGE_RETENTION_SWEEP_SECONDS": "60"})
-    assert options == RetentionOptions(retry_interval=timedelta(minutes=2), sweep_every=timedelta(minutes=1),
-                                       retry_check_every=timedelta(minutes=1))
+def test_r3_retry_interval_sweep_period_and_final_round_delay_come_from_the_environment():
+    settings = Settings.from_env("retention", {"MYPAGE_RETENTION_ERASURE_RETRY_SECONDS": "120",
+                                               "MYPAGE_RETENTION_SWEEP_SECONDS": "60",
+                                               "MYPAGE_RETENTION_ERASURE_FINAL_ROUND_SECONDS": "0"})
+    assert load_options(settings.options) == RetentionOptions(
+        retry_interval=timedelta(minutes=2), sweep_every=timedelta(minutes=1),
+        retry_check_every=timedelta(minutes=1), final_round_delay=timedelta(0))
     assert load_options({}) == RetentionOptions()
+    assert RetentionOptions().final_round_delay == timedelta(hours=1)
+
+
+@pytest.mark.parametrize(("name", "value"), [("erasure_retry_seconds", "0"), ("sweep_seconds", "soon"),
+                                             ("erasure_final_round_seconds", "-1")])
+def test_r3_timings_that_are_not_seconds_are_refused(name, value):
+    with pytest.raises(ConfigurationError, match=f"MYPAGE_RETENTION_{name.upper()}"):
+        load_options({name: value})
 
 
 def test_r2_python_m_services_retention_sweep_starts_the_due_erasures(tmp_path):

@@ -89,7 +89,7 @@ def test_s12_erasing_one_seeker_leaves_no_row_with_their_id_and_the_others_rows_
         assert after[table] == expected, table
     [confirmation] = _confirmations(runtime, service)
     assert confirmation["data"] == {"erasure_id": request.data["erasure_id"], "service": service,
-                                    "rows_erased": sum(seeded.values())}
+                                    "rows_erased": sum(seeded.values()), "round": 1}
     assert confirmation["subject"] == request.data["erasure_id"]
     validate_event(confirmation)  # E1: as the checked-in catalogue says
 
@@ -105,6 +105,21 @@ def test_s12_rerunning_an_erasure_erases_nothing_and_confirms_again(service, run
     assert second["data"]["rows_erased"] == 0
     assert second["data"]["erasure_id"] == first["data"]["erasure_id"]
     assert rows_mentioning(runtime, seeker) == {}
+
+
+def test_s12_the_final_round_erases_rows_a_late_event_made_again_and_answers_round_2(service, runtime, erase):
+    """Between round 1 and the final round an event about the seeker, already on its way, arrived and
+    made a row again (a projection): the final round erases it and its confirmation says round 2."""
+    seeker = str(uuid.uuid4())
+    first = erasure_request(seeker)
+    erase(first)
+    again = seed_rows(runtime, seeker, key_columns=KEY_COLUMNS.get(service))  # the late event's doing
+    erase(erasure_request(seeker, erasure_id=first.data["erasure_id"], round_=2))
+    assert rows_mentioning(runtime, seeker) == {}
+    confirmations = _confirmations(runtime, service)
+    assert [c["data"]["round"] for c in confirmations] == [1, 2]
+    assert confirmations[1]["data"]["rows_erased"] == sum(again.values())
+    validate_event(confirmations[1])
 
 
 def test_r3_a_retry_for_other_services_is_ignored(service, runtime, erase):
