@@ -75,6 +75,8 @@ ROUTES: tuple[Route, ...] = (
     _route("me", "profile", "GET", exact=True),
     _route("me/profile", "profile"),
     _route("me/registration", "profile"),
+    _route("me/disclosure", "profile"),  # 求職情報公開 (J8a)
+    _route("employer/seekers", "profile"),  # employers look for disclosed seekers (J8a)
     _route("staff/seekers", "profile"),
     # jobs: search (J2), saved searches (J3), favourites (J4), referrals (J5), recommendations (J7),
     # applications (J8), restrictions (J9), postings from employers (J1)

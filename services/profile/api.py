@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
 from kit.problem import Problem
-from kit.tokens import STAFF, current_seeker_id, require_role, require_seeker
+from kit.tokens import EMPLOYER, STAFF, current_seeker_id, require_role, require_seeker
 from kit.web import current_runtime
 from services.profile import commands, domain, schemas
 
@@ -92,6 +92,44 @@ class OwnRegistration(MethodView):
             seeker = commands.seeker_by_id(uow, seeker_id, for_update=True)
             commands.set_registration_status(uow, seeker, body["status"], domain.BY_SEEKER)
             return _commit(uow, commands.registration_view(seeker))
+
+
+@blp.route("/me/disclosure")
+class OwnDisclosure(MethodView):
+    @require_seeker
+    @blp.response(200, schemas.DisclosureSchema)
+    def get(self):
+        """J8a 求職情報公開: whether the seeker's anonymous profile is shown to employers, and exactly what."""
+        seeker_id = current_seeker_id()
+        with current_runtime().uow() as uow:
+            return commands.disclosure_view(commands.seeker_by_id(uow, seeker_id), commands.today(uow))
+
+    @require_seeker
+    @blp.arguments(schemas.DisclosureInputSchema)
+    @blp.response(200, schemas.DisclosureSchema)
+    def put(self, body):
+        """J8a: disclose (employers may then send this seeker direct requests) or stop disclosing.
+        Only a valid registration can be disclosed (409 `registration_invalid`)."""
+        seeker_id = current_seeker_id()
+        with current_runtime().uow() as uow:
+            seeker = commands.set_disclosure(uow, seeker_id, body["public"])
+            return _commit(uow, commands.disclosure_view(seeker, commands.today(uow)))
+
+
+# -- employer-side systems -----------------------------------------------------------------------
+
+
+@blp.route("/employer/seekers")
+class PublicProfiles(MethodView):
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.PublicProfileQuerySchema, location="query", as_kwargs=False)
+    @blp.response(200, schemas.PublicProfileListSchema)
+    def get(self, query):
+        """J8a: disclosed seekers with a valid registration, anonymous, newest disclosure first; the
+        `ref` of one is what a direct request names."""
+        with current_runtime().uow() as uow:
+            return commands.public_profiles(uow, occupation=query["occupation"], prefecture=query["prefecture"],
+                                            page=query["page"], per_page=query["per_page"])
 
 
 # -- staff systems (the counter) -----------------------------------------------------------------

@@ -23,6 +23,7 @@ from kit.uow import UnitOfWork
 from services.profile import domain
 from services.profile.events import (
     DESIRED_CONDITIONS_CHANGED,
+    DISCLOSURE_CHANGED,
     REGISTRATION_EXTENDED,
     REGISTRATION_INVALIDATED,
     REGISTRATION_VALIDATED,
@@ -301,6 +302,66 @@ def home_view(seeker: Seeker) -> dict[str, Any]:
         "counts": {"favourites": None, "saved_searches": None, "unread_messages": None, "referrals": None,
                    "recommendations": None},
     }
+
+
+# -- J8a 求職情報公開: the seeker discloses an anonymous profile; employers look for candidates --------
+
+
+def set_disclosure(uow: UnitOfWork, seeker_id: str, public: bool) -> Seeker:
+    """J8a: disclose (a new random reference each time) or withdraw; the same again changes nothing.
+    Only a valid registration can be disclosed (an invalid one is not looking, P3)."""
+    seeker = seeker_by_id(uow, seeker_id, for_update=True)
+    if public == (seeker.disclosed_at is not None):
+        return seeker
+    if public and seeker.registration_status != domain.VALID:
+        raise Problem("conflict", detail_ja="求職登録が無効のため、求職情報を公開できません。",
+                      detail_en="Your registration is invalid, so your information cannot be disclosed.",
+                      extra={"reason": "registration_invalid"})
+    seeker.public_ref, seeker.disclosed_at = (uuid.uuid4().hex, uow.clock.now()) if public else (None, None)
+    seeker.updated_at = uow.clock.now()
+    uow.publish(DISCLOSURE_CHANGED, {"seeker_id": seeker.id, "public": public, "public_ref": seeker.public_ref},
+                subject=seeker.id)
+    return seeker
+
+
+def disclosure_view(seeker: Seeker, day: date) -> dict[str, Any]:
+    """What the seeker sees of their disclosure, including exactly what employers see."""
+    return {"public": seeker.disclosed_at is not None, "disclosed_at": seeker.disclosed_at,
+            "shown_to_employers": public_profile(seeker, day) if seeker.disclosed_at else None}
+
+
+def public_profile(seeker: Seeker, day: date) -> dict[str, Any]:
+    """J8a: the anonymous profile employers see — no name, number, contact, birth date, address below
+    the prefecture, or company names: age decade, prefecture, desired conditions, qualifications,
+    education level and work-history periods with the seeker's own descriptions."""
+    document = seeker.document
+    address = document.get("address") or {}
+    return {
+        "ref": seeker.public_ref,
+        "age": domain.age_bracket(seeker.birth_date, day),
+        "prefecture": address.get("prefecture"),
+        "desired": document.get("desired"),
+        "qualifications": [item.get("name") for item in document.get("qualifications") or []],
+        "education": [item.get("status") for item in document.get("education") or []],
+        "work_history": [{"from": item.get("from"), "to": item.get("to"), "description": item.get("description")}
+                         for item in document.get("work_history") or []],
+        "disclosed_at": seeker.disclosed_at,
+    }
+
+
+def public_profiles(uow: UnitOfWork, *, occupation: str | None, prefecture: str | None, page: int,
+                    per_page: int) -> dict[str, Any]:
+    """J8a: disclosed profiles of seekers whose registration is valid, newest disclosure first; optionally
+    those desiring an occupation (a name or 職業分類 code, prefix match on codes) or a prefecture."""
+    rows = uow.session.scalars(select(Seeker).where(Seeker.disclosed_at.is_not(None),
+                                                    Seeker.registration_status == domain.VALID)
+                               .order_by(Seeker.disclosed_at.desc(), Seeker.id)).all()
+    wanted = [seeker for seeker in rows if domain.desires(seeker.document.get("desired") or {}, occupation=occupation,
+                                                          prefecture=prefecture)]
+    day = today(uow)
+    start = (page - 1) * per_page
+    return {"items": [public_profile(seeker, day) for seeker in wanted[start:start + per_page]],
+            "total": len(wanted), "page": page, "per_page": per_page}
 
 
 # -- helpers --------------------------------------------------------------------------------------

@@ -143,3 +143,17 @@ _FUTURE_APPLICATION = "求職申込日に未来の日付は指定できません
 def display_name(name: str) -> str:
     """P5: the home screen greets the seeker as 「求職 太郎様」."""
     return f"{name}様"
+
+
+def age_bracket(birth_date: date, day: date) -> str:
+    """J8a: the age an employer sees of a disclosed profile — the decade only (「30代」), never the date."""
+    return f"{age_on(birth_date, day) // 10 * 10}代"
+
+
+def desires(desired: dict, *, occupation: str | None, prefecture: str | None) -> bool:
+    """J8a employer search: the desired conditions name this occupation (a name, or a 職業分類 code
+    matched as a prefix: 361 finds 361-01) and this prefecture; a criterion not given matches all."""
+    if occupation and not any(name == occupation or name.startswith(occupation)
+                              for name in desired.get("occupations") or []):
+        return False
+    return not prefecture or prefecture in (desired.get("prefectures") or [])

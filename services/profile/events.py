@@ -152,6 +152,23 @@ DESIRED_CONDITIONS_CHANGED = EventSpec(
     "The seeker's desired conditions (希望条件) were registered or changed; they feed job matching (SPEC J6).",
 )
 
+class DisclosureChangedPayload(Schema):
+    """J8a 求職情報公開: whether the seeker's anonymous profile is shown to employers, and under which reference."""
+
+    seeker_id = _seeker_id()
+    public = fields.Boolean(required=True, metadata={"description": "disclosed to employers (求職情報公開)"})
+    public_ref = fields.String(required=True, allow_none=True, validate=validate.Length(equal=32),
+                               metadata={"description": "the reference employers name the seeker by in a direct "
+                                                        "request (J8a); null when not disclosed"})
+
+
+DISCLOSURE_CHANGED = EventSpec(
+    "profile.disclosure.changed.v1",
+    DisclosureChangedPayload,
+    "The seeker disclosed their job-seeking information to employers or withdrew it (求職情報公開, SPEC J8a); "
+    "jobs accepts direct requests only for disclosed seekers.",
+)
+
 ERASURE_COMPLETED = EventSpec(
     "profile.erasure.completed.v1",
     ErasureCompletedPayload,
@@ -168,4 +185,5 @@ PUBLISHES: list[EventSpec] = [
     REGISTRATION_INVALIDATED,
     REGISTRATION_EXTENDED,
     DESIRED_CONDITIONS_CHANGED,
+    DISCLOSURE_CHANGED,
 ]

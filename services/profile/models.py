@@ -9,6 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Index, String, Uni
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from kit.db import UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
 
@@ -50,12 +51,17 @@ class Seeker(Base):
     valid_until: Mapped[date] = mapped_column(Date)  # 有効期限 (P3a)
     invalidated_on: Mapped[date | None] = mapped_column(Date)  # the day it last became invalid (R2)
     confirmed_on: Mapped[date | None] = mapped_column(Date)  # an online registrant confirmed by staff (P3b)
+    # 求職情報公開 (J8a): while disclosed, employers see an anonymous profile under `public_ref`
+    # (random, new at each disclosure, so a withdrawn and renewed disclosure cannot be linked)
+    public_ref: Mapped[str | None] = mapped_column(String(32))
+    disclosed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     document: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
         UniqueConstraint("seeker_number", name="uq_seekers_seeker_number"),
+        UniqueConstraint("public_ref", name="uq_seekers_public_ref"),
         CheckConstraint("kind IN ('registered', 'online')", name="ck_seekers_kind"),
         CheckConstraint("registration_status IN ('valid', 'invalid')", name="ck_seekers_registration_status"),
         CheckConstraint("length(seeker_number) = 14", name="ck_seekers_seeker_number"),

@@ -17,6 +17,7 @@ def _every_kind_of_change(client, staff, runtime, clock, register, as_seeker) ->
     client.patch("/api/v1/me/profile", headers=as_seeker(online["seeker_id"]),
                  json={"desired": {"occupations": ["介護職員"], "prefectures": ["埼玉県"]}})
     client.post(f"{STAFF_SEEKERS}/{number}/confirmation", headers=staff)
+    client.put("/api/v1/me/disclosure", headers=as_seeker(online["seeker_id"]), json={"public": True})
     clock.set("2027-01-15T10:00:00+09:00")
     client.post(f"{STAFF_SEEKERS}/{number}/counselling", headers=staff, json={})
     client.put("/api/v1/me/registration", headers=as_seeker(online["seeker_id"]), json={"status": "invalid"})

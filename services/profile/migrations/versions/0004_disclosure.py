@@ -1,0 +1,27 @@
+"""seekers.public_ref, disclosed_at: 求職情報公開 (J8a)
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-27
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("seekers") as batch:
+        batch.add_column(sa.Column("public_ref", sa.String(32), nullable=True))
+        batch.add_column(sa.Column("disclosed_at", sa.DateTime(timezone=True), nullable=True))
+        batch.create_unique_constraint("uq_seekers_public_ref", ["public_ref"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("seekers") as batch:
+        batch.drop_constraint("uq_seekers_public_ref", type_="unique")
+        batch.drop_column("disclosed_at")
+        batch.drop_column("public_ref")
