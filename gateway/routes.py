@@ -85,6 +85,7 @@ ROUTES: tuple[Route, ...] = (
     _route("me/favourites", "jobs"),
     _route("me/referrals", "jobs"),
     _route("me/recommendations", "jobs"),
+    _route("me/matching-jobs", "jobs"),  # J6
     _route("me/applications", "jobs"),
     _route("staff/seekers/*/restriction", "jobs"),
     _route("staff/referrals", "jobs"),

@@ -3,7 +3,8 @@
 Public: GET /jobs (J2), GET /jobs/{job_number} (J1, J2a). Seeker (token role seeker,
 `sub` = their opaque id; refused with 403 while the registration is invalid, P4):
 /me/favourites (J4), /me/saved-searches (J3), /me/referrals (J5), /me/recommendations (J7),
-/me/applications (J8). Staff (role staff): /staff/referrals (J5), /staff/recommendations (J7),
+/me/applications (J8), /me/matching-jobs (J6). Staff (role staff): /staff/referrals (J5),
+/staff/recommendations (J7),
 /staff/seekers/{number}/restriction (J9). Employer-side system (role employer):
 /employer/jobs (J1: publish, change, close and read postings), /employer/applications (J8 status,
 J9 no-shows). Internal (not under /api/v1, so the gateway
@@ -21,7 +22,7 @@ from flask_smorest import Blueprint
 
 from kit.tokens import EMPLOYER, SEEKER, STAFF, current_seeker_id, require_role, require_seeker
 from kit.web import current_runtime
-from services.jobs import applications, commands, postings, schemas
+from services.jobs import applications, commands, matching, postings, schemas
 from services.jobs.domain import DEFAULT_PER_PAGE
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="求人検索・お気に入り・応募 (jobs)")
@@ -217,6 +218,19 @@ class Recommendations(MethodView):
         """J7: postings Hello Work recommended to the seeker, newest first (P4 gated)."""
         with current_runtime().uow() as uow:
             return commands.list_recommendations(uow, current_seeker_id())
+
+
+@blp.route("/me/matching-jobs")
+class MatchingJobs(MethodView):
+    @require_seeker
+    @blp.arguments(schemas.PageQuerySchema, location="query", as_kwargs=False)
+    @blp.response(200, schemas.MatchingJobPageSchema)
+    def get(self, query):
+        """J6 希望条件に合う新着求人: new postings that matched the seeker's desired conditions, newest first;
+        closed and expired ones drop out (P4 gated)."""
+        with current_runtime().uow() as uow:
+            return matching.matching_jobs(uow, current_seeker_id(), page=query["page"],
+                                          per_page=query.get("per_page") or DEFAULT_PER_PAGE)
 
 
 # -- J8 applications (オンライン自主応募, オンラインハローワーク紹介), J9 no-shows --------------------------

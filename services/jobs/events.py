@@ -141,8 +141,8 @@ ERASURE_COMPLETED = EventSpec(
     "jobs.erasure.completed.v1",
     ErasureCompletedPayload,
     "Jobs erased every row of the seeker of an erasure (favourites, saved searches, referrals, recommendations, "
-    "applications, no-shows, restrictions, its projection, inbox and outbox rows); a count only, no seeker id "
-    "(SPEC R3, A9, S12).",
+    "applications, no-shows, restrictions, desired conditions, matches, its projection, inbox and outbox rows); "
+    "a count only, no seeker id (SPEC R3, A9, S12).",
 )
 
 
@@ -195,6 +195,19 @@ POSTING_CHANGED = EventSpec(
     PostingChangedPayload,
     "The employer-side system changed a posting (SPEC J1): the names of the changed fields, not their values.",
 )
+
+
+class PostingMatchedPayload(FavouritePayload):
+    """J6: which new posting (求人番号) matched which seeker's (opaque id) desired conditions — never the
+    conditions themselves (E3)."""
+
+
+POSTING_MATCHED = EventSpec(
+    "jobs.posting.matched.v1",
+    PostingMatchedPayload,
+    "A newly published posting matched the seeker's desired conditions (希望条件, SPEC J6); once per seeker and "
+    "posting. Messaging puts it in the seeker's My Page inbox (M2); the seeker lists them through the API.",
+)
 POSTING_CLOSED = EventSpec(
     "jobs.posting.closed.v1",
     PostingPayload,
@@ -205,5 +218,5 @@ POSTING_CLOSED = EventSpec(
 PUBLISHES: list[EventSpec] = [FAVOURITE_ADDED, FAVOURITE_REMOVED, REFERRAL_RECORDED, RECOMMENDATION_MADE,
                               APPLICATION_SUBMITTED, APPLICATION_WITHDRAWN, APPLICATION_STATUS_CHANGED,
                               NO_SHOW_REPORTED, SEEKER_RESTRICTED, SEEKER_RESTRICTION_LIFTED, ERASURE_COMPLETED,
-                              POSTING_PUBLISHED, POSTING_CHANGED, POSTING_CLOSED]
+                              POSTING_PUBLISHED, POSTING_CHANGED, POSTING_CLOSED, POSTING_MATCHED]
 

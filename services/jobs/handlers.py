@@ -6,6 +6,10 @@ commits itself, after recording the event in the inbox (duplicates are skipped):
 never commit. Each part of the projection keeps its event time, so a late older event
 changes nothing. The payloads are profile's and auth's (contracts/asyncapi.yaml); jobs reads
 only the fields below and imports neither service.
+
+J6: profile's desired conditions feed the `desired_conditions` projection (matching.py), and jobs
+consumes its own `jobs.posting.published.v1` to match a new posting against them — in the worker,
+so the employer's POST only writes the posting and its event (DESIGN §3: requests never wait).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import date
 from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
-from services.jobs import domain, seekers
+from services.jobs import domain, matching, seekers
 from services.jobs.erasure import ERASURE_REQUESTED, erase_seeker
 
 log = logging.getLogger("mypage.jobs")
@@ -29,6 +33,8 @@ SEEKER_CONFIRMED = "profile.seeker.confirmed.v1"
 MYPAGE_OPENED = "auth.mypage.opened.v1"
 MYPAGE_USABILITY_CHANGED = "auth.mypage.usability_changed.v1"
 MYPAGE_WITHDRAWN = "auth.mypage.withdrawn.v1"
+DESIRED_CONDITIONS_CHANGED = "profile.desired_conditions.changed.v1"
+POSTING_PUBLISHED = "jobs.posting.published.v1"  # jobs' own event (events.POSTING_PUBLISHED)
 
 
 def _seeker_id(event: Event) -> str | None:
@@ -58,9 +64,31 @@ def _number(event: Event) -> str | None:
 
 
 def on_seeker_registered(event: Event, uow: UnitOfWork) -> None:
-    """P1: a new 求職登録 — the seeker is known here (status comes with the validated event)."""
+    """P1: a new 求職登録 — the seeker is known here (status comes with the validated event). Should the
+    event ever carry the desired conditions (`desired`), they are kept as from their own event (J6)."""
     if seeker_id := _seeker_id(event):
         seekers.change(uow, seeker_id, lambda status: status, seeker_number=_number(event))
+        if isinstance(event.data.get("desired"), dict):
+            matching.record_desired_conditions(uow, seeker_id, event.data["desired"], event.time)
+
+
+def on_desired_conditions_changed(event: Event, uow: UnitOfWork) -> None:
+    """J6/P1: the seeker's desired conditions (希望条件) were registered or changed; the newest event wins."""
+    desired = event.data.get("desired")
+    if not isinstance(desired, dict):
+        log.warning("%s %s without usable desired conditions; ignored", event.type, event.id)
+    elif seeker_id := _seeker_id(event):
+        matching.record_desired_conditions(uow, seeker_id, desired, event.time)
+
+
+def on_posting_published(event: Event, uow: UnitOfWork) -> None:
+    """J6: a posting was published — the seekers whose desired conditions it matches get it on their
+    My Page (a `matches` row and `jobs.posting.matched.v1` each); once per seeker and posting."""
+    job_number = event.data.get("job_number")
+    if isinstance(job_number, str) and len(job_number) == 14:
+        matching.match_posting(uow, job_number)
+    else:
+        log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
 
 
 def _registration(event: Event, uow: UnitOfWork, registration: str, *, with_valid_until: bool) -> None:
@@ -121,5 +149,7 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     MYPAGE_OPENED: on_mypage_opened,
     MYPAGE_USABILITY_CHANGED: on_usability_changed,
     MYPAGE_WITHDRAWN: on_withdrawn,
+    DESIRED_CONDITIONS_CHANGED: on_desired_conditions_changed,  # J6
+    POSTING_PUBLISHED: on_posting_published,  # J6: jobs' own event, matched in the worker
     ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

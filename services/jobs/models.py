@@ -1,7 +1,7 @@
 """The jobs service's own tables: postings (求人), the seeker_status projection, favourites (お気に入り),
 saved search conditions (保存した検索条件),
 referrals (紹介, J5), recommendations (おすすめ, J7), applications (応募, J8) with their documents,
-no-show reports and restrictions (J9), plus the outbox and inbox."""
+no-show reports and restrictions (J9), the desired conditions and the matches of J6, plus the outbox and inbox."""
 
 from __future__ import annotations
 
@@ -314,6 +314,63 @@ class NoShowRestriction(Base):
 
 
 no_show_restrictions = NoShowRestriction.__table__
+
+class DesiredConditions(Base):
+    """希望条件: the seeker's desired conditions as profile last said them (J6, P1), one row per seeker.
+
+    `desired` is the payload as received; `changed_at` the time of the event that set it (an older
+    event arriving late changes nothing). The wage condition is here; the occupations, employment
+    types and places are rows of `desired_condition_terms`, normalised to codes for the match.
+    """
+
+    __tablename__ = "desired_conditions"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    wage_type: Mapped[str] = mapped_column(String(10))  # monthly | hourly | daily
+    wage_min: Mapped[int | None] = mapped_column(Integer)  # null: no wage condition
+    desired: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+desired_conditions = DesiredConditions.__table__
+
+
+class DesiredConditionTerm(Base):
+    """One normalised term of a seeker's desired conditions (J6, matching.py): `kind` o (occupation:
+    a 職業分類 code the posting's code must equal or start with), e (employment type), p (place: a
+    5-digit municipality or a 2-digit prefecture taken whole); `value` "*" when the seeker named none of
+    that kind. A seeker who named nothing at all has no terms, so matches nothing."""
+
+    __tablename__ = "desired_condition_terms"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    value: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('o', 'e', 'p')", name="ck_desired_condition_terms_kind"),
+        # the match looks terms up by (kind, value) and joins on the seeker: an index-only lookup
+        Index("ix_desired_condition_terms_lookup", "kind", "value", "seeker_id"),
+    )
+
+
+desired_condition_terms = DesiredConditionTerm.__table__
+
+
+class Match(Base):
+    """J6: a new posting matched the seeker's desired conditions; once per seeker and posting."""
+
+    __tablename__ = "matches"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    job_number: Mapped[str] = mapped_column(String(14), primary_key=True)
+    matched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_matches_seeker_at", "seeker_id", "matched_at"),)
+
+
+matches = Match.__table__
 
 # The payload keys of POST /api/v1/employer/jobs that have a column; the rest goes to `document`.
 _NESTED = {

@@ -387,6 +387,19 @@ class RecommendedJobSchema(JobSummarySchema):
     comment = fields.String(allow_none=True)
 
 
+class MatchedJobSchema(JobSummarySchema):
+    matched_at = fields.AwareDateTime(metadata={"description": "when the posting matched the desired conditions"})
+
+
+class MatchingJobPageSchema(Schema):
+    """J6: postings that matched the seeker's desired conditions, newest first (open ones only)."""
+
+    items = fields.List(fields.Nested(MatchedJobSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
 class RecommendationListSchema(Schema):
     items = fields.List(fields.Nested(RecommendedJobSchema))
     total = fields.Integer()

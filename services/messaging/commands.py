@@ -26,6 +26,7 @@ log = logging.getLogger("mypage.messaging")
 
 RETENTION_BATCH = 500
 RECOMMENDED_BY = "jobs.recommendation"  # `posted_by` of a recommendation's inbox entry (J7: from jobs' event)
+MATCHED_BY = "jobs.matching"  # `posted_by` of a matching posting's inbox entry (J6: from jobs' event)
 RETENTION_CHECK_SECONDS = 60.0
 
 # P4: what the seeker reads when a feature is refused, by domain reason.
@@ -190,16 +191,31 @@ def deliver_recommendation(uow: UnitOfWork, seeker_id: str, job_number: str) -> 
     「ハローワークからおすすめの求人が届きました」 naming the 求人番号 — once per (seeker, posting), however
     often the event arrives; unread until read, deleted a year later (M3) like any notice. Nothing is
     delivered to a seeker who withdrew (A9). Returns the new entry, or None when nothing was added."""
+    return _deliver_posting(uow, seeker_id, job_number, domain.RECOMMENDATION, domain.RECOMMENDATION_TITLE,
+                            domain.recommendation_body(job_number), RECOMMENDED_BY)
+
+
+def deliver_matching(uow: UnitOfWork, seeker_id: str, job_number: str) -> Notice | None:
+    """M2/J6: a new posting that matched the seeker's desired conditions reaches their My Page inbox as an
+    entry 「希望条件に合う新着求人が届きました」 naming the 求人番号 — once per (seeker, posting), however often
+    the event arrives; unread until read, deleted a year later (M3), not delivered after a withdrawal (A9).
+    One entry per posting (not a daily digest): each names the posting to act on, and the unique index
+    keeps it idempotent. Returns the new entry, or None when nothing was added."""
+    return _deliver_posting(uow, seeker_id, job_number, domain.MATCHING, domain.MATCHING_TITLE,
+                            domain.matching_body(job_number), MATCHED_BY)
+
+
+def _deliver_posting(uow: UnitOfWork, seeker_id: str, job_number: str, kind: str, title: str, body: str,
+                     posted_by: str) -> Notice | None:
+    """An inbox entry about a posting, once per (seeker, kind, 求人番号); none for a withdrawn seeker."""
     if status_of(uow, seeker_id).withdrawn:
-        log.info("recommendation for a withdrawn seeker: not delivered")
+        log.info("%s for a withdrawn seeker: not delivered", kind)
         return None
-    delivered = uow.session.scalar(select(Notice.id).where(Notice.seeker_id == seeker_id,
-                                                           Notice.kind == domain.RECOMMENDATION,
+    delivered = uow.session.scalar(select(Notice.id).where(Notice.seeker_id == seeker_id, Notice.kind == kind,
                                                            Notice.job_number == job_number))
     if delivered is not None:
         return None
-    return _add_notice(uow, seeker_id, domain.RECOMMENDATION, domain.RECOMMENDATION_TITLE,
-                       domain.recommendation_body(job_number), RECOMMENDED_BY, job_number=job_number)
+    return _add_notice(uow, seeker_id, kind, title, body, posted_by, job_number=job_number)
 
 
 def _add_notice(uow: UnitOfWork, seeker_id: str, kind: str, title: str, body: str, posted_by: str, *,

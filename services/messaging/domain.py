@@ -31,10 +31,11 @@ SEEKER, EMPLOYER = "seeker", "employer"  # who wrote a message (M1), and who rea
 APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRAWN = "applied", "screening", "hired", "rejected", "withdrawn"
 APPLICATION_STATUSES = (APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRAWN)
 
-# M2: what lands in the seeker's inbox (お知らせ from Hello Work, or a J7 recommendation)
-NOTICE, RECOMMENDATION = "notice", "recommendation"
-NOTICE_KINDS = (NOTICE, RECOMMENDATION)
+# M2: what lands in the seeker's inbox (お知らせ from Hello Work, a J7 recommendation, a J6 matching posting)
+NOTICE, RECOMMENDATION, MATCHING = "notice", "recommendation", "matching"
+NOTICE_KINDS = (NOTICE, RECOMMENDATION, MATCHING)
 RECOMMENDATION_TITLE = "ハローワークからおすすめの求人が届きました"
+MATCHING_TITLE = "希望条件に合う新着求人が届きました"
 
 TITLE_MAX = 100
 BODY_MAX = 4000
@@ -126,6 +127,13 @@ def recommendation_body(job_number: str) -> str:
     read in job search, where the seeker can apply)."""
     return (f"求人番号 {job_number} の求人がハローワークからおすすめされました。"
             "求人情報を確認し、マイページからオンラインで応募することができます。")
+
+
+def matching_body(job_number: str) -> str:
+    """M2/J6: the inbox entry of a new posting that matched the seeker's desired conditions names it by
+    求人番号 (the list of them is マイページの「希望条件に合う新着求人」, GET /api/v1/me/matching-jobs)."""
+    return (f"求人番号 {job_number} の新着求人が、登録されている希望条件に合いました。"
+            "求人情報を確認してください。")
 
 
 def is_newer(event_time: datetime, applied: datetime | None) -> bool:

@@ -16,14 +16,15 @@ def _id(description: str):
 
 
 class NoticePostedPayload(Schema):
-    """M2: an entry reached the seeker's My Page inbox: a notice Hello Work posted (お知らせ) or a posting
-    staff recommended (J7)."""
+    """M2: an entry reached the seeker's My Page inbox: a notice Hello Work posted (お知らせ), a posting
+    staff recommended (J7) or a new posting that matched the desired conditions (J6)."""
 
     notice_id = _id("the notice")
     seeker_id = _id("the opaque seeker id (the access token's `sub`)")
-    kind = fields.String(required=True, validate=validate.OneOf(("notice", "recommendation")),
+    kind = fields.String(required=True, validate=validate.OneOf(("notice", "recommendation", "matching")),
                          metadata={"description": "notice: an お知らせ from Hello Work; recommendation: a posting "
-                                                  "staff recommended (J7)"})
+                                                  "staff recommended (J7); matching: a new posting that matched "
+                                                  "the seeker's desired conditions (J6)"})
     sent_at = fields.AwareDateTime(required=True, metadata={"description": "M3: deleted one year later"})
 
 
@@ -43,7 +44,8 @@ class MessageSentPayload(Schema):
 
 NOTICE_POSTED = EventSpec(
     "messaging.notice.posted.v1", NoticePostedPayload,
-    "A notice from Hello Work (お知らせ) or a recommended posting (J7) reached a seeker's My Page inbox (SPEC M2).")
+    "A notice from Hello Work (お知らせ), a recommended posting (J7) or a new posting matching the desired conditions "
+    "(J6) reached a seeker's My Page inbox (SPEC M2).")
 MESSAGE_SENT = EventSpec(
     "messaging.message.sent.v1", MessageSentPayload,
     "A message was written in a thread between a seeker and an establishment they applied or were "

@@ -8,7 +8,8 @@ than the state already applied (by its CloudEvents `time`) changes nothing.
 
 Messaging depends on no other service's code (import-linter): the types are written out here,
 the payloads are those of services/profile/events.py, services/auth/events.py and
-services/jobs/events.py (applications open threads, M1; recommendations reach the inbox, M2).
+services/jobs/events.py (applications open threads, M1; recommendations and matching postings reach
+the inbox, M2).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ APPLICATION_SUBMITTED = "jobs.application.submitted.v1"
 APPLICATION_WITHDRAWN = "jobs.application.withdrawn.v1"
 APPLICATION_STATUS_CHANGED = "jobs.application.status_changed.v1"
 RECOMMENDATION_MADE = "jobs.recommendation.made.v1"
+POSTING_MATCHED = "jobs.posting.matched.v1"
 
 JOB_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求人番号
 
@@ -167,6 +169,16 @@ def on_recommendation_made(event: Event, uow: UnitOfWork) -> None:
         commands.deliver_recommendation(uow, seeker_id, job_number)
 
 
+def on_posting_matched(event: Event, uow: UnitOfWork) -> None:
+    """M2/J6: a new posting matched the seeker's desired conditions: an entry 「希望条件に合う新着求人が
+    届きました」 reaches the seeker's inbox, once per (seeker, 求人番号)."""
+    seeker_id, job_number = _seeker_id(event), _job_number(event)
+    if not job_number:
+        log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
+    elif seeker_id:
+        commands.deliver_matching(uow, seeker_id, job_number)
+
+
 SUBSCRIPTIONS: dict[str, Handler] = {
     SEEKER_REGISTERED: on_seeker_registered,
     SEEKER_CHANGED: on_seeker_registered,
@@ -180,5 +192,6 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     APPLICATION_WITHDRAWN: on_application_withdrawn,
     APPLICATION_STATUS_CHANGED: on_application_status_changed,
     RECOMMENDATION_MADE: on_recommendation_made,  # M2/J7
+    POSTING_MATCHED: on_posting_matched,  # M2/J6
     ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

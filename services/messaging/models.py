@@ -50,15 +50,17 @@ class SeekerStatusRow(Base):
 
 
 class Notice(Base):
-    """An entry of one seeker's My Page inbox from Hello Work (SPEC M2): an お知らせ staff posted, or a
-    recommended posting (J7, kind `recommendation`, once per 求人番号: from jobs' event)."""
+    """An entry of one seeker's My Page inbox from Hello Work (SPEC M2): an お知らせ staff posted, a
+    recommended posting (J7, kind `recommendation`) or a new posting matching the desired conditions
+    (J6, kind `matching`) — the last two once per 求人番号, from jobs' events."""
 
     __tablename__ = "notices"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seeker_id: Mapped[str] = mapped_column(String(36))
-    kind: Mapped[str] = mapped_column(String(20), default="notice", server_default="notice")  # notice | recommendation
-    job_number: Mapped[str | None] = mapped_column(String(14))  # 求人番号 of a recommendation
+    # notice | recommendation (J7) | matching (J6)
+    kind: Mapped[str] = mapped_column(String(20), default="notice", server_default="notice")
+    job_number: Mapped[str | None] = mapped_column(String(14))  # 求人番号 of a recommendation or matching posting
     title: Mapped[str] = mapped_column(String(100))
     body: Mapped[str] = mapped_column(Text)
     posted_by: Mapped[str] = mapped_column(String(120))  # the staff system's client id
@@ -68,7 +70,7 @@ class Notice(Base):
     __table_args__ = (
         Index("ix_notices_seeker", "seeker_id", "sent_at"),
         Index("ix_notices_sent_at", "sent_at"),  # M3 sweep
-        Index("ux_notices_seeker_kind_job", "seeker_id", "kind", "job_number", unique=True),  # J7: once per posting
+        Index("ux_notices_seeker_kind_job", "seeker_id", "kind", "job_number", unique=True),  # J7/J6: once per posting
     )
 
 

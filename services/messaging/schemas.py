@@ -75,12 +75,16 @@ class NoticeRequestSchema(Schema):
 
 
 class NoticeSchema(Schema):
-    """An inbox entry as the seeker reads it: an お知らせ, or a recommended posting (J7)."""
+    """An inbox entry as the seeker reads it: an お知らせ, a recommended posting (J7), or a new posting that
+    matched the desired conditions (J6)."""
 
     id = fields.String()
     kind = fields.String(metadata={"description": "notice: お知らせ from Hello Work; recommendation: a posting "
-                                                  "Hello Work recommended (J7), named by job_number"})
-    job_number = fields.String(allow_none=True, metadata={"description": "求人番号 of a recommendation"})
+                                                  "Hello Work recommended (J7), named by job_number; "
+                                                  "matching: a new posting that matched the desired "
+                                                  "conditions (J6), named by job_number"})
+    job_number = fields.String(allow_none=True, metadata={"description": "求人番号 of a recommendation or a "
+                                                                         "matching posting"})
     title = fields.String()
     body = fields.String()
     sent_at = fields.AwareDateTime()

@@ -535,9 +535,18 @@ class ExtensionResultSchema(Schema):
 # -- J8a 求職情報公開 ------------------------------------------------------------------------------
 
 
+class JsonBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes 0, 1, "yes", … (S8: Schemathesis sent 0)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class DisclosureInputSchema(Schema):
-    public = fields.Boolean(required=True, metadata={"description": "true: show my anonymous profile to "
-                                                                    "employers (求職情報公開); false: stop"})
+    public = JsonBoolean(required=True, metadata={"description": "true: show my anonymous profile to employers "
+                                                                "(求職情報公開); false: stop"})
 
 
 class PublicWorkSchema(Schema):

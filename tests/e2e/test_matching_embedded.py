@@ -1,0 +1,91 @@
+"""J6 + M2 in the embedded system (`make run`), over real HTTP through the gateway: staff register a seeker
+with desired conditions (希望条件), who opens the My Page and logs in; the employer-side system publishes a
+posting that does not match and one that does; jobs matches them in its worker (its own
+`jobs.posting.published.v1`), the seeker's 希望条件に合う新着求人 lists exactly the matching one, and
+messaging puts 「希望条件に合う新着求人が届きました」 in the inbox.
+
+The posting that does not match is published first: jobs' queue is first in, first out, so once the
+matching one is listed the other has been handled too — its absence is a result, not a race.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from kit.testing import e2e
+from kit.testing.plugin import eventually
+
+PASSWORD = "Koshigaya@2026"
+EVENT_DEADLINE = 20.0  # seconds for events to cross the bus (outbox → relay → bus → consumer), twice
+DESIRED = {"occupations": ["介護職員"], "employment_types": ["正社員"], "prefectures": ["埼玉県"],
+           "municipalities": ["越谷市"], "wage_min": 200000}
+POSTING = {
+    "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},
+    "title": "介護職員", "occupation_code": "361-01", "description": "特別養護老人ホームでの介護業務です。",
+    "category": "一般", "full_time": True, "employment_type": "正社員",
+    "location": {"prefecture": "埼玉県", "municipality": "越谷市", "station": "越谷駅"},
+    "wage": {"type": "monthly", "min": 210000, "max": 260000}, "hours": "08:30-17:30",
+    # a far deadline: the embedded system runs on the real clock
+    "publication_scope": 1, "online_application": True, "received_on": "2026-11-02", "deadline": "2099-01-31",
+}
+
+
+def _job_number() -> str:
+    return f"11040-8{uuid.uuid4().int % 10**7:07d}"
+
+
+def _employer_token(call) -> str:
+    answer = call("POST", "/api/v1/auth/token", {"grant_type": "client_credentials", "client_id": "employer",
+                                                 "client_secret": "employer-dev-secret"})
+    assert answer.status == 200, answer.data
+    return answer.json()["access_token"]
+
+
+def _register_and_log_in(call, system) -> str:
+    """P1: staff register a seeker with desired conditions; they open the My Page and log in."""
+    number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+    email = f"{number}@example.jp"
+    body = {"seeker_number": number, "name": "希望 三郎", "name_kana": "キボウ サブロウ", "birth_date": "1991-05-20",
+            "email": email, "kind": "registered", "office": {"code": "11040", "name": "越谷公共職業安定所"},
+            "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"},
+            "phone": "048-000-0000", "desired": DESIRED}
+    created = call("POST", "/api/v1/staff/seekers", body, token=e2e.staff_token(call))
+    assert created.status == 201, created.data
+    e2e.open_mypage(call, system, email, "1991-05-20", PASSWORD)
+    token = e2e.login(call, system, email, PASSWORD)["access_token"]
+    eventually(lambda: call("GET", "/api/v1/me/matching-jobs", token=token).status == 200,
+               timeout=EVENT_DEADLINE, message="jobs to hear of the new registration")
+    return token
+
+
+def test_j6_a_new_matching_posting_reaches_the_seekers_my_page_and_inbox(call, system):
+    token = _register_and_log_in(call, system)
+    employer = _employer_token(call)
+    elsewhere, matching = _job_number(), _job_number()
+    other_place = POSTING | {"job_number": elsewhere,
+                             "location": {"prefecture": "埼玉県", "municipality": "川口市", "station": "川口駅"}}
+    assert call("POST", "/api/v1/employer/jobs", other_place, token=employer).status == 201
+    assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": matching}, token=employer).status == 201
+
+    def listed() -> list[str]:
+        answer = call("GET", "/api/v1/me/matching-jobs", token=token)
+        assert answer.status == 200, answer.data
+        return [item["job_number"] for item in answer.json()["items"]]
+
+    eventually(listed, timeout=EVENT_DEADLINE, message="the matching posting on the seeker's My Page")
+    page = call("GET", "/api/v1/me/matching-jobs?per_page=10", token=token).json()
+    assert [item["job_number"] for item in page["items"]] == [matching]  # not the one in 川口市
+    assert page["total"] == 1 and page["page"] == 1 and page["per_page"] == 10
+    assert page["items"][0]["matched_at"] and page["items"][0]["establishment"]["name"] == "株式会社越谷ケア"
+
+    def inbox() -> list[dict]:
+        answer = call("GET", "/api/v1/me/notices", token=token)
+        assert answer.status == 200, answer.data
+        return [item for item in answer.json()["items"] if item["kind"] == "matching"]
+
+    [entry] = eventually(inbox, timeout=EVENT_DEADLINE, message="the matching posting in the inbox")
+    assert entry["job_number"] == matching and entry["title"] == "希望条件に合う新着求人が届きました"
+    assert matching in entry["body"] and entry["read"] is False
+    assert call("GET", "/api/v1/me/notices", token=token).json()["unread"] >= 1
+
+    assert call("GET", "/api/v1/me/matching-jobs").status == 401  # the seeker's own, through the gateway

@@ -1,0 +1,75 @@
+// The menu: short links for phones, the full list in a disclosure; unread badges for
+// messages and notices (M2).
+import { get } from "./api.js";
+import { clear, h } from "./dom.js";
+import { navigate } from "./router.js";
+import { loggedIn, logout } from "./session.js";
+
+const badges = { messages: null, notices: null };
+
+function badge(name) {
+  return h("span", { class: "badge", "data-badge": name, hidden: true });
+}
+
+function link(href, text, badgeName) {
+  return h("li", {}, h("a", { href }, text, badgeName ? badge(badgeName) : null));
+}
+
+export function renderNav(nav) {
+  clear(nav);
+  if (!loggedIn()) {
+    nav.append(h("ul", { class: "nav-main" },
+      link("#/search", "求人検索"), link("#/login", "ログイン"), link("#/open", "マイページ開設")));
+    return;
+  }
+  const menu = h("details", { class: "nav-more" }, h("summary", {}, "メニュー"),
+    h("ul", {},
+      link("#/saved", "保存した検索条件"), link("#/favourites", "お気に入り"), link("#/referrals", "紹介状"),
+      link("#/recommendations", "おすすめ求人"), link("#/matching", "希望条件に合う新着求人"),
+      link("#/applications", "応募状況"),
+      link("#/profile", "求職情報"), link("#/registration", "求職登録の有効／無効"),
+      link("#/password", "パスワード変更"), link("#/withdraw", "退会"),
+      h("li", {}, h("button", { type: "button", class: "linklike", onclick: onLogout }, "ログアウト"))));
+  menu.addEventListener("click", (event) => {
+    if (event.target.closest("a")) menu.open = false;
+  });
+  nav.append(h("ul", { class: "nav-main" },
+    link("#/home", "ホーム"), link("#/search", "求人検索"),
+    link("#/messages", "メッセージ", "messages"), link("#/notices", "お知らせ", "notices")), menu);
+  refreshBadges();
+}
+
+/** aria-current="page" on the menu links of the screen shown. */
+export function markCurrent(nav) {
+  const path = (window.location.hash || "#/").split("?")[0];
+  for (const a of nav.querySelectorAll("a")) {
+    if (a.getAttribute("href") === path) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+async function onLogout() {
+  try {
+    await logout();
+  } finally {
+    navigate("/login?logged_out=1");
+  }
+}
+
+function setBadge(name, count) {
+  badges[name] = count;
+  for (const el of document.querySelectorAll(`[data-badge="${name}"]`)) {
+    el.hidden = !count;
+    el.replaceChildren(h("span", { "aria-hidden": "true" }, count > 99 ? "99+" : String(count || 0)),
+      h("span", { class: "visually-hidden" }, `（未読 ${count || 0}件）`));
+  }
+}
+
+/** Ask messaging for the unread counts again (after a screen read something). */
+export async function refreshBadges() {
+  if (!loggedIn()) return;
+  const [messages, notices] = await Promise.allSettled([
+    get("/me/messages?per_page=1"), get("/me/notices?per_page=1")]);
+  if (messages.status === "fulfilled") setBadge("messages", messages.value.unread);
+  if (notices.status === "fulfilled") setBadge("notices", notices.value.unread);
+}

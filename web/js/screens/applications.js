@@ -1,0 +1,125 @@
+// 応募 (J8): 志望動機 (≤ 2,000 characters, with a counter) and up to 3 PDFs of ≤ 2 MB each,
+// checked here and sent base64 as the API expects; 応募状況 with status labels and 辞退 (confirmed).
+import { get, post } from "../api.js";
+import { counter, field, formatDateTime, h, messageBox } from "../dom.js";
+import { explain, setFieldError, showMessage } from "../errors.js";
+import { form } from "../forms.js";
+import { establishmentText } from "../jobs-view.js";
+import { navigate } from "../router.js";
+
+export const MOTIVATION_MAX = 2000;
+export const MAX_FILES = 3;
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/** The problems with the chosen files (empty when they may be sent). */
+export function checkFiles(files) {
+  const problems = [];
+  if (files.length > MAX_FILES) problems.push(`添付できるファイルは${MAX_FILES}つまでです。`);
+  for (const file of files) {
+    if (!/\.pdf$/i.test(file.name) || (file.type && file.type !== "application/pdf")) {
+      problems.push(`「${file.name}」はPDFファイルではありません。`);
+    }
+    if (file.size > MAX_FILE_BYTES) problems.push(`「${file.name}」は2MBを超えています。`);
+    if (file.name.length > 100) problems.push(`「${file.name}」はファイル名が長すぎます（100文字まで）。`);
+  }
+  return problems;
+}
+
+function base64(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
+export async function applyScreen({ params }) {
+  const job = await get(`/jobs/${encodeURIComponent(params.number)}`, { auth: "optional" });
+  const motivation = field({ label: "志望動機", name: "motivation", type: "textarea", required: true,
+    hint: `${MOTIVATION_MAX.toLocaleString("ja-JP")}文字以内`, attrs: { rows: 8, maxlength: MOTIVATION_MAX } });
+  const textarea = motivation.querySelector("textarea");
+  motivation.insertBefore(counter(textarea, MOTIVATION_MAX), motivation.querySelector(".field-error"));
+  const files = field({ label: "応募書類（PDF、任意）", name: "documents", type: "file",
+    hint: "PDFファイルを3つまで、1ファイル2MBまで添付できます（履歴書・職務経歴書など）。",
+    attrs: { accept: "application/pdf,.pdf", multiple: true } });
+  const fileInput = files.querySelector("input");
+  const chosen = h("ul", { class: "file-list", "aria-live": "polite" });
+  fileInput.addEventListener("change", () => {
+    chosen.replaceChildren(...[...fileInput.files].map((f) => h("li", {}, `${f.name}（${Math.ceil(f.size / 1024)}KB）`)));
+    const problems = checkFiles([...fileInput.files]);
+    const slot = files.querySelector(".field-error");
+    slot.textContent = problems.join(" ");
+    slot.hidden = !problems.length;
+    if (problems.length) fileInput.setAttribute("aria-invalid", "true"); else fileInput.removeAttribute("aria-invalid");
+  });
+  files.append(chosen);
+  const f = form({
+    label: "応募の入力", submitText: "応募する",
+    children: [motivation, files],
+    onSubmit: async (v, formEl, box) => {
+      const problems = [];
+      if (!textarea.value.trim()) problems.push(["motivation", "志望動機を入力してください。"]);
+      if (textarea.value.length > MOTIVATION_MAX) problems.push(["motivation", `志望動機は${MOTIVATION_MAX}文字以内で入力してください。`]);
+      const fileProblems = checkFiles([...fileInput.files]);
+      if (fileProblems.length) problems.push(["documents", fileProblems.join(" ")]);
+      if (problems.length) {
+        for (const [name, text] of problems) setFieldError(formEl, name, text);
+        showMessage(box, "入力内容を確認してください。");
+        formEl.querySelector(`[data-field="${problems[0][0]}"]`).focus();
+        return;
+      }
+      const documents = await Promise.all([...fileInput.files].map(async (file) => ({
+        filename: file.name, content: await base64(file) })));
+      const body = { job_number: job.job_number, motivation: textarea.value };
+      if (documents.length) body.documents = documents;
+      await post("/me/applications", body);
+      navigate("/applications?applied=1");
+    },
+  });
+  return h("section", {}, h("h1", {}, "求人への応募"),
+    h("div", { class: "card" }, h("h2", {}, job.title), h("p", {}, establishmentText(job.establishment)),
+      h("p", { class: "hint" }, `求人番号：${job.job_number}`)),
+    job.online_application ? null : h("p", { class: "message note" },
+      "この求人はオンライン自主応募を受け付けていません。ハローワークからのおすすめ求人の場合は、このまま応募できます（オンラインハローワーク紹介）。"),
+    f);
+}
+
+function withdrawControl(item, box) {
+  const confirm = h("div", { class: "confirm", hidden: true, role: "group", "aria-label": "辞退の確認" },
+    h("p", {}, "この応募を辞退しますか？ 辞退すると事業所に通知され、取り消せません。"),
+    h("button", { type: "button", class: "danger", onclick: async (event) => {
+      const btn = event.currentTarget;
+      btn.disabled = true;
+      try {
+        await post(`/me/applications/${encodeURIComponent(item.id)}/withdraw`);
+        navigate("/applications?withdrawn=1");
+      } catch (error) {
+        showMessage(box, explain(error));
+        btn.disabled = false;
+      }
+    } }, "辞退する"),
+    h("button", { type: "button", onclick: () => { confirm.hidden = true; ask.focus(); } }, "やめる"));
+  const ask = h("button", { type: "button", onclick: () => { confirm.hidden = false; confirm.querySelector("button").focus(); } },
+    "辞退する…");
+  return [ask, confirm];
+}
+
+export async function applicationsScreen({ query }) {
+  const list = await get("/me/applications");
+  const box = messageBox();
+  const root = h("section", {}, h("h1", {}, "応募状況"), box,
+    list.items.length ? h("ul", { class: "cards" }, list.items.map((item) => h("li", { class: "card", "data-application": item.id },
+      h("h2", {}, item.job ? item.job.title : item.job_number),
+      h("p", {}, item.job ? establishmentText(item.job.establishment) : ""),
+      h("p", {}, h("span", { class: `status app-${item.status}` }, item.status_label || item.status),
+        item.route === "recommendation" ? "（オンラインハローワーク紹介）" : "（オンライン自主応募）"),
+      h("p", { class: "hint" }, `応募日時：${formatDateTime(item.submitted_at)}　求人番号：${item.job_number}`),
+      h("div", { class: "card-actions" },
+        h("a", { href: `#/jobs/${encodeURIComponent(item.job_number)}` }, "求人票を見る"),
+        ["applied", "screening"].includes(item.status) ? withdrawControl(item, box) : null))))
+      : h("p", {}, "応募した求人はありません。"));
+  if (query.get("applied")) showMessage(box, "応募しました。応募状況はこの画面で確認できます。", "note");
+  if (query.get("withdrawn")) showMessage(box, "応募を辞退しました。事業所に通知されます。", "note");
+  return root;
+}
