@@ -87,6 +87,8 @@ ROUTES: tuple[Route, ...] = (
     _route("me/recommendations", "jobs"),
     _route("me/matching-jobs", "jobs"),  # J6
     _route("me/applications", "jobs"),
+    _route("me/direct-requests", "jobs"),  # J8a
+    _route("employer/direct-requests", "jobs"),  # J8a
     _route("staff/seekers/*/restriction", "jobs"),
     _route("staff/referrals", "jobs"),
     _route("staff/recommendations", "jobs"),

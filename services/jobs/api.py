@@ -22,7 +22,7 @@ from flask_smorest import Blueprint
 
 from kit.tokens import EMPLOYER, SEEKER, STAFF, current_seeker_id, require_role, require_seeker
 from kit.web import current_runtime
-from services.jobs import applications, commands, matching, postings, schemas
+from services.jobs import applications, commands, direct_requests, matching, postings, schemas
 from services.jobs.domain import DEFAULT_PER_PAGE
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="求人検索・お気に入り・応募 (jobs)")
@@ -434,6 +434,35 @@ class EmployerPosting(MethodView):
         with current_runtime().uow() as uow:
             postings.close_posting(uow, job_number)
             uow.commit()
+
+
+# -- J8a direct requests (直接リクエスト) ------------------------------------------------------------
+
+
+@blp.route("/employer/direct-requests")
+class EmployerDirectRequests(MethodView):
+    @require_role(EMPLOYER)
+    @blp.arguments(schemas.DirectRequestInputSchema)
+    @blp.response(201, schemas.DirectRequestSentSchema)
+    def post(self, data):
+        """J8a: send an open posting that accepts online applications to a disclosed seeker (`seeker_ref`
+        from GET /api/v1/employer/seekers); at most 10 seekers per posting (the 11th: 409 limit-reached),
+        once each (409 `already_requested`); not to a seeker whose My Page is gated or restricted (409)."""
+        with current_runtime().uow() as uow:
+            sent = direct_requests.send(uow, data)
+            uow.commit()
+            return sent
+
+
+@blp.route("/me/direct-requests")
+class DirectRequests(MethodView):
+    @require_seeker
+    @blp.response(200, schemas.DirectRequestListSchema)
+    def get(self):
+        """J8a 直接リクエスト: postings employers sent the seeker, newest first; applying to one is an online
+        self-application (POST /api/v1/me/applications)."""
+        with current_runtime().uow() as uow:
+            return direct_requests.list_for_seeker(uow, current_seeker_id())
 
 
 # -- P5: the home screen's counts (gateway/home.py composes them) ---------------------------------

@@ -562,3 +562,43 @@ def changed_posting_fields(before: dict, after: dict) -> list[str]:
         elif old.get(key) != new.get(key) or (key in old) != (key in new):
             changed.add(key)
     return sorted(changed)
+
+
+# -- J8a direct requests (直接リクエスト) ---------------------------------------------------------------
+
+MAX_DIRECT_REQUESTS = 10  # J8a: at most 10 seekers per posting
+DIRECT_REQUEST_MESSAGE_MAX = 500
+
+
+def check_direct_request_posting(closed: bool, deadline: date, today: date, accepts_online: bool) -> None:
+    """J8a: only an open posting that accepts online applications (applying from a request is an
+    online self-application)."""
+    if not is_open(closed, deadline, today):
+        raise Problem("conflict", detail_ja="募集が終了した求人は直接リクエストできません。",
+                      detail_en="A posting that is no longer open cannot be sent.", extra={"reason": "closed"})
+    if not accepts_online:
+        raise Problem("conflict", detail_ja="オンライン自主応募を受け付けていない求人は直接リクエストできません。",
+                      detail_en="Only postings that accept online applications can be sent.",
+                      extra={"reason": "online_application_not_accepted"})
+
+
+def check_direct_request_seeker(status: SeekerStatus | None, *, restricted: bool) -> None:
+    """J8a/J9/P4: the seeker's My Page must be open to job features, and not restricted for no-shows
+    (J9 restricts direct requests). The seeker's state is in the way, not the caller's rights: 409."""
+    reason = refusal(status)
+    if reason is not None:
+        raise Problem("conflict", detail_ja="この求職者には現在、直接リクエストを送信できません。",
+                      detail_en="Direct requests cannot be sent to this seeker now.", extra={"reason": reason})
+    if restricted:
+        raise Problem("conflict", detail_ja="この求職者には現在、直接リクエストを送信できません。",
+                      detail_en="Direct requests cannot be sent to this seeker now.",
+                      extra={"reason": "no_show_restricted"})
+
+
+def check_room_for_direct_request(sent: int) -> None:
+    """J8a: a posting goes to at most 10 seekers; the 11th is refused."""
+    if sent >= MAX_DIRECT_REQUESTS:
+        raise Problem("limit-reached",
+                      detail_ja=f"直接リクエストは1つの求人につき{MAX_DIRECT_REQUESTS}人までです。",
+                      detail_en=f"A posting can be sent to at most {MAX_DIRECT_REQUESTS} seekers.",
+                      extra={"limit": MAX_DIRECT_REQUESTS})

@@ -215,8 +215,20 @@ POSTING_CLOSED = EventSpec(
     "where favourited, referred or applied to.",
 )
 
+class DirectRequestPayload(FavouritePayload):
+    """J8a: which posting (求人番号) an employer sent to which disclosed seeker (opaque id)."""
+
+
+DIRECT_REQUEST_SENT = EventSpec(
+    "jobs.direct_request.sent.v1",
+    DirectRequestPayload,
+    "An employer sent a posting to a seeker who disclosed their job-seeking information (直接リクエスト, SPEC "
+    "J8a); at most 10 seekers per posting, once each. Messaging puts it in the seeker's My Page inbox.",
+)
+
 PUBLISHES: list[EventSpec] = [FAVOURITE_ADDED, FAVOURITE_REMOVED, REFERRAL_RECORDED, RECOMMENDATION_MADE,
                               APPLICATION_SUBMITTED, APPLICATION_WITHDRAWN, APPLICATION_STATUS_CHANGED,
                               NO_SHOW_REPORTED, SEEKER_RESTRICTED, SEEKER_RESTRICTION_LIFTED, ERASURE_COMPLETED,
-                              POSTING_PUBLISHED, POSTING_CHANGED, POSTING_CLOSED, POSTING_MATCHED]
+                              POSTING_PUBLISHED, POSTING_CHANGED, POSTING_CLOSED, POSTING_MATCHED,
+                              DIRECT_REQUEST_SENT]
 

@@ -20,7 +20,7 @@ from datetime import date
 from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
-from services.jobs import domain, matching, seekers
+from services.jobs import direct_requests, domain, matching, seekers
 from services.jobs.erasure import ERASURE_REQUESTED, erase_seeker
 
 log = logging.getLogger("mypage.jobs")
@@ -34,6 +34,7 @@ MYPAGE_OPENED = "auth.mypage.opened.v1"
 MYPAGE_USABILITY_CHANGED = "auth.mypage.usability_changed.v1"
 MYPAGE_WITHDRAWN = "auth.mypage.withdrawn.v1"
 DESIRED_CONDITIONS_CHANGED = "profile.desired_conditions.changed.v1"
+DISCLOSURE_CHANGED = "profile.disclosure.changed.v1"
 POSTING_PUBLISHED = "jobs.posting.published.v1"  # jobs' own event (events.POSTING_PUBLISHED)
 
 
@@ -140,6 +141,17 @@ def on_mypage_opened(event: Event, uow: UnitOfWork) -> None:
         seekers.change(uow, seeker_id, lambda status: domain.withdrawal_changed(status, event.time, False))
 
 
+def on_disclosure_changed(event: Event, uow: UnitOfWork) -> None:
+    """J8a: the seeker disclosed their job-seeking information under `public_ref` (or stopped): only a
+    disclosed seeker can be sent a direct request. The newest event wins."""
+    public, public_ref = event.data.get("public"), event.data.get("public_ref")
+    if not isinstance(public, bool) or (public and not (isinstance(public_ref, str) and len(public_ref) == 32)):
+        log.warning("%s %s is malformed; ignored", event.type, event.id)
+        return
+    if seeker_id := _seeker_id(event):
+        direct_requests.record_disclosure(uow, seeker_id, public, public_ref, event.time)
+
+
 SUBSCRIPTIONS: dict[str, Handler] = {
     SEEKER_REGISTERED: on_seeker_registered,
     REGISTRATION_VALIDATED: on_registration_validated,
@@ -151,5 +163,6 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     MYPAGE_WITHDRAWN: on_withdrawn,
     DESIRED_CONDITIONS_CHANGED: on_desired_conditions_changed,  # J6
     POSTING_PUBLISHED: on_posting_published,  # J6: jobs' own event, matched in the worker
+    DISCLOSURE_CHANGED: on_disclosure_changed,  # J8a
     ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

@@ -372,6 +372,38 @@ class Match(Base):
 
 matches = Match.__table__
 
+class Disclosure(Base):
+    """求職情報公開 (J8a), as profile's events said: whether the seeker is disclosed and under which reference."""
+
+    __tablename__ = "disclosures"
+
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    public: Mapped[bool] = mapped_column(Boolean)
+    public_ref: Mapped[str | None] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())  # the event's time: older news changes nothing
+
+    __table_args__ = (UniqueConstraint("public_ref", name="uq_disclosures_public_ref"),)
+
+
+disclosures = Disclosure.__table__
+
+
+class DirectRequest(Base):
+    """直接リクエスト (J8a): an employer sent a posting to a disclosed seeker; once per seeker and posting."""
+
+    __tablename__ = "direct_requests"
+
+    job_number: Mapped[str] = mapped_column(String(14), primary_key=True)
+    seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    message: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_direct_requests_seeker", "seeker_id", "sent_at"),)
+
+
+direct_requests = DirectRequest.__table__
+
+
 # The payload keys of POST /api/v1/employer/jobs that have a column; the rest goes to `document`.
 _NESTED = {
     "establishment": ("number", "name"),

@@ -27,6 +27,7 @@ log = logging.getLogger("mypage.messaging")
 RETENTION_BATCH = 500
 RECOMMENDED_BY = "jobs.recommendation"  # `posted_by` of a recommendation's inbox entry (J7: from jobs' event)
 MATCHED_BY = "jobs.matching"  # `posted_by` of a matching posting's inbox entry (J6: from jobs' event)
+DIRECT_REQUESTED_BY = "jobs.direct_request"  # `posted_by` of a direct request's inbox entry (J8a)
 RETENTION_CHECK_SECONDS = 60.0
 
 # P4: what the seeker reads when a feature is refused, by domain reason.
@@ -203,6 +204,13 @@ def deliver_matching(uow: UnitOfWork, seeker_id: str, job_number: str) -> Notice
     keeps it idempotent. Returns the new entry, or None when nothing was added."""
     return _deliver_posting(uow, seeker_id, job_number, domain.MATCHING, domain.MATCHING_TITLE,
                             domain.matching_body(job_number), MATCHED_BY)
+
+
+def deliver_direct_request(uow: UnitOfWork, seeker_id: str, job_number: str) -> Notice | None:
+    """J8a: a posting an employer sent the seeker reaches their inbox as 「求人者から直接リクエストが届きました」,
+    once per (seeker, posting), like a recommendation (M3 applies; nothing after a withdrawal)."""
+    return _deliver_posting(uow, seeker_id, job_number, domain.DIRECT_REQUEST, domain.DIRECT_REQUEST_TITLE,
+                            domain.direct_request_body(job_number), DIRECT_REQUESTED_BY)
 
 
 def _deliver_posting(uow: UnitOfWork, seeker_id: str, job_number: str, kind: str, title: str, body: str,

@@ -33,9 +33,11 @@ APPLICATION_STATUSES = (APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRA
 
 # M2: what lands in the seeker's inbox (お知らせ from Hello Work, a J7 recommendation, a J6 matching posting)
 NOTICE, RECOMMENDATION, MATCHING = "notice", "recommendation", "matching"
-NOTICE_KINDS = (NOTICE, RECOMMENDATION, MATCHING)
+DIRECT_REQUEST = "direct_request"  # J8a: an employer sent the seeker a posting
+NOTICE_KINDS = (NOTICE, RECOMMENDATION, MATCHING, DIRECT_REQUEST)
 RECOMMENDATION_TITLE = "ハローワークからおすすめの求人が届きました"
 MATCHING_TITLE = "希望条件に合う新着求人が届きました"
+DIRECT_REQUEST_TITLE = "求人者から直接リクエストが届きました"
 
 TITLE_MAX = 100
 BODY_MAX = 4000
@@ -134,6 +136,13 @@ def matching_body(job_number: str) -> str:
     求人番号 (the list of them is マイページの「希望条件に合う新着求人」, GET /api/v1/me/matching-jobs)."""
     return (f"求人番号 {job_number} の新着求人が、登録されている希望条件に合いました。"
             "求人情報を確認してください。")
+
+
+def direct_request_body(job_number: str) -> str:
+    """J8a: the inbox entry of a direct request names the posting by 求人番号 (the list is マイページの
+    「直接リクエスト」, GET /api/v1/me/direct-requests, where the seeker can apply)."""
+    return (f"求人番号 {job_number} の求人について、求人者から直接リクエストが届きました。"
+            "求人情報を確認し、マイページからオンラインで応募することができます。")
 
 
 def is_newer(event_time: datetime, applied: datetime | None) -> bool:

@@ -21,10 +21,12 @@ class NoticePostedPayload(Schema):
 
     notice_id = _id("the notice")
     seeker_id = _id("the opaque seeker id (the access token's `sub`)")
-    kind = fields.String(required=True, validate=validate.OneOf(("notice", "recommendation", "matching")),
+    kind = fields.String(required=True,
+                         validate=validate.OneOf(("notice", "recommendation", "matching", "direct_request")),
                          metadata={"description": "notice: an お知らせ from Hello Work; recommendation: a posting "
                                                   "staff recommended (J7); matching: a new posting that matched "
-                                                  "the seeker's desired conditions (J6)"})
+                                                  "the seeker's desired conditions (J6); direct_request: "
+                                                  "a posting an employer sent the seeker (J8a)"})
     sent_at = fields.AwareDateTime(required=True, metadata={"description": "M3: deleted one year later"})
 
 

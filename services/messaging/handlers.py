@@ -39,6 +39,7 @@ APPLICATION_WITHDRAWN = "jobs.application.withdrawn.v1"
 APPLICATION_STATUS_CHANGED = "jobs.application.status_changed.v1"
 RECOMMENDATION_MADE = "jobs.recommendation.made.v1"
 POSTING_MATCHED = "jobs.posting.matched.v1"
+DIRECT_REQUEST_SENT = "jobs.direct_request.sent.v1"
 
 JOB_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求人番号
 
@@ -179,6 +180,16 @@ def on_posting_matched(event: Event, uow: UnitOfWork) -> None:
         commands.deliver_matching(uow, seeker_id, job_number)
 
 
+def on_direct_request_sent(event: Event, uow: UnitOfWork) -> None:
+    """J8a: an employer sent the seeker a posting: 「求人者から直接リクエストが届きました」 in the inbox, once
+    per (seeker, 求人番号)."""
+    seeker_id, job_number = _seeker_id(event), _job_number(event)
+    if not job_number:
+        log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
+    elif seeker_id:
+        commands.deliver_direct_request(uow, seeker_id, job_number)
+
+
 SUBSCRIPTIONS: dict[str, Handler] = {
     SEEKER_REGISTERED: on_seeker_registered,
     SEEKER_CHANGED: on_seeker_registered,
@@ -193,5 +204,6 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     APPLICATION_STATUS_CHANGED: on_application_status_changed,
     RECOMMENDATION_MADE: on_recommendation_made,  # M2/J7
     POSTING_MATCHED: on_posting_matched,  # M2/J6
+    DIRECT_REQUEST_SENT: on_direct_request_sent,  # J8a
     ERASURE_REQUESTED: erase_seeker,  # R3/S12
 }

@@ -201,3 +201,31 @@ def test_j9_the_same_no_show_reported_twice_in_parallel_is_recorded_once(runtime
     [reported] = outbox_envelopes(runtime, "jobs.no_show.reported.v1")
     assert reported["data"] == {"application_id": application_id, "seeker_id": seeker_id, "interview_date": TODAY}
     assert _restriction(runtime, seeker_id).restricted_at is None  # one no-show restricts nothing
+
+
+def _disclosed(runtime) -> tuple[str, str]:
+    """A valid seeker who disclosed their information (J8a), as jobs hears it from profile; (id, ref)."""
+    seeker_id, ref = _seeker(runtime), uuid.uuid4().hex
+    event = Event(type="profile.disclosure.changed.v1", source="/mypage/profile", subject=seeker_id,
+                  data={"seeker_id": seeker_id, "public": True, "public_ref": ref}, time=runtime.clock.now())
+    with runtime.uow() as uow:
+        SUBSCRIPTIONS[event.type](event, uow)
+        uow.commit()
+    return seeker_id, ref
+
+
+def test_j8a_twenty_parallel_direct_requests_for_one_posting_reach_exactly_ten_seekers(runtime, app, signer):
+    from services.jobs.models import direct_requests
+
+    [job_number] = _postings(runtime, 1)
+    refs = [_disclosed(runtime)[1] for _ in range(20)]
+    employer = signer.headers("employer", roles=(EMPLOYER,))
+
+    def send(ref):
+        return lambda: app.test_client().post("/api/v1/employer/direct-requests",
+                                              json={"job_number": job_number, "seeker_ref": ref}, headers=employer)
+
+    answers = in_parallel([send(ref) for ref in refs])
+    assert sorted(answer.status_code for answer in answers) == [201] * 10 + [409] * 10
+    assert _count(runtime, select(func.count()).select_from(direct_requests)) == 10
+    assert len(outbox_envelopes(runtime, "jobs.direct_request.sent.v1")) == 10

@@ -58,6 +58,8 @@ SPEC_PATHS = [
     ("GET", "/api/v1/staff/erasures/0f3c2a9e-4b7d-4c1e-8a6b-5d4c3b2a1f0e", "retention"),  # R3, for operators
     ("PUT", "/api/v1/me/disclosure", "profile"),  # J8a 求職情報公開
     ("GET", "/api/v1/employer/seekers", "profile"),  # J8a, employers look for disclosed seekers
+    ("POST", "/api/v1/employer/direct-requests", "jobs"),  # J8a
+    ("GET", "/api/v1/me/direct-requests", "jobs"),  # J8a
     ("GET", "/api/v1/me/matching-jobs", "jobs"),  # J6
 ]
 
