@@ -17,11 +17,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kit.problem import Problem
 from kit.uow import UnitOfWork
-from services.jobs import applications, domain, search, seekers
+from services.jobs import applications, domain, postings, search, seekers
 from services.jobs.commands import canonical_job_number, job_not_found, today
 from services.jobs.events import DIRECT_REQUEST_SENT
 from services.jobs.models import applications as applications_table
-from services.jobs.models import direct_requests, disclosures, postings
+from services.jobs.models import direct_requests, disclosures
+from services.jobs.models import postings as postings_table
 
 
 def record_disclosure(uow: UnitOfWork, seeker_id: str, public: bool, public_ref: str | None, at: datetime) -> None:
@@ -36,21 +37,11 @@ def record_disclosure(uow: UnitOfWork, seeker_id: str, public: bool, public_ref:
                         .values(public=public, public_ref=public_ref if public else None, at=at))
 
 
-def _lock_posting(uow: UnitOfWork, job_number: str):
-    """The posting's row, held until the transaction ends (the 10-per-posting limit, S6)."""
-    session = uow.session
-    if session.get_bind().dialect.name == "sqlite":  # a no-op write takes SQLite's write lock first
-        session.execute(update(postings).where(postings.c.job_number == job_number)
-                        .values(job_number=postings.c.job_number))
-        return search.find(session, job_number)
-    return session.execute(select(postings).where(postings.c.job_number == job_number).with_for_update()).first()
-
-
 def send(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     """J8a: the employer sends an open posting that accepts online applications to a disclosed seeker
     whose My Page is open and not restricted for no-shows (J9); at most 10 seekers per posting, once each."""
     job_number = canonical_job_number(data["job_number"])
-    posting = _lock_posting(uow, job_number)
+    posting = postings.locked(uow, job_number)  # first: parallel requests for one posting count in turn
     if posting is None or not domain.is_online(posting.publication_scope):
         raise job_not_found(job_number)
     domain.check_direct_request_posting(posting.closed, posting.deadline, today(uow), posting.online_application)
@@ -83,13 +74,13 @@ def list_for_seeker(uow: UnitOfWork, seeker_id: str) -> dict[str, Any]:
     domain.require_job_features(seekers.load(uow.session, seeker_id))
     day = today(uow)
     applied = select(applications_table.c.id).where(applications_table.c.seeker_id == seeker_id,
-                                                    applications_table.c.job_number == postings.c.job_number)
+                                                    applications_table.c.job_number == postings_table.c.job_number)
     rows = uow.session.execute(
-        select(postings, direct_requests.c.sent_at, direct_requests.c.message,
+        select(postings_table, direct_requests.c.sent_at, direct_requests.c.message,
                applied.exists().label("applied"))
-        .join(direct_requests, direct_requests.c.job_number == postings.c.job_number)
+        .join(direct_requests, direct_requests.c.job_number == postings_table.c.job_number)
         .where(direct_requests.c.seeker_id == seeker_id)
-        .order_by(direct_requests.c.sent_at.desc(), postings.c.id.desc())).all()
+        .order_by(direct_requests.c.sent_at.desc(), postings_table.c.id.desc())).all()
     items = [search.summary(row, today=day, registered_caller=True)
              | {"sent_at": row.sent_at, "message": row.message, "applied": bool(row.applied)} for row in rows]
     return {"items": items, "total": len(items)}

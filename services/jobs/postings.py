@@ -45,7 +45,7 @@ def publish_posting(uow: UnitOfWork, payload: dict[str, Any]) -> tuple[dict[str,
     # ON CONFLICT DO NOTHING: a parallel retry of the same posting waits for the first, then compares
     inserted = uow.session.execute(insert(postings).values(**row)
                                    .on_conflict_do_nothing(index_elements=["job_number"])).rowcount
-    stored = _locked(uow, row["job_number"])
+    stored = locked(uow, row["job_number"])
     if not inserted:
         if domain.changed_posting_fields(stored._asdict(), row):
             raise domain.already_posted(row["job_number"])
@@ -66,7 +66,7 @@ def change_posting(uow: UnitOfWork, job_number: str, changes: dict[str, Any]) ->
     紹介期限日 on the merged posting). Unknown: 404; closed (募集終了): 409. Nothing different: no
     event, `updated_at` kept; otherwise `jobs.posting.changed.v1` with the changed fields' names."""
     job_number = canonical_job_number(job_number)
-    current = _locked(uow, job_number)
+    current = locked(uow, job_number)
     if current is None:
         raise job_not_found(job_number)
     domain.check_changeable(current.closed, job_number)
@@ -93,7 +93,7 @@ def close_posting(uow: UnitOfWork, job_number: str) -> bool:
     """J1 募集終了: the posting is no longer found by search (nor shown on the public detail) but stays
     readable where favourited, referred or applied to. True if closed now; closing again changes nothing."""
     job_number = canonical_job_number(job_number)
-    current = _locked(uow, job_number)
+    current = locked(uow, job_number)
     if current is None:
         raise job_not_found(job_number)
     if current.closed:
@@ -145,7 +145,7 @@ def _find(uow: UnitOfWork, job_number: str):
     return uow.session.execute(select(postings).where(postings.c.job_number == job_number)).first()
 
 
-def _locked(uow: UnitOfWork, job_number: str):
+def locked(uow: UnitOfWork, job_number: str):
     """The posting's row, held until the transaction ends (its first statement on this posting)."""
     session = uow.session
     if session.get_bind().dialect.name == "sqlite":
