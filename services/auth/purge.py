@@ -1,5 +1,6 @@
 """R1: purge what auth no longer needs — expired or used keys and OTP challenges, ended sessions and
-remembered devices, throttle rows with nothing left to remember, sent mails, old outbox and inbox rows.
+remembered devices, throttle rows with nothing left to remember, sent mails. (Old outbox and inbox
+rows go in every service alike: kit/housekeeping.py.)
 
 `purge_expired(runtime, now)` deletes in batches of `batch` rows, each batch its own short
 transaction, at most `max_batches` batches of a kind per pass (a larger backlog goes over the next
@@ -38,8 +39,6 @@ KEY_RETENTION = KEY_WINDOW  # S1 counts the keys of the last 24 h: a key must co
 SESSION_RETENTION = SESSION_ABSOLUTE + ACCESS_TOKEN_LIFETIME  # sessions.revoke_sessions still announces it
 THROTTLE_MEMORY = timedelta(hours=24)  # consecutive failures forgotten 24 h after the last one
 MAIL_RETENTION = timedelta(hours=1)  # a sent mail row (recipient, template, times; params cleared)
-OUTBOX_RETENTION = timedelta(days=7)  # kit outbox rows already published
-INBOX_RETENTION = timedelta(days=30)  # kit inbox rows (dedup of redelivered events)
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,6 @@ def _unsent_mail_for(column) -> ColumnElement[bool]:
 
 
 def _kinds(runtime: Runtime) -> list[_Kind]:
-    outbox, inbox = runtime.outbox, runtime.inbox
-
     def mails(now: datetime) -> ColumnElement[bool]:
         return and_(Mail.sent_at.is_not(None), Mail.sent_at <= now - MAIL_RETENTION)  # never an unsent mail
 
@@ -81,12 +78,6 @@ def _kinds(runtime: Runtime) -> list[_Kind]:
                         LoginThrottle.last_failed_at <= now - THROTTLE_MEMORY)
         return or_(LoginThrottle.locked_until <= now, and_(LoginThrottle.locked_until.is_(None), forgotten))
 
-    def outbox_rows(now: datetime) -> ColumnElement[bool]:
-        return outbox.c.sent_at <= now - OUTBOX_RETENTION  # NULL (not yet published) never matches
-
-    def inbox_rows(now: datetime) -> ColumnElement[bool]:
-        return inbox.c.handled_at <= now - INBOX_RETENTION
-
     return [
         _Kind("mails", Mail.__table__, (Mail.id,), mails),
         _Kind("keys", AuthKey.__table__, (AuthKey.id,), keys),
@@ -94,12 +85,10 @@ def _kinds(runtime: Runtime) -> list[_Kind]:
         _Kind("sessions", Session.__table__, (Session.id,), sessions),
         _Kind("devices", Device.__table__, (Device.id,), devices),
         _Kind("throttles", LoginThrottle.__table__, (LoginThrottle.email_digest,), throttles),
-        _Kind("outbox", outbox, (outbox.c.id,), outbox_rows),
-        _Kind("inbox", inbox, (inbox.c.event_id, inbox.c.handler), inbox_rows),
     ]
 
 
-KINDS = ("mails", "keys", "challenges", "sessions", "devices", "throttles", "outbox", "inbox")
+KINDS = ("mails", "keys", "challenges", "sessions", "devices", "throttles")
 
 
 def purge_expired(target: Any, now: datetime | None = None, *, batch: int = BATCH,

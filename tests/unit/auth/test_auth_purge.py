@@ -1,5 +1,6 @@
-"""R1: the purge of expired keys, OTP challenges, sessions, devices, throttle rows, sent mails and old
-outbox/inbox rows — each kept one second before its boundary and deleted at it (FrozenClock, nothing
+"""R1: the purge of expired keys, OTP challenges, sessions, devices, throttle rows and sent mails
+(old outbox/inbox rows: tests/unit/kit/test_housekeeping.py) — each kept one second before its
+boundary and deleted at it (FrozenClock, nothing
 sleeps); unsent mail and what it carries never go; batches bound each pass; the runtime task loops."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, select
 
 from kit.logs import JsonFormatter
 from services.auth import purge
@@ -83,24 +84,6 @@ def mail(world, *, created=T0, sent=None, key_id=None, challenge_id=None, params
                            sent_at=sent, attempts=0, key_id=key_id, challenge_id=challenge_id))
 
 
-def outbox_row(world, *, created=T0, sent=None) -> tuple:
-    table = world.runtime.outbox
-    with world.runtime.engine.begin() as connection:
-        row_id = connection.execute(insert(table).values(
-            event_id=str(uuid.uuid4()), type="auth.mypage.opened.v1", subject="s", body=b"{}",
-            created_at=created, sent_at=sent, attempts=0).returning(table.c.id)).scalar_one()
-    return table, row_id
-
-
-def inbox_row(world, *, handled=T0) -> tuple:
-    table = world.runtime.inbox
-    event_id = str(uuid.uuid4())
-    with world.runtime.engine.begin() as connection:
-        connection.execute(insert(table).values(event_id=event_id, handler="h", event_type="t", subject=None,
-                                                handled_at=handled))
-    return table, event_id
-
-
 def table_present(world, table, key) -> bool:
     first = list(table.primary_key.columns)[0]
     with world.runtime.engine.connect() as connection:
@@ -138,8 +121,6 @@ BOUNDARIES: dict[str, tuple[Callable, datetime]] = {
     "throttle with failures, no lock": (lambda w: throttle(w, failures=4), T0 + 24 * H),
     "throttle whose lock ran out": (lambda w: throttle(w, failures=10, locked_until=T0 + 30 * M), T0 + 30 * M),
     "mail sent": (lambda w: mail(w, sent=T0 + 2 * M), T0 + 2 * M + H),
-    "kit outbox row published": (lambda w: outbox_row(w, sent=T0 + 1 * S), T0 + 1 * S + 7 * D),
-    "kit inbox row": (lambda w: inbox_row(w), T0 + 30 * D),
 }
 
 
@@ -187,7 +168,7 @@ def test_r1_an_unsent_mail_and_the_key_or_challenge_it_carries_are_never_purged(
     assert exists(world, late_key) and exists(world, key_mail) and exists(world, late_challenge)
 
 
-def test_r1_live_keys_challenges_sessions_devices_locks_and_unpublished_events_stay(world):
+def test_r1_live_keys_challenges_sessions_devices_and_locks_stay(world):
     live = [
         key(world, created=T0 - 23 * H),  # sent late: 50 minutes from sending are not over
         key(world, created=T0 - 25 * H, sent=24 * H + 30 * M),
@@ -196,7 +177,6 @@ def test_r1_live_keys_challenges_sessions_devices_locks_and_unpublished_events_s
         device(world, created=T0 - 29 * D),
         throttle(world, failures=10, last_failed=T0 - 25 * H, locked_until=T0 + S),  # lock still running
         throttle(world, failures=3, last_failed=T0 - 23 * H),
-        outbox_row(world, created=T0 - 365 * D),  # never published (the broker was away): kept
     ]
     assert sum(purge_expired(world.runtime, T0).values()) == 0
     assert all(exists(world, thing) for thing in live)
