@@ -335,9 +335,105 @@ def test_a_notice_shows_an_unread_badge_until_read(seeker, call):
     eventually(lambda: not badge.is_visible(), timeout=5, message="the badge to go")
 
 
+def test_disclose_the_profile_see_what_employers_see_and_stop(seeker):
+    """J8a 求職情報公開: the explanation, 公開 after a confirm step, the preview of what employers see
+    (the age decade, work descriptions; never the name, email, phone, birth date or company), then 停止."""
+    goto(seeker, "/profile")
+    section = seeker.locator("section#disclosure")
+    assert "氏名・連絡先（電話番号・メールアドレス）・生年月日・住所・会社名は表示されません" in section.inner_text()
+    assert section.locator(".status").inner_text() == "非公開"
+    assert section.locator(".disclosure-preview").count() == 0
+    section.get_by_role("button", name="求職情報を公開する…", exact=True).click()
+    confirm = section.get_by_role("group", name="公開の確認")
+    assert "直接リクエスト" in confirm.inner_text()
+    with seeker.expect_request(lambda r: r.url.endswith("/api/v1/me/disclosure") and r.method == "PUT") as sent:
+        confirm.get_by_role("button", name="公開する", exact=True).click()
+    assert sent.value.post_data_json == {"public": True}
+    section.get_by_text("求職情報を公開しました。").wait_for()
+    preview = section.get_by_role("region", name="事業所に表示される内容")
+    shown = preview.inner_text()
+    assert section.locator(".status").inner_text() == "公開中"
+    assert "30代" in shown and "埼玉県" in shown and "介護福祉士" in shown
+    assert "特別養護老人ホームでの介護業務" in shown and "2015年4月〜2025年3月" in shown
+    for private in ("求職 太郎", "キュウショク", EMAIL, "048-000-0000", "343-0023", "1990", SEEKER_NUMBER,
+                    "株式会社越谷ケア"):
+        assert private not in shown, private
+    width, inner = seeker.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    assert width <= inner, f"the preview: {width} > {inner}"
+    assert seeker.evaluate(A11Y_PROBLEMS) == []
+
+    goto(seeker, "/profile")  # a reload shows the same state
+    section = seeker.locator("section#disclosure")
+    section.get_by_role("region", name="事業所に表示される内容").wait_for()
+    section.get_by_role("button", name="公開を停止する…", exact=True).click()
+    confirm = section.get_by_role("group", name="公開停止の確認")
+    confirm.get_by_role("button", name="やめる", exact=True).click()  # cancel first: nothing changes
+    assert confirm.is_hidden() and section.locator(".status").inner_text() == "公開中"
+    section.get_by_role("button", name="公開を停止する…", exact=True).click()
+    confirm.get_by_role("button", name="公開を停止する", exact=True).click()
+    section.get_by_text("求職情報の公開を停止しました。").wait_for()
+    assert section.locator(".status").inner_text() == "非公開"
+    assert section.locator(".disclosure-preview").count() == 0
+
+
+def test_a_direct_request_is_listed_with_its_message_and_applied_to(seeker, call, system):
+    """J8a 直接リクエスト: an employer sends a posting to the disclosed seeker (ref from /employer/seekers);
+    the screen lists it with the message and 応募する (the usual 応募 screen), then 応募済み; the inbox
+    entry is labelled 直接リクエスト and links to the list."""
+    tokens = login(call, system, EMAIL, PASSWORD, client="mobile")
+    token = tokens["access_token"]
+    disclosed = call("PUT", "/api/v1/me/disclosure", {"public": True}, token=token)
+    assert disclosed.status == 200, disclosed.data
+    ref = disclosed.json()["shown_to_employers"]["ref"]
+    try:
+        employer = call("POST", "/api/v1/auth/token", {"grant_type": "client_credentials", "client_id": "employer",
+                                                       "client_secret": "employer-dev-secret"}).json()["access_token"]
+        seekers = call("GET", "/api/v1/employer/seekers?per_page=50", token=employer).json()["items"]
+        assert ref in [item["ref"] for item in seekers]
+        applied = {item["job_number"] for item in call("GET", "/api/v1/me/applications", token=token).json()["items"]}
+        # not the posting the message-thread test below applies to (the first by deadline)
+        by_deadline = call("GET", "/api/v1/jobs?per_page=50&sort=deadline").json()["items"]
+        applied.add(next(j for j in by_deadline if j["online_application"] and j["status"] == "open")["job_number"])
+        items = call("GET", "/api/v1/jobs?per_page=50").json()["items"]
+        job = next(j for j in items if j["online_application"] and j["status"] == "open"
+                   and j["job_number"] not in applied)
+        message = "介護のご経験を拝見し、ぜひご応募いただきたくご連絡しました。"
+
+        def sent() -> bool:  # jobs learns of the disclosure from profile's event
+            answer = call("POST", "/api/v1/employer/direct-requests",
+                          {"job_number": job["job_number"], "seeker_ref": ref, "message": message}, token=employer)
+            return answer.status == 201
+
+        eventually(sent, timeout=20, interval=0.2, message="jobs to know the disclosure")
+        goto(seeker, "/direct-requests")
+        assert seeker.locator("main h1").inner_text() == "直接リクエスト"
+        card = seeker.locator(f'.job-card[data-job="{job["job_number"]}"]')
+        assert f"事業所からのメッセージ：{message}" in card.inner_text()
+        card.get_by_role("link", name="応募する", exact=True).click()
+        settle(seeker)
+        assert seeker.url.endswith(f"#/apply/{job['job_number']}")
+        seeker.get_by_label("志望動機", exact=True).fill("ご連絡ありがとうございます。応募いたします。")
+        seeker.get_by_role("button", name="応募する", exact=True).click()
+        seeker.wait_for_function("() => location.hash === '#/applications?applied=1'")
+        goto(seeker, "/direct-requests")
+        card = seeker.locator(f'.job-card[data-job="{job["job_number"]}"]')
+        assert card.locator(".tag").filter(has_text="応募済み").count() == 1
+        assert card.get_by_role("link", name="応募する", exact=True).count() == 0
+
+        # messaging learns of the request from jobs' event: its inbox entry is labelled and links to the list
+        entry = seeker.locator(".card").filter(has=seeker.locator(".kind", has_text="直接リクエスト"))
+        eventually(lambda: (goto(seeker, "/notices"), entry.count() > 0)[1], timeout=20, interval=0.5,
+                   message="the direct request's notice")
+        entry.first.locator("h2 a").click()
+        settle(seeker)
+        assert seeker.get_by_role("link", name="直接リクエストの一覧へ").get_attribute("href") == "#/direct-requests"
+    finally:
+        assert call("PUT", "/api/v1/me/disclosure", {"public": False}, token=token).status == 200
+
+
 ROUTES_TO_CHECK = ["/home", "/search?q=%E4%BB%8B%E8%AD%B7&per_page=10&page=1", "/favourites", "/applications",
                    "/profile", "/registration", "/messages", "/notices", "/password", "/withdraw", "/recommendations",
-                   "/matching", "/referrals", "/saved"]
+                   "/matching", "/referrals", "/saved", "/direct-requests"]
 
 
 def png_width(data: bytes) -> int:

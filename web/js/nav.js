@@ -26,6 +26,7 @@ export function renderNav(nav) {
     h("ul", {},
       link("#/saved", "保存した検索条件"), link("#/favourites", "お気に入り"), link("#/referrals", "紹介状"),
       link("#/recommendations", "おすすめ求人"), link("#/matching", "希望条件に合う新着求人"),
+      link("#/direct-requests", "直接リクエスト"),
       link("#/applications", "応募状況"),
       link("#/profile", "求職情報"), link("#/registration", "求職登録の有効／無効"),
       link("#/password", "パスワード変更"), link("#/withdraw", "退会"),

@@ -143,3 +143,34 @@ def test_web_files_load_nothing_from_elsewhere_and_keep_tokens_out_of_storage():
         if path.suffix == ".html":
             assert "<script>" not in text and " style=" not in text and "onclick=" not in text, \
                 f"{path}: inline script or style (refused by the CSP)"
+
+
+ROUTE = re.compile(r"""^route\("([^"]+)",""", re.MULTILINE)
+HASH_LINK = re.compile(r"""["'`](#/[^"'`?$]*)""")
+
+
+def app_routes(web_dir: Path) -> list[re.Pattern]:
+    """The routes app.js declares, as patterns (`:name` matches one path segment, as router.js does)."""
+    source = (web_dir / "js" / "app.js").read_text(encoding="utf-8")
+    return [re.compile("^" + re.sub(r":[a-z_]+", "[^/]+", pattern) + "$") for pattern in ROUTE.findall(source)]
+
+
+def test_every_in_app_link_names_a_route():
+    routes = app_routes(WEB_DIR)
+    assert any(r.match("/direct-requests") for r in routes)
+    links = {(path.name, link) for path in WEB_DIR.rglob("*.js")
+             for link in HASH_LINK.findall(path.read_text(encoding="utf-8"))}
+    assert ("nav.js", "#/direct-requests") in links and ("notices.js", "#/direct-requests") in links
+    for name, link in sorted(links):
+        path = link[1:]
+        if path.endswith("/") and path != "/":  # a template such as `#/jobs/${number}`: one segment follows
+            path += "x"
+        assert any(r.match(path) for r in routes), f"{name} links to {link}, which no route of app.js shows"
+
+
+def test_the_link_check_finds_a_link_without_a_route(tmp_path):
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "app.js").write_text('route("/", landing);\nroute("/jobs/:number", job, seeker);\n')
+    routes = app_routes(tmp_path)
+    assert any(r.match("/jobs/x") for r in routes) and any(r.match("/") for r in routes)
+    assert not any(r.match("/direct-request") for r in routes)

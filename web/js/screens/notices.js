@@ -1,11 +1,12 @@
-// お知らせ (M2): notices from Hello Work, recommendations (J7) and matching postings (J6), unread marked.
+// お知らせ (M2): notices from Hello Work, recommendations (J7), matching postings (J6) and direct requests
+// (J8a), unread marked.
 import { get, post, query as toQuery } from "../api.js";
 import { formatDateTime, h } from "../dom.js";
 import { pager } from "../jobs-view.js";
 import { refreshBadges } from "../nav.js";
 
 const PER_PAGE = 20;
-const KINDS = { notice: "お知らせ", recommendation: "おすすめ求人", matching: "条件に合う求人" };
+const KINDS = { notice: "お知らせ", recommendation: "おすすめ求人", matching: "条件に合う求人", direct_request: "直接リクエスト" };
 
 export async function noticesScreen({ query }) {
   const page = Number(query.get("page") || 1);
@@ -34,5 +35,6 @@ export async function noticeScreen({ params }) {
     notice.job_number ? h("p", {}, h("a", { class: "button", href: `#/jobs/${encodeURIComponent(notice.job_number)}` }, "求人票を見る")) : null,
     notice.kind === "recommendation" ? h("p", {}, h("a", { href: "#/recommendations" }, "おすすめ求人の一覧へ")) : null,
     notice.kind === "matching" ? h("p", {}, h("a", { href: "#/matching" }, "希望条件に合う新着求人の一覧へ")) : null,
+    notice.kind === "direct_request" ? h("p", {}, h("a", { href: "#/direct-requests" }, "直接リクエストの一覧へ")) : null,
     h("p", { class: "hint" }, `このお知らせは ${formatDateTime(notice.auto_delete_at)} に自動で削除されます。`));
 }

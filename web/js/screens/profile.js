@@ -1,11 +1,13 @@
 // 求職情報 (P2): what the seeker may change (contact, education, work history, qualifications,
-// desired conditions) is a form; identity fields kept by Hello Work staff are shown read-only.
+// desired conditions) is a form; identity fields kept by Hello Work staff are shown read-only;
+// 求職情報公開 (J8a) is its own section (disclosure.js).
 import { get, patch } from "../api.js";
 import { EMPLOYMENT_TYPES, PREFECTURES, WAGE_TYPES } from "../codes.js";
 import { choices, field, formatDate, h, select } from "../dom.js";
 import { showMessage } from "../errors.js";
 import { form, list } from "../forms.js";
 import { readRows, rows } from "../rows.js";
+import { disclosureSection } from "./disclosure.js";
 
 const EDUCATION_STATUS = ["卒業", "卒業見込", "修了", "修了見込", "中退", "在学中"];
 
@@ -27,7 +29,7 @@ function readOnly(profile) {
 }
 
 export async function profileScreen() {
-  const profile = await get("/me/profile");
+  const [profile, disclosure] = await Promise.all([get("/me/profile"), disclosureSection()]);
   const addr = profile.address || {};
   const desired = profile.desired || {};
   const f = form({
@@ -89,9 +91,10 @@ export async function profileScreen() {
       await patch("/me/profile", body);
       showMessage(box, "求職情報を保存しました。", "note");
       box.focus();
+      disclosure.refresh(); // what employers see follows the saved profile
     },
   });
   return h("div", {}, h("section", {}, h("h1", {}, "求職情報の確認・変更"),
     h("p", {}, "ご自身で変更できるのは、連絡先・希望条件・職歴・学歴・資格です。氏名や生年月日などの変更はハローワークの窓口で行ってください。")),
-  readOnly(profile), h("section", {}, f));
+  readOnly(profile), disclosure, h("section", {}, f));
 }

@@ -1,0 +1,28 @@
+// 直接リクエスト (J8a): postings employers sent the seeker after seeing the disclosed profile
+// (求職情報公開); applying to one is an online self-application through the usual 応募 screen.
+import { get } from "../api.js";
+import { formatDateTime, h, messageBox } from "../dom.js";
+import { favouriteNumbers, jobCard } from "../jobs-view.js";
+
+function applyControl(job) {
+  if (job.applied) return h("p", { class: "tag" }, "応募済み");
+  if (job.status && job.status !== "open") return null; // jobCard says 募集終了 / 紹介期限切れ
+  return h("a", { class: "button", href: `#/apply/${encodeURIComponent(job.job_number)}` }, "応募する");
+}
+
+export async function directRequestsScreen() {
+  const [list, favourites] = await Promise.all([get("/me/direct-requests"), favouriteNumbers()]);
+  const box = messageBox();
+  return h("section", {}, h("h1", {}, "直接リクエスト"),
+    h("p", {}, "求職情報を公開している方に、事業所から届いた求人です。オンラインで応募できます（オンライン自主応募）。",
+      h("a", { href: "#/profile" }, "求職情報の公開の確認・変更")),
+    box,
+    list.items.length ? h("ul", { class: "job-list" }, list.items.map((job) => jobCard(job, {
+      favourites, box,
+      extra: [
+        job.message ? h("p", { class: "comment prewrap" }, `事業所からのメッセージ：${job.message}`) : null,
+        h("p", { class: "hint" }, `届いた日時：${formatDateTime(job.sent_at)}`),
+        applyControl(job),
+      ],
+    }))) : h("p", {}, "直接リクエストはまだありません。求職情報を公開すると、事業所から届くことがあります。"));
+}
