@@ -136,10 +136,12 @@ def apply(uow: UnitOfWork, seeker_id: str, data: dict[str, Any]) -> dict[str, An
             id=uuid.uuid4().hex, application_id=application_id, seeker_id=seeker_id,
             filename=document["filename"], size=len(document["content"]),
             sha256=hashlib.sha256(document["content"]).hexdigest(), content=document["content"]))
+    name = posting.establishment_name if domain.discloses_establishment(posting.publication_scope, True) else None
     uow.publish(APPLICATION_SUBMITTED, {"application_id": application_id, "seeker_id": seeker_id,
                                         "job_number": job_number,
                                         "establishment_number": posting.establishment_number,
-                                        "route": route, "submitted_at": now.isoformat()}, subject=seeker_id)
+                                        "establishment_name": name, "route": route,
+                                        "submitted_at": now.isoformat()}, subject=seeker_id)
     return application(uow, seeker_id, application_id, gated=False)
 
 

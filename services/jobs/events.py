@@ -79,6 +79,9 @@ class ApplicationPayload(Schema):
 
 
 class ApplicationSubmittedPayload(ApplicationPayload):
+    establishment_name = fields.String(required=True, allow_none=True, validate=validate.Length(max=200),
+                                       metadata={"description": "事業所名, so the seeker's message thread can name it; "
+                                                                "null when the posting hides it (公開範囲3, J2a)"})
     route = fields.String(required=True, validate=validate.OneOf(("self", "recommendation")),
                           metadata={"description": "self: オンライン自主応募 (J8); recommendation: "
                                                    "オンラインハローワーク紹介 (applying to a J7 recommendation)"})

@@ -342,7 +342,8 @@ def open_thread(uow: UnitOfWork, seeker_id: str, establishment_name: str | None 
 
 
 def record_application(uow: UnitOfWork, *, seeker_id: str, application_id: str, job_number: str,
-                       establishment_number: str, status: str, as_of: datetime) -> Thread | None:
+                       establishment_number: str, status: str, as_of: datetime,
+                       establishment_name: str | None = None) -> Thread | None:
     """M1: jobs' application events (submitted, withdrawn, status changed) open the application's thread
     — whichever arrives first — and keep the application's status on it; an event older than the
     status applied changes nothing. Nothing is opened for a seeker who withdrew from the My Page (A9)."""
@@ -353,6 +354,8 @@ def record_application(uow: UnitOfWork, *, seeker_id: str, application_id: str, 
                          establishment_number=establishment_number)
     if thread.establishment_number is None:
         thread.establishment_number = establishment_number
+    if establishment_name and not thread.establishment_name:  # the submitted event names it (J2a permitting)
+        thread.establishment_name = establishment_name
     if domain.is_newer(as_of, thread.application_status_as_of):
         thread.application_status, thread.application_status_as_of = status, as_of
     return thread

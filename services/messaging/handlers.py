@@ -140,7 +140,8 @@ def _on_application(event: Event, uow: UnitOfWork, status: str | None) -> None:
         log.warning("%s %s without a usable application; ignored", event.type, event.id)
         return
     commands.record_application(uow, seeker_id=seeker_id, application_id=application_id, job_number=job_number,
-                                establishment_number=establishment_number, status=status, as_of=event.time)
+                                establishment_number=establishment_number, status=status, as_of=event.time,
+                                establishment_name=_text(event, "establishment_name", 200))
 
 
 def on_application_submitted(event: Event, uow: UnitOfWork) -> None:

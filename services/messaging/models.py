@@ -77,9 +77,9 @@ class Notice(Base):
 class Thread(Base):
     """A conversation between the seeker and one establishment they applied or were referred to (M1).
 
-    Opened by jobs' application events (one per application id), never invented here. jobs' events
-    name the establishment by 事業所番号 only: `establishment_name` stays "" (unknown) until a
-    source of names exists.
+    Opened by jobs' application events (one per application id), never invented here. The submitted
+    event names the establishment unless its posting hides the name (公開範囲3, J2a): then
+    `establishment_name` stays "" (unknown).
     """
 
     __tablename__ = "threads"

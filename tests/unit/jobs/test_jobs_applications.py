@@ -72,11 +72,20 @@ def test_j8_a_self_application_is_made_with_its_documents_and_announced(client, 
     [event] = outbox("jobs.application.submitted.v1")
     validate_event(event)
     assert event["data"] == {"application_id": body["id"], "seeker_id": seeker_id, "job_number": job,
-                             "establishment_number": "1104-123456-7", "route": "self",
-                             "submitted_at": event["data"]["submitted_at"]}
+                             "establishment_number": "1104-123456-7", "establishment_name": "株式会社越谷ケア",
+                             "route": "self", "submitted_at": event["data"]["submitted_at"]}
     listed = client.get(APPLY, headers=headers).json
     assert listed["total"] == 1 and listed["items"][0]["status_label"] == "応募中"
     assert "motivation" not in listed["items"][0]
+
+
+def test_j2a_the_submitted_event_names_the_establishment_only_where_the_posting_shows_it(seeker, post, apply,
+                                                                                         outbox):
+    _, headers = seeker()
+    for scope in (2, 3):
+        assert apply(headers, post(publication_scope=scope)).status_code == 201
+    names = [event["data"]["establishment_name"] for event in outbox("jobs.application.submitted.v1")]
+    assert names == ["株式会社越谷ケア", None]  # 公開範囲3 never shows the name (J2a)
 
 
 def test_j8_the_seeker_downloads_their_own_pdf_and_nobody_elses(client, seeker, post, apply):

@@ -143,10 +143,11 @@ def applied(deliver) -> Callable[..., dict]:
     jobs.application.submitted.v1 just delivered (the seeker applied online, J8)."""
 
     def apply(seeker: dict, job_number: str = "11040-00012345", establishment_number: str = "1104-123456-7",
-              at: datetime | str | None = None) -> dict:
+              at: datetime | str | None = None, establishment_name: str | None = None) -> dict:
         data = application_data(seeker["seeker_id"], uuid.uuid4().hex, job_number, establishment_number)
         deliver("jobs.application.submitted.v1",
-                data | {"route": "self", "submitted_at": "2026-11-26T01:00:00+00:00"}, at=at)
+                data | {"route": "self", "submitted_at": "2026-11-26T01:00:00+00:00",
+                        "establishment_name": establishment_name}, at=at)
         return data
 
     return apply

@@ -51,6 +51,15 @@ def test_m1_an_application_opens_its_thread_once_even_when_the_event_comes_twice
     assert thread["application_status"] == "applied" and thread["unread"] == 0 and thread["last_message_at"] is None
 
 
+def test_m1_the_thread_names_the_establishment_when_the_application_event_does(client, seeker, as_seeker, applied,
+                                                                             deliver):
+    known = seeker()
+    application = applied(known, establishment_name="株式会社越谷ケア")
+    deliver("jobs.application.withdrawn.v1", application, at="2026-11-26T02:00:00+00:00")  # names no one
+    assert _only_thread(client, as_seeker(known["seeker_id"]))["establishment"] == {
+        "number": "1104-123456-7", "name": "株式会社越谷ケア"}
+
+
 def test_m1_withdrawal_and_status_changes_show_on_the_thread_and_an_older_event_changes_nothing(
         client, seeker, as_seeker, deliver, applied, clock, employer):
     known = seeker()
