@@ -225,7 +225,9 @@ def record_referral(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     values = {"id": uuid.uuid4().hex, "seeker_id": seeker_id, "job_number": job_number, "referred_on": referred_on,
               "letter": letter, "recorded_at": uow.clock.now()}
     uow.session.execute(insert(referrals).values(**values))
-    uow.publish(REFERRAL_RECORDED, {"referral_id": values["id"], "seeker_id": seeker_id, "job_number": job_number},
+    uow.publish(REFERRAL_RECORDED, {"referral_id": values["id"], "seeker_id": seeker_id, "job_number": job_number,
+                                    "establishment_number": row.establishment_number,
+                                    "establishment_name": row.establishment_name},
                 subject=seeker_id)
     return _referral_view(values, row, today(uow)) | {"seeker_id": seeker_id, "letter": letter}
 

@@ -43,6 +43,11 @@ class ReferralPayload(Schema):
                               metadata={"description": "the opaque seeker id (the access token's `sub`)"})
     job_number = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
                                metadata={"description": "求人番号", "example": "11040-00012345"})
+    establishment_number = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                         metadata={"description": "事業所番号 (messaging opens the seeker's thread "
+                                                                  "with it, M1)", "example": "1104-123456-7"})
+    establishment_name = fields.String(required=True, validate=validate.Length(max=200),
+                                       metadata={"description": "事業所名, as on the 紹介状"})
 
 
 class RecommendationPayload(FavouritePayload):

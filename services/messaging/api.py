@@ -140,6 +140,11 @@ class OwnThreadRead(MethodView):
 # -- the employer side of M1: the employer-side system, by application id --------------------------
 
 
+def _thread_key(data: dict) -> dict[str, str | None]:
+    """The employer names a thread by its application id or, for a counter referral, its referral id."""
+    return {"application_id": data.get("application_id"), "referral_id": data.get("referral_id")}
+
+
 @blp.route("/employer/messages")
 class EmployerMessages(MethodView):
     @require_role(EMPLOYER)
@@ -150,8 +155,9 @@ class EmployerMessages(MethodView):
         unread. 404 for an application messaging has not heard of (yet: right after the application,
         jobs' event is on its way — try again shortly)."""
         with current_runtime().uow() as uow:
-            message, thread = commands.post_employer_message(uow, body["application_id"], body["body"])
-            view = commands.message_view(message) | {"thread_id": thread.id, "application_id": thread.application_id}
+            message, thread = commands.post_employer_message(uow, body["body"], **_thread_key(body))
+            view = commands.message_view(message) | {"thread_id": thread.id, "application_id": thread.application_id,
+                                                     "referral_id": thread.referral_id}
             uow.commit()
             return view
 
@@ -162,7 +168,7 @@ class EmployerMessages(MethodView):
         """M1: an application's thread both ways, oldest first — how the employer-side system reads what
         the seeker wrote. Reading does not mark anything read (POST …/read does)."""
         with current_runtime().uow() as uow:
-            return commands.employer_conversation(uow, query["application_id"], query["page"], query["per_page"])
+            return commands.employer_conversation(uow, query["page"], query["per_page"], **_thread_key(query))
 
 
 @blp.route("/employer/messages/read")
@@ -173,6 +179,6 @@ class EmployerMessagesRead(MethodView):
     def post(self, body):
         """M1 既読 for the employer side: the seeker's messages in the application's thread are read now."""
         with current_runtime().uow() as uow:
-            read, unread = commands.mark_read_by_employer(uow, body["application_id"])
+            read, unread = commands.mark_read_by_employer(uow, **_thread_key(body))
             uow.commit()
             return {"read": read, "unread": unread}

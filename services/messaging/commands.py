@@ -361,6 +361,22 @@ def record_application(uow: UnitOfWork, *, seeker_id: str, application_id: str, 
     return thread
 
 
+def record_referral(uow: UnitOfWork, *, seeker_id: str, referral_id: str, job_number: str,
+                    establishment_number: str, establishment_name: str | None) -> Thread | None:
+    """M1/J5: a counter referral opens the thread with the referred establishment — one per referral id,
+    however often the event arrives; none for a seeker who withdrew from the My Page (A9)."""
+    if status_of(uow, seeker_id).withdrawn:
+        log.info("referral %s of a withdrawn seeker: no thread", referral_id)
+        return None
+    existing = uow.session.scalar(select(Thread).where(Thread.referral_id == referral_id))
+    if existing is not None:
+        return existing
+    thread = open_thread(uow, seeker_id, establishment_name, job_number=job_number,
+                         establishment_number=establishment_number)
+    thread.referral_id = referral_id
+    return thread
+
+
 def receive_message(uow: UnitOfWork, thread_id: str, body: str) -> Message:
     """M1: a message from the establishment arrived (through the employer system) — received now."""
     thread = uow.session.get(Thread, thread_id)
@@ -372,37 +388,40 @@ def receive_message(uow: UnitOfWork, thread_id: str, body: str) -> Message:
 # -- the employer side (M1): the employer-side system, by application id --------------------------
 
 
-def application_thread(uow: UnitOfWork, application_id: str) -> Thread:
-    """M1: the thread of an application, for the employer-side system. 404 until jobs' application event
-    has reached messaging (right after the application: try again shortly), and for a seeker who
-    withdrew from the My Page (A9) — exactly as after the erasure that follows."""
-    thread = uow.session.scalar(select(Thread).where(Thread.application_id == application_id))
+def employer_thread(uow: UnitOfWork, *, application_id: str | None = None, referral_id: str | None = None) -> Thread:
+    """M1: the thread of an application (or of a counter referral), for the employer-side system. 404
+    until jobs' event has reached messaging (right after the application: try again shortly), and for a
+    seeker who withdrew from the My Page (A9) — exactly as after the erasure that follows."""
+    key = Thread.application_id == application_id if application_id is not None else Thread.referral_id == referral_id
+    thread = uow.session.scalar(select(Thread).where(key))
     if thread is None or status_of(uow, thread.seeker_id).withdrawn:
+        field = "application_id" if application_id is not None else "referral_id"
         raise Problem("not-found",
-                      detail_ja="この応募のメッセージのやりとりが見つかりません。応募の直後であれば、"
+                      detail_ja="この応募（紹介）のメッセージのやりとりが見つかりません。直後であれば、"
                                 "しばらくしてから再度お試しください。",
-                      detail_en="No message thread for this application; right after the application, "
+                      detail_en="No message thread for this application or referral; right after it, "
                                 "try again shortly.",
-                      fields={"application_id": [msg("該当する応募がありません。", "No such application.")]})
+                      fields={field: [msg("該当する応募（紹介）がありません。", "No such application or referral.")]})
     return thread
 
 
-def post_employer_message(uow: UnitOfWork, application_id: str, body: str) -> tuple[Message, Thread]:
-    """M1: the establishment writes to the seeker of an application (received now; unread for the seeker)."""
-    thread = application_thread(uow, application_id)
+def post_employer_message(uow: UnitOfWork, body: str, **key: str | None) -> tuple[Message, Thread]:
+    """M1: the establishment writes to the seeker of an application or referral (received now; unread
+    for the seeker). `key`: application_id= or referral_id=."""
+    thread = employer_thread(uow, **key)
     return _add_message(uow, thread, domain.EMPLOYER, body), thread
 
 
-def employer_conversation(uow: UnitOfWork, application_id: str, page: int, per_page: int) -> dict[str, Any]:
-    """M1: an application's thread both ways, oldest first, for the employer-side system (what the
-    seeker wrote is delivered this way); `unread` counts the seeker's messages it has not read."""
-    return _conversation(uow, application_thread(uow, application_id), domain.EMPLOYER, page, per_page)
+def employer_conversation(uow: UnitOfWork, page: int, per_page: int, **key: str | None) -> dict[str, Any]:
+    """M1: the thread both ways, oldest first, for the employer-side system (what the seeker wrote is
+    delivered this way); `unread` counts the seeker's messages it has not read."""
+    return _conversation(uow, employer_thread(uow, **key), domain.EMPLOYER, page, per_page)
 
 
-def mark_read_by_employer(uow: UnitOfWork, application_id: str) -> tuple[int, int]:
+def mark_read_by_employer(uow: UnitOfWork, **key: str | None) -> tuple[int, int]:
     """M1 既読 for the employer side: the seeker's messages in the thread are read now.
     Returns (marked now, still unread in the thread: 0)."""
-    thread = application_thread(uow, application_id)
+    thread = employer_thread(uow, **key)
     read = _mark_read(uow, thread, domain.EMPLOYER)
     return read, _unread_by_thread(uow, [thread.id], domain.EMPLOYER).get(thread.id, 0)
 
@@ -436,7 +455,8 @@ def _add_message(uow: UnitOfWork, thread: Thread, sender: str, body: str) -> Mes
     uow.session.add(message)
     thread.last_message_at = now
     uow.publish(MESSAGE_SENT, {"message_id": message.id, "thread_id": thread.id, "seeker_id": thread.seeker_id,
-                               "application_id": thread.application_id, "sender": sender, "sent_at": now},
+                               "application_id": thread.application_id, "referral_id": thread.referral_id,
+                               "sender": sender, "sent_at": now},
                 subject=thread.seeker_id)
     return message
 
@@ -461,6 +481,7 @@ def thread_view(thread: Thread, unread: int) -> dict[str, Any]:
     return {"id": thread.id,
             "establishment": {"number": thread.establishment_number, "name": thread.establishment_name or None},
             "job_number": thread.job_number, "application_id": thread.application_id,
+            "referral_id": thread.referral_id,
             "application_status": thread.application_status, "created_at": thread.created_at,
             "last_message_at": thread.last_message_at, "unread": unread}
 

@@ -39,6 +39,8 @@ class MessageSentPayload(Schema):
     application_id = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=64),
                                    metadata={"description": "the application of the thread (jobs' application id), "
                                                             "by which the employer-side system reads it"})
+    referral_id = fields.String(required=True, allow_none=True, validate=validate.Length(min=1, max=32),
+                                metadata={"description": "or the counter referral of the thread (jobs' referral id)"})
     sender = fields.String(required=True, validate=validate.OneOf(("employer", "seeker")),
                            metadata={"description": "who wrote it: the seeker or the establishment"})
     sent_at = fields.AwareDateTime(required=True, metadata={"description": "M3: deleted one year later"})

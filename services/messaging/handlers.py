@@ -39,6 +39,7 @@ APPLICATION_WITHDRAWN = "jobs.application.withdrawn.v1"
 APPLICATION_STATUS_CHANGED = "jobs.application.status_changed.v1"
 RECOMMENDATION_MADE = "jobs.recommendation.made.v1"
 POSTING_MATCHED = "jobs.posting.matched.v1"
+REFERRAL_RECORDED = "jobs.referral.recorded.v1"
 DIRECT_REQUEST_SENT = "jobs.direct_request.sent.v1"
 
 JOB_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求人番号
@@ -144,6 +145,18 @@ def _on_application(event: Event, uow: UnitOfWork, status: str | None) -> None:
                                 establishment_name=_text(event, "establishment_name", 200))
 
 
+def on_referral_recorded(event: Event, uow: UnitOfWork) -> None:
+    """M1/J5: Hello Work referred the seeker: the thread with the referred establishment opens."""
+    seeker_id, referral_id = _seeker_id(event), _text(event, "referral_id", 32)
+    job_number, establishment_number = _job_number(event), _text(event, "establishment_number", 20)
+    if not (seeker_id and referral_id and job_number and establishment_number):
+        log.warning("%s %s without a usable referral; ignored", event.type, event.id)
+        return
+    commands.record_referral(uow, seeker_id=seeker_id, referral_id=referral_id, job_number=job_number,
+                             establishment_number=establishment_number,
+                             establishment_name=_text(event, "establishment_name", 200))
+
+
 def on_application_submitted(event: Event, uow: UnitOfWork) -> None:
     """M1/J8: the seeker applied: the thread with that establishment opens (応募中)."""
     _on_application(event, uow, domain.APPLIED)
@@ -203,6 +216,7 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     APPLICATION_SUBMITTED: on_application_submitted,  # M1
     APPLICATION_WITHDRAWN: on_application_withdrawn,
     APPLICATION_STATUS_CHANGED: on_application_status_changed,
+    REFERRAL_RECORDED: on_referral_recorded,  # M1/J5
     RECOMMENDATION_MADE: on_recommendation_made,  # M2/J7
     POSTING_MATCHED: on_posting_matched,  # M2/J6
     DIRECT_REQUEST_SENT: on_direct_request_sent,  # J8a

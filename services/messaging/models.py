@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kit.db import UtcDateTime
@@ -77,7 +77,8 @@ class Notice(Base):
 class Thread(Base):
     """A conversation between the seeker and one establishment they applied or were referred to (M1).
 
-    Opened by jobs' application events (one per application id), never invented here. The submitted
+    Opened by jobs' application events (one per application id) or referral events (one per referral
+    id), never invented here. The submitted
     event names the establishment unless its posting hides the name (公開範囲3, J2a): then
     `establishment_name` stays "" (unknown).
     """
@@ -87,6 +88,7 @@ class Thread(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seeker_id: Mapped[str] = mapped_column(String(36))
     application_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    referral_id: Mapped[str | None] = mapped_column(String(32))  # a counter referral's thread (J5)
     establishment_name: Mapped[str] = mapped_column(String(200))
     job_number: Mapped[str | None] = mapped_column(String(14))
     establishment_number: Mapped[str | None] = mapped_column(String(20))  # 事業所番号
@@ -95,7 +97,8 @@ class Thread(Base):
     created_at: Mapped[datetime]
     last_message_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_threads_seeker", "seeker_id", "last_message_at"),)
+    __table_args__ = (Index("ix_threads_seeker", "seeker_id", "last_message_at"),
+                      UniqueConstraint("referral_id", name="uq_threads_referral_id"))
 
 
 class Message(Base):

@@ -137,6 +137,7 @@ class ThreadSchema(Schema):
     establishment = fields.Nested(EstablishmentSchema)
     job_number = fields.String(allow_none=True)
     application_id = fields.String(allow_none=True)
+    referral_id = fields.String(allow_none=True, metadata={"description": "a counter referral's thread (J5)"})
     application_status = fields.String(allow_none=True, metadata={
         "description": "applied | screening | hired | rejected | withdrawn (応募中, 選考中, 採用, 不採用, 辞退), "
                        "as jobs' events said last"})
@@ -180,36 +181,55 @@ _APPLICATION_ID = validate.Length(min=1, max=64, error=msg("応募IDを指定し
 
 
 def _application_id(**kwargs):
-    return fields.String(required=True, validate=[_APPLICATION_ID, _no_control],
+    return fields.String(validate=[_APPLICATION_ID, _no_control],
                          metadata={"description": "jobs' application id (GET /api/v1/employer/applications)",
                                    "example": "7c9e6679742540de944be07fc1f90ae7"}, **kwargs)
 
 
-class EmployerMessageRequestSchema(MessageRequestSchema):
-    """M1: the establishment writes to the seeker of one application."""
+def _referral_id(**kwargs):
+    return fields.String(validate=[validate.Length(min=1, max=32, error=msg(
+        "紹介IDは32文字以内です。", "The referral id is at most 32 characters.")), _no_control],
+        metadata={"description": "for a counter referral (J5) instead: jobs' referral id "
+                                 "(jobs.referral.recorded.v1)"}, **kwargs)
+
+
+class ThreadKeySchema(Schema):
+    """Which thread: an application's (`application_id`) or a counter referral's (`referral_id`), exactly one."""
 
     application_id = _application_id()
+    referral_id = _referral_id()
 
     @pre_load
-    def _trim_id(self, data, **_):
-        if isinstance(data, dict) and isinstance(data.get("application_id"), str):
-            data = dict(data, application_id=data["application_id"].strip())
+    def _trim_ids(self, data, **_):
+        if isinstance(data, dict):
+            data = {key: value.strip() if key in ("application_id", "referral_id") and isinstance(value, str) else value
+                    for key, value in data.items()}
         return data
 
+    @validates_schema
+    def _exactly_one(self, data, **_):
+        if bool(data.get("application_id")) == bool(data.get("referral_id")):
+            raise ValidationError(msg("application_id か referral_id のどちらか一方を指定してください。",
+                                      "Give either application_id or referral_id (one of them)."),
+                                  field_name="application_id")
 
-class EmployerThreadQuerySchema(PageQuerySchema):
-    """?application_id=&page=&per_page=: one application's thread."""
 
-    application_id = _application_id()
+class EmployerMessageRequestSchema(MessageRequestSchema, ThreadKeySchema):
+    """M1: the establishment writes to the seeker of one application (or counter referral)."""
 
 
-class EmployerReadRequestSchema(Schema):
-    application_id = _application_id()
+class EmployerThreadQuerySchema(PageQuerySchema, ThreadKeySchema):
+    """?application_id= (or ?referral_id=) &page=&per_page=: one thread."""
+
+
+class EmployerReadRequestSchema(ThreadKeySchema):
+    pass
 
 
 class EmployerMessageSchema(MessageSchema):
     thread_id = fields.String()
-    application_id = fields.String()
+    application_id = fields.String(allow_none=True)
+    referral_id = fields.String(allow_none=True)
 
 
 class ReadResultSchema(Schema):

@@ -141,7 +141,8 @@ def test_j5_a_referral_with_its_letter_is_the_seekers_own(client, staff, seeker,
     assert client.get("/api/v1/me/referrals/made-up", headers=headers).status_code == 404
     (event,) = outbox("jobs.referral.recorded.v1")
     validate_event(event)
-    assert event["data"] == {"referral_id": referral_id, "seeker_id": seeker_id, "job_number": job}
+    assert event["data"] == {"referral_id": referral_id, "seeker_id": seeker_id, "job_number": job,
+                             "establishment_number": "1104-123456-7", "establishment_name": "株式会社越谷ケア"}
     assert other_id not in str(event)
 
 

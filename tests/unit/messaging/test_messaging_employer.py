@@ -169,8 +169,8 @@ def test_m1_the_employer_writes_by_application_the_seeker_reads_and_answers_the_
         ("employer", application_id), ("seeker", application_id)]
     for envelope in sent_events:
         validate_event(envelope)
-        assert set(envelope["data"]) == {"message_id", "thread_id", "seeker_id", "application_id", "sender",
-                                         "sent_at"}  # E3: ids and times only
+        assert set(envelope["data"]) == {"message_id", "thread_id", "seeker_id", "application_id", "referral_id",
+                                         "sender", "sent_at"}  # E3: ids and times only
         assert "承知" not in str(envelope) and "面接" not in str(envelope)
 
 

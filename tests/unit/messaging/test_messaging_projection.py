@@ -35,7 +35,7 @@ def test_subscriptions_are_the_gating_events_the_erasure_request_and_jobs_applic
         # jobs: applications open threads (M1), recommendations and matching postings reach the inbox (M2)
         "jobs.application.submitted.v1", "jobs.application.withdrawn.v1", "jobs.application.status_changed.v1",
         "jobs.recommendation.made.v1", "jobs.posting.matched.v1",
-        "jobs.direct_request.sent.v1"}
+        "jobs.direct_request.sent.v1", "jobs.referral.recorded.v1"}
 
 
 def test_registration_makes_the_number_and_the_valid_status_known(runtime, seeker):
