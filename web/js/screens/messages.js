@@ -26,6 +26,7 @@ export async function messagesScreen({ query }) {
       h("h2", {}, h("a", { href: `#/messages/${encodeURIComponent(thread.id)}` }, threadName(thread)),
         thread.unread ? h("span", { class: "badge" }, String(thread.unread), h("span", { class: "visually-hidden" }, "件の未読")) : null),
       h("p", { class: "hint" },
+        thread.referral_id ? "ハローワークの紹介　" : "",
         thread.job_number ? `求人番号：${thread.job_number}　` : "",
         thread.application_status ? `応募状況：${STATUS[thread.application_status] || thread.application_status}　` : "",
         thread.last_message_at ? `最終：${formatDateTime(thread.last_message_at)}` : ""))))
