@@ -17,6 +17,7 @@ import unicodedata
 from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from kit import codes
+from kit.fields import JsonBoolean, TypedDate
 from kit.problem import msg
 from services.jobs import domain
 
@@ -627,27 +628,6 @@ class StrictInteger(fields.Integer):
         return super()._validated(value)
 
 
-class StrictBoolean(fields.Boolean):
-    """A JSON true or false only: not "true", not 1."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
-
-
-class FoldedDate(fields.Date):
-    """YYYY-MM-DD (full-width digits folded); a day that does not exist is refused."""
-
-    default_error_messages = {"invalid": msg("日付は YYYY-MM-DD の形式で、存在する日付を入力してください。",
-                                             "Enter a real date as YYYY-MM-DD.")}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            value = fold_number(value)
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
 def _one_of(choices, what_ja: str, what_en: str) -> validate.OneOf:
     return validate.OneOf(choices, error=msg(f"{what_ja}は次のいずれかです: " + "、".join(map(str, choices)),
                                              f"The {what_en} is one of: " + ", ".join(map(str, choices))))
@@ -805,7 +785,7 @@ class PostingInputSchema(_WithExtras):
                        multiline=True, required=True, metadata={"description": "仕事の内容"})
     category = fields.String(required=True, validate=_one_of(domain.POSTING_CATEGORIES, "求人区分", "job category"),
                              metadata={"description": "求人区分"})
-    full_time = StrictBoolean(required=True, metadata={"description": "true: フルタイム, false: パート"})
+    full_time = JsonBoolean(required=True, metadata={"description": "true: フルタイム, false: パート"})
     employment_type = fields.String(required=True, validate=_one_of(domain.EMPLOYMENT_TYPES, "雇用形態",
                                                                     "employment type"),
                                     metadata={"description": "雇用形態"})
@@ -818,9 +798,9 @@ class PostingInputSchema(_WithExtras):
         "公開範囲は1から4の整数です。", "The publication scope is 1, 2, 3 or 4.")),
         metadata={"description": "公開範囲 (J2a): 1 公開, 2 登録者のみ事業所名公開, 3 事業所名非公開, "
                                  "4 オンライン非公開"})
-    online_application = StrictBoolean(required=True, metadata={"description": "オンライン自主応募の可否 (J8)"})
-    received_on = FoldedDate(required=True, metadata={"description": "受付年月日"})
-    deadline = FoldedDate(required=True, metadata={"description": "紹介期限日 (on or after received_on)"})
+    online_application = JsonBoolean(required=True, metadata={"description": "オンライン自主応募の可否 (J8)"})
+    received_on = TypedDate(required=True, metadata={"description": "受付年月日"})
+    deadline = TypedDate(required=True, metadata={"description": "紹介期限日 (on or after received_on)"})
     insurance = fields.List(Line(maximum=20, what_ja="加入保険", what_en="insurance"), allow_none=True,
                             validate=_at_most(10, "加入保険", "insurances"),
                             metadata={"description": "加入保険", "example": ["雇用", "労災", "健康", "厚生"]})

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from kit import codes
+from kit.fields import JsonBoolean, TypedDate
 from kit.problem import Problem, msg
 from services.profile import domain
 from services.profile.text import (
@@ -139,18 +140,6 @@ class Phone(NumberText):
         if len(text.replace("-", "")) not in (10, 11):
             raise ValidationError(msg("電話番号は10桁または11桁です。", "A phone number has 10 or 11 digits."))
         return text
-
-
-class JapaneseDate(fields.Date):
-    """YYYY-MM-DD, full-width digits accepted; a day that does not exist is refused."""
-
-    default_error_messages = {"invalid": msg("日付は YYYY-MM-DD の形式で、存在する日付を入力してください。",
-                                             "Enter a real date as YYYY-MM-DD.")}
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str):
-            value = number_text(value)
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class YearMonth(fields.String):
@@ -361,7 +350,7 @@ class _ContactAndHistory(Schema):
 class _Identity(Schema):
     name = Text(maximum=50, metadata={"example": "求職 太郎"})
     name_kana = Kana(maximum=100, metadata={"example": "キュウショク タロウ"})
-    birth_date = JapaneseDate(validate=_birth_date_rules, metadata={"example": "1990-04-01"})
+    birth_date = TypedDate(validate=_birth_date_rules, metadata={"example": "1990-04-01"})
     email = EmailField(validate=validate.Length(max=254), metadata={"example": "taro@example.jp"})
     office = fields.Nested(OfficeSchema)
 
@@ -374,7 +363,7 @@ class SeekerRegistrationSchema(Schema):
                                required=True, metadata={"example": "11040-12345678"})
     name = Text(maximum=50, required=True, metadata={"example": "求職 太郎"})
     name_kana = Kana(maximum=100, required=True, metadata={"example": "キュウショク タロウ"})
-    birth_date = JapaneseDate(required=True, validate=_birth_date_rules, metadata={"example": "1990-04-01"})
+    birth_date = TypedDate(required=True, validate=_birth_date_rules, metadata={"example": "1990-04-01"})
     email = EmailField(required=True, validate=validate.Length(max=254), metadata={"example": "taro@example.jp"})
     kind = fields.String(load_default=domain.REGISTERED, validate=validate.OneOf(
         (domain.REGISTERED, domain.ONLINE),
@@ -383,7 +372,7 @@ class SeekerRegistrationSchema(Schema):
     office = fields.Nested(OfficeSchema, required=True)
     address = fields.Nested(AddressSchema, required=True)
     phone = Phone(load_default=None, allow_none=True, metadata={"example": "048-000-0000"})
-    applied_on = JapaneseDate(load_default=None, allow_none=True,
+    applied_on = TypedDate(load_default=None, allow_none=True,
                               metadata={"description": "求職申込日 (default: today in Japan)"})
     education = fields.List(fields.Nested(EducationSchema), load_default=list,
                             validate=_at_most(10, "学歴", "schools"))
@@ -455,7 +444,7 @@ class RegistrationStatusSchema(Schema):
 class ReapplicationSchema(Schema):
     """再求職申込: the new application date (default: today in Japan)."""
 
-    applied_on = JapaneseDate(load_default=None, allow_none=True)
+    applied_on = TypedDate(load_default=None, allow_none=True)
 
 
 class CounsellingSchema(Schema):
@@ -533,15 +522,6 @@ class ExtensionResultSchema(Schema):
 
 
 # -- J8a 求職情報公開 ------------------------------------------------------------------------------
-
-
-class JsonBoolean(fields.Boolean):
-    """JSON true or false only: marshmallow's Boolean also takes 0, 1, "yes", … (S8: Schemathesis sent 0)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class DisclosureInputSchema(Schema):
