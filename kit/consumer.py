@@ -86,8 +86,15 @@ def takes_batches(handler) -> bool:
 
 
 def handler_name(handler: Handler) -> str:
-    """E2: the inbox name of a handler, `module.qualname` — stable across processes."""
-    return f"{handler.__module__}.{handler.__qualname__}"
+    """E2: the inbox name of a handler, `module.qualname` — stable across processes — or its own
+    `inbox_name` (a handler run by several consumers that must each apply every event, e.g. one
+    per search node)."""
+    return getattr(handler, "inbox_name", None) or f"{handler.__module__}.{handler.__qualname__}"
+
+
+class Unavailable(Exception):
+    """Something a handler needs besides the database is down (e.g. the search engine): not the
+    message's fault. The consumer waits and retries in place, as for an unreachable database."""
 
 
 @dataclass
@@ -112,6 +119,7 @@ class Consumer(ConsumerMixin):
         prefetch: int = DEFAULT_PREFETCH,
         batch_size: int = DEFAULT_BATCH_SIZE,
         max_deliveries: int = topology.MAX_DELIVERIES,
+        infrastructure_retries: int | None = INFRASTRUCTURE_RETRIES,
     ) -> None:
         self.connection = connection
         self.service = service
@@ -123,6 +131,8 @@ class Consumer(ConsumerMixin):
         self.prefetch = prefetch
         self.batch_size = max(1, batch_size)
         self.max_deliveries = max_deliveries
+        # None: wait for the infrastructure as long as it takes (a read model that must not skip events)
+        self.infrastructure_retries = infrastructure_retries
         self.queue_name = topology.queue_name(service, exchange_name)
         self.parking_queue_name = topology.parking_queue_name(service, exchange_name)
         self.ready = threading.Event()  # set once the queue is declared and consumed from
@@ -298,14 +308,17 @@ class Consumer(ConsumerMixin):
 
     def _apply_alone(self, item: _Work) -> None:
         """E2/S11: its own transaction; ack after commit, else retry or park."""
-        for pause in range(INFRASTRUCTURE_RETRIES + 1):
+        pause = 0
+        while True:
             try:
                 with self._uow_factory() as uow:
                     applied = self._apply(uow, item)
                     uow.commit()
             except Exception as error:  # noqa: BLE001 — any handler error is the message's to carry
-                if _is_infrastructure(error) and pause < INFRASTRUCTURE_RETRIES and not self.should_stop:
+                patient = self.infrastructure_retries is None or pause < self.infrastructure_retries
+                if _is_infrastructure(error) and patient and not self.should_stop:
                     self._wait_for_infrastructure(error, pause)
+                    pause = min(pause + 1, 16)  # the delay is capped long before
                     continue
                 if self.should_stop and _is_infrastructure(error):
                     return  # leave it unacked; it is redelivered
@@ -359,7 +372,7 @@ class Consumer(ConsumerMixin):
 
     def _wait_for_infrastructure(self, error: Exception, pause: int) -> None:
         delay = min(MAX_INFRASTRUCTURE_PAUSE, 0.25 * 2**pause)
-        log.warning("consumer %s: database unavailable (%s); retrying in %.2f s", self.service, error, delay)
+        log.warning("consumer %s: infrastructure unavailable (%s); retrying in %.2f s", self.service, error, delay)
         deadline = time.monotonic() + delay
         while not self._stopping.is_set() and time.monotonic() < deadline:
             self._stopping.wait(min(HEARTBEAT_CHECK_INTERVAL, max(0.0, deadline - time.monotonic())))
@@ -429,6 +442,8 @@ def delivery_attempt(message) -> int:
 
 
 def _is_infrastructure(error: Exception) -> bool:
+    if isinstance(error, Unavailable):
+        return True
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     return isinstance(error, OperationalError | InterfaceError)
