@@ -24,6 +24,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import pytest
@@ -148,12 +149,17 @@ def _postgres_container() -> tuple[str, Callable[[], None]]:
     return container.get_connection_url(), container.stop
 
 
+def unavailable(reason: str) -> NoReturn:
+    """Something a test needs is missing: skip saying why — a failure under CI=true."""
+    if _under_ci():
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 def _resolved(server: _Server) -> str:
     url, reason = server.resolve()
     if url is None:
-        if _under_ci():
-            pytest.fail(f"CI=true and {reason}", pytrace=False)
-        pytest.skip(reason)
+        unavailable(reason)
     return url
 
 

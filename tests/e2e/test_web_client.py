@@ -2,97 +2,34 @@
 embedded system (its gateway serves web/), mail read from the system's real SMTP sink.
 
 The tests run in file order and share one seeker: the first opens 求職 太郎's My Page through the
-screens; the `seeker` page logs in (password + mailed OTP) once for the rest. Without Playwright
-or a Chromium at /usr/bin/chromium (Debian's `chromium` package) they skip, saying why.
-Nothing sleeps: every wait is a condition with a deadline (Playwright's own waits, `eventually`).
+screens; the `seeker` page (tests/e2e/conftest.py) logs in (password + mailed OTP) once for the
+rest. Without Playwright or a Chromium at /usr/bin/chromium (Debian's `chromium`, installed by
+.ci/run) they skip saying why — under CI=true they fail (kit.testing.browser).
 """
 
 from __future__ import annotations
 
-import shutil
 import struct
 import time
-from pathlib import Path
 
 import pytest
 
-from kit.testing.e2e import KEY_LINE, KEY_MAIL, OTP_LINE, OTP_MAIL, login, mail_ids, new_mail, open_mypage, staff_token
+from kit.testing.browser import (
+    A11Y_PROBLEMS,
+    BIRTH_DATE,
+    EMAIL,
+    PASSWORD,
+    PHONE,
+    SEEKER_NUMBER,
+    goto,
+    settle,
+)
+from kit.testing.e2e import KEY_LINE, KEY_MAIL, login, mail_ids, new_mail, staff_token
 from kit.testing.plugin import eventually
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')")
-
-CHROMIUM = next((path for path in ("/usr/bin/chromium", shutil.which("chromium") or "",
-                                   shutil.which("chromium-browser") or "") if path and Path(path).exists()), None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install -y chromium)")
-
-EMAIL, BIRTH_DATE, SEEKER_NUMBER = "taro@example.jp", "1990-04-01", "11040-12345678"
-PASSWORD = "Koshigaya@2026"
-PHONE = {"width": 390, "height": 844}
-WAIT_MS = 20_000
 # A small but real PDF (the API checks the %PDF- magic).
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
-
-# The axe-like checks that need no download: every form control has a label, images have alt,
-# the page is Japanese and has one h1, every button says what it does.
-A11Y_PROBLEMS = """() => {
-  const problems = [];
-  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  for (const el of document.querySelectorAll('input, select, textarea')) {
-    if (el.type === 'hidden') continue;
-    const byFor = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
-    const named = (byFor && byFor.textContent.trim()) || el.closest('label') || el.getAttribute('aria-label')
-      || el.getAttribute('aria-labelledby');
-    if (!named) problems.push(`no label: ${el.outerHTML.slice(0, 120)}`);
-  }
-  for (const img of document.querySelectorAll('img')) {
-    if (!img.hasAttribute('alt')) problems.push(`no alt: ${img.outerHTML.slice(0, 120)}`);
-  }
-  for (const b of document.querySelectorAll('button')) {
-    if (visible(b) && !(b.textContent.trim() || b.getAttribute('aria-label'))) problems.push('a button without text');
-  }
-  if (document.documentElement.lang !== 'ja') problems.push('html lang is not ja');
-  const h1 = document.querySelectorAll('main h1').length;
-  if (h1 !== 1) problems.push(`${h1} h1 in main`);
-  return problems;
-}"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser, system):
-    """A fresh phone-sized page (no session) whose uncaught script errors fail the test."""
-    context = browser.new_context(viewport=PHONE, locale="ja-JP", base_url=system.url)
-    new = context.new_page()
-    new.set_default_timeout(WAIT_MS)
-    errors: list[str] = []
-    new.on("pageerror", lambda error: errors.append(str(error)))
-    yield new
-    context.close()
-    assert errors == [], errors
-
-
-def settle(page) -> None:
-    """Wait until the screen of the current hash is rendered (app.js marks main with its route)."""
-    page.wait_for_function("() => { const main = document.querySelector('main');"
-                           " return main.getAttribute('aria-busy') === 'false'"
-                           " && ('#' + main.dataset.route) === (location.hash || '#/'); }")
-
-
-def goto(page, hash_route: str) -> None:
-    """Show a screen by its hash route (the same route again: reload the page)."""
-    if page.url.endswith(f"#{hash_route}"):
-        page.reload()
-    else:
-        page.goto(f"/#{hash_route}")
-    settle(page)
 
 
 def test_open_a_mypage_through_the_screens(page, system):
@@ -135,42 +72,6 @@ def test_open_a_mypage_through_the_screens(page, system):
     page.get_by_label("パスワード（確認のためもう一度）", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="マイページを開設する").click()
     page.get_by_role("heading", name="マイページの開設が完了しました").wait_for()
-
-
-def login_through_the_screens(page, system) -> None:
-    """A7: email + password, then the OTP from the mail (entered again while the mail is only just
-    sent: such an OTP is refused without using up a try, see kit.testing.e2e.login)."""
-    goto(page, "/login")
-    page.get_by_label("メールアドレス", exact=True).fill(EMAIL)
-    page.get_by_label("パスワード", exact=True).fill(PASSWORD)
-    seen = mail_ids(system)
-    page.get_by_role("button", name="ログイン").click()
-    page.get_by_label("ワンタイムパスワード", exact=True).wait_for()
-    mail = eventually(lambda: new_mail(system, EMAIL, OTP_MAIL, seen), timeout=20, message="the OTP mail")
-    page.get_by_label("ワンタイムパスワード", exact=True).fill(OTP_LINE.search(mail.text).group(1))
-    page.get_by_label("この端末を記憶する（30日間、ワンタイムパスワードの入力を省略します）", exact=True).check()
-
-    def accepted() -> bool:
-        page.get_by_role("button", name="認証する").click()
-        page.wait_for_function("() => location.hash.startsWith('#/home') || "
-                               "!!document.querySelector('form .message:not([hidden])')")
-        return page.url.endswith("#/home")
-
-    eventually(accepted, timeout=10, interval=0.2, message="the OTP to be accepted")
-    page.get_by_role("heading", name="求職 太郎様").wait_for()
-
-
-@pytest.fixture(scope="module")
-def seeker(browser, system, call):
-    """A phone-sized page logged in as 求職 太郎 (the My Page opened by the first test, or here)."""
-    if call("POST", "/api/v1/auth/login", {"email": EMAIL, "password": PASSWORD}).status != 200:
-        open_mypage(call, system, EMAIL, BIRTH_DATE, PASSWORD)
-    context = browser.new_context(viewport=PHONE, locale="ja-JP", base_url=system.url)
-    logged_in = context.new_page()
-    logged_in.set_default_timeout(WAIT_MS)
-    login_through_the_screens(logged_in, system)
-    yield logged_in
-    context.close()
 
 
 def test_login_with_otp_keeps_tokens_out_of_storage_and_survives_a_reload(seeker):
