@@ -4,10 +4,16 @@ It routes `/api/v1/...` to the service that owns the path (gateway.routes), forw
 path, query, body and headers and passing the answer back unchanged; it answers itself for
 unknown paths (404 problem), unreachable services (503 problem), /healthz, /readyz, /metrics,
 /api/docs, /dev/mail (development only) and the web client's static files.
+
+At the door (issue 10): only canonical paths (gateway.paths), bodies within gateway.bodies' size
+and JSON depth limits, `Cache-Control: no-store` on every answer that may carry personal data,
+a Content-Security-Policy on every page it serves, HSTS in production, and /metrics and /readyz
+only for operators holding MYPAGE_GATEWAY_SECRET_OPERATIONS_TOKEN (required in production).
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -17,19 +23,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Flask, Response, g, jsonify, request, send_from_directory
+from flask import Flask, Response, current_app, g, jsonify, request, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from gateway.backends import Backend, BackendUnavailable, UpstreamResponse
+from gateway.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth, looks_like_json, too_deep
 from gateway.dev_events import EventTap, create_dev_events_blueprint
 from gateway.docs import create_docs_blueprint
 from gateway.home import compose_home, is_home
 from gateway.mailbox import create_mailbox_blueprint
+from gateway.paths import non_canonical_path, request_flaw
 from gateway.ratelimit import RateLimiter
-from gateway.routes import API_PREFIX, match
+from gateway.routes import API_PREFIX, Access, Route, match
 from gateway.security import Authenticator, verify_request
 from kit.problem import Problem
 from kit.settings import ROOT, Settings
+from kit.tokens import bearer_token
 from kit.uow import correlation_id
 from kit.web import (
     CORRELATION_HEADER,
@@ -44,8 +53,16 @@ log = logging.getLogger("mypage.gateway")
 access_log = logging.getLogger("mypage.gateway.access")
 
 WEB_DIR = ROOT / "web"
-MAX_BODY_BYTES = 16 * 1024 * 1024  # J8 application documents are size-limited well below this
 READINESS_TIMEOUT = 2.0
+OPERATIONS_TOKEN_MIN_LENGTH = 32
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# The web client's pages, the mailbox and the event list: nothing but this origin, no inline code.
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+# Swagger UI sets inline styles (swagger-api/swagger-ui#3370) and icons as data: URIs; scripts stay 'self'.
+DOCS_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'")
+HSTS = "max-age=31536000; includeSubDomains"
 FORWARDED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 # A client's X-Request-ID is kept only when it is a plain token (it ends up in every log line).
@@ -74,7 +91,9 @@ def create_gateway(backends: Mapping[str, Backend], settings: Settings, *,
     app.json.sort_keys = False
     app.extensions["settings"] = settings
     app.extensions["backends"] = dict(backends)
+    app.extensions["operations_token"] = operations_token(settings)
     _install_request_ids(app)
+    _install_door(app, settings)
     _install_error_handlers(app)
     _install_proxy(app, authenticate)
     _install_health(app)
@@ -109,8 +128,40 @@ def _install_request_ids(app: Flask) -> None:
     app.teardown_request(end_correlation)
 
 
+def _install_door(app: Flask, settings: Settings) -> None:
+    """Canonical paths in; no-store, CSP and HSTS out (issue 10)."""
+
+    @app.before_request
+    def _canonical_path() -> Response | None:
+        # The environ, not request.path: Werkzeug strips leading slashes from the latter.
+        found = request_flaw(request.environ)
+        if found is None:
+            return None
+        log.warning("non-canonical path refused (%s)", found, extra={"request_id": g.request_id,
+                                                                     "outcome": "non-canonical-path"})
+        return problem_response(non_canonical_path())
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        path = request.path
+        if path.startswith("/dev/"):
+            response.headers["Cache-Control"] = "no-store"  # the mails hold keys and one-time passwords
+            response.headers["Content-Security-Policy"] = PAGE_CSP
+        elif path == "/api/docs" or path.startswith("/api/docs/"):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        if settings.production:
+            response.headers["Strict-Transport-Security"] = HSTS
+        return response
+
+
 def _install_error_handlers(app: Flask) -> None:
     install_error_handlers(app, log)
+
+    @app.errorhandler(413)
+    def _too_large(_error):
+        megabytes = MAX_BODY_BYTES // (1024 * 1024)
+        return problem_response(Problem("payload-too-large", detail_ja=f"送信できるのは{megabytes}MBまでです。",
+                                        detail_en=f"A request body is at most {megabytes} MB."))
 
     @app.errorhandler(BackendUnavailable)
     def _unavailable(error: BackendUnavailable):
@@ -155,23 +206,37 @@ def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
         backend = backends.get(found.route.service)
         if backend is None:
             raise BackendUnavailable(found.route.service, "not configured")
+        body = request.get_data(cache=False)
+        if looks_like_json(request.content_type, body) and json_depth(body) > MAX_JSON_DEPTH:
+            return problem_response(too_deep())
         started = time.perf_counter()
         try:
             if is_home(request.method, request.path):  # P5: one round trip, composed in parallel
                 upstream = compose_home(backends, headers=forwarded_headers(), query=request.query_string)
             else:
                 upstream = backend.send(request.method, quote(request.path, safe="/:@!$&'()*+,;=-._~"),
-                                        query=request.query_string, headers=forwarded_headers(),
-                                        body=request.get_data(cache=False))
+                                        query=request.query_string, headers=forwarded_headers(), body=body)
         except BackendUnavailable:
             unavailable.labels(found.route.service).inc()
             raise
         latency.labels(found.route.service, str(upstream.status)).observe(time.perf_counter() - started)
-        return relay(upstream, head=request.method == "HEAD")
+        response = relay(upstream, head=request.method == "HEAD")
+        if may_be_personal(found.route):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.get("/metrics")
     def metrics() -> Response:
+        """Prometheus metrics (operators only)."""
+        _operators_only()
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def may_be_personal(route: Route) -> bool:
+    """Whether the answer may carry personal data: everything but an anonymous read of a public
+    route (terms, job search, the JWKS). Token answers, /me, staff and employer views all are."""
+    anonymous = "Authorization" not in request.headers and "Cookie" not in request.headers
+    return not (anonymous and request.method in SAFE_METHODS and route.access is not Access.TOKEN)
 
 
 def forwarded_headers() -> list[tuple[str, str]]:
@@ -204,17 +269,39 @@ def relay(upstream: UpstreamResponse, *, head: bool = False) -> Response:
     return response
 
 
+def operations_token(settings: Settings) -> str:
+    """MYPAGE_GATEWAY_SECRET_OPERATIONS_TOKEN: the bearer token /metrics and /readyz ask for.
+    Without it (development only) they are open; production refuses to start without one."""
+    token = settings.secrets.get("secret_operations_token", "")
+    if settings.production and len(token) < OPERATIONS_TOKEN_MIN_LENGTH:
+        raise settings.refusal(f"MYPAGE_GATEWAY_SECRET_OPERATIONS_TOKEN ({OPERATIONS_TOKEN_MIN_LENGTH}+ random "
+                               "characters) is required: /metrics and /readyz answer only to it")
+    return token
+
+
+def _operators_only() -> None:
+    """Refuse a /metrics or /readyz call without the operations token (when one is set)."""
+    token = current_app.extensions["operations_token"]
+    if not token:
+        return
+    given = bearer_token(request.headers.get("Authorization")) or ""
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise Problem("unauthorized", detail_ja="運用者用のトークンが必要です。",
+                      detail_en="The operations token is required.")
+
+
 def _install_health(app: Flask) -> None:
     backends: dict[str, Backend] = app.extensions["backends"]
 
     @app.get("/healthz")
     def healthz() -> Response:
-        """Alive: the gateway process answers."""
+        """Alive: the gateway process answers (public: it says nothing else)."""
         return jsonify(status="ok")
 
     @app.get("/readyz")
     def readyz():
-        """Ready: every service's /readyz answers 200 (each one's own checks are shown)."""
+        """Ready: every service's /readyz answers 200 (each one's own checks are shown; operators only)."""
+        _operators_only()
         services = {}
         for name, backend in backends.items():
             try:
@@ -255,9 +342,7 @@ def _install_web(app: Flask, web_dir: Path) -> None:
 def _static(web_dir: Path, filename: str) -> Response:
     response = send_from_directory(web_dir, filename, max_age=300)
     if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        response.headers["Content-Security-Policy"] = PAGE_CSP
     return response
 
 

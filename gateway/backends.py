@@ -94,6 +94,10 @@ class InProcessBackend:
 class HttpBackend:
     """A service reached over HTTP through a pooled urllib3 PoolManager.
 
+    The path goes out exactly as the gateway checked it: the request is sent through the host's
+    connection pool with the path as the request target, so urllib3 never removes dot segments
+    (its URL parser does; gateway.paths refuses them before, this keeps it so on its own).
+
     Retries: idempotent methods are retried on connection and read errors; POST and PATCH
     only when the connection could not be made at all (the request provably never left),
     so a retry can never apply a write twice. Upstream statuses are never retried: a
@@ -105,6 +109,7 @@ class HttpBackend:
                  retries: int = 2, backoff: float = 0.05) -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
+        self._prefix = (urllib3.util.parse_url(self.base_url).path or "").rstrip("/")
         self.pool = pool or make_pool()
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
@@ -120,14 +125,14 @@ class HttpBackend:
              timeout: float | None = None) -> UpstreamResponse:
         if isinstance(query, bytes):
             query = query.decode("latin-1")
-        url = self.base_url + path + (f"?{query}" if query else "")
+        target = self._prefix + path + (f"?{query}" if query else "")
         request_headers = urllib3.HTTPHeaderDict()
         for key, value in headers:
             request_headers.add(key, value)
         method = method.upper()
         try:
-            response = self.pool.request(
-                method, url, body=body or None, headers=request_headers,
+            response = self.pool.connection_from_url(self.base_url).urlopen(
+                method, target, body=body or None, headers=request_headers,
                 retries=self._idempotent_retry if method in IDEMPOTENT_METHODS else self._write_retry,
                 timeout=Timeout(connect=min(timeout or self.connect_timeout, self.connect_timeout),
                                 read=timeout or self.read_timeout),

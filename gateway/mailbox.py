@@ -2,7 +2,7 @@
 
 A Japanese, mobile-friendly page (newest first: time, recipient, subject, readable body),
 /dev/mail.json for tests, and /dev/mail/<id>.eml for the raw message. Development only:
-with MYPAGE_ENV=production every /dev path answers a 404 problem.
+in production (C4: any MYPAGE_ENV but dev, development or test) every /dev path answers a 404 problem.
 """
 
 from __future__ import annotations

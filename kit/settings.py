@@ -2,6 +2,11 @@
 
 Every process reads the same variables; a service reads its own database URL from
 MYPAGE_<SERVICE>_DATABASE_URL. Production refuses the development defaults.
+
+C4: production is the default answer. Only the values in DEVELOPMENT_ENVS (exactly as written)
+make a development or test environment; any other MYPAGE_ENV — `production`, `Production`,
+`prod`, `staging`, a typo — is production, and production refuses at start the in-memory bus,
+SQLite and the passwords this repository and the brokers' images ship with.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SERVICES = ("auth", "jobs", "profile", "messaging", "retention")
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +23,9 @@ DEFAULT_VAR_DIR = ROOT / "var"
 EMBEDDED_AMQP_URL = "memory://"
 DEFAULT_EXCHANGE = "mypage.events"
 DEFAULT_MAIL_FROM = "system@mail.hellowork.mhlw.go.jp"
+DEVELOPMENT_ENVS = frozenset({"dev", "development", "test"})  # C4: an allow-list; anything else is production
+# C4: compose's former default, RabbitMQ's and the postgres image's own — never a production password.
+DEFAULT_PASSWORDS = frozenset({"mypage", "guest", "postgres", "password", "changeme"})
 
 
 class ConfigurationError(RuntimeError):
@@ -40,12 +49,14 @@ class Settings:
     secrets: Mapping[str, str] = field(default_factory=dict)
     outbox_keep_days: int = 7  # MYPAGE_OUTBOX_KEEP_DAYS: sent outbox rows are deleted after (kit.housekeeping)
     inbox_keep_days: int = 30  # MYPAGE_INBOX_KEEP_DAYS: inbox rows are deleted after
+    parking_ttl_days: int = 14  # MYPAGE_PARKING_TTL_DAYS: a parked message is dropped after (kit.topology)
     # MYPAGE_<SERVICE>_<NAME> besides the database URL and secrets, as {"<name>": value} (e.g. rate limits)
     options: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
-        return self.env == "production"
+        """C4: every MYPAGE_ENV but an explicit development/test value is production."""
+        return self.env not in DEVELOPMENT_ENVS
 
     @property
     def embedded(self) -> bool:
@@ -75,6 +86,7 @@ class Settings:
             var_dir=var_dir,
             outbox_keep_days=_days(env, "MYPAGE_OUTBOX_KEEP_DAYS", 7),
             inbox_keep_days=_days(env, "MYPAGE_INBOX_KEEP_DAYS", 30),
+            parking_ttl_days=_days(env, "MYPAGE_PARKING_TTL_DAYS", 14),
             jwks_url=env.get("MYPAGE_JWKS_URL", f"file://{var_dir / 'jwks.json'}"),
             secrets={k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix + "SECRET_")},
             options={k[len(prefix):].lower(): v for k, v in env.items()
@@ -86,13 +98,30 @@ class Settings:
         return settings
 
     def check(self) -> None:
-        """Refuse the embedded/dev defaults in production."""
+        """C4: refuse the embedded/dev defaults in production, saying why this environment is production."""
         if not self.production:
             return
+        database = f"MYPAGE_{self.service.upper()}_DATABASE_URL"
         if self.embedded:
-            raise ConfigurationError("MYPAGE_AMQP_URL must name a RabbitMQ broker in production")
+            raise self.refusal("MYPAGE_AMQP_URL must name a RabbitMQ broker, not the in-memory bus")
         if self.database_url.startswith("sqlite"):
-            raise ConfigurationError(f"MYPAGE_{self.service.upper()}_DATABASE_URL must be PostgreSQL in production")
+            raise self.refusal(f"{database} must be PostgreSQL, not SQLite")
+        for name, url in (("MYPAGE_AMQP_URL", self.amqp_url), (database, self.database_url),
+                          ("MYPAGE_SMTP_URL", self.smtp_url)):
+            if _password(url) in DEFAULT_PASSWORDS:
+                raise self.refusal(f"{name} uses a default password; set a random one")
+
+    def refusal(self, reason: str) -> ConfigurationError:
+        """C4: the start-up error for a development default found in production."""
+        allowed = ", ".join(sorted(DEVELOPMENT_ENVS))
+        return ConfigurationError(f"MYPAGE_ENV={self.env!r} is production (development is only {allowed}): {reason}")
+
+
+def _password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:  # an unparsable URL fails later, where it is used, with its own message
+        return None
 
 
 def _days(env: Mapping[str, str], name: str, default: int) -> int:

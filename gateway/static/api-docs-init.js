@@ -7,7 +7,7 @@ window.addEventListener("load", function () {
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
     validatorUrl: null,
-    persistAuthorization: true,
+    persistAuthorization: false,
     tryItOutEnabled: false
   });
 });

@@ -10,8 +10,8 @@ Secrets (environment, prefix MYPAGE_AUTH_SECRET_):
 - `CLIENTS`           system clients, `id:role:secret` separated by commas
                       (e.g. `counter:staff:…,employer:employer:…`).
 In development each has a default (a fixed HMAC key, a key generated into var/, the dev clients
-`counter`/`counter-dev-secret` and `employer`/`employer-dev-secret`); MYPAGE_ENV=production
-refuses every one of them.
+`counter`/`counter-dev-secret` and `employer`/`employer-dev-secret`); production — any MYPAGE_ENV
+but dev, development or test (C4, kit.settings) — refuses every one of them at start.
 """
 
 from __future__ import annotations
@@ -75,14 +75,15 @@ class AuthSecrets:
 
 
 def load_secrets(settings: Settings) -> AuthSecrets:
-    """Read the secrets from settings; refuse development defaults when MYPAGE_ENV=production."""
+    """Read the secrets from settings; C4: refuse development defaults in production."""
     hmac_key = secret(settings, "hmac_key")
     if not hmac_key:
         if settings.production:
-            raise ConfigurationError("MYPAGE_AUTH_SECRET_HMAC_KEY is required in production")
+            raise settings.refusal("MYPAGE_AUTH_SECRET_HMAC_KEY is required")
         hmac_key = DEV_HMAC_KEY
     if settings.production and (hmac_key == DEV_HMAC_KEY or len(hmac_key) < 32):
-        raise ConfigurationError("MYPAGE_AUTH_SECRET_HMAC_KEY must be a random value of 32+ characters in production")
+        raise settings.refusal("MYPAGE_AUTH_SECRET_HMAC_KEY must be a random value of 32+ characters, "
+                               "not the development key")
     signing_key = _signing_key(settings)
     previous = tuple(key for key in _public_keys(secret(settings, "previous_public_keys"))
                      if key_id(key) != key_id(signing_key))
@@ -128,10 +129,10 @@ def _signing_key(settings: Settings) -> Ed25519PrivateKey:
         return _load_pem(pem.encode(), "MYPAGE_AUTH_SECRET_SIGNING_KEY")
     if path:
         if settings.production and Path(path).name == DEV_SIGNING_KEY_FILE:
-            raise ConfigurationError("the development signing key cannot be used in production")
+            raise settings.refusal("the development signing key cannot be used")
         return _load_pem(Path(path).read_bytes(), path)
     if settings.production:
-        raise ConfigurationError("MYPAGE_AUTH_SECRET_SIGNING_KEY(_FILE) is required in production")
+        raise settings.refusal("MYPAGE_AUTH_SECRET_SIGNING_KEY(_FILE) is required")
     return _dev_signing_key(Path(settings.var_dir) / DEV_SIGNING_KEY_FILE)
 
 
@@ -176,6 +177,7 @@ def _clients(settings: Settings) -> dict[str, SystemClient]:
         if not client_id or role not in CLIENT_ROLES or not value:
             raise ConfigurationError("MYPAGE_AUTH_SECRET_CLIENTS: entries are id:staff|employer:secret")
         if settings.production and (value in {s for _, s in DEV_CLIENTS.values()} or len(value) < 16):
-            raise ConfigurationError(f"client {client_id}: a development or short secret in production")
+            raise settings.refusal(f"MYPAGE_AUTH_SECRET_CLIENTS: client {client_id} has a development or short "
+                                   "secret")
         clients[client_id] = SystemClient(client_id, role, hashlib.sha256(value.encode()).digest())
     return clients

@@ -174,6 +174,7 @@ def test_swagger_ui_is_served_offline_from_the_bundle(settings):
 
 def test_only_the_bundles_own_files_are_served(settings):
     client = create_gateway({}, settings).test_client()
-    response = client.get("/api/docs/..%2F..%2F__init__.py")
-    assert response.status_code == 404
-    assert response.mimetype == "application/problem+json"
+    for path, status in (("/api/docs/index.html", 404), ("/api/docs/..%2F..%2F__init__.py", 400)):
+        response = client.get(path)
+        assert response.status_code == status
+        assert response.mimetype == "application/problem+json"
