@@ -1,14 +1,18 @@
 """Run a service's relay, consumer and tasks: as threads beside the web app (embedded mode) or
-as the foreground of a `relay` / `worker` process (distributed mode).
+as the foreground of a `relay` / `worker` process (distributed mode), which then serves its own
+/healthz and /metrics (kit.metrics) on the address it is given.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+from collections.abc import Iterator
 
 from kit import topology
 from kit.consumer import Consumer
+from kit.metrics import bus_probe, serve_health
 from kit.publisher import make_publisher
 from kit.relay import Relay
 
@@ -19,17 +23,22 @@ READY_TIMEOUT = 30.0
 def build_relay(runtime) -> Relay:
     """E2: the relay of `runtime`'s outbox, publishing to the configured broker and exchange."""
     publisher = make_publisher(runtime.settings.amqp_url, runtime.settings.exchange)
-    return Relay(runtime.engine, runtime.outbox, publisher, clock=runtime.clock,
-                 notify_channel=runtime.notify_channel)
+    relay = Relay(runtime.engine, runtime.outbox, publisher, clock=runtime.clock,
+                  notify_channel=runtime.notify_channel)
+    bus_probe(runtime).relays.append(relay)  # its counters and liveness in /metrics and /healthz
+    return relay
 
 
 def build_consumer(runtime) -> Consumer | None:
     """E2: the consumer of `runtime`'s queue, or None when the service subscribes to nothing."""
     if not runtime.subscriptions:
         return None
-    return Consumer(topology.connection(runtime.settings.amqp_url), service=runtime.name,
-                    subscriptions=runtime.subscriptions, uow_factory=runtime.uow,
-                    inbox_table=runtime.inbox, exchange_name=runtime.settings.exchange)
+    consumer = Consumer(topology.connection(runtime.settings.amqp_url), service=runtime.name,
+                        subscriptions=runtime.subscriptions, uow_factory=runtime.uow,
+                        inbox_table=runtime.inbox, exchange_name=runtime.settings.exchange, clock=runtime.clock,
+                        parking_ttl_days=runtime.settings.parking_ttl_days)
+    bus_probe(runtime).consumers.append(consumer)
+    return consumer
 
 
 def start_background(runtime, stop: threading.Event) -> list[threading.Thread]:
@@ -51,21 +60,39 @@ def start_background(runtime, stop: threading.Event) -> list[threading.Thread]:
     return threads
 
 
-def run_relay(runtime, stop: threading.Event) -> None:
-    """Foreground relay loop until `stop` is set (`python -m services.<name> relay`)."""
-    build_relay(runtime).run_forever(stop)
+def run_relay(runtime, stop: threading.Event, *, health_bind: str | None = None) -> None:
+    """Foreground relay loop until `stop` is set (`python -m services.<name> relay`); with
+    `health_bind` (host:port) it serves /healthz and /metrics there meanwhile."""
+    relay = build_relay(runtime)
+    with _health(runtime, health_bind, "relay"):
+        relay.run_forever(stop)
 
 
-def run_consumer(runtime, stop: threading.Event) -> None:
-    """Foreground worker until `stop` is set: the consumer plus the service's tasks as threads."""
+def run_consumer(runtime, stop: threading.Event, *, health_bind: str | None = None) -> None:
+    """Foreground worker until `stop` is set: the consumer plus the service's tasks as threads;
+    with `health_bind` it serves /healthz and /metrics there meanwhile."""
     tasks = [_thread(f"{runtime.name}-{name}", loop, stop) for name, loop in runtime.tasks.items()]
     consumer = build_consumer(runtime)
-    if consumer is not None:
-        consumer.run_forever(stop)
-    else:
-        stop.wait()
+    with _health(runtime, health_bind, "worker"):
+        if consumer is not None:
+            consumer.run_forever(stop)
+        else:
+            stop.wait()
     for task in tasks:
         task.join(timeout=10)
+
+
+@contextlib.contextmanager
+def _health(runtime, bind: str | None, role: str) -> Iterator[None]:
+    if bind is None:
+        yield
+        return
+    server = serve_health(bus_probe(runtime), bind, role=role)
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _thread(name: str, target, stop: threading.Event) -> threading.Thread:

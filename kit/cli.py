@@ -18,10 +18,17 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
     extra = dict(commands or {})
     parser = argparse.ArgumentParser(prog=f"python -m services.{name}")
     parser.add_argument("command", choices=["web", "worker", "relay", "migrate", *extra])
-    parser.add_argument("--bind", default=None, help="web: host:port (default 127.0.0.1:<MYPAGE_PORT>)")
+    parser.add_argument("--bind", default=None, help="web: host:port (default 127.0.0.1:<MYPAGE_PORT>); "
+                        "worker, relay: where /healthz and /metrics answer (default 127.0.0.1:"
+                        "<MYPAGE_<SERVICE>_<WORKER|RELAY>_METRICS_PORT>, else a free port, logged)")
     parser.add_argument("--workers", type=int, default=2, help="web: gunicorn worker processes")
     args = parser.parse_args(argv)
     configure_logging()
+    clean_metrics = None
+    if args.command == "web":
+        from kit.metrics import enable_multiprocess
+
+        clean_metrics = enable_multiprocess()  # before build_runtime/create_app make any metric
     runtime = build_runtime()
     if args.command in extra:
         extra[args.command](runtime)
@@ -35,15 +42,22 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
                 topology.declare_service_topology(conn, runtime.name, runtime.subscriptions.keys(),
                                                   archived_types=archived, exchange_name=runtime.settings.exchange)
     elif args.command == "web":
-        _serve(create_app(runtime=runtime), args.bind or f"127.0.0.1:{runtime.settings.port}", args.workers)
+        _serve(create_app(runtime=runtime), args.bind or f"127.0.0.1:{runtime.settings.port}", args.workers,
+               clean_metrics)
     elif args.command == "worker":
         from kit.background import run_consumer
 
-        run_consumer(runtime, _stop_on_signal())
+        run_consumer(runtime, _stop_on_signal(), health_bind=_health_bind(args.bind, runtime, "worker"))
     elif args.command == "relay":
         from kit.background import run_relay
 
-        run_relay(runtime, _stop_on_signal())
+        run_relay(runtime, _stop_on_signal(), health_bind=_health_bind(args.bind, runtime, "relay"))
+
+
+def _health_bind(bind: str | None, runtime, role: str) -> str:
+    """§8: where a worker's or relay's /healthz and /metrics answer."""
+    port = runtime.settings.options.get(f"{role}_metrics_port", "0")
+    return bind or f"127.0.0.1:{port}"
 
 
 def _stop_on_signal() -> threading.Event:
@@ -53,14 +67,18 @@ def _stop_on_signal() -> threading.Event:
     return stop
 
 
-def _serve(app, bind: str, workers: int) -> None:
+def _serve(app, bind: str, workers: int, clean_metrics: Callable[[], None]) -> None:
     from gunicorn.app.base import BaseApplication
+
+    from kit.metrics import process_exited
 
     class _Gunicorn(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("child_exit", lambda _server, worker: process_exited(worker.pid))
+            self.cfg.set("on_exit", lambda _server: clean_metrics())
 
         def load(self):
             return app

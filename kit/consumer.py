@@ -48,6 +48,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from kit import topology
 from kit.amqp_buffered import BufferedTransport
+from kit.clock import Clock, SystemClock
 from kit.events import Event, InvalidEvent
 from kit.inbox import Claim, claim, claim_many
 from kit.settings import DEFAULT_EXCHANGE
@@ -120,6 +121,7 @@ class Consumer(ConsumerMixin):
         batch_size: int = DEFAULT_BATCH_SIZE,
         max_deliveries: int = topology.MAX_DELIVERIES,
         infrastructure_retries: int | None = INFRASTRUCTURE_RETRIES,
+        clock: Clock | None = None,
     ) -> None:
         self.connection = connection
         self.service = service
@@ -140,6 +142,9 @@ class Consumer(ConsumerMixin):
         self.duplicates = 0  # deliveries skipped because the inbox had them already
         self.retried = 0
         self.parked = 0
+        self._clock = clock or SystemClock()
+        self.last_progress = self._clock.now()  # §8 liveness: the loop's last turn
+        self._flushing = 0
         self._stopping = threading.Event()
         self._batch: list = []
         self._batch_deadline = 0.0
@@ -192,7 +197,13 @@ class Consumer(ConsumerMixin):
             self.stop()
         return self.should_stop
 
+    @property
+    def unacked(self) -> int:
+        """§8: deliveries this consumer holds and has not settled yet."""
+        return self._flushing + len(self._batch)
+
     def on_iteration(self) -> None:
+        self.last_progress = self._clock.now()
         self._stop_requested()
         now = time.monotonic()
         if now - self._last_heartbeat_check >= HEARTBEAT_CHECK_INTERVAL:
@@ -244,6 +255,13 @@ class Consumer(ConsumerMixin):
 
     def _flush(self) -> None:
         batch, self._batch = self._batch, []
+        self._flushing = len(batch)
+        try:
+            self._settle(batch)
+        finally:
+            self._flushing = 0
+
+    def _settle(self, batch: list) -> None:
         work = [item for item in (self._decode(message) for message in batch) if item is not None]
         failed: tuple[_Work | None, Exception] | None = None
         if len(work) > 1:
@@ -377,6 +395,7 @@ class Consumer(ConsumerMixin):
         while not self._stopping.is_set() and time.monotonic() < deadline:
             self._stopping.wait(min(HEARTBEAT_CHECK_INTERVAL, max(0.0, deadline - time.monotonic())))
             self._heartbeat()
+            self.last_progress = self._clock.now()  # waiting as designed: a restart would not help (§8)
 
     # -- retry and parking ----------------------------------------------------------------------
 

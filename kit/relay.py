@@ -82,6 +82,9 @@ class Relay:
         self._broker_failures = 0
         self._broker_retry_at: datetime | None = None
         self.published = 0  # rows marked sent by this instance, for metrics
+        # §8 liveness: when a pass last completed (published, found nothing due, or another replica
+        # held the lock); a relay stuck in a pass, or failing every one, stops moving it
+        self.last_progress = clock.now()
 
     # -- one pass ---------------------------------------------------------------------------
 
@@ -92,9 +95,11 @@ class Relay:
             return 0
         with self._engine.connect() as connection, connection.begin():
             if not self._take_lock(connection):
+                self.last_progress = self._clock.now()
                 return 0
             rows = connection.execute(self._due_rows(now)).all()
             if not rows:
+                self.last_progress = self._clock.now()
                 return 0
             messages = [OutgoingMessage.from_outbox(row.event_id, row.type, row.body) for row in rows]
             try:
@@ -105,6 +110,7 @@ class Relay:
             self._broker_failures, self._broker_retry_at = 0, None
             sent = self._record_outcomes(connection, rows, outcomes)
         self.published += sent
+        self.last_progress = self._clock.now()
         return sent
 
     def backlog(self) -> int:

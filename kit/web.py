@@ -1,5 +1,5 @@
 """Flask mechanics every service app shares: the flask-smorest Api, problem+json errors,
-request/correlation ids, health and readiness, Prometheus metrics, JSON logs.
+request/correlation ids, health and readiness, Prometheus metrics (with the bus's, kit.metrics), JSON logs.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from kit import tokens
+from kit.metrics import BusCollector, bus_probe, scrape_registry
 from kit.problem import Problem, flatten_errors, prefers_english
 from kit.tokens import KeySet, TokenVerifier
 from kit.uow import correlation_id
@@ -114,7 +115,7 @@ def create_service_app(
         token_verifier = TokenVerifier(KeySet(runtime.settings.jwks_url), clock=runtime.clock)
     tokens.install(app, token_verifier)
     _install_health(app, runtime, list(readiness))
-    _install_metrics(app, name)
+    _install_metrics(app, name, runtime)
     return app
 
 
@@ -211,7 +212,8 @@ def _install_health(app: Flask, runtime, readiness: list[Callable[[], None]]) ->
 
     @app.get("/readyz")
     def readyz():
-        """Ready: the database answers (and any extra checks the service adds)."""
+        """Ready: the database answers (and any extra checks the service adds). The broker is
+        reported, not required: a web writes its events to the outbox, and the relay waits (§8)."""
         checks = {}
         try:
             with runtime.engine.connect() as connection:
@@ -226,16 +228,19 @@ def _install_health(app: Flask, runtime, readiness: list[Callable[[], None]]) ->
             except Exception as error:  # noqa: BLE001
                 checks[check.__name__] = type(error).__name__
         ready = all(v == "ok" for v in checks.values())
-        return jsonify(status="ok" if ready else "unavailable", checks=checks), 200 if ready else 503
+        broker = bus_probe(runtime).broker_status()
+        return jsonify(status="ok" if ready else "unavailable", checks=checks, broker=broker), 200 if ready else 503
 
 
-def _install_metrics(app: Flask, name: str) -> None:
+def _install_metrics(app: Flask, name: str, runtime) -> None:
     registry = CollectorRegistry()
     latency = Histogram("http_request_seconds", "Request latency", ["method", "endpoint", "status"],
                         registry=registry, namespace="mypage", subsystem=name)
     errors = Counter("http_problems_total", "problem+json responses", ["status"],
                      registry=registry, namespace="mypage", subsystem=name)
     app.extensions["metrics_registry"] = registry
+    scraped = scrape_registry(registry)  # in gunicorn's multiprocess mode, every worker's counts
+    scraped.register(BusCollector(bus_probe(runtime), role="embedded" if runtime.settings.embedded else "web"))
 
     @app.after_request
     def _observe(response: Response) -> Response:
@@ -249,4 +254,4 @@ def _install_metrics(app: Flask, name: str) -> None:
 
     @app.get("/metrics")
     def metrics():
-        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(scraped), mimetype=CONTENT_TYPE_LATEST)
