@@ -108,11 +108,12 @@ def test_search_a_two_character_word_and_open_a_posting(seeker):
     """J2: 介護 (2 characters) finds postings; a result opens its 求人票."""
     goto(seeker, "/search")
     seeker.get_by_label("フリーワード", exact=True).fill("介護")
-    seeker.get_by_label("表示件数", exact=True).select_option("10")
-    seeker.get_by_role("button", name="検索する").click()
+    seeker.get_by_role("button", name="検索する", exact=True).click()
+    settle(seeker)
+    seeker.locator(".results-head").get_by_label("表示件数", exact=True).select_option("10")
+    seeker.wait_for_function("() => location.hash.includes('per_page=10')")
     settle(seeker)
     total = seeker.locator(".results .total")
-    total.wait_for()
     count = int(total.inner_text().split("件")[0].replace("検索結果", "").replace(",", "").strip())
     assert count > 0
     cards = seeker.locator(".job-card")

@@ -68,10 +68,28 @@ guard(async (match) => {
   return true;
 });
 
+// Scroll positions by history entry (memory only): going back to a list lands where the seeker left
+// it; a new entry (a link followed) starts at the top.
+history.scrollRestoration = "manual";
+const scrolls = new Map();
+let entry = null; // the entry whose scrolling is being recorded (null while a screen is loading)
+let entries = 0;
+
+function entryKey() {
+  if (!history.state || !history.state.entry) {
+    history.replaceState({ ...(history.state || {}), entry: `${Date.now()}-${++entries}` }, "");
+  }
+  return history.state.entry;
+}
+
+window.addEventListener("scroll", () => { if (entry) scrolls.set(entry, window.scrollY); }, { passive: true });
+
 let shown = 0;
 async function show(match) {
   const ticket = ++shown;
   const route = current().raw;
+  entry = null;
+  const key = entryKey();
   main.setAttribute("aria-busy", "true");
   clear(main).append(h("p", { class: "loading", role: "status" }, "読み込み中…"));
   let view;
@@ -92,9 +110,11 @@ async function show(match) {
   markCurrent(document.getElementById("nav"));
   if (heading) {
     heading.setAttribute("tabindex", "-1");
-    heading.focus({ preventScroll: false });
+    heading.focus({ preventScroll: true });
   }
-  window.scrollTo(0, 0);
+  window.scrollTo(0, scrolls.get(key) || 0);
+  entry = key;
+  if (view.onShown) view.onShown(); // e.g. an error to show beside a field, with focus there
 }
 
 onSessionLost(() => {

@@ -108,6 +108,16 @@ export function showFormError(form, box, error) {
   }
   if (orphans.length) message.more = [message.more, ...orphans].filter(Boolean).join(" / ");
   showMessage(box, message);
-  if (first && typeof first.focus === "function") first.focus();
+  if (first && typeof first.focus === "function") reveal(first);
   else box.focus?.();
+}
+
+/** Focus a control, first opening the collapsed <details> or closed <dialog> (drawer) it sits in. */
+export function reveal(control) {
+  if (!control) return;
+  for (let el = control.parentElement; el; el = el.parentElement) {
+    if (el.tagName === "DETAILS" && !el.open) el.open = true;
+    if (el.tagName === "DIALOG" && !el.open && el.isConnected) el.showModal();
+  }
+  control.focus();
 }

@@ -1,5 +1,5 @@
 // How a job posting reads in lists and cards: wage, place, the establishment as J2a allows,
-// the favourite button (J4) and the pager (10/30/50 per page).
+// the favourite button (J4), 「応募済み」 (J8) and the numbered pager (10/30/50 per page).
 import { del, get, put } from "./api.js";
 import { formatDate, formatYen, h } from "./dom.js";
 import { explain, showMessage } from "./errors.js";
@@ -27,16 +27,22 @@ export function establishmentText(establishment) {
   return "非公開";
 }
 
-/** The seeker's favourites as a set of 求人番号 (null when not logged in or refused, e.g. P4). */
-export async function favouriteNumbers() {
+/** The 求人番号 of a seeker's list as a set (null when not logged in or refused, e.g. P4). */
+async function jobNumbers(path) {
   if (!loggedIn()) return null;
   try {
-    const list = await get("/me/favourites");
+    const list = await get(path);
     return new Set(list.items.map((item) => item.job_number));
   } catch {
     return null;
   }
 }
+
+/** The seeker's favourites (J4). */
+export const favouriteNumbers = () => jobNumbers("/me/favourites");
+
+/** The postings the seeker has applied to (J8: one application per posting, a withdrawn one included). */
+export const appliedNumbers = () => jobNumbers("/me/applications");
 
 /** A toggle for one posting; errors (the 300 limit, P4) go to `box`. */
 export function favouriteButton(jobNumber, favourites, box, onChange) {
@@ -68,7 +74,13 @@ export function favouriteButton(jobNumber, favourites, box, onChange) {
   return btn;
 }
 
-export function jobCard(job, { favourites, box, extra } = {}) {
+/** 「応募済み」 with the way to 応募状況 (instead of 応募する). */
+export function appliedTag() {
+  return h("p", { class: "applied" }, h("span", { class: "tag ok" }, "応募済み"), " ",
+    h("a", { href: "#/applications" }, "応募状況を見る"));
+}
+
+export function jobCard(job, { favourites, box, extra, applied } = {}) {
   const closed = job.status && job.status !== "open";
   return h("li", { class: "job-card", "data-job": job.job_number },
     h("h3", {}, h("a", { href: `#/jobs/${encodeURIComponent(job.job_number)}` }, job.title || job.job_number)),
@@ -82,26 +94,49 @@ export function jobCard(job, { favourites, box, extra } = {}) {
       h("dt", {}, "紹介期限日"), h("dd", {}, formatDate(job.deadline))),
     closed ? h("p", { class: "tag ng" }, job.status === "closed" ? "募集終了" : "紹介期限切れ") : null,
     job.online_application ? h("p", { class: "tag" }, "オンライン自主応募可") : null,
+    applied && applied.has(job.job_number) ? appliedTag() : null,
     h("div", { class: "card-actions" }, favouriteButton(job.job_number, favourites, box), extra || null));
+}
+
+/** The page numbers to link: the first, the last, and two either side of the current (gaps as null). */
+export function pageNumbers(page, pages) {
+  const shown = [...new Set([1, page - 2, page - 1, page, page + 1, page + 2, pages])]
+    .filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  return shown.flatMap((n, i) => (i && n - shown[i - 1] > 1 ? [null, n] : [n]));
 }
 
 /** Page links: the page number lives in the hash (`page=N`) so the back button works. */
 export function pager(page, perPage, total, hrefFor) {
   const pages = Math.max(1, Math.ceil(total / perPage));
-  return h("nav", { class: "pager", "aria-label": "ページ送り" },
-    page > 1 ? h("a", { href: hrefFor(page - 1), rel: "prev" }, "前へ") : h("span", { class: "disabled" }, "前へ"),
-    h("span", { "aria-current": "page" }, `${page} / ${pages}ページ`),
-    page < pages ? h("a", { href: hrefFor(page + 1), rel: "next" }, "次へ") : h("span", { class: "disabled" }, "次へ"));
+  const current = Math.min(page, pages);
+  return h("nav", { class: "pager", "aria-label": `ページ送り（全${pages}ページ）` },
+    current > 1 ? h("a", { href: hrefFor(current - 1), rel: "prev" }, "前へ") : h("span", { class: "disabled" }, "前へ"),
+    h("ol", { class: "pages" }, pageNumbers(current, pages).map((n) => h("li", {}, n === null
+      ? h("span", { class: "gap", "aria-hidden": "true" }, "…")
+      : n === current
+        ? h("span", { class: "current", "aria-current": "page", "aria-label": `${n}ページ目（表示中）` }, String(n))
+        : h("a", { href: hrefFor(n), "aria-label": `${n}ページ目` }, String(n))))),
+    current < pages ? h("a", { href: hrefFor(current + 1), rel: "next" }, "次へ") : h("span", { class: "disabled" }, "次へ"));
 }
 
-export function resultsList(pageData, { favourites, box, hrefFor }) {
-  const { items, total, page, per_page: perPage } = pageData;
-  const start = total ? (page - 1) * perPage + 1 : 0;
+/** 「検索結果 1,234件（1〜30件目）」 */
+export function totalText({ total, page, per_page: perPage }) {
+  const start = (page - 1) * perPage + 1;
   const end = Math.min(total, page * perPage);
+  return `検索結果 ${total.toLocaleString("ja-JP")}件${total ? `（${start.toLocaleString("ja-JP")}〜${end.toLocaleString("ja-JP")}件目）` : ""}`;
+}
+
+/** The last page of a result whose page is past the end (null when the page is within it). */
+export function pastTheEnd({ total, page, per_page: perPage }) {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  return page > pages ? pages : null;
+}
+
+export function resultsList(pageData, { favourites, applied, box, hrefFor, toolbar, empty }) {
+  const { items, total, page, per_page: perPage } = pageData;
   return h("div", { class: "results" },
-    h("p", { class: "total", role: "status" }, `検索結果 ${total.toLocaleString("ja-JP")}件`,
-      total ? `（${start}〜${end}件目）` : ""),
-    items.length ? h("ul", { class: "job-list" }, items.map((job) => jobCard(job, { favourites, box })))
-      : h("p", {}, "条件に合う求人はありませんでした。条件を変えて検索してください。"),
+    h("div", { class: "results-head" }, h("p", { class: "total", role: "status" }, totalText(pageData)), toolbar || null),
+    items.length ? h("ul", { class: "job-list" }, items.map((job) => jobCard(job, { favourites, applied, box })))
+      : empty || h("p", {}, "条件に合う求人はありませんでした。条件を変えて検索してください。"),
     total > perPage ? pager(page, perPage, total, hrefFor) : null);
 }

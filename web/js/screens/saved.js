@@ -2,18 +2,17 @@
 import { del, get, put, query as toQuery } from "../api.js";
 import { field, h, messageBox } from "../dom.js";
 import { explain, showFormError, showMessage } from "../errors.js";
-import { favouriteNumbers, resultsList } from "../jobs-view.js";
+import { describe, loadMunicipalities, needsPlaces, summaryText } from "../criteria.js";
+import { appliedNumbers, favouriteNumbers, pastTheEnd, resultsList } from "../jobs-view.js";
 import { reload } from "../router.js";
 
-const LABELS = { q: "フリーワード", prefecture: "都道府県", municipality: "市区町村", occupation: "職種",
-  employment_type: "雇用形態", category: "求人区分", wage_min: "賃金下限", new_within: "新着", sort: "並び順",
-  full_time: "就業形態", per_page: "表示件数", job_number: "求人番号" };
+/** The saved criteria in words: names instead of codes, in the order of the search form. */
+function summary(criteria, places) {
+  return h("p", { class: "hint criteria-text" }, summaryText(describe(criteria, { places, display: true })));
+}
 
-function summary(criteria) {
-  const parts = Object.entries(criteria || {})
-    .filter(([key, value]) => LABELS[key] && value !== null && value !== "" && !(Array.isArray(value) && !value.length))
-    .map(([key, value]) => `${LABELS[key]}：${Array.isArray(value) ? value.join("、") : value}`);
-  return parts.join(" ／ ") || "条件なし";
+async function placesFor(items) {
+  return items.some((item) => needsPlaces(item.criteria)) ? loadMunicipalities() : {};
 }
 
 function renameForm(item, box) {
@@ -47,13 +46,14 @@ function deleteControl(item, box) {
 
 export async function savedSearchesScreen() {
   const list = await get("/me/saved-searches");
+  const places = await placesFor(list.items);
   const box = messageBox();
   return h("section", {}, h("h1", {}, "保存した検索条件"),
     h("p", {}, `${list.total}件 / ${list.limit || 3}件まで保存できます。求人検索の結果画面から保存できます。`),
     box,
     list.items.length ? h("ul", { class: "cards" }, list.items.map((item) => h("li", { class: "card" },
       h("h2", {}, item.name),
-      h("p", { class: "hint" }, summary(item.criteria)),
+      summary(item.criteria, places),
       h("div", { class: "card-actions" },
         h("a", { class: "button", href: `#/saved/${encodeURIComponent(item.id)}` }, "この条件で検索"),
         ...deleteControl(item, box)),
@@ -63,16 +63,22 @@ export async function savedSearchesScreen() {
 
 export async function savedRunScreen({ params, query }) {
   const id = params.id;
-  const page = Number(query.get("page") || 1);
+  const asked = Math.max(1, Number.parseInt(query.get("page"), 10) || 1);
   const perPage = query.get("per_page") || "";
+  const run = (page) => get(`/me/saved-searches/${encodeURIComponent(id)}/jobs${toQuery({ page, per_page: perPage })}`);
   const list = await get("/me/saved-searches");
   const item = list.items.find((s) => s.id === id);
-  const [result, favourites] = await Promise.all([
-    get(`/me/saved-searches/${encodeURIComponent(id)}/jobs${toQuery({ page, per_page: perPage })}`), favouriteNumbers()]);
+  let [result, favourites, applied, places] = await Promise.all([run(asked), favouriteNumbers(), appliedNumbers(),
+    placesFor(item ? [item] : [])]);
   const box = messageBox();
+  const last = pastTheEnd(result);
+  if (last) {
+    result = await run(last);
+    showMessage(box, `${asked.toLocaleString("ja-JP")}ページ目はありません（全${last}ページ）。最後のページを表示しています。`, "note");
+  }
   const hrefFor = (n) => `#/saved/${encodeURIComponent(id)}${toQuery({ page: n, per_page: perPage })}`;
   return h("section", {}, h("h1", {}, `検索結果：${item ? item.name : "保存した検索条件"}`),
-    item ? h("p", { class: "hint" }, summary(item.criteria)) : null,
+    item ? summary(item.criteria, places) : null,
     h("p", {}, h("a", { href: "#/saved" }, "保存した検索条件の一覧へ")),
-    box, resultsList(result, { favourites, box, hrefFor }));
+    box, resultsList(result, { favourites, applied, box, hrefFor }));
 }
