@@ -19,7 +19,7 @@ from pathlib import Path
 # -- 認証キー (A3, S1) ------------------------------------------------------------------------
 KEY_LIFETIME = timedelta(minutes=50)  # A3: valid 50 minutes from sending (メール配信から50分以内有効)
 MAX_WRONG_ENTRIES = 5  # S1: 5 wrong entries void a key (and an OTP, A7)
-MAX_KEYS_PER_DAY = 5  # S1: at most 5 keys per account per 24 h
+MAX_KEYS_PER_DAY = 5  # S1: at most 5 keys mailed per account per 24 h (S2: keys never mailed do not count)
 KEY_WINDOW = timedelta(hours=24)
 # 32 symbols without look-alikes (no 0/O, 1/I): 5 bits a character, 10 characters = 50 bits ≥ 40 (S1).
 KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -29,6 +29,7 @@ KEY_LENGTH = 10
 OTP_DIGITS = 6
 OTP_LIFETIME = timedelta(minutes=10)
 DEVICE_LIFETIME = timedelta(days=30)  # A7: "skip the OTP on this device" for 30 days
+# S2: counted apart per login email (every unknown device), per remembered device, and per account for OTPs
 DELAY_FROM_FAILURE = 5  # S2: a growing delay from the 5th consecutive failure
 LOCK_AT_FAILURE = 10  # S2: a 30-minute lock at the 10th
 LOCK_DURATION = timedelta(minutes=30)
@@ -109,9 +110,10 @@ def code_usable(code: CodeState, now: datetime) -> bool:
             and code.used_at is None and code.voided_at is None and code.wrong_entries < MAX_WRONG_ENTRIES)
 
 
-def may_issue_key(keys_issued_in_window: int) -> bool:
-    """S1: the 6th key request within 24 hours sends nothing."""
-    return keys_issued_in_window < MAX_KEYS_PER_DAY
+def may_issue_key(keys_mailed_in_window: int) -> bool:
+    """S1/S2: once 5 keys were mailed within 24 hours, a request sends nothing (keys replaced before
+    their mail went out were never mailed and do not count)."""
+    return keys_mailed_in_window < MAX_KEYS_PER_DAY
 
 
 # -- the password rule (A5, S4) ----------------------------------------------------------------------
@@ -194,7 +196,8 @@ def common_passwords() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Throttle:
-    """S2: the consecutive failures of one login email, and what they allow now."""
+    """S2: the consecutive failures of one counter — a login email (every unknown device), one
+    remembered device, or an account's OTPs — and what they allow now."""
 
     failures: int
     last_failed_at: datetime | None

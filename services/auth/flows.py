@@ -113,11 +113,19 @@ def request_reset(ctx: AuthContext, email: str, birth_date: date) -> None:
 
 def _issue_key(ctx: AuthContext, uow: UnitOfWork, account: Account, purpose: str,
                terms_version: str | None = None, privacy_version: str | None = None) -> str:
-    """S1: a new key voids the older ones; the 6th within 24 hours is not issued."""
+    """S1/S2: a new key voids the older ones; none is issued once 5 keys were mailed within 24 hours.
+
+    Only keys actually mailed count: a key replaced before its mail went out was never sent, so
+    requests in quick succession do not use up the seeker's quota.
+    """
     now = ctx.now()
-    issued = uow.session.scalar(select(func.count()).select_from(AuthKey).where(
-        AuthKey.seeker_id == account.seeker_id, AuthKey.created_at > now - domain.KEY_WINDOW))
-    if not domain.may_issue_key(issued):
+    # A key whose mail is being sent right now is locked by the dispatcher until it counts as sent.
+    uow.session.execute(select(AuthKey.id).where(AuthKey.seeker_id == account.seeker_id, AuthKey.used_at.is_(None),
+                                                 AuthKey.voided_at.is_(None)).with_for_update())
+    mailed = uow.session.scalar(select(func.count()).select_from(AuthKey).where(
+        AuthKey.seeker_id == account.seeker_id, AuthKey.created_at > now - domain.KEY_WINDOW,
+        AuthKey.sent_at.is_not(None)))
+    if not domain.may_issue_key(mailed):
         return "key_limit_reached"
     _void_keys(uow, account.seeker_id, now)
     key = domain.new_auth_key()
@@ -149,10 +157,11 @@ def complete_opening(ctx: AuthContext, email: str, auth_key: str, password: str)
 
 
 def complete_reset(ctx: AuthContext, email: str, auth_key: str, password: str) -> None:
-    """A8/S5: a reset key plus a new password sets it, ends every session and pending login, lifts a login lock."""
+    """A8/S5/S2: a reset key plus a new password sets it, ends every session and pending login, lifts the
+    login and OTP locks, and mails the seeker a notice."""
     check_password(password)
     with ctx.uow() as uow:
-        account = _account_by_email(uow, email)
+        account = _account_by_email(uow, email, lock=True)
         eligible = account is not None and account.is_open and account.usable
         _use_key(ctx, uow, account if eligible else None, RESET, auth_key)
         now = ctx.now()
@@ -162,7 +171,10 @@ def complete_reset(ctx: AuthContext, email: str, auth_key: str, password: str) -
         email_digest = ctx.digest(EMAIL, domain.normalise_email(email))
         uow.session.execute(update(LoginThrottle).where(LoginThrottle.email_digest == email_digest)
                             .values(failures=0, locked_until=None))
+        account.otp_failures, account.otp_locked_until = 0, None
+        _queue_password_notice(uow, account, now)
         uow.commit()
+    ctx.mail_queued()
     log.info("password reset", extra={"outcome": "password_reset", **_seeker(account)})
 
 
@@ -225,24 +237,25 @@ class LoginResult:
 
 def login(ctx: AuthContext, email: str, password: str, device_token: str | None = None) -> LoginResult:
     """A7/S2/S3: password (argon2id, a dummy hash for unknown accounts), then an emailed OTP unless
-    the device is remembered. Failures per email are throttled: a delay from the 5th, a lock at the 10th."""
-    email_digest = ctx.digest(EMAIL, domain.normalise_email(email))
+    the device is remembered. Failures are throttled (a delay from the 5th, a lock at the 10th) per
+    remembered device (its token, the OWASP device-cookie pattern) and, for every other device, per
+    login email — so a stranger's failures lock the unknown devices, never the seeker's own."""
+    email = domain.normalise_email(email)
     with ctx.uow() as uow:
         now = ctx.now()
-        throttle = _lock_throttle(uow, email_digest)
+        device = sessions.remembered_device(uow, ctx.secrets, email, device_token, now)
+        throttle = device if device is not None else _lock_throttle(uow, ctx.digest(EMAIL, email))
         state = _throttle_state(throttle)
         wait = domain.login_wait(state, now)
         if wait.total_seconds() > 0:
             log.info("login refused: throttled", extra={"outcome": "throttled"})
-            raise _throttled(wait, locked=state.locked_until is not None and now < state.locked_until)
+            raise _throttled(wait, locked=_locked(state, now))
         account = _account_by_email(uow, email)
         stored = account.password_hash if account is not None and account.opened_at is not None else None
         if not ctx.passwords.verify(stored, password):
-            state = domain.after_failure(state, now)
-            throttle.failures, throttle.last_failed_at, throttle.locked_until = (
-                state.failures, state.last_failed_at, state.locked_until)
+            _count_failure(throttle, now)
             uow.commit()
-            log.info("login failed (%d consecutive)", state.failures, extra={"outcome": "login_failed"})
+            log.info("login failed (%d consecutive)", throttle.failures, extra={"outcome": "login_failed"})
             raise Problem("login-failed", detail_ja="メールアドレスまたはパスワードが正しくありません。",
                           detail_en="The email address or password is incorrect.")
         throttle.failures, throttle.locked_until = 0, None
@@ -252,11 +265,15 @@ def login(ctx: AuthContext, email: str, password: str, device_token: str | None 
             raise _unusable()
         if ctx.passwords.needs_rehash(account.password_hash):
             account.password_hash = ctx.passwords.hash(password)  # S4: today's parameters
-        if sessions.remembered(uow, ctx.secrets, account.seeker_id, device_token, now):
+        if device is not None:
             tokens = sessions.open_session(uow, ctx.secrets, account.seeker_id, now)
             uow.commit()
             log.info("login succeeded (remembered device)", extra={"outcome": "logged_in", **_seeker(account)})
             return LoginResult(tokens=tokens)
+        if _locked(_otp_state(account), now):  # S2: no new OTP mail while the OTP step is locked
+            uow.commit()
+            log.info("login refused: one-time passwords locked", extra={"outcome": "otp_locked", **_seeker(account)})
+            raise _throttled(account.otp_locked_until - now, locked=True, otp=True)
         _void_challenges(uow, account.seeker_id, now)
         ticket, otp = domain.new_token(), domain.new_otp()
         challenge = LoginChallenge(seeker_id=account.seeker_id, ticket_digest=ctx.digest(TICKET, ticket),
@@ -270,23 +287,34 @@ def login(ctx: AuthContext, email: str, password: str, device_token: str | None 
 
 
 def verify_otp(ctx: AuthContext, login_ticket: str, otp: str, remember_device: bool) -> sessions.Tokens:
-    """A7: the ワンタイムパスワード (10 minutes, 5 tries) completes the login; optionally remember the device."""
+    """A7/S2: the ワンタイムパスワード (10 minutes, 5 tries) completes the login; optionally remember the device.
+
+    Wrong OTPs also count per account across challenges (a new login does not reset them): a delay
+    from the 5th, and the 10th locks the OTP step for 30 minutes and mails the seeker a notice.
+    """
+    ticket_digest = ctx.digest(TICKET, login_ticket)
     with ctx.uow() as uow:
+        seeker_id = uow.session.scalar(select(LoginChallenge.seeker_id).where(
+            LoginChallenge.ticket_digest == ticket_digest))
+        # the account first, then the challenge: the order every flow takes its rows in
+        account = uow.session.get(Account, seeker_id, with_for_update=True) if seeker_id is not None else None
         challenge = uow.session.scalar(select(LoginChallenge).where(
-            LoginChallenge.ticket_digest == ctx.digest(TICKET, login_ticket)).with_for_update())
+            LoginChallenge.ticket_digest == ticket_digest).with_for_update())
         now = ctx.now()
-        if challenge is None or not domain.code_usable(_state(challenge), now):
+        if account is None or challenge is None or not domain.code_usable(_state(challenge), now):
             raise _otp_refused()
+        wait = domain.login_wait(_otp_state(account), now)
+        if wait.total_seconds() > 0:
+            log.info("one-time password refused: throttled", extra={"outcome": "otp_throttled", **_seeker(account)})
+            raise _throttled(wait, locked=_locked(_otp_state(account), now), otp=True)
         if not domain.same_digest(challenge.otp_digest, ctx.digest(OTP, domain.normalise_auth_key(otp))):
-            challenge.wrong_entries += 1
-            if challenge.wrong_entries >= domain.MAX_WRONG_ENTRIES:
-                challenge.voided_at = now
+            _wrong_otp(uow, account, challenge, now)
             uow.commit()
-            log.info("wrong one-time password (%d)", challenge.wrong_entries, extra={"outcome": "wrong_otp"})
+            ctx.mail_queued()
             raise _otp_refused()
         challenge.used_at = now
-        account = uow.session.get(Account, challenge.seeker_id)
-        if account is None or not account.is_open or not account.usable:
+        account.otp_failures, account.otp_locked_until = 0, None
+        if not account.is_open or not account.usable:
             uow.commit()
             raise _unusable()
         tokens = sessions.open_session(uow, ctx.secrets, account.seeker_id, now)
@@ -297,6 +325,24 @@ def verify_otp(ctx: AuthContext, login_ticket: str, otp: str, remember_device: b
         uow.commit()
     log.info("login succeeded", extra={"outcome": "logged_in", **_seeker(account)})
     return tokens
+
+
+def _wrong_otp(uow: UnitOfWork, account: Account, challenge: LoginChallenge, now: datetime) -> None:
+    """A7/S2: a wrong OTP counts on its challenge (the 5th voids it) and on the account (the 10th
+    locks the OTP step and mails the seeker)."""
+    challenge.wrong_entries += 1
+    if challenge.wrong_entries >= domain.MAX_WRONG_ENTRIES:
+        challenge.voided_at = now
+    state = domain.after_failure(_otp_state(account), now)
+    account.otp_failures, account.otp_last_failed_at, account.otp_locked_until = (
+        state.failures, state.last_failed_at, state.locked_until)
+    if state.locked_until is not None:
+        _void_challenges(uow, account.seeker_id, now)
+        mail.queue_mail(uow.session, mail.OTP_LOCKED, account.email,
+                        {"locked_until": state.locked_until.isoformat()}, now)
+    log.info("wrong one-time password (%d on the challenge, %d in a row)", challenge.wrong_entries,
+             state.failures, extra={"outcome": "otp_locked" if state.locked_until else "wrong_otp",
+                                    **_seeker(account)})
 
 
 def _otp_refused() -> Problem:
@@ -311,29 +357,46 @@ def _unusable() -> Problem:
                    detail_en="You cannot log in to this My Page. Please contact your Hello Work office.")
 
 
-def _throttled(wait, *, locked: bool) -> Problem:
+def _throttled(wait, *, locked: bool, otp: bool = False) -> Problem:
     seconds = max(1, int(-(-wait.total_seconds() // 1)))
+    what_ja, what_en = ("ワンタイムパスワードの入力", "one-time password entries") if otp else ("ログイン", "logins")
     if locked:
-        detail_ja = ("ログインに続けて失敗したため、30分間ログインできません。"
+        detail_ja = (f"{what_ja}に続けて失敗したため、30分間ログインできません。"
+                     "「この端末を記憶する」を選んだ端末からはログインできます。"
                      "パスワードを忘れた場合は再設定してください。")
-        detail_en = "Too many failed logins: login is locked for 30 minutes. Reset your password if you forgot it."
+        detail_en = (f"Too many failed {what_en}: login is locked for 30 minutes except on a remembered device. "
+                     "Reset your password if you forgot it.")
     else:
-        detail_ja = f"ログインに続けて失敗しています。{seconds}秒後に再度お試しください。"
-        detail_en = f"Several failed logins in a row; try again in {seconds} seconds."
+        detail_ja = f"{what_ja}に続けて失敗しています。{seconds}秒後に再度お試しください。"
+        detail_en = f"Several failed {what_en} in a row; try again in {seconds} seconds."
     return Problem("too-many-requests", detail_ja=detail_ja, detail_en=detail_en,
                    headers={"Retry-After": str(seconds)}, extra={"retry_after": seconds})
 
 
-def _throttle_state(throttle: LoginThrottle | None) -> domain.Throttle:
-    if throttle is None:
-        return domain.Throttle(0, None, None)
+def _throttle_state(throttle: Device | LoginThrottle) -> domain.Throttle:
     return domain.Throttle(throttle.failures, throttle.last_failed_at, throttle.locked_until)
+
+
+def _locked(state: domain.Throttle, now: datetime) -> bool:
+    return state.locked_until is not None and now < state.locked_until
+
+
+def _otp_state(account: Account) -> domain.Throttle:
+    return domain.Throttle(account.otp_failures, account.otp_last_failed_at, account.otp_locked_until)
+
+
+def _count_failure(throttle: Device | LoginThrottle, now: datetime) -> None:
+    """S2: one more consecutive failure on the email's or the remembered device's count."""
+    state = domain.after_failure(_throttle_state(throttle), now)
+    throttle.failures, throttle.last_failed_at, throttle.locked_until = (
+        state.failures, state.last_failed_at, state.locked_until)
 
 
 # -- DESIGN §5: refresh, logout, devices -------------------------------------------------------------
 
 def refresh(ctx: AuthContext, refresh_token: str) -> sessions.Tokens:
-    """DESIGN §5: rotate the refresh token; a reused (already rotated) token ends the session."""
+    """DESIGN §5/S2: rotate the refresh token; a reused one (issued, then rotated out) ends the session,
+    while a guessed or malformed one is just refused."""
     with ctx.uow() as uow:
         now = ctx.now()
         session, reused = sessions.find_session(uow, ctx.secrets, refresh_token)
@@ -381,19 +444,31 @@ def forget_devices(ctx: AuthContext, seeker_id: str) -> None:
 # -- A8, A9: change password, withdraw ------------------------------------------------------------------
 
 def change_password(ctx: AuthContext, seeker_id: str, current_password: str, new_password: str) -> None:
-    """A8/S5: the current password proves it is the seeker; every session and pending login ends (log in again)."""
+    """A8/S5: the current password proves it is the seeker and cannot be the new one; every session and
+    pending login ends (log in again) and the seeker is mailed a notice."""
     check_password(new_password, field="new_password")
     with ctx.uow() as uow:
         account = _open_account(uow, seeker_id)
         if not ctx.passwords.verify(account.password_hash, current_password):
             raise Problem("validation-failed", fields={"current_password": [
                 msg("現在のパスワードが正しくありません。", "The current password is incorrect.")]})
+        if new_password == current_password:
+            raise Problem("validation-failed", fields={"new_password": [
+                msg("現在のパスワードと同じパスワードには変更できません。",
+                    "The new password must differ from the current one.")]})
         now = ctx.now()
         account.password_hash, account.updated_at = ctx.passwords.hash(new_password), now
         sessions.revoke_sessions(uow, seeker_id, "password_changed", now, devices=True)
         _void_challenges(uow, seeker_id, now)  # a login begun with the old password cannot finish
+        _queue_password_notice(uow, account, now)
         uow.commit()
+    ctx.mail_queued()
     log.info("password changed", extra={"outcome": "password_changed", **_seeker_id(seeker_id)})
+
+
+def _queue_password_notice(uow: UnitOfWork, account: Account, now: datetime) -> None:
+    """A8: the seeker learns by mail that their password was changed (or reset), in case it was not them."""
+    mail.queue_mail(uow.session, mail.PASSWORD_CHANGED, account.email, {"changed_at": now.isoformat()}, now)
 
 
 def withdraw(ctx: AuthContext, seeker_id: str, password: str) -> None:

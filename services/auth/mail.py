@@ -1,5 +1,6 @@
-"""The mails auth sends (A3, A7, A8) and their outbox: queued in the request's transaction, sent by a
-background task over real SMTP (kit.mail), never inside the request (S3).
+"""The mails auth sends (A3, A7, A8, S2) and their outbox: queued in the request's transaction, sent by a
+background task over real SMTP (kit.mail), never inside the request (S3). Besides the key and OTP
+mails there are two notices: the OTP step was locked (S2), the password was changed or reset (A8).
 
 A key or OTP is valid from the moment its mail is *sent* (A3: メール配信から50分以内有効), so the
 dispatcher stamps `sent_at`/`expires_at` on the key or challenge as it sends, and writes the
@@ -25,6 +26,7 @@ log = logging.getLogger("mypage.auth.mail")
 
 JST = timezone(timedelta(hours=9), "JST")
 OPENING_KEY, RESET_KEY, LOGIN_OTP = "opening_key", "reset_key", "login_otp"
+OTP_LOCKED, PASSWORD_CHANGED = "otp_locked", "password_changed"  # notices: no code, nothing expires
 BATCH = 20
 POLL_SECONDS = 0.5
 MAX_RETRY_DELAY = timedelta(minutes=5)
@@ -34,10 +36,12 @@ SUBJECTS = {
     OPENING_KEY: "【ハローワーク】パスワード登録申込受付通知",
     RESET_KEY: "【ハローワーク】パスワード再設定申込受付通知",
     LOGIN_OTP: "【ハローワーク】ワンタイムパスワードのお知らせ",
+    OTP_LOCKED: "【ハローワーク】ログイン制限のお知らせ",
+    PASSWORD_CHANGED: "【ハローワーク】パスワード変更のお知らせ",
 }
 
+_DISCARD = "\nこのメールにお心当たりのない場合は、破棄してください。"
 _FOOTER = """
-このメールにお心当たりのない場合は、破棄してください。
 このメールは送信専用のアドレスから送信しています。返信はできません。
 パスワードをメールでお知らせすることはありません。
 
@@ -53,7 +57,9 @@ def jst(moment: datetime) -> str:
 
 
 def render(template: str, params: dict, expires_at: datetime) -> tuple[str, str]:
-    """The subject and UTF-8 text body of one mail."""
+    """The subject and UTF-8 text body of one mail (`expires_at`: of the key or OTP it carries)."""
+    if template in (OTP_LOCKED, PASSWORD_CHANGED):
+        return SUBJECTS[template], _notice(template, params) + _FOOTER
     until = f"{jst(expires_at)}（日本時間）まで"
     if template == OPENING_KEY:
         body = (
@@ -77,7 +83,23 @@ def render(template: str, params: dict, expires_at: datetime) -> tuple[str, str]
             "ログインした覚えがない場合は、パスワードを変更してください。\n")
     else:
         raise ValueError(f"unknown mail template {template!r}")
-    return SUBJECTS[template], body + _FOOTER
+    return SUBJECTS[template], body + _DISCARD + _FOOTER
+
+
+def _notice(template: str, params: dict) -> str:
+    if template == OTP_LOCKED:
+        until = jst(datetime.fromisoformat(params["locked_until"]))
+        return (
+            "求職者マイページへのログインで、ワンタイムパスワードの入力に続けて失敗しました。\n"
+            f"安全のため、{until}（日本時間）まで、ワンタイムパスワードによるログインを停止しています。\n"
+            "「この端末を記憶する」を選んだ端末からは、引き続きログインできます。\n\n"
+            "ご自身の操作でない場合は、第三者があなたのパスワードを知っているおそれがあります。\n"
+            "パスワード再設定の手続きで、すぐにパスワードを変更してください（再設定するとこの停止も解除されます）。\n")
+    return (
+        "求職者マイページのパスワードが変更されました。\n"
+        f"変更日時：{jst(datetime.fromisoformat(params['changed_at']))}（日本時間）\n\n"
+        "ご自身の操作でない場合は、パスワード再設定の手続きでパスワードを変更し、"
+        "ご利用のハローワークにお問い合わせください。\n")
 
 
 def queue_mail(session: DbSession, template: str, recipient: str, params: dict, now: datetime, *,
@@ -136,7 +158,8 @@ class MailDispatcher:
             if mail is None:
                 return False  # another replica has it, or it went out meanwhile
             now = self._runtime.clock.now()
-            code = _code_of(session, mail)
+            # Locked: a key request counting the keys mailed (S1) waits until this one counts as sent.
+            code = _code_of(session, mail, lock=True)
             if code is not None and (code.used_at is not None or code.voided_at is not None):
                 mail.sent_at, mail.params, mail.last_error = now, None, "superseded before sending"
                 session.commit()
@@ -175,9 +198,9 @@ class MailDispatcher:
         log.warning("mail %s not sent (attempt %d): %s", mail_id, mail.attempts, error)
 
 
-def _code_of(session: DbSession, mail: Mail) -> AuthKey | LoginChallenge | None:
+def _code_of(session: DbSession, mail: Mail, *, lock: bool = False) -> AuthKey | LoginChallenge | None:
     if mail.key_id is not None:
-        return session.get(AuthKey, mail.key_id)
+        return session.get(AuthKey, mail.key_id, with_for_update=lock)
     if mail.challenge_id is not None:
-        return session.get(LoginChallenge, mail.challenge_id)
+        return session.get(LoginChallenge, mail.challenge_id, with_for_update=lock)
     return None

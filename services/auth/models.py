@@ -53,6 +53,10 @@ class Account(Base):
     consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # S2: consecutive wrong OTPs across every login challenge of the account (a new login does not reset them)
+    otp_failures: Mapped[int] = mapped_column(Integer, default=0)
+    otp_last_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    otp_locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     @property
     def is_open(self) -> bool:
@@ -98,7 +102,10 @@ class LoginChallenge(Base):
 
 
 class LoginThrottle(Base):
-    """S2: consecutive login failures per login email (its HMAC), known or not, so a lock enumerates nothing."""
+    """S2: consecutive login failures per login email (its HMAC), known or not, so a lock enumerates nothing.
+
+    These are the failures of every device that is not a remembered one (a Device counts its own).
+    """
 
     __tablename__ = "login_throttles"
 
@@ -111,8 +118,8 @@ class LoginThrottle(Base):
 class Session(Base):
     """DESIGN §5: a login session; its refresh token `<id>.<secret>` (secret hashed) rotates on every use.
 
-    A token of this session whose secret is not the current one is an old (rotated) token used
-    again — a sign it was stolen — so the session ends.
+    A token of this session whose secret is a rotated-out one (RetiredRefreshToken) is an old token
+    used again — a sign it was stolen — so the session ends (S2). A secret it never issued is just refused.
     """
 
     __tablename__ = "sessions"
@@ -126,8 +133,24 @@ class Session(Base):
     revoke_reason: Mapped[str | None] = mapped_column(String(20))
 
 
+class RetiredRefreshToken(Base):
+    """S2: a refresh token the session really issued and has since rotated out (its HMAC), so that
+    presenting it again is known reuse; gone with its session."""
+
+    __tablename__ = "retired_refresh_tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(32), ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    retired_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Device(Base):
-    """A7: a device whose owner chose to skip the OTP for 30 days (revocable)."""
+    """A7: a device whose owner chose to skip the OTP for 30 days (revocable).
+
+    S2 (the OWASP device-cookie pattern): its token also makes it a known device whose login
+    failures are counted here, apart from the email's (LoginThrottle), so a stranger's failures
+    cannot lock it out.
+    """
 
     __tablename__ = "devices"
 
@@ -137,6 +160,9 @@ class Device(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # S2: consecutive wrong passwords on this device
+    last_failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Mail(Base):
@@ -163,4 +189,5 @@ class Mail(Base):
     __table_args__ = (Index("ix_mail_outbox_unsent", "sent_at", "id"),)
 
 
-OWN_TABLES = ("accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "devices", "mail_outbox")
+OWN_TABLES = ("accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "retired_refresh_tokens",
+              "devices", "mail_outbox")

@@ -3,7 +3,8 @@
 A session is an opaque refresh token (256 bits, stored as an HMAC, rotated on every use; idle
 30 minutes, absolute 12 hours) plus short-lived EdDSA access JWTs (5 minutes) naming it in
 `sid`. Ending sessions publishes `auth.session.revoked.v1` with their ids, so the gateway
-refuses their access tokens at once.
+refuses their access tokens at once. Rotated-out refresh secrets are remembered (as HMACs) until
+the session goes, so only a token that was really issued counts as reused (S2).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from services.auth.domain import (
     same_digest,
 )
 from services.auth.events import SESSION_REVOKED
-from services.auth.models import Device, Session
+from services.auth.models import Account, Device, RetiredRefreshToken, Session
 
 REFRESH, DEVICE = "refresh", "device"
 
@@ -64,8 +65,9 @@ def open_session(uow: UnitOfWork, secrets: AuthSecrets, seeker_id: str, now: dat
 
 
 def rotate(uow: UnitOfWork, secrets: AuthSecrets, session: Session, now: datetime) -> Tokens:
-    """DESIGN §5: a new refresh token replaces the one just used."""
+    """DESIGN §5/S2: a new refresh token replaces the one just used, which is remembered as retired."""
     session.last_used_at = now
+    uow.session.add(RetiredRefreshToken(digest=session.refresh_digest, session_id=session.id, retired_at=now))
     return Tokens(access_token(secrets, now, session.seeker_id, [SEEKER], session.id), _new_refresh(secrets, session),
                   session.id)
 
@@ -77,14 +79,21 @@ def _new_refresh(secrets: AuthSecrets, session: Session) -> str:
 
 
 def find_session(uow: UnitOfWork, secrets: AuthSecrets, refresh_token: str) -> tuple[Session | None, bool]:
-    """The session a refresh token names, and whether the token is not its current one (reuse)."""
+    """S2: the session a refresh token names and whether the token is one it issued and rotated out
+    (reuse). A malformed token, or a secret the session never issued (a guess), names no session."""
     session_id, _, secret = refresh_token.partition(".")
     if not session_id or not secret or len(session_id) > 32:
         return None, False
     session = uow.session.get(Session, session_id, with_for_update=True)
     if session is None:
         return None, False
-    return session, not same_digest(session.refresh_digest, digest(secrets.hmac_key, REFRESH, secret))
+    presented = digest(secrets.hmac_key, REFRESH, secret)
+    if same_digest(session.refresh_digest, presented):
+        return session, False
+    retired = uow.session.get(RetiredRefreshToken, presented)
+    if retired is not None and retired.session_id == session.id:
+        return session, True
+    return None, False
 
 
 def revoke_sessions(uow: UnitOfWork, seeker_id: str, reason: str, now: datetime, *,
@@ -115,11 +124,16 @@ def remember_device(uow: UnitOfWork, secrets: AuthSecrets, seeker_id: str, now: 
     return token
 
 
-def remembered(uow: UnitOfWork, secrets: AuthSecrets, seeker_id: str, device_token: str | None,
-               now: datetime) -> bool:
-    """A7: is `device_token` a live remembered device of this seeker?"""
+def remembered_device(uow: UnitOfWork, secrets: AuthSecrets, email: str, device_token: str | None,
+                      now: datetime) -> Device | None:
+    """A7/S2: the live remembered device `device_token` names, if it belongs to the account of the
+    (normalised) login `email` — locked for this transaction, since its login failures count on it."""
     if not device_token:
-        return False
-    device = uow.session.scalar(select(Device).where(Device.digest == digest(secrets.hmac_key, DEVICE, device_token)))
-    return (device is not None and device.seeker_id == seeker_id and device.revoked_at is None
-            and now < device.expires_at)
+        return None
+    device = uow.session.scalar(
+        select(Device).join(Account, Account.seeker_id == Device.seeker_id)
+        .where(Device.digest == digest(secrets.hmac_key, DEVICE, device_token), Account.email == email)
+        .with_for_update(of=Device))
+    if device is None or device.revoked_at is not None or now >= device.expires_at:
+        return None
+    return device

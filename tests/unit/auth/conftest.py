@@ -130,6 +130,14 @@ class AuthWorld:
         assert response.status_code == 200, response.json
         return response.json
 
+    def reset_password(self, seeker: dict, password: str):
+        """A8: ask for a reset key, read it from the mail, set `password` with it; the completion's answer."""
+        self.client.post("/api/v1/auth/password-reset", json={"email": seeker["email"],
+                                                               "birth_date": seeker["birth_date"]})
+        self.deliver_mail()
+        return self.client.post("/api/v1/auth/password-reset/complete", json={
+            "email": seeker["email"], "auth_key": self.mailbox.last_key(seeker["email"]), "password": password})
+
     def bearer(self, tokens: dict) -> dict[str, str]:
         return {"Authorization": f"Bearer {tokens['access_token']}"}
 

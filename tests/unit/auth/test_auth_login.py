@@ -219,6 +219,151 @@ def test_s2_the_key_flow_works_while_locked_and_lifts_the_lock(world):
     assert world.login(seeker["email"], PASSWORD).status_code == 401
 
 
+# -- S2 as amended: per device, OTPs per account --------------------------------------------------------
+
+def _fail_until_locked_on(world, email, device_token):
+    for failures in range(10):
+        if failures >= 5:
+            world.advance(seconds=2 ** (failures - 4))
+        assert world.login(email, "Wrong@1234", device_token=device_token).status_code == 401
+
+
+def test_s2_a_stranger_cannot_lock_the_seeker_out_of_a_remembered_device(world):
+    seeker = world.open_mypage()
+    device = world.login_fully(seeker["email"], remember_device=True)["device_token"]
+    _fail_until_locked(world, seeker["email"])  # a stranger who knows the email, from a device of their own
+    assert world.login(seeker["email"]).status_code == 429  # every unknown device, even with the right password
+    remembered = world.login(seeker["email"], device_token=device, client="mobile")
+    assert remembered.status_code == 200 and remembered.json["otp_required"] is False
+    assert remembered.json["access_token"] and remembered.json["refresh_token"]
+    # the device's success does not reset the stranger's count: unknown devices stay locked, and again
+    assert world.login(seeker["email"]).status_code == 429
+    world.advance(minutes=30)
+    _fail_until_locked(world, seeker["email"])
+    assert world.login(seeker["email"], device_token=device).json["otp_required"] is False
+
+
+def test_s2_a_remembered_device_counts_its_own_failures_and_its_lock_is_its_own(world):
+    seeker = world.open_mypage()
+    device = world.login_fully(seeker["email"], remember_device=True)["device_token"]
+    _fail(world, seeker["email"], 4)  # unknown devices: 4 failures
+    _fail_until_locked_on(world, seeker["email"], device)
+    locked = world.login(seeker["email"], device_token=device)
+    assert locked.status_code == 429 and locked.headers["Retry-After"] == "1800"
+    # the email's count was not touched: an unknown device's 5th failure is the one that starts the delay
+    _fail(world, seeker["email"], 1)
+    assert world.login(seeker["email"]).json["retry_after"] == 2
+    world.advance(seconds=2)
+    assert world.login(seeker["email"]).json["otp_required"] is True
+    world.advance(minutes=30)
+    assert world.login(seeker["email"], device_token=device).json["otp_required"] is False
+
+
+def test_s2_a_remembered_device_gets_the_growing_delay_from_its_5th_failure(world):
+    seeker = world.open_mypage()
+    device = world.login_fully(seeker["email"], remember_device=True)["device_token"]
+    for _ in range(5):
+        assert world.login(seeker["email"], "Wrong@1234", device_token=device).status_code == 401
+    refused = world.login(seeker["email"], device_token=device)
+    assert refused.status_code == 429 and refused.json["retry_after"] == 2
+    world.advance(seconds=2)
+    assert world.login(seeker["email"], device_token=device).json["otp_required"] is False
+
+
+def test_s2_a_device_token_of_another_seeker_or_a_forgotten_one_is_an_unknown_device(world):
+    seeker, other = world.open_mypage(), world.open_mypage()
+    others_device = world.login_fully(other["email"], remember_device=True)["device_token"]
+    tokens = world.login_fully(seeker["email"], remember_device=True)
+    assert world.client.delete("/api/v1/auth/devices", headers=world.bearer(tokens)).status_code == 204
+    _fail_until_locked(world, seeker["email"])
+    for token in (others_device, tokens["device_token"], "forged-device-token"):
+        assert world.login(seeker["email"], device_token=token).status_code == 429
+    # and the other seeker's own device was not touched by any of it
+    assert world.login(other["email"], device_token=others_device).json["otp_required"] is False
+
+
+def _wrong_otp(otp: str) -> str:
+    return f"{(int(otp) + 1) % 10**6:06d}"
+
+
+def _enter(world, ticket: str, otp: str):
+    return world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": otp, "client": "mobile"})
+
+
+def _challenge(world, email: str, password: str = PASSWORD) -> tuple[str, str]:
+    answer = world.login(email, password)
+    assert answer.status_code == 200 and answer.json["otp_required"] is True, answer.json
+    world.deliver_mail()
+    return answer.json["login_ticket"], world.mailbox.last_otp(email)
+
+
+def _fail_otps_until_locked(world, email: str) -> None:
+    """10 wrong OTPs over two challenges (5 void a challenge), waiting out the delays from the 5th."""
+    for failures in range(10):
+        if failures >= 5:
+            world.advance(seconds=2 ** (failures - 4))
+        if failures % 5 == 0:
+            ticket, otp = _challenge(world, email)
+        assert _enter(world, ticket, _wrong_otp(otp)).status_code == 401
+
+
+def test_s2_otp_guesses_are_counted_per_account_across_challenges_and_lock_the_otp_step(world):
+    seeker = world.open_mypage()
+    _fail_otps_until_locked(world, seeker["email"])
+    locked = world.login(seeker["email"])  # the right password: no new OTP while the OTP step is locked
+    assert locked.status_code == 429 and locked.headers["Retry-After"] == "1800"
+    assert "ワンタイムパスワードの入力に続けて失敗したため" in locked.json["detail"]
+    assert world.login(seeker["email"], "Wrong@1234").status_code == 401  # nothing told without the password
+    world.advance(minutes=29, seconds=59)
+    assert world.login(seeker["email"]).status_code == 429
+    world.advance(seconds=1)
+    ticket, otp = _challenge(world, seeker["email"])
+    assert _enter(world, ticket, otp).status_code == 200
+
+
+def test_s2_the_otp_lock_mails_the_seeker_a_notice_once(world):
+    seeker = world.open_mypage()
+    _fail_otps_until_locked(world, seeker["email"])
+    world.deliver_mail()
+    notices = [mail for mail in world.mailbox.to(seeker["email"]) if "ログイン制限のお知らせ" in mail.subject]
+    assert len(notices) == 1
+    assert "2026年11月26日 18時31分（日本時間）まで" in notices[0].body  # 09:01:02 UTC (the delays) + 30 min, JST
+    assert "パスワード再設定" in notices[0].body and "ワンタイムパスワード：" not in notices[0].body
+
+
+def test_s2_a_new_login_does_not_reset_the_otp_count_but_a_right_otp_does(world):
+    seeker = world.open_mypage()
+    ticket, otp = _challenge(world, seeker["email"])
+    for _ in range(4):
+        assert _enter(world, ticket, _wrong_otp(otp)).status_code == 401
+    ticket, otp = _challenge(world, seeker["email"])  # a new challenge, the same count: the 5th starts the delay
+    assert _enter(world, ticket, _wrong_otp(otp)).status_code == 401
+    refused = _enter(world, ticket, otp)
+    assert refused.status_code == 429 and refused.json["retry_after"] == 2
+    world.advance(seconds=2)
+    assert _enter(world, ticket, otp).status_code == 200  # and the count starts again
+    ticket, otp = _challenge(world, seeker["email"])
+    for _ in range(4):
+        assert _enter(world, ticket, _wrong_otp(otp)).status_code == 401
+    assert _enter(world, ticket, otp).status_code == 200
+
+
+def test_s2_a_remembered_device_logs_in_while_the_otp_step_is_locked(world):
+    seeker = world.open_mypage()
+    device = world.login_fully(seeker["email"], remember_device=True)["device_token"]
+    _fail_otps_until_locked(world, seeker["email"])
+    assert world.login(seeker["email"]).status_code == 429
+    assert world.login(seeker["email"], device_token=device).json["otp_required"] is False
+
+
+def test_s2_a_password_reset_lifts_the_otp_lock(world):
+    seeker = world.open_mypage()
+    _fail_otps_until_locked(world, seeker["email"])
+    assert world.reset_password(seeker, "New@pass2026").status_code == 204
+    ticket, otp = _challenge(world, seeker["email"], "New@pass2026")
+    assert _enter(world, ticket, otp).status_code == 200
+
+
 # -- A10/A9: unusable and withdrawn -----------------------------------------------------------------------
 
 def test_a10_an_unusable_my_page_cannot_log_in_and_is_told_to_contact_hello_work(world):

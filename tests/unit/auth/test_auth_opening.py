@@ -218,6 +218,44 @@ def test_s1_the_sixth_key_request_in_24_hours_sends_nothing(world):
     assert len(world.mailbox.to(seeker["email"])) == 6
 
 
+def test_s2_five_key_requests_with_two_keys_mailed_leave_three_keys_to_mail(world):
+    """S2: the quota counts keys actually mailed; keys replaced before their mail went out do not count."""
+    seeker = world.register()
+    for batch in (2, 3):  # two requests, then three, before the dispatcher runs: one mail each time
+        for _ in range(batch):
+            assert world.request_opening(seeker["email"]).status_code == 202
+        assert world.deliver_mail() == 1
+    assert len(world.mailbox.to(seeker["email"])) == 2
+    for _ in range(4):
+        world.request_opening(seeker["email"])
+        world.deliver_mail()
+    assert len(world.mailbox.to(seeker["email"])) == 5  # three more, then the 5-a-day limit
+    world.advance(hours=24)
+    world.request_opening(seeker["email"])
+    assert world.deliver_mail() == 1
+
+
+def test_s2_a_key_whose_mail_failed_does_not_count_until_it_is_sent(world):
+    seeker = world.register()
+    world.dispatcher._send = _refusing_smtp
+    for _ in range(6):
+        world.request_opening(seeker["email"])
+        world.deliver_mail()
+        world.advance(minutes=1)
+    world.dispatcher._send = world.mailbox.send
+    world.advance(minutes=10)  # past every retry delay
+    assert world.deliver_mail() == 1  # the newest key; the five it replaced were never mailed
+    for _ in range(5):
+        world.request_opening(seeker["email"])
+        world.deliver_mail()
+    assert len(world.mailbox.to(seeker["email"])) == 5
+    assert world.complete_opening(seeker["email"], world.mailbox.last_key(seeker["email"])).status_code == 201
+
+
+def _refusing_smtp(*_):
+    raise MailError("connection refused")
+
+
 def test_s1_a_newer_key_voids_the_older_one(world):
     seeker = world.register()
     world.request_opening(seeker["email"])

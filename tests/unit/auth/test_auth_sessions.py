@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import statistics
 import time
 
@@ -29,6 +30,37 @@ def test_refresh_rotates_the_token_and_a_reused_one_ends_the_session(world):
     assert refresh(world, third.json).status_code == 401  # the whole session is over
     [event] = world.published("auth.session.revoked.v1")
     assert event.data["reason"] == "token_reused"
+
+
+def _session_id(tokens: dict) -> str:
+    return tokens["refresh_token"].partition(".")[0]
+
+
+@pytest.mark.parametrize("guess", [
+    lambda sid: f"{sid}.{secrets.token_urlsafe(32)}",  # the session id (it is the JWT's sid) and a guessed secret
+    lambda sid: f"{sid}.",
+    lambda sid: f"{sid}.{sid}.{sid}",
+    lambda sid: sid,
+], ids=["guessed-secret", "empty-secret", "malformed", "session-id-only"])
+def test_s2_a_guessed_refresh_token_is_refused_and_does_not_end_the_session(world, guess):
+    """S2: only a token the session really issued (and rotated out) counts as reuse."""
+    seeker = world.open_mypage()
+    tokens = world.login_fully(seeker["email"])
+    refused = world.client.post("/api/v1/auth/refresh", json={"refresh_token": guess(_session_id(tokens))})
+    assert refused.status_code == 401 and refused.json["type"].endswith("/unauthorized")
+    assert world.published("auth.session.revoked.v1") == []
+    assert refresh(world, tokens).status_code == 200  # the victim's session lives on
+
+
+def test_s2_a_rotated_out_token_of_another_session_is_not_reuse_of_this_one(world):
+    seeker = world.open_mypage()
+    mine, other = world.login_fully(seeker["email"]), world.login_fully(seeker["email"])
+    assert refresh(world, other).status_code == 200  # other's first token is now retired
+    other_secret = other["refresh_token"].partition(".")[2]
+    mixed = world.client.post("/api/v1/auth/refresh", json={"refresh_token": f"{_session_id(mine)}.{other_secret}"})
+    assert mixed.status_code == 401
+    assert world.published("auth.session.revoked.v1") == []
+    assert refresh(world, mine).status_code == 200
 
 
 def test_the_refresh_token_has_at_least_128_bits_and_is_stored_hashed(world):
@@ -126,6 +158,45 @@ def test_s5_password_change_ends_every_session_and_needs_the_current_password(wo
     assert refresh(world, one).status_code == 401 and refresh(world, two).status_code == 401
     assert len(_revoked_ids(world, "password_changed")) == 2
     assert world.login(seeker["email"], "New@pass2026", device_token=two["device_token"]).json["otp_required"]
+
+
+def test_a8_password_change_refuses_the_current_password_as_the_new_one(world):
+    seeker = world.open_mypage()
+    tokens = world.login_fully(seeker["email"])
+    same = world.client.put("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": PASSWORD},
+                            headers=world.bearer(tokens))
+    assert same.status_code == 422 and same.headers["Content-Type"] == "application/problem+json"
+    assert same.json["errors"] == [{"field": "new_password",
+                                    "messages": ["現在のパスワードと同じパスワードには変更できません。"]}]
+    english = world.client.put("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": PASSWORD},
+                               headers={**world.bearer(tokens), "Accept-Language": "en"})
+    assert english.json["errors"][0]["messages"] == ["The new password must differ from the current one."]
+    assert refresh(world, tokens).status_code == 200  # nothing changed, nothing ended
+    assert world.published("auth.session.revoked.v1") == []
+
+
+def _password_notices(world, email: str) -> list:
+    world.deliver_mail()
+    return [mail for mail in world.mailbox.to(email) if "パスワード変更のお知らせ" in mail.subject]
+
+
+def test_a8_password_change_mails_the_seeker_a_notice(world):
+    seeker = world.open_mypage()
+    tokens = world.login_fully(seeker["email"])
+    assert _password_notices(world, seeker["email"]) == []
+    world.advance(minutes=4)
+    assert world.client.put("/api/v1/me/password", json={"current_password": PASSWORD, "new_password": "New@pass2026"},
+                            headers=world.bearer(tokens)).status_code == 204
+    [notice] = _password_notices(world, seeker["email"])
+    assert "変更日時：2026年11月26日 18時04分（日本時間）" in notice.body  # 09:04 UTC
+    assert "New@pass2026" not in notice.body and PASSWORD not in notice.body  # A11: never a password
+
+
+def test_a8_a_password_reset_mails_the_seeker_a_notice_too(world):
+    seeker = world.open_mypage()
+    assert world.reset_password(seeker, "New@pass2026").status_code == 204
+    [notice] = _password_notices(world, seeker["email"])
+    assert "パスワードが変更されました" in notice.body and "New@pass2026" not in notice.body
 
 
 def test_s5_password_reset_ends_every_session(world):
