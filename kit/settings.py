@@ -104,7 +104,7 @@ class Settings:
         database = f"MYPAGE_{self.service.upper()}_DATABASE_URL"
         if self.embedded:
             raise self.refusal("MYPAGE_AMQP_URL must name a RabbitMQ broker, not the in-memory bus")
-        if self.database_url.startswith("sqlite"):
+        if self.service != "gateway" and self.database_url.startswith("sqlite"):  # the gateway has no database
             raise self.refusal(f"{database} must be PostgreSQL, not SQLite")
         for name, url in (("MYPAGE_AMQP_URL", self.amqp_url), (database, self.database_url),
                           ("MYPAGE_SMTP_URL", self.smtp_url)):
