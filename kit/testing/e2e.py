@@ -99,15 +99,17 @@ def open_mypage(call: GatewayClient, system, email: str, birth_date: str, passwo
     eventually(opened, timeout=timeout, interval=0.1, message="the My Page to open with a mailed key")
 
 
-def login(call: GatewayClient, system, email: str, password: str, *, client: str = "web") -> dict:
+def login(call: GatewayClient, system, email: str, password: str, *, client: str = "web",
+          remember_device: bool = False) -> dict:
     """A7: the password, then the one-time password mailed to `email`; the token response (the
-    access token; for client "mobile" also the refresh token, which "web" gets as a cookie)."""
+    access token; for client "mobile" also the refresh token, which "web" gets as a cookie; with
+    `remember_device` the device token)."""
     seen = mail_ids(system)
     answer = call("POST", "/api/v1/auth/login", {"email": email, "password": password})
     assert answer.status == 200 and answer.json()["otp_required"] is True, answer.data
     mail = eventually(lambda: new_mail(system, email, OTP_MAIL, seen), timeout=20, message="the OTP mail")
     entered = {"login_ticket": answer.json()["login_ticket"], "otp": OTP_LINE.search(mail.text).group(1),
-               "client": client}
+               "client": client, "remember_device": remember_device}
     # auth's mail dispatcher commits "sent at" (the OTP is valid from then, A7) just after the SMTP sink
     # took the mail, so the mail can be here a moment before its OTP counts as sent; such an OTP is
     # refused (401) without using up a try. Enter it again until that moment has passed.
