@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 import time
+from pathlib import Path
 
 import pytest
 
@@ -154,8 +155,10 @@ def test_add_a_favourite_and_see_it_listed(seeker, call):
 
 
 def test_apply_with_a_pdf_and_see_it_as_applied(seeker, call, tmp_path):
-    """J8: 志望動機 with a counter, a PDF checked in the browser (a file over 2 MB is refused there)
-    and sent base64; 応募状況 shows 応募中; 辞退 asks first."""
+    """J8: 志望動機 with a counter, a PDF checked in the browser (a file over 2 MB is refused there);
+    応募内容の確認 shows what goes out and only its button sends it (base64); 応募状況 shows 応募中 and
+    the 志望動機 and PDF that were sent; the 求人票 says 「応募済み」 (issue 12, defects 2 and 3);
+    辞退 asks first."""
     items = call("GET", "/api/v1/jobs?per_page=50").json()["items"]
     job = next(j for j in items if j["online_application"] and j["status"] == "open")
     goto(seeker, f"/apply/{job['job_number']}")
@@ -171,15 +174,22 @@ def test_apply_with_a_pdf_and_see_it_as_applied(seeker, call, tmp_path):
     assert "2MBを超えています" in documents_error.inner_text()
     posted: list[str] = []
     seeker.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
-    seeker.get_by_role("button", name="応募する").click()
+    seeker.get_by_role("button", name="応募内容を確認する").click()
     seeker.get_by_text("入力内容を確認してください。").wait_for()  # checked before anything is sent
     assert posted == []
 
     resume = tmp_path / "履歴書.pdf"
     resume.write_bytes(PDF)
     seeker.get_by_label("応募書類（PDF、任意）", exact=True).set_input_files(str(resume))
+    seeker.get_by_role("button", name="応募内容を確認する").click()
+    review = seeker.get_by_role("region", name="応募内容の確認")
+    assert "介護の経験を活かしたく応募します。" in review.inner_text() and "履歴書.pdf（1KB）" in review.inner_text()
+    assert posted == []  # nothing sent before 「この内容で応募する」
+    review.get_by_role("button", name="修正する").click()
+    assert motivation.input_value() == "介護の経験を活かしたく応募します。"  # nothing lost going back
+    seeker.get_by_role("button", name="応募内容を確認する").click()
     with seeker.expect_request(lambda r: r.url.endswith("/api/v1/me/applications") and r.method == "POST") as sent:
-        seeker.get_by_role("button", name="応募する").click()
+        review.get_by_role("button", name="この内容で応募する").click()
     body = sent.value.post_data_json
     assert body["documents"][0]["filename"] == "履歴書.pdf"
     assert body["documents"][0]["content"].startswith("JVBERi0")  # base64 of %PDF-
@@ -187,6 +197,22 @@ def test_apply_with_a_pdf_and_see_it_as_applied(seeker, call, tmp_path):
     settle(seeker)
     card = seeker.locator(".card").filter(has_text=job["job_number"])
     assert card.locator(".status").inner_text() == "応募中"
+    card.get_by_text("送った応募内容（志望動機・応募書類）").click()
+    card.locator(".motivation").filter(has_text="介護の経験を活かしたく応募します。").wait_for()
+    with seeker.expect_download() as saved:
+        card.get_by_role("button", name="履歴書.pdf（1KB）").click()
+    assert saved.value.suggested_filename == "履歴書.pdf"
+    assert Path(saved.value.path()).read_bytes() == PDF
+
+    goto(seeker, f"/jobs/{job['job_number']}")  # 「応募済み」 instead of 応募する
+    assert seeker.locator("main .applied").inner_text().startswith("応募済み")
+    assert seeker.get_by_role("link", name="この求人に応募する（オンライン自主応募）").count() == 0
+    goto(seeker, f"/apply/{job['job_number']}")  # said before a 志望動機 is written, not after
+    assert "この求人にはすでに応募しています。" in seeker.locator("main").inner_text()
+    assert seeker.get_by_label("志望動機", exact=True).count() == 0
+
+    goto(seeker, "/applications")
+    card = seeker.locator(".card").filter(has_text=job["job_number"])
 
     card.get_by_role("button", name="辞退する…").click()
     confirm = card.get_by_role("group", name="辞退の確認")
@@ -315,7 +341,8 @@ def test_a_direct_request_is_listed_with_its_message_and_applied_to(seeker, call
         settle(seeker)
         assert seeker.url.endswith(f"#/apply/{job['job_number']}")
         seeker.get_by_label("志望動機", exact=True).fill("ご連絡ありがとうございます。応募いたします。")
-        seeker.get_by_role("button", name="応募する", exact=True).click()
+        seeker.get_by_role("button", name="応募内容を確認する", exact=True).click()
+        seeker.get_by_role("button", name="この内容で応募する", exact=True).click()
         seeker.wait_for_function("() => location.hash === '#/applications?applied=1'")
         goto(seeker, "/direct-requests")
         card = seeker.locator(f'.job-card[data-job="{job["job_number"]}"]')

@@ -65,9 +65,10 @@ export function refresh() {
 
 /**
  * One API call. `auth`: "required" (a seeker call: refresh once on 401, then session lost),
- * "optional" (the token is sent when there is one, e.g. job search), or "none".
+ * "optional" (the token is sent when there is one, e.g. job search), or "none". `raw`: the
+ * Response itself when it is a success (e.g. a PDF), errors thrown as usual.
  */
-export async function api(method, path, body, { auth = "required" } = {}) {
+export async function api(method, path, body, { auth = "required", raw = false } = {}) {
   const withToken = auth !== "none";
   const hadToken = accessToken !== null;
   let response = await send(method, path, body, withToken);
@@ -80,7 +81,7 @@ export async function api(method, path, body, { auth = "required" } = {}) {
       sessionLost();
     }
   }
-  return parse(response);
+  return raw && response.ok ? response : parse(response);
 }
 
 export const get = (path, opts) => api("GET", path, undefined, opts);

@@ -3,7 +3,7 @@
 import { onSessionLost } from "./api.js";
 import { clear, h } from "./dom.js";
 import { explain, showMessage } from "./errors.js";
-import { landingScreen, revealDevMail } from "./landing.js";
+import { landingScreen, revealDevLinks } from "./landing.js";
 import { markCurrent, renderNav } from "./nav.js";
 import { current, guard, navigate, otherwise, route, start } from "./router.js";
 import { loggedIn, onChange, resume } from "./session.js";
@@ -133,7 +133,7 @@ onChange(() => renderNav(document.getElementById("nav")));
 async function boot() {
   await resume(); // a reload keeps the session through the refresh cookie
   renderNav(document.getElementById("nav"));
-  revealDevMail();
+  revealDevLinks();
   await start(show);
 }
 

@@ -95,12 +95,16 @@ export function formatDate(iso) {
   return `${y}年${Number(m)}月${Number(d)}日`;
 }
 
+const JAPAN_TIME = new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", year: "numeric", month: "numeric",
+  day: "numeric", hour: "numeric", minute: "2-digit", hourCycle: "h23" });
+
+/** 「2026年12月8日 1:18」 in Japan time: the same style as formatDate, with the time. */
 export function formatDateTime(iso) {
   if (!iso) return "";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString("ja-JP", { timeZone: "Asia/Tokyo", year: "numeric", month: "numeric",
-    day: "numeric", hour: "2-digit", minute: "2-digit" });
+  const part = Object.fromEntries(JAPAN_TIME.formatToParts(date).map(({ type, value }) => [type, value]));
+  return `${part.year}年${part.month}月${part.day}日 ${part.hour}:${part.minute}`;
 }
 
 /** A character counter for a textarea with a maximum (announced politely to screen readers). */

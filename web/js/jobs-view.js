@@ -80,7 +80,14 @@ export function appliedTag() {
     h("a", { href: "#/applications" }, "応募状況を見る"));
 }
 
-export function jobCard(job, { favourites, box, extra, applied } = {}) {
+/** A card's 応募する, or 「応募済み」 once applied; nothing for a closed posting (the card says so). */
+export function applyControl(job, applied) {
+  if (applied) return appliedTag();
+  if (job.status && job.status !== "open") return null;
+  return h("a", { class: "button", href: `#/apply/${encodeURIComponent(job.job_number)}` }, "応募する");
+}
+
+export function jobCard(job, { favourites, box, extra, applied, onFavourite } = {}) {
   const closed = job.status && job.status !== "open";
   return h("li", { class: "job-card", "data-job": job.job_number },
     h("h3", {}, h("a", { href: `#/jobs/${encodeURIComponent(job.job_number)}` }, job.title || job.job_number)),
@@ -95,7 +102,7 @@ export function jobCard(job, { favourites, box, extra, applied } = {}) {
     closed ? h("p", { class: "tag ng" }, job.status === "closed" ? "募集終了" : "紹介期限切れ") : null,
     job.online_application ? h("p", { class: "tag" }, "オンライン自主応募可") : null,
     applied && applied.has(job.job_number) ? appliedTag() : null,
-    h("div", { class: "card-actions" }, favouriteButton(job.job_number, favourites, box), extra || null));
+    h("div", { class: "card-actions" }, favouriteButton(job.job_number, favourites, box, onFavourite), extra || null));
 }
 
 /** The page numbers to link: the first, the last, and two either side of the current (gaps as null). */

@@ -1,10 +1,13 @@
 // トップ (logged out): what the My Page offers, login and opening.
 import { h } from "./dom.js";
 
-/** The footer's link to the development mailbox shows only where /dev/mail exists (never in production). */
-export function revealDevMail() {
+/**
+ * The footer's links for developers (API docs, the development mailbox) show only in development,
+ * where /dev/mail exists: a citizen never sees them.
+ */
+export function revealDevLinks() {
   fetch("/dev/mail.json", { headers: { Accept: "application/json" } })
-    .then((response) => { if (response.ok) document.getElementById("dev-mail-link").hidden = false; })
+    .then((response) => { if (response.ok) document.getElementById("dev-links").hidden = false; })
     .catch(() => {});
 }
 

@@ -1,5 +1,5 @@
-// The menu: short links for phones, the full list in a disclosure; unread badges for
-// messages and notices (M2).
+// The menu: short links for phones, the rest grouped in a disclosure (ログアウト first, 退会 last);
+// unread badges for messages and notices (M2).
 import { get } from "./api.js";
 import { clear, h } from "./dom.js";
 import { navigate } from "./router.js";
@@ -15,6 +15,12 @@ function link(href, text, badgeName) {
   return h("li", {}, h("a", { href }, text, badgeName ? badge(badgeName) : null));
 }
 
+function group(title, links) {
+  const id = `nav-group-${title}`;
+  return h("div", { class: "nav-group" }, h("p", { class: "nav-group-title", id }, title),
+    h("ul", { "aria-labelledby": id }, links));
+}
+
 export function renderNav(nav) {
   clear(nav);
   if (!loggedIn()) {
@@ -22,15 +28,16 @@ export function renderNav(nav) {
       link("#/search", "求人検索"), link("#/login", "ログイン"), link("#/open", "マイページ開設")));
     return;
   }
+  // ログアウト first and 退会 last, far apart: one is tapped daily, the other erases everything.
   const menu = h("details", { class: "nav-more" }, h("summary", {}, "メニュー"),
-    h("ul", {},
-      link("#/saved", "保存した検索条件"), link("#/favourites", "お気に入り"), link("#/referrals", "紹介状"),
-      link("#/recommendations", "おすすめ求人"), link("#/matching", "希望条件に合う新着求人"),
-      link("#/direct-requests", "直接リクエスト"),
-      link("#/applications", "応募状況"),
-      link("#/profile", "求職情報"), link("#/registration", "求職登録の有効／無効"),
-      link("#/password", "パスワード変更"), link("#/withdraw", "退会"),
-      h("li", {}, h("button", { type: "button", class: "linklike", onclick: onLogout }, "ログアウト"))));
+    h("div", { class: "nav-panel" },
+      h("button", { type: "button", class: "logout", onclick: onLogout }, "ログアウト"),
+      group("求人", [link("#/saved", "保存した検索条件"), link("#/favourites", "お気に入り"),
+        link("#/recommendations", "おすすめ求人"), link("#/matching", "希望条件に合う新着求人"),
+        link("#/direct-requests", "直接リクエスト")]),
+      group("紹介・応募", [link("#/referrals", "紹介状"), link("#/applications", "応募状況")]),
+      group("登録情報・設定", [link("#/profile", "求職情報"), link("#/registration", "求職登録の有効／無効"),
+        link("#/password", "パスワード変更"), link("#/withdraw", "退会")])));
   menu.addEventListener("click", (event) => {
     if (event.target.closest("a")) menu.open = false;
   });
@@ -66,11 +73,16 @@ function setBadge(name, count) {
   }
 }
 
-/** Ask messaging for the unread counts again (after a screen read something). */
+/**
+ * Ask messaging for the unread counts again (after a screen read something); returns them
+ * (`{messages, notices}`, null for one that could not be had) so home shows the same numbers.
+ */
 export async function refreshBadges() {
-  if (!loggedIn()) return;
+  if (!loggedIn()) return { messages: null, notices: null };
   const [messages, notices] = await Promise.allSettled([
     get("/me/messages?per_page=1"), get("/me/notices?per_page=1")]);
   if (messages.status === "fulfilled") setBadge("messages", messages.value.unread);
   if (notices.status === "fulfilled") setBadge("notices", notices.value.unread);
+  return { messages: messages.status === "fulfilled" ? messages.value.unread : null,
+    notices: notices.status === "fulfilled" ? notices.value.unread : null };
 }

@@ -1,10 +1,12 @@
 // 応募 (J8): 志望動機 (≤ 2,000 characters, with a counter) and up to 3 PDFs of ≤ 2 MB each,
-// checked here and sent base64 as the API expects; 応募状況 with status labels and 辞退 (confirmed).
+// checked here, shown once more in 応募内容の確認 and only then sent (base64, as the API expects);
+// a posting already applied to says so instead of offering the form. 応募状況 with status labels,
+// what was sent (志望動機 and the PDFs, downloadable) and 辞退 (confirmed).
 import { get, post } from "../api.js";
-import { counter, field, formatDateTime, h, messageBox } from "../dom.js";
+import { append, counter, field, formatDateTime, h, messageBox } from "../dom.js";
 import { explain, setFieldError, showMessage } from "../errors.js";
 import { form } from "../forms.js";
-import { establishmentText } from "../jobs-view.js";
+import { appliedNumbers, appliedTag, establishmentText } from "../jobs-view.js";
 import { navigate } from "../router.js";
 
 export const MOTIVATION_MAX = 2000;
@@ -34,8 +36,56 @@ function base64(file) {
   });
 }
 
+function kilobytes(bytes) {
+  return `${Math.max(1, Math.ceil(bytes / 1024)).toLocaleString("ja-JP")}KB`;
+}
+
+function jobHeader(job) {
+  return h("div", { class: "card" }, h("h2", {}, job.title), h("p", {}, establishmentText(job.establishment)),
+    h("p", { class: "hint" }, `求人番号：${job.job_number}`));
+}
+
+/** 応募内容の確認: what will be sent, sent only from here; 修正する goes back with everything kept. */
+function confirmStep({ job, motivation, files, onBack }) {
+  const box = messageBox();
+  const send = h("button", { type: "button", class: "primary" }, "この内容で応募する");
+  const step = h("section", { class: "apply-confirm", "aria-labelledby": "apply-confirm-title" },
+    h("h2", { id: "apply-confirm-title", tabindex: "-1" }, "応募内容の確認"),
+    h("p", {}, "次の内容で応募します。応募すると事業所に通知されます（取り消すには「辞退」の手続きが必要です）。"),
+    box,
+    h("dl", { class: "facts" },
+      h("dt", {}, "応募先"), h("dd", {}, `${job.title}（求人番号：${job.job_number}）`),
+      h("dt", {}, "志望動機"), h("dd", { class: "prewrap motivation" }, motivation),
+      h("dt", {}, "応募書類"), h("dd", {}, files.length
+        ? h("ul", { class: "file-list" }, files.map((f) => h("li", {}, `${f.name}（${kilobytes(f.size)}）`)))
+        : "なし")),
+    h("div", { class: "actions" }, send, h("button", { type: "button", onclick: onBack }, "修正する")));
+  send.addEventListener("click", async () => {
+    send.disabled = true;
+    try {
+      const documents = await Promise.all(files.map(async (file) => ({ filename: file.name, content: await base64(file) })));
+      const body = { job_number: job.job_number, motivation };
+      if (documents.length) body.documents = documents;
+      await post("/me/applications", body);
+      navigate("/applications?applied=1");
+    } catch (error) {
+      showMessage(box, explain(error));
+      box.focus();
+      send.disabled = false;
+    }
+  });
+  return step;
+}
+
 export async function applyScreen({ params }) {
-  const job = await get(`/jobs/${encodeURIComponent(params.number)}`, { auth: "optional" });
+  const [job, applied] = await Promise.all([
+    get(`/jobs/${encodeURIComponent(params.number)}`, { auth: "optional" }), appliedNumbers()]);
+  const root = h("section", {}, h("h1", {}, "求人への応募"), jobHeader(job));
+  if (applied && applied.has(job.job_number)) {
+    root.append(h("div", { class: "message note", role: "status" },
+      h("p", {}, "この求人にはすでに応募しています。"), appliedTag()));
+    return root;
+  }
   const motivation = field({ label: "志望動機", name: "motivation", type: "textarea", required: true,
     hint: `${MOTIVATION_MAX.toLocaleString("ja-JP")}文字以内`, attrs: { rows: 8, maxlength: MOTIVATION_MAX } });
   const textarea = motivation.querySelector("textarea");
@@ -46,7 +96,7 @@ export async function applyScreen({ params }) {
   const fileInput = files.querySelector("input");
   const chosen = h("ul", { class: "file-list", "aria-live": "polite" });
   fileInput.addEventListener("change", () => {
-    chosen.replaceChildren(...[...fileInput.files].map((f) => h("li", {}, `${f.name}（${Math.ceil(f.size / 1024)}KB）`)));
+    chosen.replaceChildren(...[...fileInput.files].map((f) => h("li", {}, `${f.name}（${kilobytes(f.size)}）`)));
     const problems = checkFiles([...fileInput.files]);
     const slot = files.querySelector(".field-error");
     slot.textContent = problems.join(" ");
@@ -55,7 +105,7 @@ export async function applyScreen({ params }) {
   });
   files.append(chosen);
   const f = form({
-    label: "応募の入力", submitText: "応募する",
+    label: "応募の入力", submitText: "応募内容を確認する",
     children: [motivation, files],
     onSubmit: async (v, formEl, box) => {
       const problems = [];
@@ -69,20 +119,55 @@ export async function applyScreen({ params }) {
         formEl.querySelector(`[data-field="${problems[0][0]}"]`).focus();
         return;
       }
-      const documents = await Promise.all([...fileInput.files].map(async (file) => ({
-        filename: file.name, content: await base64(file) })));
-      const body = { job_number: job.job_number, motivation: textarea.value };
-      if (documents.length) body.documents = documents;
-      await post("/me/applications", body);
-      navigate("/applications?applied=1");
+      const step = confirmStep({ job, motivation: textarea.value.trim(), files: [...fileInput.files], onBack: () => {
+        step.remove();
+        formEl.hidden = false;
+        textarea.focus();
+      } });
+      formEl.hidden = true;
+      formEl.after(step);
+      step.querySelector("h2").focus();
     },
   });
-  return h("section", {}, h("h1", {}, "求人への応募"),
-    h("div", { class: "card" }, h("h2", {}, job.title), h("p", {}, establishmentText(job.establishment)),
-      h("p", { class: "hint" }, `求人番号：${job.job_number}`)),
-    job.online_application ? null : h("p", { class: "message note" },
-      "この求人はオンライン自主応募を受け付けていません。ハローワークからのおすすめ求人の場合は、このまま応募できます（オンラインハローワーク紹介）。"),
-    f);
+  return append(root, [job.online_application ? null : h("p", { class: "message note" },
+    "この求人はオンライン自主応募を受け付けていません。ハローワークからのおすすめ求人の場合は、このまま応募できます（オンラインハローワーク紹介）。"),
+  f]);
+}
+
+/** Save one PDF the seeker sent (the API wants the bearer token, so no plain link). */
+async function download(applicationId, doc) {
+  const path = `/me/applications/${encodeURIComponent(applicationId)}/documents/${encodeURIComponent(doc.id)}`;
+  const url = URL.createObjectURL(await (await get(path, { raw: true })).blob());
+  const link = h("a", { href: url, download: doc.filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** 応募内容: the 志望動機 and PDFs that were sent, loaded when opened. */
+function sentContent(item, box) {
+  const body = h("div", { class: "sent" }, h("p", { class: "loading" }, "読み込み中…"));
+  const panel = h("details", { class: "sent-content" }, h("summary", {}, "送った応募内容（志望動機・応募書類）"), body);
+  let loaded = false;
+  panel.addEventListener("toggle", async () => {
+    if (!panel.open || loaded) return;
+    loaded = true;
+    try {
+      const detail = await get(`/me/applications/${encodeURIComponent(item.id)}`);
+      const docs = detail.documents || [];
+      body.replaceChildren(h("dl", { class: "facts" },
+        h("dt", {}, "志望動機"), h("dd", { class: "prewrap motivation" }, detail.motivation || "—"),
+        h("dt", {}, "応募書類"), h("dd", {}, docs.length ? h("ul", { class: "file-list" }, docs.map((doc) => h("li", {},
+          h("button", { type: "button", class: "linklike", onclick: () => download(item.id, doc).catch((error) => showMessage(box, explain(error))) },
+            `${doc.filename}（${kilobytes(doc.size)}）`)))) : "なし")));
+    } catch (error) {
+      loaded = false;
+      body.replaceChildren();
+      showMessage(box, explain(error));
+    }
+  });
+  return panel;
 }
 
 function withdrawControl(item, box) {
@@ -115,6 +200,7 @@ export async function applicationsScreen({ query }) {
       h("p", {}, h("span", { class: `status app-${item.status}` }, item.status_label || item.status),
         item.route === "recommendation" ? "（オンラインハローワーク紹介）" : "（オンライン自主応募）"),
       h("p", { class: "hint" }, `応募日時：${formatDateTime(item.submitted_at)}　求人番号：${item.job_number}`),
+      sentContent(item, box),
       h("div", { class: "card-actions" },
         h("a", { href: `#/jobs/${encodeURIComponent(item.job_number)}` }, "求人票を見る"),
         ["applied", "screening"].includes(item.status) ? withdrawControl(item, box) : null))))

@@ -2,13 +2,7 @@
 // (求職情報公開); applying to one is an online self-application through the usual 応募 screen.
 import { get } from "../api.js";
 import { formatDateTime, h, messageBox } from "../dom.js";
-import { favouriteNumbers, jobCard } from "../jobs-view.js";
-
-function applyControl(job) {
-  if (job.applied) return h("p", { class: "tag" }, "応募済み");
-  if (job.status && job.status !== "open") return null; // jobCard says 募集終了 / 紹介期限切れ
-  return h("a", { class: "button", href: `#/apply/${encodeURIComponent(job.job_number)}` }, "応募する");
-}
+import { applyControl, favouriteNumbers, jobCard } from "../jobs-view.js";
 
 export async function directRequestsScreen() {
   const [list, favourites] = await Promise.all([get("/me/direct-requests"), favouriteNumbers()]);
@@ -22,7 +16,7 @@ export async function directRequestsScreen() {
       extra: [
         job.message ? h("p", { class: "comment prewrap" }, `事業所からのメッセージ：${job.message}`) : null,
         h("p", { class: "hint" }, `届いた日時：${formatDateTime(job.sent_at)}`),
-        applyControl(job),
+        applyControl(job, job.applied),
       ],
     }))) : h("p", {}, "直接リクエストはまだありません。求職情報を公開すると、事業所から届くことがあります。"));
 }

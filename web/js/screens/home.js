@@ -1,12 +1,14 @@
-// ホーム (P5): 「求職 太郎様」, 利用安定所, registration status and validity, restrictions, counts with links.
+// ホーム (P5): 「求職 太郎様」, 利用安定所, registration status and validity, restrictions, counts with links
+// (未読メッセージ from the establishments and 未読のお知らせ apart, as the menu's badges count them).
 import { get } from "../api.js";
 import { formatDate, h } from "../dom.js";
 import { refreshBadges } from "../nav.js";
 
 const COUNTS = [
+  ["unread_messages", "未読メッセージ", "#/messages"],
+  ["unread_notices", "未読のお知らせ", "#/notices"],
   ["favourites", "お気に入り", "#/favourites"],
   ["saved_searches", "保存した検索条件", "#/saved"],
-  ["unread_messages", "未読メッセージ", "#/messages"],
   ["referrals", "紹介状", "#/referrals"],
   ["recommendations", "おすすめ求人", "#/recommendations"],
 ];
@@ -18,9 +20,8 @@ export function cachedHome() {
 }
 
 export async function homeScreen() {
-  const home = await get("/me");
+  const [home, unread] = await Promise.all([get("/me"), refreshBadges()]);
   lastHome = home;
-  refreshBadges();
   const registration = home.registration || {};
   const restriction = home.restriction || {};
   const valid = registration.status === "valid";
@@ -41,7 +42,9 @@ export async function homeScreen() {
     notices.push(h("div", { class: "message note", role: "note" },
       h("p", {}, "オンライン登録者のため、おすすめ求人（オンラインハローワーク紹介）は利用できません。ハローワークの窓口で本人確認を行うとご利用いただけます。")));
   }
-  const counts = home.counts || {};
+  // The home API's unread_messages counts お知らせ too (messaging's P5 fragment); the screen shows the
+  // two apart, with the numbers the menu badges show.
+  const counts = { ...(home.counts || {}), unread_messages: unread.messages, unread_notices: unread.notices };
   return h("div", { class: "home" },
     h("section", { class: "welcome" },
       h("h1", {}, home.greeting || `${home.name || ""}様`),

@@ -1,8 +1,8 @@
 // 求人票 (J1, J2a): one posting; the establishment hidden as its publication scope says;
-// favourite (J4) and 応募 (J8) for a logged-in seeker.
+// favourite (J4) and 応募 (J8) for a logged-in seeker, or 「応募済み」 once applied.
 import { get } from "../api.js";
 import { formatDate, h, messageBox } from "../dom.js";
-import { establishmentText, favouriteButton, favouriteNumbers, placeText, wageText } from "../jobs-view.js";
+import { appliedNumbers, appliedTag, establishmentText, favouriteButton, favouriteNumbers, placeText, wageText } from "../jobs-view.js";
 import { loggedIn } from "../session.js";
 
 function row(label, value) {
@@ -33,13 +33,15 @@ function detailsRows(details) {
 
 export async function jobScreen({ params }) {
   const number = params.number;
-  const [job, favourites] = await Promise.all([
-    get(`/jobs/${encodeURIComponent(number)}`, { auth: "optional" }), favouriteNumbers()]);
+  const [job, favourites, applied] = await Promise.all([
+    get(`/jobs/${encodeURIComponent(number)}`, { auth: "optional" }), favouriteNumbers(), appliedNumbers()]);
   const box = messageBox();
   const establishment = establishmentText(job.establishment);
-  const apply = loggedIn() && job.online_application && job.status === "open"
-    ? h("a", { class: "button", href: `#/apply/${encodeURIComponent(job.job_number)}` }, "この求人に応募する（オンライン自主応募）")
-    : null;
+  let apply = null;
+  if (applied && applied.has(job.job_number)) apply = appliedTag();
+  else if (loggedIn() && job.online_application && job.status === "open") {
+    apply = h("a", { class: "button", href: `#/apply/${encodeURIComponent(job.job_number)}` }, "この求人に応募する（オンライン自主応募）");
+  }
   return h("article", { class: "job-detail" },
     h("p", { class: "breadcrumb" }, h("button", { type: "button", class: "linklike", onclick: () => history.back() }, "← 前の画面に戻る")),
     h("h1", {}, job.title),

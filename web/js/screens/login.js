@@ -1,7 +1,7 @@
 // ログイン (A7): email + password, then the mailed ワンタイムパスワード with "remember this device".
-import { post } from "../api.js";
+import { ApiError, post } from "../api.js";
 import { clear, field, h } from "../dom.js";
-import { showMessage } from "../errors.js";
+import { setFieldError, showMessage } from "../errors.js";
 import { form } from "../forms.js";
 import { navigate } from "../router.js";
 import { deviceTokenForLogin, signedIn } from "../session.js";
@@ -44,8 +44,27 @@ function passwordStep(body, query) {
   else if (query.get("changed")) showMessage(f.messageBox, "パスワードを変更しました。新しいパスワードでログインしてください。", "note");
 }
 
+const OTP_TRIES = 5; // A7: the ticket is void after 5 wrong entries …
+const OTP_VALID_MS = 10 * 60 * 1000; // … or 10 minutes after the mail
+
+/**
+ * A refused OTP in words that fit what this tab knows: a retry works until 5 tries or 10 minutes
+ * (auth's own text always says to log in again). Other errors go to the form as usual.
+ */
+function otpRefusal(error, tries, startedAt) {
+  if (!(error instanceof ApiError) || !String(error.problem.type || "").endsWith("/otp-invalid")) return null;
+  if (tries >= OTP_TRIES || Date.now() - startedAt >= OTP_VALID_MS) {
+    return { restart: true, text: "このワンタイムパスワードは使えなくなりました（10分を過ぎたか、5回間違えたため）。お手数ですが、メールアドレスの入力からやり直してください。" };
+  }
+  return { restart: false, text: `ワンタイムパスワードが正しくありません。メールに記載の6桁の数字を確かめて、もう一度入力してください（${OTP_TRIES}回まで、メールの送信から10分間有効）。` };
+}
+
 function otpStep(body, query, ticket, email) {
   clear(body);
+  const startedAt = Date.now();
+  let tries = 0;
+  const restart = h("p", {}, h("a", { href: "#/login", onclick: (e) => { e.preventDefault(); passwordStep(body, query); } },
+    "メールアドレスの入力からやり直す"));
   const f = form({
     label: "ワンタイムパスワードの入力", submitText: "認証する",
     children: [
@@ -56,14 +75,29 @@ function otpStep(body, query, ticket, email) {
         h("input", { type: "checkbox", id: "remember-device", name: "remember_device" }),
         h("label", { for: "remember-device" }, "この端末を記憶する（30日間、ワンタイムパスワードの入力を省略します）")),
     ],
-    onSubmit: async (v) => {
-      const tokens = await post("/auth/login/otp", { login_ticket: ticket, otp: v.otp,
-        remember_device: Boolean(v.remember_device) }, { auth: "none" });
+    onSubmit: async (v, formEl, box) => {
+      let tokens;
+      try {
+        tokens = await post("/auth/login/otp", { login_ticket: ticket, otp: v.otp,
+          remember_device: Boolean(v.remember_device) }, { auth: "none" });
+      } catch (error) {
+        const refusal = otpRefusal(error, ++tries, startedAt);
+        if (!refusal) throw error;
+        if (refusal.restart) {
+          showMessage(box, { text: refusal.text });
+          restart.querySelector("a").focus();
+        } else {
+          setFieldError(formEl, "otp", refusal.text);
+          showMessage(box, "ワンタイムパスワードを確認してください。");
+          formEl.querySelector("[name=otp]").select();
+          formEl.querySelector("[name=otp]").focus();
+        }
+        return;
+      }
       signedIn(tokens);
       navigate(nextRoute(query));
     },
   });
-  body.append(f, h("p", {}, h("a", { href: "#/login", onclick: (e) => { e.preventDefault(); passwordStep(body, query); } },
-    "メールアドレスの入力からやり直す")));
+  body.append(f, restart);
   f.querySelector("[name=otp]").focus();
 }
