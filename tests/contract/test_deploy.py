@@ -144,8 +144,10 @@ def test_compose_runs_every_service_as_web_worker_and_relay_from_one_image(compo
 
 def test_compose_health_checks_use_readyz(compose):
     services = compose["services"]
-    for name in [*(f"{s}-web" for s in SERVICES), "gateway"]:
+    for name in [f"{s}-web" for s in SERVICES]:
         assert "/readyz" in " ".join(services[name]["healthcheck"]["test"]), name
+    # the gateway's /readyz answers only to the operations token (issue 10)
+    assert "/healthz" in " ".join(services["gateway"]["healthcheck"]["test"])
     for name in SERVICES:
         assert services["gateway"]["depends_on"][f"{name}-web"]["condition"] == "service_healthy"
 
@@ -192,7 +194,8 @@ def test_k8s_has_web_worker_and_relay_deployments_per_service_and_probes_on_read
         assert service["spec"]["selector"].items() <= web["spec"]["template"]["metadata"]["labels"].items()
     gateway = _container(k8s[("Deployment", "mypage-gateway")])
     assert gateway["command"][:4] == ["python", "-m", "gateway", "--distributed"]
-    assert gateway["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert gateway["readinessProbe"]["httpGet"]["path"] == "/healthz"  # its /readyz needs the operations token
+    assert {"secretRef": {"name": "mypage-gateway"}} in gateway["envFrom"]
 
 
 def test_k8s_runs_retention_as_a_cronjob(k8s):
