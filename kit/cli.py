@@ -38,9 +38,13 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
             from kit import topology
 
             with topology.connection(runtime.settings.amqp_url) as conn:
-                archived = [spec.type for spec in runtime.publishes if not spec.personal_data]
-                topology.declare_service_topology(conn, runtime.name, runtime.subscriptions.keys(),
-                                                  archived_types=archived, exchange_name=runtime.settings.exchange)
+                publishes = runtime.publishes
+                topology.declare_service_topology(
+                    conn, runtime.name, runtime.subscriptions.keys(),
+                    archived_types=[spec.type for spec in publishes if not spec.personal_data],
+                    personal_types=[spec.type for spec in publishes if spec.personal_data],
+                    discarded_types=[spec.type for spec in publishes if spec.outside_only],
+                    exchange_name=runtime.settings.exchange, parking_ttl_days=runtime.settings.parking_ttl_days)
     elif args.command == "web":
         _serve(create_app(runtime=runtime), args.bind or f"127.0.0.1:{runtime.settings.port}", args.workers,
                clean_metrics)

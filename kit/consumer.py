@@ -24,7 +24,7 @@ the latest BATCH_MAX_WAIT after its first message (the latency bound); on AMQP o
 
 A handler that raises is retried by republishing a copy (header `x-mypage-attempt`) to the
 tail of the queue and acking the original, so the messages behind it keep flowing; after
-MAX_DELIVERIES deliveries the message is parked in `<queue>.parking` with the last error in
+MAX_DELIVERIES deliveries the message is parked in `<queue>.parked` with the last error in
 `x-mypage-error`. The quorum queue's delivery limit parks a message that kills the worker
 before it can ack (topology). A database that is unreachable is not the message's fault:
 the worker waits and retries in place instead of burning the message's attempts.
@@ -122,6 +122,7 @@ class Consumer(ConsumerMixin):
         max_deliveries: int = topology.MAX_DELIVERIES,
         infrastructure_retries: int | None = INFRASTRUCTURE_RETRIES,
         clock: Clock | None = None,
+        parking_ttl_days: int = topology.PARKING_TTL_DAYS,
     ) -> None:
         self.connection = connection
         self.service = service
@@ -137,6 +138,8 @@ class Consumer(ConsumerMixin):
         self.infrastructure_retries = infrastructure_retries
         self.queue_name = topology.queue_name(service, exchange_name)
         self.parking_queue_name = topology.parking_queue_name(service, exchange_name)
+        self._parking_route = topology.parking_routing_key(service, exchange_name)
+        self.parking_ttl_days = parking_ttl_days
         self.ready = threading.Event()  # set once the queue is declared and consumed from
         self.handled = 0  # events whose handler committed (duplicates excluded)
         self.duplicates = 0  # deliveries skipped because the inbox had them already
@@ -177,8 +180,9 @@ class Consumer(ConsumerMixin):
         quorum = topology.is_amqp(self.connection.as_uri())
         keys = self.subscriptions.keys()
         queue = topology.service_queue(self.service, keys, exchange_name=self.exchange_name, quorum=quorum)
-        parking = topology.parking_queue(self.service, exchange_name=self.exchange_name, quorum=quorum)
-        parking(channel).declare()
+        parking = topology.parking_queue(self.service, exchange_name=self.exchange_name, quorum=quorum,
+                                         ttl_days=self.parking_ttl_days)
+        topology.declare_parking(parking(channel), self.parking_ttl_days)
         self._producer = Producer(channel)
         self._multiple_acks = quorum
         return [Consumer(queues=[queue], on_message=self._receive, prefetch_count=self.prefetch)]
@@ -404,18 +408,18 @@ class Consumer(ConsumerMixin):
         if attempt >= self.max_deliveries:
             self._park(message, error)
             return
-        log.warning("consumer %s: attempt %d of %s failed: %r", self.service, attempt, message.properties.get(
-            "message_id"), error)
+        log.warning("consumer %s: attempt %d of %s failed: %s", self.service, attempt, message.properties.get(
+            "message_id"), error_text(error))
         self._republish(message, routing_key=self.queue_name, attempt=attempt + 1, error=error)
         self.retried += 1
         message.ack()
 
     def _park(self, message, error: Exception) -> None:
         """S11: move the message to the parking queue with the reason, and ack the original."""
-        log.error("consumer %s: parking %s after %d deliveries: %r", self.service,
-                  message.properties.get("message_id"), delivery_attempt(message), error)
+        log.error("consumer %s: parking %s after %d deliveries: %s", self.service,
+                  message.properties.get("message_id"), delivery_attempt(message), error_text(error))
         attempt = delivery_attempt(message)
-        self._republish(message, routing_key=self.parking_queue_name, attempt=attempt, error=error)
+        self._republish(message, routing_key=self._parking_route, attempt=attempt, error=error)
         self.parked += 1
         message.ack()
 
@@ -423,7 +427,7 @@ class Consumer(ConsumerMixin):
         headers = dict(message.headers or {})
         headers.pop("x-delivery-count", None)
         headers[ATTEMPT_HEADER] = attempt
-        headers[ERROR_HEADER] = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
+        headers[ERROR_HEADER] = error_text(error)
         properties = message.properties
         self._producer.publish(
             message.body,
@@ -450,6 +454,13 @@ def _refuse_commit() -> None:
 
 class _Stopped(Exception):
     """Raised out of kombu's reconnect loop when the worker is told to stop."""
+
+
+def error_text(error: Exception) -> str:
+    """S11/S7: the failure as logs and the parked message's header keep it: type and message, bounded.
+
+    Never the exception's repr of a payload; database errors arrive without values (kit.db)."""
+    return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
 
 
 def delivery_attempt(message) -> int:

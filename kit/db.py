@@ -19,9 +19,11 @@ def make_engine(url: str, **kwargs) -> Engine:
 
     SQLite: WAL, foreign keys, a busy timeout so threads of the embedded mode wait instead
     of failing. PostgreSQL: psycopg 3, pre-ping so a restarted server gives a clean error.
+    Both: S7/E3 — an error names the statement, never its parameters or a value of a row.
     """
     parsed = make_url(url)
     kwargs.setdefault("json_serializer", _json_dumps)
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
@@ -37,7 +39,30 @@ def make_engine(url: str, **kwargs) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10}
     options.update(kwargs)
-    return create_engine(parsed, **options)
+    engine = create_engine(parsed, **options)
+    event.listen(engine, "handle_error", _without_values)
+    return engine
+
+
+def _without_values(context) -> None:
+    """S7/E3: PostgreSQL quotes row values in an error's DETAIL (`Key (email)=(taro@…) already exists`,
+    `Failing row contains (…)`) and data errors quote the value (`invalid input syntax for type
+    integer: "…"`); hide_parameters cannot reach those. Keep the message's first line (for a data
+    error only its SQLSTATE), the SQLSTATE and the names of constraint, table and column."""
+    original = context.original_exception
+    diag = getattr(original, "diag", None)
+    sqlstate = getattr(diag, "sqlstate", None)
+    if not sqlstate:  # not an error the server reported (connection refused, …): no row in it
+        return
+    primary = "data exception" if sqlstate.startswith("22") else (diag.message_primary or "error")
+    names = [f"{label} {value}" for label, value in (("constraint", diag.constraint_name),
+                                                     ("table", diag.table_name), ("column", diag.column_name))
+             if value]
+    text = f"{primary} (SQLSTATE {sqlstate}{''.join(f'; {name}' for name in names)})"
+    original.args = (text,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        wrapped.args = (f"({type(original).__module__}.{type(original).__name__}) {text}",)
 
 
 # Japanese stays readable in JSON columns (no \\u escapes).

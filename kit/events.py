@@ -107,12 +107,18 @@ class EventSpec:
     type: str
     schema: type[marshmallow.Schema]
     summary: str
-    # True when `data` holds personal data beyond opaque ids (e.g. a login email): such an event
-    # is never kept in the broker's archive queue, so erasure has no copy there to reach (R3, E3).
+    # True when `data` holds personal data beyond opaque ids (a login email, a 求職番号, desired
+    # conditions, a public_ref, a no-show): such an event is never kept in the broker's archive queue,
+    # so erasure has no copy there to reach (R3, E3). It needs a subscriber: a service of this system,
+    # or, when `outside_only`, other Hello Work systems — then, while none has bound its queue, the
+    # broker drops it (kit.topology.discard_queue) instead of returning it to the relay forever.
     personal_data: bool = False
+    outside_only: bool = False
 
     def __post_init__(self) -> None:
         check_type(self.type)
+        if self.outside_only and not self.personal_data:
+            raise ValueError(f"{self.type}: outside_only is for personal-data types (the others are archived)")
 
     @property
     def service(self) -> str:

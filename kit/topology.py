@@ -4,7 +4,11 @@
     dead letters        <exchange>.dlx             durable direct exchange
     service queue       <prefix>.<service>         bound to the exchange by each subscribed key,
                                                    and to the dlx by its own name (retries)
-    parking queue       <prefix>.<service>.parking bound to the dlx by its own name
+    parking queue       <prefix>.<service>.parked  bound to the dlx by `<prefix>.<service>.parking`;
+                                                   its messages expire after the parking TTL (14 days)
+    archive             <prefix>.archive           a bounded copy of event types without personal data
+    discard             <prefix>.discard           routes, and drops at once, personal-data types only
+                                                   outside systems read (EventSpec.outside_only)
 
 `<prefix>` is the exchange name without its `.events` suffix, so production gets
 `mypage.jobs` and a test exchange `t-1a2b.events` gets `t-1a2b.jobs`: tests never share queues.
@@ -12,18 +16,28 @@
 On AMQP the service queue is a quorum queue whose `x-delivery-limit` dead-letters into the
 parking queue a message that crashed the worker before its ack (S11's safety net). kombu's
 `memory://` transport (embedded mode, unit tests) knows no queue types, so queues are classic.
+
+Parked messages hold personal data that erasure (R3) cannot reach inside RabbitMQ, so the parking
+queue carries `x-message-ttl` (DESIGN §8: inspect and replay within the TTL). RabbitMQ refuses to
+redeclare a queue with other arguments (PRECONDITION_FAILED), and a policy needs management rights a
+service's user does not have and yields to any broader policy, so the TTL came with a new queue name:
+`.parked` replaced `.parking`, bound by the old routing key, which the service queues' own
+`x-dead-letter-routing-key` argument keeps. `retire_legacy_parking` moves what the old queue holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kombu import Connection, Exchange, Queue, binding
+from amqp.exceptions import PreconditionFailed
+from kombu import Connection, Exchange, Producer, Queue, binding
+from kombu.exceptions import ChannelError
 
-from kit.settings import DEFAULT_EXCHANGE
+from kit.settings import DEFAULT_EXCHANGE, ConfigurationError
 
 HEARTBEAT_SECONDS = 20
 MAX_DELIVERIES = 5  # S11: a message is parked after at most this many deliveries
+PARKING_TTL_DAYS = 14  # S11/R3: a parked message is dropped after (MYPAGE_PARKING_TTL_DAYS)
 MEMORY_POLLING_INTERVAL = 0.01  # kombu's default of 1 s would add a second to every embedded hop
 
 
@@ -53,7 +67,13 @@ def queue_name(service: str, exchange_name: str = DEFAULT_EXCHANGE) -> str:
 
 
 def parking_queue_name(service: str, exchange_name: str = DEFAULT_EXCHANGE) -> str:
-    """S11: where `service`'s poison messages wait for a human, e.g. `mypage.jobs.parking`."""
+    """S11: where `service`'s poison messages wait for a human, e.g. `mypage.jobs.parked`."""
+    return f"{queue_name(service, exchange_name)}.parked"
+
+
+def parking_routing_key(service: str, exchange_name: str = DEFAULT_EXCHANGE) -> str:
+    """S11: the dlx routing key of `service`'s parked messages, e.g. `mypage.jobs.parking` (the name of the
+    parking queue before it had a TTL; service queues carry it as their dead-letter routing key)."""
     return f"{queue_name(service, exchange_name)}.parking"
 
 
@@ -84,25 +104,28 @@ def service_queue(
             "x-queue-type": "quorum",
             "x-delivery-limit": MAX_DELIVERIES - 1,  # redeliveries after the first delivery
             "x-dead-letter-exchange": dlx.name,
-            "x-dead-letter-routing-key": parking_queue_name(service, exchange_name),
+            "x-dead-letter-routing-key": parking_routing_key(service, exchange_name),
         }
     bindings = [binding(exchange, routing_key=key) for key in sorted(set(routing_keys))]
     bindings.append(binding(dlx, routing_key=name))
     return Queue(name, bindings=bindings, durable=True, queue_arguments=arguments)
 
 
-def parking_queue(service: str, *, exchange_name: str = DEFAULT_EXCHANGE, quorum: bool = True) -> Queue:
-    """S11: `service`'s parking queue, bound to the dlx by its own name."""
-    name = parking_queue_name(service, exchange_name)
+def parking_queue(service: str, *, exchange_name: str = DEFAULT_EXCHANGE, quorum: bool = True,
+                  ttl_days: int = PARKING_TTL_DAYS) -> Queue:
+    """S11/R3: `service`'s parking queue, bound to the dlx by the parking routing key; a message in it
+    expires `ttl_days` after it was parked."""
     arguments = {"x-queue-type": "quorum"} if quorum else {}
+    arguments["x-message-ttl"] = ttl_days * DAY_MS
     return Queue(
-        name, exchange=dead_letter_exchange(exchange_name), routing_key=name, durable=True,
-        queue_arguments=arguments,
+        parking_queue_name(service, exchange_name), exchange=dead_letter_exchange(exchange_name),
+        routing_key=parking_routing_key(service, exchange_name), durable=True, queue_arguments=arguments,
     )
 
 
 def declare(
     conn: Connection, service: str, routing_keys: Iterable[str], *, exchange_name: str = DEFAULT_EXCHANGE,
+    parking_ttl_days: int = PARKING_TTL_DAYS,
 ) -> tuple[Queue, Queue]:
     """E2/S11: declare exchange, dlx, service queue (with bindings) and parking queue; idempotent.
 
@@ -115,9 +138,54 @@ def declare(
     dead_letter_exchange(exchange_name)(channel).declare()
     queue = service_queue(service, routing_keys, exchange_name=exchange_name, quorum=quorum)(channel)
     queue.declare()
-    parking = parking_queue(service, exchange_name=exchange_name, quorum=quorum)(channel)
-    parking.declare()
+    parking = parking_queue(service, exchange_name=exchange_name, quorum=quorum, ttl_days=parking_ttl_days)(channel)
+    declare_parking(parking, parking_ttl_days)
     return queue, parking
+
+
+def declare_parking(parking: Queue, ttl_days: int) -> None:
+    """S11: declare the (bound) parking queue; one declared with another TTL is a clear start-up error."""
+    try:
+        parking.declare()
+    except PreconditionFailed as error:
+        raise ConfigurationError(
+            f"{parking.name} exists with another message TTL than MYPAGE_PARKING_TTL_DAYS={ttl_days}: replay or "
+            f"drain its messages, delete it, then run migrate again (or set the TTL it was declared with)",
+        ) from error
+
+
+def retire_legacy_parking(conn: Connection, service: str, *, exchange_name: str = DEFAULT_EXCHANGE) -> int:
+    """S11/R3: move what the TTL-less parking queue of old (`<prefix>.<service>.parking`) holds into the
+    parking queue, each message confirmed before it is acked there, then delete the old queue.
+
+    Returns how many messages moved; 0 when there is no such queue. Idempotent; migrate calls it after
+    `declare`. The moved messages keep their headers (attempts, last error) and start their TTL anew.
+    """
+    legacy = parking_routing_key(service, exchange_name)
+    channel = conn.channel()
+    try:
+        channel.queue_declare(legacy, passive=True)
+    except ChannelError:  # NOT_FOUND: never existed or already retired (the broker closed this channel)
+        return 0
+    try:
+        # From here on the dlx routes parked messages only to the new queue.
+        channel.queue_unbind(legacy, dead_letter_exchange(exchange_name).name, routing_key=legacy)
+        producer, old = Producer(channel), Queue(legacy, channel=channel, no_declare=True)
+        moved = 0
+        while (message := old.get(no_ack=False)) is not None:
+            properties = {key: value for key, value in message.properties.items()
+                          if key in ("message_id", "type", "correlation_id")}
+            producer.publish(message.body, exchange=dead_letter_exchange(exchange_name), routing_key=legacy,
+                             headers=message.headers, content_type=message.content_type,
+                             content_encoding=message.content_encoding, delivery_mode=2, retry=False,
+                             **properties)
+            message.ack()  # after the broker confirmed the copy (confirm_publish)
+            moved += 1
+        if channel.queue_declare(legacy, passive=True).message_count == 0:  # quorum queues know no if_empty
+            channel.queue_delete(legacy)
+        return moved
+    finally:
+        channel.close()
 
 
 def declare_exchange(conn: Connection, exchange_name: str = DEFAULT_EXCHANGE) -> Exchange:
@@ -127,8 +195,9 @@ def declare_exchange(conn: Connection, exchange_name: str = DEFAULT_EXCHANGE) ->
     return exchange
 
 
+DAY_MS = 24 * 3600 * 1000
 ARCHIVE_MAX_LENGTH = 1_000_000
-ARCHIVE_TTL_MS = 7 * 24 * 3600 * 1000
+ARCHIVE_TTL_MS = 7 * DAY_MS
 
 
 def archive_queue_name(exchange_name: str = DEFAULT_EXCHANGE) -> str:
@@ -153,16 +222,45 @@ def archive_queue(archived_types: Iterable[str] = (), exchange_name: str = DEFAU
     )
 
 
-def declare_service_topology(conn: Connection, service: str, routing_keys: Iterable[str], *,
-                             archived_types: Iterable[str] = (), exchange_name: str = DEFAULT_EXCHANGE) -> None:
-    """E2: everything a service needs on the broker before its relay or worker starts.
+def discard_queue_name(exchange_name: str = DEFAULT_EXCHANGE) -> str:
+    return f"{queue_prefix(exchange_name)}.discard"
 
-    The exchange, the dlx, the archive queue bound to the service's archived types, and — when
-    it subscribes to anything — its queue and parking queue. Idempotent; `python -m
+
+def discard_queue(discarded_types: Iterable[str] = (), exchange_name: str = DEFAULT_EXCHANGE) -> Queue:
+    """E3/R3: a queue of length 0 bound to personal-data types that only outside systems read.
+
+    Such an event is routed (so the relay's `mandatory` publish is confirmed, not returned forever
+    while no outside system has bound its queue yet) and dropped at once: no copy is kept anywhere
+    for erasure to miss. Outside subscribers bind queues of their own and get every event from then on.
+    """
+    exchange = events_exchange(exchange_name)
+    return Queue(
+        discard_queue_name(exchange_name),
+        bindings=[binding(exchange, routing_key=key) for key in sorted(set(discarded_types))],
+        durable=True,
+        queue_arguments={"x-max-length": 0, "x-overflow": "drop-head"},
+    )
+
+
+def declare_service_topology(conn: Connection, service: str, routing_keys: Iterable[str], *,
+                             archived_types: Iterable[str] = (), personal_types: Iterable[str] = (),
+                             discarded_types: Iterable[str] = (), exchange_name: str = DEFAULT_EXCHANGE,
+                             parking_ttl_days: int = PARKING_TTL_DAYS) -> None:
+    """E2/E3: everything a service needs on the broker before its relay or worker starts.
+
+    The exchange, the dlx, the archive queue bound to the service's archived types and unbound from
+    its `personal_types` (a type flagged personal after it was archived must stop being copied), the
+    discard queue bound to its `discarded_types`, and — when it subscribes to anything — its queue and
+    parking queue, with the old parking queue's messages moved over. Idempotent; `python -m
     services.<name> migrate` calls it.
     """
     declare_exchange(conn, exchange_name)
-    archive = archive_queue(archived_types, exchange_name)(conn.default_channel)
+    channel = conn.default_channel
+    archive = archive_queue(archived_types, exchange_name)(channel)
     archive.declare()
+    for event_type in sorted(set(personal_types)):
+        channel.queue_unbind(archive.name, exchange_name, routing_key=event_type)  # absent binding: a no-op
+    discard_queue(discarded_types, exchange_name)(channel).declare()
     if routing_keys:
-        declare(conn, service, routing_keys, exchange_name=exchange_name)
+        declare(conn, service, routing_keys, exchange_name=exchange_name, parking_ttl_days=parking_ttl_days)
+        retire_legacy_parking(conn, service, exchange_name=exchange_name)

@@ -342,6 +342,7 @@ def _delete_amqp_entities(url: str, exchange_name: str) -> None:
             channel.queue_delete(topology.queue_name(service, exchange_name))
             channel.queue_delete(topology.parking_queue_name(service, exchange_name))
         channel.queue_delete(topology.archive_queue_name(exchange_name))
+        channel.queue_delete(topology.discard_queue_name(exchange_name))
         channel.exchange_delete(topology.dead_letter_exchange(exchange_name).name)
         channel.exchange_delete(exchange_name)
 

@@ -129,20 +129,27 @@ APPLICATION_STATUS_CHANGED = EventSpec(
     ApplicationStatusPayload,
     "The employer-side system moved an application to 選考中, 採用 or 不採用 (SPEC J8).",
 )
+# The no-show events are personal (E3) and read only by the counter system, which lifts restrictions.
 NO_SHOW_REPORTED = EventSpec(
     "jobs.no_show.reported.v1",
     NoShowPayload,
     "An employer reported an interview no-show (面接不参加) on an online self-application (SPEC J9).",
+    personal_data=True,
+    outside_only=True,
 )
 SEEKER_RESTRICTED = EventSpec(
     "jobs.seeker.restricted.v1",
     RestrictionPayload,
     "5 or more no-shows within 3 months: online self-application is restricted until staff lift it (SPEC J9).",
+    personal_data=True,
+    outside_only=True,
 )
 SEEKER_RESTRICTION_LIFTED = EventSpec(
     "jobs.seeker.restriction_lifted.v1",
     RestrictionPayload,
     "Staff lifted the no-show restriction after the seeker visited the office (SPEC J9).",
+    personal_data=True,
+    outside_only=True,
 )
 
 ERASURE_COMPLETED = EventSpec(

@@ -130,26 +130,31 @@ SEEKER_CONFIRMED = EventSpec(
     "profile.seeker.confirmed.v1",
     SeekerConfirmedPayload,
     "Staff confirmed an online registrant (オンライン登録者) at the counter: now a 利用登録者 (SPEC P3b).",
+    personal_data=True,
 )
 REGISTRATION_VALIDATED = EventSpec(
     "profile.registration.validated.v1",
     RegistrationValidatedPayload,
     "The registration is valid (有効): new, re-applied (再求職申込), or set valid again (SPEC P3, P3a).",
+    personal_data=True,
 )
 REGISTRATION_INVALIDATED = EventSpec(
     "profile.registration.invalidated.v1",
     RegistrationInvalidatedPayload,
     "The registration became invalid (無効): set by the seeker or staff, or expired (SPEC P3, P3a, P4, R2).",
+    personal_data=True,
 )
 REGISTRATION_EXTENDED = EventSpec(
     "profile.registration.extended.v1",
     RegistrationExtendedPayload,
     "The validity period was extended by one month in its final month (SPEC P3a).",
+    personal_data=True,
 )
 DESIRED_CONDITIONS_CHANGED = EventSpec(
     "profile.desired_conditions.changed.v1",
     DesiredConditionsChangedPayload,
     "The seeker's desired conditions (希望条件) were registered or changed; they feed job matching (SPEC J6).",
+    personal_data=True,
 )
 
 class DisclosureChangedPayload(Schema):
@@ -167,6 +172,7 @@ DISCLOSURE_CHANGED = EventSpec(
     DisclosureChangedPayload,
     "The seeker disclosed their job-seeking information to employers or withdrew it (求職情報公開, SPEC J8a); "
     "jobs accepts direct requests only for disclosed seekers.",
+    personal_data=True,
 )
 
 ERASURE_COMPLETED = EventSpec(
