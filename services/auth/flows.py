@@ -297,7 +297,7 @@ def verify_otp(ctx: AuthContext, login_ticket: str, otp: str, remember_device: b
         seeker_id = uow.session.scalar(select(LoginChallenge.seeker_id).where(
             LoginChallenge.ticket_digest == ticket_digest))
         # the account first, then the challenge: the order every flow takes its rows in
-        account = uow.session.get(Account, seeker_id, with_for_update=True) if seeker_id is not None else None
+        account = _locked_account(uow, seeker_id) if seeker_id is not None else None
         challenge = uow.session.scalar(select(LoginChallenge).where(
             LoginChallenge.ticket_digest == ticket_digest).with_for_update())
         now = ctx.now()
@@ -489,7 +489,7 @@ def withdraw(ctx: AuthContext, seeker_id: str, password: str) -> None:
 
 
 def _open_account(uow: UnitOfWork, seeker_id: str) -> Account:
-    account = uow.session.get(Account, seeker_id, with_for_update=True)
+    account = _locked_account(uow, seeker_id)
     if account is None or not account.is_open or not account.usable:
         raise _session_over()
     return account
@@ -500,7 +500,8 @@ def _open_account(uow: UnitOfWork, seeker_id: str) -> Account:
 def set_usability(ctx: AuthContext, seeker_number: str, usable: bool) -> dict[str, Any]:
     """A10/S5: 利用不可 ends every session and blocks login until staff lift it."""
     with ctx.uow() as uow:
-        account = uow.session.scalar(select(Account).where(Account.seeker_number == seeker_number).with_for_update())
+        account = uow.session.scalar(select(Account).where(Account.seeker_number == seeker_number)
+                                     .with_for_update(key_share=True))
         if account is None:
             raise Problem("not-found", detail_ja="この求職番号のマイページ登録はありません。",
                           detail_en="No My Page registration has this job-seeker number.")
@@ -537,7 +538,15 @@ def client_token(ctx: AuthContext, client_id: str, client_secret: str) -> str:
 
 def _account_by_email(uow: UnitOfWork, email: str, *, lock: bool = False) -> Account | None:
     query = select(Account).where(Account.email == domain.normalise_email(email))
-    return uow.session.scalar(query.with_for_update() if lock else query)
+    return uow.session.scalar(query.with_for_update(key_share=True) if lock else query)
+
+
+def _locked_account(uow: UnitOfWork, seeker_id: str) -> Account | None:
+    """The account row locked for this transaction — FOR NO KEY UPDATE: its key never changes, and a
+    stronger lock would block the key-share lock that inserting a session, challenge or key takes on
+    it, so a login holding its device or challenge rows and a password change holding the account
+    would wait for each other (a deadlock on PostgreSQL)."""
+    return uow.session.get(Account, seeker_id, with_for_update={"key_share": True})
 
 
 _THROTTLE_ATTEMPTS = 3

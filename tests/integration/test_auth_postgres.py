@@ -18,7 +18,7 @@ from kit.clock import FrozenClock
 from kit.testing.services import in_parallel, outbox_envelopes
 from kit.tokens import KeySet, TokenVerifier
 from services.auth.domain import MAX_KEYS_PER_DAY
-from services.auth.models import Account, AuthKey, LoginChallenge, LoginThrottle
+from services.auth.models import Account, AuthKey, Device, LoginChallenge, LoginThrottle
 from services.auth.purge import KINDS, purge_expired
 from tests.unit.auth import test_auth_purge as purge_rows
 from tests.unit.auth.conftest import PASSWORD, AuthWorld
@@ -170,8 +170,43 @@ def test_a7_five_parallel_wrong_otps_void_the_challenge(world):
     with world.runtime.session_factory() as session:
         challenge = session.scalar(select(LoginChallenge).where(LoginChallenge.seeker_id == seeker["seeker_id"]))
         assert challenge.wrong_entries == 5 and challenge.voided_at is not None
+        assert session.get(Account, seeker["seeker_id"]).otp_failures == 5  # S2: each counts on the account too
     right = world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": otp})
     assert right.status_code == 401
+
+
+def test_s2_parallel_failed_logins_on_a_remembered_device_each_count_on_the_device_only(world):
+    seeker = world.open_mypage()
+    device = world.login_fully(seeker["email"], remember_device=True)["device_token"]
+    call = _post(world, "/api/v1/auth/login", {"email": seeker["email"], "password": "Wrong@1234",
+                                               "device_token": device})
+    assert [status for status, _ in in_parallel([call] * 4)] == [401] * 4
+    with world.runtime.session_factory() as session:
+        assert session.scalar(select(Device.failures).where(Device.seeker_id == seeker["seeker_id"])) == 4
+        assert session.scalar(select(func.count()).select_from(LoginThrottle)
+                              .where(LoginThrottle.failures > 0)) == 0
+    call()  # the 5th: the device's delay starts, the email's count is still 0
+    assert call()[0] == 429
+    assert world.login(seeker["email"]).json["otp_required"] is True
+
+
+def test_s2_remembered_device_logins_beside_a_password_change_never_err(world):
+    """A device login locks its device row and then inserts a session (a key-share lock on the account);
+    a password change locks the account and then forgets the devices: neither may deadlock the other."""
+    seeker = world.open_mypage()
+    devices = [world.login_fully(seeker["email"], remember_device=True) for _ in range(3)]
+    logins = [_post(world, "/api/v1/auth/login", {"email": seeker["email"], "password": PASSWORD,
+                                                  "device_token": tokens["device_token"], "client": "mobile"})
+              for tokens in devices for _ in range(2)]
+
+    def change():
+        response = world.app.test_client().put("/api/v1/me/password", headers=world.bearer(devices[0]), json={
+            "current_password": PASSWORD, "new_password": "Other@pass2026"})
+        return response.status_code, response.get_json(silent=True)
+
+    results = in_parallel(logins + [change])
+    assert results[-1][0] == 204, results[-1]
+    assert {status for status, _ in results[:-1]} <= {200}, results
 
 
 @pytest.mark.parametrize("known", [True, False], ids=["known-email", "unknown-email"])
