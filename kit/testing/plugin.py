@@ -356,3 +356,24 @@ def _forget_memory_entities(exchange_name: str) -> None:
     exchanges = memory.Transport.global_state.exchanges
     for name in (exchange_name, topology.dead_letter_exchange(exchange_name).name):
         exchanges.pop(name, None)
+
+
+# -- search nodes (DESIGN §9) -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def groonga() -> Iterator:
+    """A private Groonga server (kit.testing.servers.PrivateGroonga) with an empty database, for one test;
+    skipped where Groonga is not installed (Debian's groonga-bin) — a failure under CI=true."""
+    from kit.testing.servers import PrivateGroonga
+
+    if shutil.which(PrivateGroonga.binary) is None:
+        unavailable("Groonga is not installed (apt-get install groonga-bin)")
+    with PrivateGroonga() as server:
+        yield server
+
+
+@pytest.fixture
+def groonga_url(groonga) -> str:
+    """The URL of `groonga` (MYPAGE_SEARCH_URL of a jobs service under test)."""
+    return groonga.url

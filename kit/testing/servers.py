@@ -1,4 +1,4 @@
-"""Private, disposable RabbitMQ and PostgreSQL servers for resilience tests (S9, S10, S11).
+"""Private, disposable RabbitMQ, PostgreSQL and Groonga servers for resilience tests (S9, S10, S11) and search.
 
 Each runs from its own temporary directory on free ports, so a test can `kill()` (SIGKILL),
 `pause()` (SIGSTOP), `resume()` (SIGCONT) and `restart()` it without touching the shared
@@ -302,6 +302,46 @@ class PrivatePostgreSQL(_PrivateServer):
     def _as_postgres(self, command: list[str], *, check: bool = False) -> subprocess.CompletedProcess:
         return subprocess.run(["runuser", "-u", "postgres", "--", *command], capture_output=True, check=check,
                               timeout=START_TIMEOUT)
+
+
+class PrivateGroonga(_PrivateServer):
+    """A Groonga HTTP server of its own (a search node, DESIGN §9) with a fresh database; its query
+    cache off, so what a test or benchmark measures is the search itself."""
+
+    kind = "groonga"
+    binary = "groonga"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def start(self, timeout: float = START_TIMEOUT) -> None:
+        database = self.directory / "db"
+        log = open(self.directory / "groonga.log", "ab")  # noqa: SIM115 — owned by the child process
+        self._process = subprocess.Popen(
+            [self.binary, "-s", "--protocol", "http", "--bind-address", "127.0.0.1", "-p", str(self.port),
+             "--cache-limit", "0", "--log-path", str(self.directory / "groonga-server.log"),
+             *([] if database.exists() else ["-n"]), str(database)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        log.close()
+        _wait_for(lambda: self._process.poll() is not None or self.ready(), timeout,
+                  f"private Groonga on port {self.port}")
+        if self._process.poll() is not None:
+            raise RuntimeError(f"private Groonga exited: {(self.directory / 'groonga.log').read_text()[-2000:]}")
+
+    def ready(self) -> bool:
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"{self.url}/d/status", timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
 
 
 @atexit.register

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, g, jsonify, send_file
+from flask import Response, current_app, g, jsonify, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -34,6 +34,11 @@ def _caller() -> tuple[str | None, bool]:
     if principal is None:
         return None, False
     return (principal.subject if principal.has(SEEKER) else None), principal.has(STAFF)
+
+
+def _search_engine():
+    """The search node (distributed mode), or None: the embedded scan (app.py)."""
+    return current_app.extensions.get("search_engine")
 
 
 # -- public search and postings ------------------------------------------------------------------
@@ -54,10 +59,12 @@ class Jobs(MethodView):
         establishment of 公開範囲2 postings (J2a).
         """
         page = query.pop("page")
+        facets = tuple(query.pop("facets", ()))
         seeker_id, staff = _caller()
         with current_runtime().uow() as uow:
             registered = commands.registered_caller(uow, seeker_id, staff=staff)
-            return commands.search_jobs(uow, query, page=page, registered=registered)
+            return commands.search_jobs(uow, query, page=page, registered=registered, engine=_search_engine(),
+                                        facets=facets)
 
 
 @blp.route("/jobs/<job_number>")
@@ -156,7 +163,8 @@ class SavedSearchJobs(MethodView):
     def get(self, query, search_id):
         """J3 run: the saved criteria through the same search as GET /api/v1/jobs."""
         with current_runtime().uow() as uow:
-            return commands.run_saved_search(uow, current_seeker_id(), search_id, page=query["page"],
+            return commands.run_saved_search(uow, current_seeker_id(), search_id, engine=_search_engine(),
+                                             page=query["page"],
                                              per_page=query.get("per_page"))
 
 

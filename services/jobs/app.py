@@ -12,10 +12,11 @@ from kit.settings import Settings
 from kit.tokens import TokenVerifier
 from kit.web import create_service_app
 from services.jobs.api import blp, internal
-from services.jobs.config import load_settings
+from services.jobs.config import load_settings, search_engine_of
 from services.jobs.events import PUBLISHES
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import Base
+from services.jobs.search_engine import SearchEngine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,9 +27,19 @@ def build_runtime(settings: Settings | None = None, *, clock: Clock | None = Non
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
-               runtime: Runtime | None = None, token_verifier: TokenVerifier | None = None) -> Flask:
+               runtime: Runtime | None = None, token_verifier: TokenVerifier | None = None,
+               engine: SearchEngine | None = None) -> Flask:
+    """`engine`: the search node to ask (default: MYPAGE_SEARCH_URL's, none in the embedded mode)."""
     runtime = runtime or build_runtime(settings, clock=clock)
+    engine = engine or search_engine_of(runtime.settings)
+    readiness = []
+    if engine is not None:
+        def search_engine():
+            engine.ping()
+
+        readiness.append(search_engine)
     app = create_service_app("jobs", title="My Page jobs", blueprints=[blp], runtime=runtime,
-                             token_verifier=token_verifier)
+                             token_verifier=token_verifier, readiness=readiness)
+    app.extensions["search_engine"] = engine
     app.register_blueprint(internal)  # P5 home counts: plain Flask, so not in the public OpenAPI document
     return app

@@ -8,6 +8,7 @@ seeker run one after the other, so the limit holds under concurrency (S6).
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 import uuid
 from datetime import date
@@ -20,6 +21,9 @@ from kit.uow import UnitOfWork
 from services.jobs import domain, search, seekers
 from services.jobs.events import FAVOURITE_ADDED, FAVOURITE_REMOVED, RECOMMENDATION_MADE, REFERRAL_RECORDED
 from services.jobs.models import favourites, postings, recommendations, referrals, saved_searches
+from services.jobs.search_engine import SearchEngine, SearchUnavailable
+
+log = logging.getLogger("mypage.jobs")
 
 
 def today(uow: UnitOfWork) -> date:
@@ -48,10 +52,18 @@ def registered_caller(uow: UnitOfWork, seeker_id: str | None, *, staff: bool = F
 
 
 def search_jobs(uow: UnitOfWork, criteria: dict[str, Any], *, page: int, registered: bool,
-                per_page: int | None = None) -> dict[str, Any]:
-    """J2: open to everyone, whatever the caller's registration (P4 keeps public search open)."""
-    return search.search(uow.session, criteria, page=page, per_page=per_page, today=today(uow),
-                         registered_caller=registered)
+                per_page: int | None = None, engine: SearchEngine | None = None,
+                facets: tuple[str, ...] = ()) -> dict[str, Any]:
+    """J2/J2b: open to everyone, whatever the caller's registration (P4 keeps public search open).
+    With a search engine that does not answer: 503 (DESIGN §9), never a scan of PostgreSQL instead."""
+    try:
+        return search.search(uow.session, criteria, page=page, per_page=per_page, today=today(uow),
+                             registered_caller=registered, engine=engine, facets=facets)
+    except SearchUnavailable as error:
+        log.warning("search engine unavailable: %s", error)
+        raise Problem("service-unavailable",
+                      detail_ja="求人検索を一時的にご利用いただけません。しばらくしてから再度お試しください。",
+                      detail_en="Job search is temporarily unavailable; please try again shortly.") from None
 
 
 def job_detail(uow: UnitOfWork, job_number: str, *, seeker_id: str | None, registered: bool) -> dict[str, Any]:
@@ -180,11 +192,11 @@ def delete_saved_search(uow: UnitOfWork, seeker_id: str, search_id: str) -> None
 
 
 def run_saved_search(uow: UnitOfWork, seeker_id: str, search_id: str, *, page: int,
-                     per_page: int | None) -> dict[str, Any]:
+                     per_page: int | None, engine: SearchEngine | None = None) -> dict[str, Any]:
     """J3 run: the saved criteria through the same search as GET /api/v1/jobs (a My Page search, P4)."""
     domain.require_job_features(seekers.load(uow.session, seeker_id))
     row = _saved_search(uow, seeker_id, search_id)
-    return search_jobs(uow, row.criteria, page=page, per_page=per_page, registered=True)
+    return search_jobs(uow, row.criteria, page=page, per_page=per_page, registered=True, engine=engine)
 
 
 # -- J5 referrals (紹介) and J7 recommendations (オンラインハローワーク紹介) -----------------------

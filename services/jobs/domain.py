@@ -191,11 +191,24 @@ def hidden_reason(scope: int) -> str:
 
 # -- J2 free word: normalisation and the query syntax ---------------------------------------------
 
-# Hyphens and dashes read as the long vowel mark (パ－ト, ﾊﾟｰﾄ, パ‐ト all match パート); the wave dash
-# 〜 as the tilde ～ (NFKC leaves both apart). Applied to the text and the words alike, so harmless.
-_FOLD = str.maketrans({**{chr(code): chr(code + 0x60) for code in range(0x3041, 0x3097)},  # ぁ–ゖ → ァ–ヶ
-                       "ゝ": "ヽ", "ゞ": "ヾ",
-                       **{dash: "ー" for dash in "-‐‑‒–—―−"}, "〜": "~"})
+# The J2 free word is normalised exactly as the search engine's normalizers do it (Groonga's
+# NormalizerNFKC130, two in a row — search_engine.NORMALIZERS), so the embedded scan and the engine
+# find the same postings (a property test holds them to it):
+# 1. NFKC (full/half width), lower case, ひらがな → カタカナ (ぱーと = パート, ゝ → ヽ);
+# 2. ヴ sounds: ヴァ ヴィ ヴゥ ヴェ ヴォ → バ ビ ブ ベ ボ, any other ヴ → ブ (ヴァイオリン = バイオリン);
+# 3. small kana as large (ソフトウェア = ソフトウエア, ヶ月 = ケ月) and every hyphen, dash, minus and
+#    rule that the engine reads as the long vowel mark as ー (パ－ト, ﾊﾟｰﾄ, パ‐ト = パート);
+# 4. the wave dash 〜 as the tilde ~ (NFKC makes ～ one; the engine has no option for 〜, so the text it
+#    is given has it replaced already: search_engine.document).
+# The ヴ sounds must come before the small kana (ヴァ → ヴア would no longer become バ).
+_TO_KATAKANA = str.maketrans({**{chr(code): chr(code + 0x60) for code in range(0x3041, 0x3097)},  # ぁ–ゖ → ァ–ヶ
+                              "ゝ": "ヽ", "ゞ": "ヾ"})
+_V_SOUND = re.compile("ヴ([ァィゥェォ]?)")
+_V_SOUNDS = {"ァ": "バ", "ィ": "ビ", "ゥ": "ブ", "ェ": "ベ", "ォ": "ボ", "": "ブ"}
+_KANA_CASE_AND_DASHES = str.maketrans({
+    **dict(zip("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ", strict=True)),
+    **{dash: "ー" for dash in "-‐‑‒–—―⁃−─━"}, "〜": "~",
+})
 _OR = {"OR", "|"}
 _NOT = "NOT"
 _NOT_PREFIX = "-"  # half width; the full-width － is NFKC-folded to it
@@ -206,10 +219,10 @@ NEW_WITHIN_DAYS = {"day": 1, "week": 7}  # J2 新着: received today-1 / today-7
 
 
 def normalise_text(text: str) -> str:
-    """J2: what free words are matched on and with — NFKC (full/half width, half-width kana),
-    case folding, kana folding (ひらがな → カタカナ, so ぱーと and パート match each other) and
-    dash folding (ー－‐− → ー)."""
-    return unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+    """J2: what free words are matched on and with — NFKC (full/half width, half-width kana), lower
+    case, ひらがな → カタカナ, ヴ sounds, small kana and dashes, as the search engine does it (above)."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_TO_KATAKANA)
+    return _V_SOUND.sub(lambda found: _V_SOUNDS[found.group(1)], text).translate(_KANA_CASE_AND_DASHES)
 
 
 class FreeWordError(ValueError):
@@ -295,6 +308,22 @@ def parse_free_word(q: str | None) -> FreeWordQuery:
         raise _refuse("除く語（NOT）のほかに、探す語を1つ以上入れてください。",
                       "Give at least one word to look for besides the NOT word.")
     return FreeWordQuery(groups=tuple(groups), excluded=excluded[0] if excluded else None)
+
+
+def criteria_free_word(q: str | None) -> FreeWordQuery:
+    """The free word of stored criteria: parsed, or — a saved search (J3) stored before the syntax existed
+    (`-派遣` alone was a word then) — its words, all of them, as it was searched when saved."""
+    try:
+        return parse_free_word(q)
+    except FreeWordError:
+        words = dict.fromkeys(normalise_text(q or "").split())
+        return FreeWordQuery(groups=tuple((word,) for word in words))
+
+
+def clock_minutes(hhmm: str) -> int:
+    """"08:30" → 510 minutes from midnight (the J2 hours criteria)."""
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def free_words(q: str | None) -> list[str]:

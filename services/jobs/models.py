@@ -10,7 +10,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -25,16 +24,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     false,
-    func,
-    text,
     true,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kit.codes import find_municipality, normalise_occupation_code
+from kit.codes import find_municipality, normalise_occupation_code, occupation
 from kit.db import UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
@@ -93,8 +89,11 @@ class Posting(Base):
     received_on: Mapped[date] = mapped_column(Date)  # 受付年月日
     deadline: Mapped[date] = mapped_column(Date)  # 紹介期限日
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    # J2 free word: title and description, normalised (domain.normalise_text: NFKC, case, kana, dashes)
+    # J2 free word (free_word_text, normalised by domain.normalise_text): title, description, occupation
+    # name, employment type, category; the establishment's name apart (J2a: not every caller may find it)
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    establishment_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    occupation_group: Mapped[str | None] = mapped_column(String(1))  # 大分類 A–K of occupation_code (J2b)
     document: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -113,27 +112,11 @@ class Posting(Base):
         Index("ix_postings_occupation", "occupation_code"),
         Index("ix_postings_wage", "wage_type", "wage_min"),
         Index("ix_postings_employment_type", "employment_type"),
-        # J2 free word on PostgreSQL: the character bigrams of search_text (jobs_bigrams) in a GIN index,
-        # chosen by bench/search.py; SQLite scans search_text (migration 0006)
-        Index("ix_postings_search_bigrams", func.jobs_bigrams(text("search_text")),
-              postgresql_using="gin").ddl_if(dialect="postgresql"),
+        # The free word at scale is the search engine's (search_engine.py); the embedded mode scans search_text.
     )
 
 
 postings = Posting.__table__
-
-# The function the bigram index is built on (migration 0006 creates the same): every character of
-# the text with the one after it — the last character alone — as tsvector lexemes. So a 1-character
-# word is a prefix match ('寮':*), a 2-character word one lexeme, a longer one all its bigrams.
-BIGRAMS_FUNCTION = """
-CREATE OR REPLACE FUNCTION jobs_bigrams(document text) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT array_to_tsvector(array(
-    SELECT DISTINCT substr(document, position, 2) FROM generate_series(1, length(document)) AS position))
-$$
-"""
-event.listen(postings, "before_create", DDL(BIGRAMS_FUNCTION).execute_if(dialect="postgresql"))
-
 
 class SeekerStatusRow(Base):
     """seeker_status: the projection of profile's and auth's events that gates features (P4, DESIGN §1).
@@ -428,6 +411,7 @@ def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
     wage = payload["wage"]
     holidays = payload.get("holidays") or {}
     span = hours_span(payload.get("hours"))
+    occupation_code = normalise_occupation_code(payload["occupation_code"])
     document: dict[str, Any] = {key: value for key, value in payload.items()
                                 if key not in _FLAT and key not in _NESTED}
     for key, known in _NESTED.items():
@@ -439,7 +423,7 @@ def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
         "establishment_number": payload["establishment"]["number"],
         "establishment_name": payload["establishment"]["name"],
         "title": payload["title"],
-        "occupation_code": normalise_occupation_code(payload["occupation_code"]),
+        "occupation_code": occupation_code,
         "description": payload["description"],
         "category": payload["category"],
         "full_time": payload["full_time"],
@@ -462,16 +446,30 @@ def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
         "received_on": _date(payload["received_on"]),
         "deadline": _date(payload["deadline"]),
         "closed": False,
-        "search_text": search_text(payload["title"], payload["description"]),
+        "search_text": normalise_text(free_word_text(payload["title"], payload["description"], occupation_code,
+                                                     payload["employment_type"], payload["category"])),
+        "establishment_text": normalise_text(payload["establishment"]["name"]),
+        "occupation_group": occupation_group(occupation_code),
         "document": document,
         "created_at": now,
         "updated_at": now,
     }
 
 
-def search_text(title: str, description: str) -> str:
-    """What the free word (J2) is matched on: title and description, normalised (domain.normalise_text)."""
-    return normalise_text(f"{title}\n{description}")
+def free_word_text(title: str, description: str, occupation_code: str, employment_type: str, category: str) -> str:
+    """J2: what the free word is found in besides the establishment — title, description, the name of the
+    occupation, the employment type and the job category (パート finds パート労働者 postings), one per line
+    (a word never spans two of them). Unnormalised: the search engine normalises it itself."""
+    found = occupation(occupation_code)
+    return "\n".join([title, description, found.name if found else "", employment_type, category])
+
+
+def occupation_group(code: str) -> str | None:
+    """The 大分類 (A–K) of an occupation code: "361-01" → "E" (J2b facet `occupation_group`)."""
+    found = occupation(code)
+    while found is not None and found.parent is not None:
+        found = occupation(found.parent)
+    return found.code if found is not None and found.level == "major" else None
 
 
 def _date(value: date | str) -> date:

@@ -20,6 +20,7 @@ from kit import codes
 from kit.fields import JsonBoolean, TypedDate
 from kit.problem import msg
 from services.jobs import domain
+from services.jobs.search_engine import FACETS
 
 MAX_PAGE = 1000  # deep pages are refused rather than scanned; narrow the criteria instead
 _SEPARATORS = re.compile(r"[,、，]")
@@ -213,7 +214,13 @@ def _municipality(value: str, prefectures) -> str:
 
 
 class JobQuerySchema(CriteriaSchema):
-    """`GET /api/v1/jobs`: the criteria plus the page (10/30/50 per page, received date first)."""
+    """`GET /api/v1/jobs`: the criteria plus the page (10/30/50 per page, received date first) and the J2b
+    facets wanted."""
+
+    facets = Several(fields.String(validate=validate.OneOf(tuple(FACETS), error=msg(
+        "絞り込みの集計は次のいずれかです: " + "、".join(FACETS), "Facets are any of: " + ", ".join(FACETS)))),
+        metadata={"description": "J2b: count the whole result by these (comma-separated): "
+                                 + ", ".join(FACETS), "example": "prefecture,employment_type"})
 
     page = WholeNumber(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE, error=msg(
         f"ページは1から{MAX_PAGE}までです。", f"The page is between 1 and {MAX_PAGE}.")))
@@ -313,11 +320,20 @@ class JobDetailSchema(JobSummarySchema):
                                                   "contact only when the establishment is disclosed"})
 
 
+class FacetValueSchema(Schema):
+    code = fields.String(metadata={"description": "the value's code (employment type, category: the name itself)"})
+    name = fields.String()
+    count = fields.Integer(metadata={"description": "postings of the whole result with this value"})
+
+
 class JobPageSchema(Schema):
     items = fields.List(fields.Nested(JobSummarySchema))
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+    facets = fields.Dict(keys=fields.String(), values=fields.List(fields.Nested(FacetValueSchema)),
+                         metadata={"description": "J2b, when asked for: per facet its values, largest count first; "
+                                                  "single-valued, so each facet's counts add up to `total`"})
 
 
 class FavouriteListSchema(Schema):

@@ -1,18 +1,18 @@
-"""Finding and showing postings: the J2 search and the J2a views of a posting.
+"""Finding and showing postings: the J2 search with its J2b facets and the J2a views of a posting.
 
-    page = search(session, criteria, page=1, per_page=30, today=day, registered_caller=False)
+    page = search(session, criteria, page=1, per_page=30, today=day, registered_caller=False,
+                  engine=None, facets=("prefecture",))
 
 Criteria are CriteriaSchema's canonical form. Only open postings shown online are found
 (J1: not closed, 紹介期限日 not passed; J2a: scope 4 never).
 
-The free word (domain.parse_free_word: AND groups of OR words, one NOT word) is a substring
-match on `postings.search_text` (domain.normalise_text of title and description). On SQLite
-(the embedded mode's few thousand postings) that is a scan with LIKE. On PostgreSQL the same
-LIKE conditions are kept as the exact check, and the character-bigram GIN index
-(`jobs_bigrams(search_text)`, migration 0006) narrows the rows first: a 1-character word is
-a prefix lexeme (`'寮':*`), a 2-character word one lexeme, a longer word all of its bigrams.
-bench/search.py chose this over a plain scan and pg_trgm (which cannot index 2-character
-words); the figures are in services/jobs/README.md.
+With a search engine (the distributed mode, MYPAGE_SEARCH_URL) the engine finds the page's job
+numbers, the exact total and the facets (search_engine.py) and the rows are read from PostgreSQL,
+the system of record. Without one (the embedded mode's few thousand postings) the same criteria are
+SQL: the free word (domain.parse_free_word: AND groups of OR words, one NOT word) a substring match
+on `search_text` — or on `establishment_text` where the caller may see the name (J2a) — and the
+facets GROUP BY. Both normalise alike (domain.normalise_text); a property test holds them to the
+same totals and first page.
 """
 
 from __future__ import annotations
@@ -20,13 +20,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, cast, false, func, not_, or_, select
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy import and_, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from kit import codes
 from services.jobs import domain
 from services.jobs.models import postings
+from services.jobs.search_engine import FACETS, SearchEngine
+
+# J2b: facet → the postings column counted
+_FACET_COLUMNS = {"prefecture": "prefecture_code", "employment_type": "employment_type",
+                  "occupation_group": "occupation_group", "category": "category"}
+assert _FACET_COLUMNS.keys() == FACETS.keys()
 
 # Keys of a posting's document that are contact details: shown only with the establishment (J2a).
 CONTACT_KEYS = ("contact", "contact_person", "phone", "email", "fax", "address", "url", "establishment")
@@ -36,43 +41,25 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _contains(word: str):
-    return postings.c.search_text.like(_like(word), escape="\\")
+def _contains(column, word: str):
+    return column.like(_like(word), escape="\\")
 
 
-def _lexeme(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
-def _word_tsquery(word: str) -> str:
-    """The bigram lexemes a word's text must hold: '寮':* | '介護' | ('ヘル' & 'ルパ' & 'パー')."""
-    if len(word) == 1:
-        return _lexeme(word) + ":*"
-    bigrams = dict.fromkeys(word[i:i + 2] for i in range(len(word) - 1))
-    return "(" + " & ".join(_lexeme(bigram) for bigram in bigrams) + ")"
-
-
-def bigram_tsquery(query: domain.FreeWordQuery) -> str:
-    """The tsquery (text form) of the words to look for, for the bigram index: each group an OR of
-    its words, the groups ANDed. The NOT word is left to the LIKE check (a posting holding every
-    bigram of a long word may still lack the word, so the index cannot exclude it)."""
-    return " & ".join("(" + " | ".join(_word_tsquery(word) for word in group) + ")" for group in query.groups)
-
-
-def free_word_conditions(query: domain.FreeWordQuery, *, bigram_index: bool) -> list:
-    """J2 free word: each group one of its words (OR), every group (AND), never the NOT word — as
-    substrings of search_text; with `bigram_index` (PostgreSQL) the bigram GIN index is asked first."""
+def free_word_conditions(query: domain.FreeWordQuery, *, registered_caller: bool) -> list:
+    """J2 free word: each group one of its words (OR), every group (AND), never the NOT word — as substrings
+    of search_text, or of the establishment's name where the caller may see it (J2a)."""
     if not query:
         return []
-    where = []
-    if bigram_index:
-        where.append(func.jobs_bigrams(postings.c.search_text).op("@@")(cast(bigram_tsquery(query), TSQUERY)))
-    for group in query.groups:
-        # The index answers words of 1 or 2 characters exactly; longer ones need the substring check.
-        if not bigram_index or any(len(word) > 2 for word in group):
-            where.append(or_(*(_contains(word) for word in group)))
+    disclosed = (postings.c.publication_scope <= domain.SCOPE_REGISTERED_ONLY if registered_caller
+                 else postings.c.publication_scope == domain.SCOPE_PUBLIC)
+
+    def anywhere(word: str):
+        return or_(_contains(postings.c.search_text, word),
+                   and_(disclosed, _contains(postings.c.establishment_text, word)))
+
+    where = [or_(*(anywhere(word) for word in group)) for group in query.groups]
     if query.excluded is not None:
-        where.append(not_(_contains(query.excluded)))
+        where.append(not_(anywhere(query.excluded)))
     return where
 
 
@@ -87,12 +74,11 @@ def _occupation_condition(code: str):
     return column.like(f"{code}%")  # 小分類 361 → 361-xx, 中分類 36 → 36x-xx
 
 
-def conditions(criteria: dict[str, Any], today: date, *, bigram_index: bool = False) -> list:
-    """The WHERE conditions of `criteria` (canonical form), open postings shown online only.
-    `bigram_index`: PostgreSQL, where the free word may use the bigram GIN index."""
+def conditions(criteria: dict[str, Any], today: date, *, registered_caller: bool) -> list:
+    """The WHERE conditions of `criteria` (canonical form), open postings shown online only."""
     where = [postings.c.publication_scope != domain.SCOPE_NOT_ONLINE, postings.c.closed.is_(False),
              postings.c.deadline >= today]
-    where += free_word_conditions(_free_word(criteria.get("q")), bigram_index=bigram_index)
+    where += free_word_conditions(domain.criteria_free_word(criteria.get("q")), registered_caller=registered_caller)
     if criteria.get("job_number"):
         where.append(postings.c.job_number.in_(criteria["job_number"]))
     if criteria.get("category"):
@@ -100,9 +86,9 @@ def conditions(criteria: dict[str, Any], today: date, *, bigram_index: bool = Fa
     if criteria.get("full_time") is not None:
         where.append(postings.c.full_time.is_(bool(criteria["full_time"])))
     if criteria.get("hours_start_from") is not None:
-        where.append(postings.c.hours_start >= _minutes(criteria["hours_start_from"]))
+        where.append(postings.c.hours_start >= domain.clock_minutes(criteria["hours_start_from"]))
     if criteria.get("hours_end_by") is not None:
-        where.append(postings.c.hours_end <= _minutes(criteria["hours_end_by"]))
+        where.append(postings.c.hours_end <= domain.clock_minutes(criteria["hours_end_by"]))
     if criteria.get("two_days_weekly"):
         where.append(postings.c.two_days_weekly.in_(domain.TWO_DAYS_WEEKLY_CHOICES[criteria["two_days_weekly"]]))
     if criteria.get("annual_holidays_min") is not None:
@@ -132,34 +118,54 @@ def conditions(criteria: dict[str, Any], today: date, *, bigram_index: bool = Fa
 
 
 def search(session: Session, criteria: dict[str, Any], *, page: int, per_page: int | None, today: date,
-           registered_caller: bool) -> dict[str, Any]:
-    """J2: one page of matching postings, newest received first (or nearest deadline), with the total."""
+           registered_caller: bool, engine: SearchEngine | None = None, facets: tuple[str, ...] = ()) -> dict[str, Any]:
+    """J2: one page of matching postings, newest received first (or nearest deadline), with the total;
+    J2b: with `facets`, the counts of the whole result per value of each. The engine's SearchUnavailable
+    goes to the caller (503): the national volume is never scanned in PostgreSQL instead."""
     per_page = per_page or criteria.get("per_page") or domain.DEFAULT_PER_PAGE
-    where = conditions(criteria, today, bigram_index=session.get_bind().dialect.name == "postgresql")
-    total = session.scalar(select(func.count()).select_from(postings).where(*where))
-    if criteria.get("sort") == "deadline":
-        order = (postings.c.deadline.asc(), postings.c.id.asc())
+    if engine is not None:
+        found = engine.search(criteria, page=page, per_page=per_page, today=today,
+                              registered_caller=registered_caller, facets=facets)
+        by_number = {row.job_number: row for row in session.execute(
+            select(postings).where(postings.c.job_number.in_(found.job_numbers))).all()} if found.job_numbers else {}
+        rows = [by_number[number] for number in found.job_numbers if number in by_number]
+        total, counts = found.total, found.facets
     else:
-        order = (postings.c.received_on.desc(), postings.c.id.desc())
-    rows = session.execute(select(postings).where(*where).order_by(*order)
-                           .limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": [summary(row, today=today, registered_caller=registered_caller) for row in rows],
-            "total": total, "page": page, "per_page": per_page}
+        where = conditions(criteria, today, registered_caller=registered_caller)
+        total = session.scalar(select(func.count()).select_from(postings).where(*where))
+        if criteria.get("sort") == "deadline":
+            order = (postings.c.deadline.asc(), postings.c.id.asc())
+        else:
+            order = (postings.c.received_on.desc(), postings.c.id.desc())
+        rows = session.execute(select(postings).where(*where).order_by(*order)
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+        counts = {facet: _facet_counts(session, _FACET_COLUMNS[facet], where) for facet in facets}
+    result = {"items": [summary(row, today=today, registered_caller=registered_caller) for row in rows],
+              "total": total, "page": page, "per_page": per_page}
+    if facets:
+        result["facets"] = {facet: [{"code": code, "name": facet_name(facet, code), "count": count}
+                                    for code, count in counts[facet]] for facet in facets}
+    return result
 
 
-def _free_word(q: str | None) -> domain.FreeWordQuery:
-    try:
-        return domain.parse_free_word(q)
-    except domain.FreeWordError:
-        # A saved search (J3) stored before the syntax existed (`-派遣` alone was a word then): its
-        # words, all of them, as it was searched when saved.
-        words = dict.fromkeys(domain.normalise_text(q or "").split())
-        return domain.FreeWordQuery(groups=tuple((word,) for word in words))
+def _facet_counts(session: Session, column_name: str, where: list) -> list[tuple[str, int]]:
+    """J2b on SQL: GROUP BY, largest first (then by code, as the engine sorts them)."""
+    column = postings.c[column_name]
+    count = func.count()
+    rows = session.execute(select(column, count).where(*where, column.is_not(None)).group_by(column)
+                           .order_by(count.desc(), column.asc())).all()
+    return [(value, n) for value, n in rows if value]
 
 
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
+def facet_name(facet: str, code: str) -> str:
+    """J2b: the name of a facet value — a prefecture's or a 大分類's; employment type and category are their
+    own names."""
+    if facet == "prefecture":
+        return codes.prefecture_name(code) or code
+    if facet == "occupation_group":
+        found = codes.occupation(code)
+        return found.name if found else code
+    return code
 
 
 def find(session: Session, job_number: str):

@@ -141,7 +141,7 @@ def test_p4_gating_changes_while_favourites_are_addedin_parallel(runtime, app, s
     assert app.test_client().get("/api/v1/me/favourites", headers=headers).status_code == 403
 
 
-def test_migration_0003_fills_the_free_word_text_of_postings_loaded_before_it(database_url):
+def test_migrations_0003_and_0009_fill_the_free_word_text_of_postings_loaded_before_them(database_url):
     from kit.migrations import upgrade
     from services.jobs.app import MIGRATIONS
 
@@ -151,13 +151,16 @@ def test_migration_0003_fills_the_free_word_text_of_postings_loaded_before_it(da
         upgrade(runtime.engine, MIGRATIONS, "0002")
         row = posting_row(copy.deepcopy(POSTING) | {"title": "ｶｲｺﾞ職員", "description": "ＤＸ推進"},
                           now=runtime.clock.now())
-        later = {"search_text", "hours_start", "hours_end"}  # added by 0003 and 0006
+        later = {"search_text", "hours_start", "hours_end", "establishment_text", "occupation_group"}  # 0003-0009
         row = {key: value for key, value in row.items() if key not in later}
         before = table("postings", *[column(c.name, c.type) for c in postings.columns if c.name not in later])
         with runtime.engine.begin() as connection:
             connection.execute(insert(before), [row])
         runtime.migrate()
         with runtime.engine.connect() as connection:
-            assert connection.scalar(select(postings.c.search_text)) == "カイゴ職員\ndx推進"
+            migrated = connection.execute(select(postings.c.search_text, postings.c.establishment_text,
+                                                 postings.c.occupation_group)).one()
+        # 0009: the occupation's name, the employment type and the category too; the establishment apart
+        assert tuple(migrated) == ("カイゴ職員\ndx推進\n施設介護員\n正社員\n一般", "株式会社越谷ケア", "E")
     finally:
         runtime.dispose()

@@ -20,7 +20,13 @@ JOBS = "/api/v1/jobs"
     ("パ‐ト", "パート"),  # U+2010 hyphen
     ("パ−ト", "パート"),  # U+2212 minus
     ("ＤＸ推進", "dx推進"),  # full-width letters, case folded
-    ("ゔぁいおりん", "ヴァイオリン"),
+    ("ゔぁいおりん", "バイオリン"),  # ヴ sounds: ヴァ → バ
+    ("ヴァイオリン", "バイオリン"),
+    ("ヴィンテージ", "ビンテージ"),
+    ("ソフトウェア", "ソフトウエア"),  # small kana as large
+    ("3ヶ月", "3ケ月"),
+    ("パ━ト", "パート"),  # box-drawing rules read as the long vowel mark too (as the engine reads them)
+    ("Straße", "straße"),  # lower case, not case folding (the engine keeps ß)
     ("9時〜18時", "9時~18時"),  # the wave dash 〜 and the full-width tilde ～ agree
 ])
 def test_j2_normalisation_folds_width_case_kana_and_long_vowel_marks(typed, stored):
@@ -101,13 +107,15 @@ def _numbers(response) -> set[str]:
 
 @pytest.fixture
 def texts(post):
-    """Postings named by what their text says."""
+    """Postings named by what their text says (the occupation's name is searched too)."""
     return {
         "kaigo": post(title="介護職員", description="特別養護老人ホームでの介護業務です。越谷駅から徒歩5分。"),
-        "jimu": post(title="一般事務", description="事務所での書類作成です。草加駅から徒歩3分。"),
+        "jimu": post(title="一般事務", description="事務所での書類作成です。草加駅から徒歩3分。",
+                     occupation_code="259-99"),
         "haken_kaigo": post(title="介護スタッフ（派遣）", description="派遣での介護業務です。越谷駅から徒歩8分。"),
-        "part": post(title="清掃パート", description="ぱーと・あるばいと歓迎。ビルの清掃です。"),
-        "kango": post(title="看護師", description="クリニックでの看護業務です。寮あり。"),
+        "part": post(title="清掃パート", description="ぱーと・あるばいと歓迎。ビルの清掃です。",
+                     occupation_code="761-01"),
+        "kango": post(title="看護師", description="クリニックでの看護業務です。寮あり。", occupation_code="133-01"),
     }
 
 

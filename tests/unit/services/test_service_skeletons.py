@@ -86,9 +86,6 @@ def test_blueprint_is_mounted_under_api_v1(service):
     assert _module(service, "api").blp.url_prefix == "/api/v1"
 
 
-# SQLite cannot reflect jobs' PostgreSQL-only expression index (J2 bigrams); tests/integration/
-# test_jobs_search_postgres.py compares models and migrations on PostgreSQL, index included.
-@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_migrations_create_the_tables_the_models_declare(service, runtime):
     tables = set(inspect(runtime.engine).get_table_names()) - {"alembic_version"}
     assert tables == {"outbox", "inbox"} | OWN_TABLES[service]
