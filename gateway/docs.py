@@ -90,6 +90,10 @@ def create_docs_blueprint() -> Blueprint:
     def initializer() -> Response:
         return send_from_directory(STATIC_DIR, "api-docs-init.js", max_age=300)
 
+    @blueprint.get("/page.css")
+    def page_style() -> Response:
+        return send_from_directory(STATIC_DIR, "api-docs.css", max_age=300)
+
     @blueprint.get("/<asset>")
     def asset(asset: str) -> Response:
         if asset not in SWAGGER_UI_ASSETS:
