@@ -151,26 +151,38 @@ def _alive(pid: int) -> bool:
 
 
 class PrivateRabbitMQ(_PrivateServer):
-    """A RabbitMQ node of its own (`faulttest-<random>@localhost`), management plugin disabled."""
+    """A RabbitMQ node of its own (`faulttest-<random>@localhost`); with `management=True` its
+    management API answers at `api_url` (statistics sampled every 0.5 s), else the plugin is off."""
 
     kind = "rabbitmq"
 
-    def __init__(self) -> None:
+    def __init__(self, *, management: bool = False) -> None:
         super().__init__()
         self.node = f"faulttest-{uuid.uuid4().hex[:8]}@localhost"
         self.dist_port = free_port()
-        (self.directory / "rabbitmq.conf").write_text(
+        self.management_port = free_port() if management else None
+        config = (
             f"listeners.tcp.default = 127.0.0.1:{self.port}\n"
             "loopback_users = none\n"
             "log.console = false\n"
             "log.file.level = warning\n"
         )
-        (self.directory / "enabled_plugins").write_text("[].\n")
+        if management:
+            config += (f"management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {self.management_port}\n"
+                       "collect_statistics_interval = 500\n")
+        (self.directory / "rabbitmq.conf").write_text(config)
+        (self.directory / "enabled_plugins").write_text("[rabbitmq_management].\n" if management else "[].\n")
         (self.directory / "rabbitmq-env.conf").write_text("")
 
     @property
     def url(self) -> str:
         return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+
+    @property
+    def api_url(self) -> str:
+        if self.management_port is None:
+            raise LookupError("started without management=True")
+        return f"http://guest:guest@127.0.0.1:{self.management_port}"
 
     @property
     def pid(self) -> int:

@@ -89,18 +89,25 @@ def build_indexer(runtime: Runtime, engine: SearchEngine, node: str) -> Consumer
                     infrastructure_retries=None)
 
 
-def run_indexer(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event) -> None:
-    """`python -m services.jobs indexer`: the schema (an empty engine is filled from PostgreSQL first),
-    the expiry sweep, and the consumer until `stop`."""
+def prepare_node(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event) -> None:
+    """Before consuming: the node's queue (so no event published from now on is missed), then the
+    schema — an empty engine (a new node, a lost disk) is filled from PostgreSQL first."""
+    with topology.connection(runtime.settings.amqp_url) as connection:
+        topology.declare(connection, queue_service(node), POSTING_EVENTS, exchange_name=runtime.settings.exchange)
     while not stop.is_set():
         try:
             if engine.ensure_schema_created():
                 log.info("search node %s: empty index, loading it from PostgreSQL", node)
                 reindex(runtime.engine, engine, today=domain.today_in_japan(runtime.clock.now()))
-            break
+            return
         except SearchUnavailable as error:
             log.warning("search node %s: engine unavailable (%s); retrying", node, error)
             stop.wait(2.0)
+
+
+def run_indexer(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event) -> None:
+    """`python -m services.jobs indexer`: prepare_node, the expiry sweep, and the consumer until `stop`."""
+    prepare_node(runtime, engine, node, stop)
     sweeper = threading.Thread(target=_sweep_expired, args=(runtime, engine, stop), name="search-expiry",
                                daemon=True)
     sweeper.start()
