@@ -43,4 +43,4 @@ def test_j2b_an_unknown_facet_is_a_field_level_422(client):
     response = client.get(JOBS, query_string={"facets": "prefecture,salary"}, headers={"Accept-Language": "en"})
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert [error["field"] for error in response.json["errors"]] == ["facets.1"]  # the second value
-    assert "prefecture" in response.json["errors"][0]["message"]
+    assert "prefecture" in response.json["errors"][0]["messages"][0]
