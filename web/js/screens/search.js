@@ -133,7 +133,7 @@ function drawer(criteria, onClose) {
   return dialog;
 }
 
-function searchForm(criteria) {
+function searchForm(criteria, searched) {
   const one = (key) => (criteria[key] || [])[0] || "";
   const box = messageBox();
   const set = DRAWER_KEYS.filter((key) => criteria[key] && !(key === "hours_end_by" && criteria.hours_start_from)).length;
@@ -141,13 +141,15 @@ function searchForm(criteria) {
     "詳しい条件", set ? h("span", { class: "count-chip" }, `${set}件指定中`) : null);
   const details = drawer(criteria, () => opener.focus());
   opener.addEventListener("click", () => details.showModal());
-  const form = h("form", { class: "form search-form", role: "search", "aria-label": "求人検索の条件", novalidate: true },
+  // Once searched the hints step aside (still read out through aria-describedby) so results start higher.
+  const form = h("form", { class: `form search-form${searched ? " compact" : ""}`, role: "search",
+    "aria-label": "求人検索の条件", novalidate: true },
     box,
     field({ label: "フリーワード", name: "q", type: "search", value: criteria.q || "",
       hint: "例：介護 越谷（スペースで区切るとすべてを含む求人）", attrs: { maxlength: 50, enterkeyhint: "search" } }),
     h("details", { class: "howto" }, h("summary", {}, "フリーワードの書き方"),
       h("p", { class: "hint" }, "50文字まで。スペース区切りで「すべてを含む」（AND）、OR または | で「いずれかを含む」、-語 または NOT 語 で「含まない」（1語まで）。例：介護 OR 看護 越谷 -夜勤")),
-    h("div", { class: "inline-fields" },
+    h("div", { class: "inline-fields pair" },
       select({ label: "都道府県", name: "prefecture", value: one("prefecture"),
         options: [["", "指定しない"], ...PREFECTURES.map((p) => [p, p])] }),
       field({ label: "市区町村", name: "municipality", value: (criteria.municipality || []).join("、"),
@@ -263,8 +265,8 @@ export async function searchScreen({ query }) {
   const criteria = criteriaFromQuery(query);
   const searched = query.toString() !== "";
   const box = messageBox();
-  const formEl = searchForm(criteria);
-  const root = h("section", { class: "search" }, h("h1", {}, "求人検索"),
+  const formEl = searchForm(criteria, searched);
+  const root = h("section", { class: `search${searched ? " searched" : ""}` }, h("h1", {}, "求人検索"),
     loggedIn() ? null : h("p", { class: "hint" }, "ログインすると、事業所名が「ログインすると表示されます」となっている求人も確認でき、お気に入りや検索条件を保存できます。"),
     formEl);
   if (!searched) return root;
