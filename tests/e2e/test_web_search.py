@@ -94,6 +94,27 @@ def test_results_have_sort_and_page_size_beside_them_and_numbered_pages(page):
     assert "page=1" in page.url and "per_page=10" in page.url
 
 
+def test_refinement_chips_narrow_the_result_to_their_count(page):
+    """J2b: the facets as chips with counts; a chip narrows the result to exactly its count, and a facet
+    the criteria fix is no longer offered."""
+    goto(page, "/search?q=%E4%BA%8B%E5%8B%99&page=1")
+    total = total_of(page)
+    page.locator(".refine summary").click()
+    refine = page.get_by_role("navigation", name="絞り込み")
+    chip = refine.get_by_role("link", name=re.compile(r"^雇用形態「正社員」で絞り込む（[\d,]+件）$"))
+    count = int(re.search(r"（([\d,]+)件）", chip.get_attribute("aria-label")).group(1).replace(",", ""))
+    assert 0 < count < total
+    chip.click()
+    settle(page)
+    assert "employment_type=%E6%AD%A3%E7%A4%BE%E5%93%A1" in page.url and "page=1" in page.url
+    assert total_of(page) == count
+    assert "雇用形態：正社員" in page.get_by_role("list", name="検索条件").inner_text()
+    page.locator(".refine summary").click()
+    assert refine.get_by_text("雇用形態", exact=True).count() == 0
+    group = refine.get_by_role("link", name=re.compile(r"^職種（大分類）「"))
+    assert group.count() > 1
+
+
 def test_a_page_past_the_end_shows_the_last_page(page):
     """Defect 6: page 999 of a shorter result shows its last page and says so (it showed 「9981〜427件目」
     with 次へ); a page beyond the API's 1,000 as well."""

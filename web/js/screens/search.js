@@ -1,8 +1,8 @@
 // 求人検索 (J2): the criteria live in the hash (#/search?q=…&page=2), so a search is a deep link and
 // the back button brings the criteria (and, app.js, the scroll position) back. A short form on top
 // (free word, place, 職種) with 検索する always in reach; the other criteria in a drawer. The results
-// say what was searched (each condition removable), with sort, page size and numbered pages beside
-// them. Nothing typed is dropped quietly: a 職種 that is not a code or a listed name, or too many
+// say what was searched (each condition removable), refinement chips with counts (J2b facets), and
+// sort, page size and numbered pages beside them. Nothing typed is dropped quietly: a 職種 that is not a code or a listed name, or too many
 // places, is an error beside its field. A logged-in seeker can save the criteria (J3, at most 3).
 import { get, post, query as toQuery } from "../api.js";
 import { CATEGORIES, EMPLOYMENT_TYPES, OCCUPATIONS, PREFECTURES, WAGE_TYPES } from "../codes.js";
@@ -249,6 +249,24 @@ function toolbar(criteria) {
         h("option", { value: v, selected: (criteria.per_page || "30") === v }, `${v}件`)))));
 }
 
+// J2b: what the whole result holds, by facet → the criterion a chip sets (the API takes names or codes).
+const FACETS = [["prefecture", "都道府県", "prefecture", "name"], ["occupation_group", "職種（大分類）", "occupation", "code"],
+  ["employment_type", "雇用形態", "employment_type", "code"], ["category", "求人区分", "category", "code"]];
+const FACET_CHIPS = 8;
+
+/** Refinement chips with counts, for the facets the criteria do not fix yet (a click narrows to one). */
+function refinements(criteria, facets) {
+  const groups = FACETS.filter(([facet, , key]) => !criteria[key] && (facets[facet] || []).length > 1)
+    .map(([facet, label, key, by]) => h("div", { class: "refine-group" }, h("p", { class: "refine-title" }, label),
+      h("ul", { class: "chips" }, facets[facet].slice(0, FACET_CHIPS).map((value) => h("li", {},
+        h("a", { class: "chip refine-chip", href: hrefWith(criteria, { [key]: value[by], page: "1" }),
+          "aria-label": `${label}「${value.name}」で絞り込む（${value.count.toLocaleString("ja-JP")}件）` },
+        value.name, h("span", { class: "chip-count", "aria-hidden": "true" }, value.count.toLocaleString("ja-JP"))))))));
+  if (!groups.length) return null;
+  return h("details", { class: "refine", open: window.matchMedia("(min-width: 1024px)").matches },
+    h("summary", {}, "絞り込み（件数つき）"), h("nav", { "aria-label": "絞り込み" }, groups));
+}
+
 function emptyHint(criteria) {
   const tips = [];
   if (criteria.q) tips.push("フリーワードを短くするか、言い換えを OR でつないでください（例：介護 OR ヘルパー）。");
@@ -271,7 +289,8 @@ export async function searchScreen({ query }) {
     formEl);
   if (!searched) return root;
   const asked = Math.max(1, Number.parseInt(query.get("page"), 10) || 1);
-  const search = (page) => get(`/jobs${toQuery({ ...criteria, page })}`, { auth: "optional" });
+  const facets = FACETS.map(([facet]) => facet).join(",");
+  const search = (page) => get(`/jobs${toQuery({ ...criteria, page, facets })}`, { auth: "optional" });
   let result;
   let favourites;
   let applied;
@@ -292,6 +311,7 @@ export async function searchScreen({ query }) {
   root.append(h("section", { class: "results-section", "aria-labelledby": "results-title" },
     h("h2", { id: "results-title" }, "検索結果"),
     criteriaSummary(criteria, places),
+    result.total ? refinements(criteria, result.facets || {}) : null,
     box, loggedIn() ? saveForm(criteria, box) : null,
     resultsList(result, { favourites, applied, box, hrefFor, toolbar: toolbar(criteria), empty: emptyHint(criteria) })));
   return root;
