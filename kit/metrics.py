@@ -7,11 +7,13 @@
 
 The bus gauges are read when Prometheus scrapes, from where the truth is: the outbox table
 (`mypage_outbox_backlog`, `mypage_outbox_oldest_age_seconds`) and the broker
-(`mypage_queue_messages{state="ready"}`, `mypage_parked_messages`, by a passive queue declare).
-AMQP cannot tell how many deliveries are unacknowledged, and the management plugin is not
-assumed, so `state="unacked"` is what each worker holds unsettled: sum it over a service's
-workers. The event counters (`mypage_events_handled_total`, `…_published_total`, …) are the
-consumers' and relays' own, so a process shows those of the loops it runs.
+(`mypage_queue_messages{state="ready"}`, `mypage_parked_messages`). AMQP itself tells only the
+ready count (a passive queue declare); the unacknowledged count, `state="unacked"`, comes from
+RabbitMQ's management API when MYPAGE_RABBITMQ_API_URL names it (http://user:pass@host:15672,
+a user with the `monitoring` tag). Without it, each worker still shows the deliveries it holds
+unsettled (`mypage_consumer_unacked_messages`; sum it over a service's workers). The event
+counters (`mypage_events_handled_total`, `…_published_total`, …) are the consumers' and relays'
+own, so a process shows those of the loops it runs.
 
 A gunicorn web has several processes: `enable_multiprocess()` (kit.cli's `web`) switches
 prometheus-client to its multiprocess mode, so every worker's /metrics reads the same sums.
@@ -32,11 +34,15 @@ import shutil
 import socketserver
 import tempfile
 import threading
+import urllib.error
+import urllib.request
 import weakref
+from base64 import b64encode
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from kombu import Connection
@@ -54,8 +60,10 @@ log = logging.getLogger("mypage.metrics")
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 STALL_ENV = "MYPAGE_STALL_SECONDS"
+API_ENV = "MYPAGE_RABBITMQ_API_URL"
 DEFAULT_STALL_SECONDS = 60.0
 BROKER_TIMEOUT = 0.5  # a probe must answer well within a kubelet's 1 s default
+API_TIMEOUT = 2.0
 
 
 # -- several processes, one set of numbers -------------------------------------------------------
@@ -130,6 +138,7 @@ class OutboxState:
 class QueueState:
     ready: int | None  # None: the queue is not declared (yet)
     parked: int | None
+    unacked: int | None = None  # None: only the management API tells it
 
 
 @dataclass
@@ -144,6 +153,7 @@ class BusProbe:
     consumes: bool
     clock: Clock = field(default_factory=SystemClock)
     stall_after: float = DEFAULT_STALL_SECONDS
+    api_url: str | None = None  # RabbitMQ's management API, for the unacked counts
     relays: list = field(default_factory=list)
     consumers: list = field(default_factory=list)
 
@@ -151,7 +161,8 @@ class BusProbe:
     def for_runtime(cls, runtime) -> BusProbe:
         settings = runtime.settings
         return cls(runtime.name, runtime.engine, runtime.outbox, settings.amqp_url, settings.exchange,
-                   consumes=bool(runtime.subscriptions), clock=runtime.clock, stall_after=stall_seconds())
+                   consumes=bool(runtime.subscriptions), clock=runtime.clock, stall_after=stall_seconds(),
+                   api_url=os.environ.get(API_ENV) or None)
 
     @property
     def queue(self) -> str:
@@ -172,11 +183,22 @@ class BusProbe:
         return OutboxState(backlog, self._age(oldest))
 
     def queue_state(self) -> QueueState | None:
-        """§8: ready messages in the service queue and its parking queue; None when it consumes nothing."""
+        """§8: messages in the service queue and its parking queue; None when it consumes nothing.
+
+        From the management API when there is one (ready and unacked, as of its last statistics
+        sample, every 5 s by default), else by passive declares (ready only)."""
         if not self.consumes:
             return None
+        if self.api_url:
+            vhost = self._vhost()
+            queue, parking = (_api_queue(self.api_url, vhost, name) for name in (self.queue, self.parking_queue))
+            return QueueState(queue and queue["messages_ready"], parking and parking["messages"],
+                              queue and queue["messages_unacknowledged"])
         with self._broker() as connection:
             return QueueState(_ready(connection, self.queue), _ready(connection, self.parking_queue))
+
+    def _vhost(self) -> str:
+        return topology.connection(self.amqp_url).virtual_host or "/"
 
     def broker_status(self) -> str:
         """"ok" when the broker accepts a connection, else the error's name (readyz reports it)."""
@@ -238,6 +260,24 @@ def _ready(connection, queue: str) -> int | None:
             channel.close()
 
 
+def _api_queue(api_url: str, vhost: str, queue: str) -> dict | None:
+    """One queue as RabbitMQ's management API shows it; None when it does not exist."""
+    parts = urlsplit(api_url)
+    address = parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))
+    url = f"{address.geturl().rstrip('/')}/api/queues/{quote(vhost, safe='')}/{quote(queue, safe='')}"
+    credentials = b64encode(f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()).decode()
+    request = urllib.request.Request(url, headers={"Authorization": f"Basic {credentials}"})
+    try:
+        with urllib.request.urlopen(request, timeout=API_TIMEOUT) as response:
+            document = json.load(response)
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise
+    # a queue declared since the last statistics sample has no counts yet
+    return {key: document.get(key, 0) for key in ("messages", "messages_ready", "messages_unacknowledged")}
+
+
 _probes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _probes_lock = threading.Lock()
 
@@ -286,8 +326,10 @@ class BusCollector:
     def _queues(self, labels: list[str]) -> Iterator:
         probe = self.probe
         up = GaugeMetricFamily("mypage_broker_up", "1 when the broker answered this scrape", labels=["service"])
-        messages = GaugeMetricFamily("mypage_queue_messages", "messages in the service queue: ready on the broker, "
-                                     "unacked held by this process's consumer", labels=["service", "queue", "state"])
+        messages = GaugeMetricFamily("mypage_queue_messages", "messages in the service queue, ready or unacked "
+                                     "(unacked: with the management API)", labels=["service", "queue", "state"])
+        held = GaugeMetricFamily("mypage_consumer_unacked_messages", "deliveries this process's consumer holds "
+                                 "unsettled", labels=["service"])
         parked = GaugeMetricFamily("mypage_parked_messages", "messages waiting in the parking queue",
                                    labels=["service", "queue"])
         try:
@@ -297,13 +339,14 @@ class BusCollector:
             log.debug("metrics: broker not answering: %r", error)
             state = None
             up.add_metric(labels, 0.0)
-        if state is not None and state.ready is not None:
-            messages.add_metric([probe.service, probe.queue, "ready"], state.ready)
+        for value, state_label in ((state and state.ready, "ready"), (state and state.unacked, "unacked")):
+            if value is not None:
+                messages.add_metric([probe.service, probe.queue, state_label], value)
         if state is not None and state.parked is not None:
             parked.add_metric([probe.service, probe.parking_queue], state.parked)
         if probe.consumers:
-            messages.add_metric([probe.service, probe.queue, "unacked"], sum(c.unacked for c in probe.consumers))
-        yield from (up, messages, parked)
+            held.add_metric(labels, sum(consumer.unacked for consumer in probe.consumers))
+        yield from (up, messages, parked, held)
 
     def _counters(self, labels: list[str]) -> Iterator:
         probe = self.probe

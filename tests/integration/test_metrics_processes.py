@@ -186,7 +186,8 @@ def test_s8_a_worker_serves_health_and_metrics_and_counts_what_it_parks(stack):
                message="the worker to park the poison message")
     assert _metric(base, "mypage_parked_messages", service=SERVICE) == 1
     assert _metric(base, "mypage_events_handled_total", service=SERVICE) == 0
-    assert _metric(base, "mypage_queue_messages", queue=queue, state="unacked") == 0
+    assert _metric(base, "mypage_consumer_unacked_messages", service=SERVICE) == 0
+    assert _metric(base, "mypage_queue_messages", queue=queue, state="unacked") is None  # no management API
     assert _json(f"{base}/healthz") == (200, {"status": "ok"})
 
 

@@ -131,7 +131,7 @@ def test_s8_a_worker_whose_loop_stands_still_while_messages_are_ready_fails_its_
         assert status == 503
         assert json.loads(body)["reason"] == "consumer: 1 messages ready, its loop idle for 61 s"
         samples = _samples(base)
-        assert _value(samples, "mypage_queue_messages", queue=consumer.queue_name, state="unacked") == 0
+        assert _value(samples, "mypage_consumer_unacked_messages") == 0
         assert _value(samples, "mypage_events_handled_total") == 0
 
         consumer.on_iteration()  # one turn of its loop
