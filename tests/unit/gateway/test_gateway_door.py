@@ -257,7 +257,8 @@ def test_a_body_of_10_mb_is_forwarded_and_one_byte_more_is_a_413_problem(client,
 # -- Cache-Control: no-store on personal data --------------------------------------------------------
 
 @pytest.mark.parametrize("method, path", [
-    ("GET", "/api/v1/me/profile"), ("GET", "/api/v1/me/applications"), ("GET", "/api/v1/me/messages"),
+    ("GET", "/api/v1/me"), ("GET", "/api/v1/me/profile"), ("GET", "/api/v1/me/applications"),
+    ("GET", "/api/v1/me/messages"),
     ("GET", "/api/v1/me/favourites"), ("GET", "/api/v1/staff/erasures/1"),
     ("GET", "/api/v1/employer/applications"), ("GET", "/api/v1/employer/seekers"),
     ("GET", "/api/v1/jobs"),  # with a token: the answer depends on who asks (J2a scope 2)
