@@ -91,13 +91,14 @@ def build_indexer(runtime: Runtime, engine: SearchEngine, node: str) -> Consumer
 
 def prepare_node(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event) -> None:
     """Before consuming: the node's queue (so no event published from now on is missed), then the
-    schema — an empty engine (a new node, a lost disk) is filled from PostgreSQL first."""
+    index — an engine without one (a new node, a lost disk, the first start) is filled from PostgreSQL
+    first, and only then does it answer searches (its generation is switched to when loaded)."""
     with topology.connection(runtime.settings.amqp_url) as connection:
         topology.declare(connection, queue_service(node), POSTING_EVENTS, exchange_name=runtime.settings.exchange)
     while not stop.is_set():
         try:
-            if engine.ensure_schema_created():
-                log.info("search node %s: empty index, loading it from PostgreSQL", node)
+            if engine.current_generation() is None:
+                log.info("search node %s: no index yet, loading it from PostgreSQL", node)
                 reindex(runtime.engine, engine, today=domain.today_in_japan(runtime.clock.now()))
             return
         except SearchUnavailable as error:

@@ -10,7 +10,6 @@ import socket
 import sys
 from itertools import islice
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kit.cli import _stop_on_signal
@@ -61,13 +60,6 @@ def run(argv: list[str]) -> int:
     return 1 if drift else 0
 
 
-def create_search_schema() -> None:
-    """`migrate`: the search node's first generation, when MYPAGE_SEARCH_URL names one."""
-    engine = search_engine_of(build_runtime().settings)
-    if engine is not None and engine.ensure_schema_created():
-        log.info("search: index created at %s", engine.url)
-
-
 def load_demo(runtime, count: int, *, seed: int = 0) -> int:
     """J1 demo data at national scale: `count` generated postings streamed into the database in
     transactions of LOAD_BATCH (never the whole list in memory); job numbers already there are skipped."""
@@ -83,8 +75,3 @@ def load_demo(runtime, count: int, *, seed: int = 0) -> int:
         if inserted and inserted % 100_000 < LOAD_BATCH:
             log.info("load-demo: %d postings", inserted)
     return inserted
-
-
-def count_postings(runtime) -> int:
-    with runtime.engine.connect() as connection:
-        return len(connection.execute(select(postings.c.id)).all())

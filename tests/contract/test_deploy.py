@@ -292,3 +292,24 @@ def test_every_command_deploy_runs_is_accepted_by_the_code(monkeypatch, capsys, 
     with pytest.raises(SystemExit) as exited:
         runpy.run_module(module, run_name="__main__", alter_sys=False)
     assert exited.value.code == 0, capsys.readouterr().err
+
+
+# the search nodes (DESIGN §9) ---------------------------------------------------------------------------
+
+def test_search_nodes_run_groonga_and_an_indexer_everywhere(compose, k8s):
+    entries = _procfile()
+    env = _env_file(DEPLOY / "Procfile.env")
+    assert entries["search_engine"].startswith("deploy/groonga-server var/search 10041")
+    assert "$PYTHON -m services.jobs indexer" in entries["search_indexer"]
+    assert env["MYPAGE_SEARCH_URL"] == "http://127.0.0.1:10041"
+    assert os.access(DEPLOY / "groonga-server", os.X_OK)
+    assert _command(compose["services"]["search-indexer"]) == "python -m services.jobs indexer"
+    assert compose["services"]["search"]["volumes"] == ["search-data:/search"]
+    assert "groonga-bin" in (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    search = k8s[("StatefulSet", "mypage-search")]
+    pod = search["spec"]["template"]["spec"]
+    assert {c["name"] for c in pod["containers"]} == {"groonga", "indexer"}
+    assert search["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] == "index"
+    assert ("Service", "mypage-search") in k8s
+    indexer = next(c for c in pod["containers"] if c["name"] == "indexer")
+    assert "readinessProbe" in indexer
