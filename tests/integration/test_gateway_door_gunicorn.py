@@ -1,0 +1,113 @@
+"""Issue 10, path confusion, against the distributed gateway as deployed: `python -m gateway --distributed`
+under gunicorn, reaching (recording) services over HTTP. Gunicorn passes a leading `//` and encoded
+dots through to the application, unlike Python's http.server of the embedded mode, so this is where
+the raw request target matters.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask, Response, request
+from werkzeug.serving import make_server
+
+from kit.settings import ROOT, SERVICES
+from kit.testing.plugin import eventually
+from kit.testing.servers import free_port
+
+PROBLEM_JSON = "application/problem+json"
+START_TIMEOUT = 30.0
+
+
+def _raw(port: int, method: str, target: str) -> tuple[int, str, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, target)
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def recorder() -> Iterator[tuple[str, list[str]]]:
+    """One recording service on a real server (every service URL points at it): (URL, targets it received)."""
+    app = Flask("recorder")
+    received: list[str] = []
+
+    @app.route("/<path:path>", methods=["GET", "POST"])
+    def record(path: str) -> Response:
+        received.append(request.environ.get("RAW_URI") or request.environ["PATH_INFO"])
+        return Response(json.dumps({"path": request.environ["PATH_INFO"]}), mimetype="application/json")
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", received
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def gunicorn_gateway(recorder, tmp_path_factory) -> Iterator[int]:
+    """The distributed gateway under gunicorn (one worker) on a free port."""
+    url, _ = recorder
+    tmp_path = tmp_path_factory.mktemp("gateway")
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
+    environ.update({f"MYPAGE_{s.upper()}_URL": url for s in SERVICES}, MYPAGE_VAR_DIR=str(tmp_path),
+                   MYPAGE_ENV="test", MYPAGE_EXCHANGE=f"door{port}.events")
+    process = subprocess.Popen([sys.executable, "-m", "gateway", "--distributed", "--workers", "1",
+                                "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=environ,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        eventually(lambda: process.poll() is None and _healthy(port), timeout=START_TIMEOUT,
+                   message="the gunicorn gateway to answer /healthz")
+        yield port
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_received_yet(recorder) -> None:
+    recorder[1].clear()
+
+
+def _healthy(port: int) -> bool:
+    try:
+        return _raw(port, "GET", "/healthz")[0] == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("target", [
+    "//api/v1/terms",
+    "//api/v1/terms/../../metrics",
+    "/api/v1/terms/../auth/login",
+    "/api/v1/terms/%2e%2e/auth/login",
+    "/api/v1/terms/%2E%2E/%2E%2E/%2E%2E/metrics",
+    "/api/v1/me/%2e%2e/%2e%2e/%2e%2e/internal/v1/home",
+    "/api/v1/terms%5c..%5cauth%5clogin",
+])
+def test_the_gunicorn_gateway_refuses_non_canonical_paths(gunicorn_gateway, recorder, target):
+    status, content_type, _ = _raw(gunicorn_gateway, "POST" if "login" in target else "GET", target)
+    assert status == 400
+    assert content_type == PROBLEM_JSON
+    assert recorder[1] == []
+
+
+def test_the_gunicorn_gateway_forwards_a_canonical_path_exactly(gunicorn_gateway, recorder):
+    target = "/api/v1/terms/a.b/..c/%E4%BB%8B%E8%AD%B7"
+    status, _, _ = _raw(gunicorn_gateway, "GET", target)
+    assert status == 200
+    assert recorder[1] == [target]
