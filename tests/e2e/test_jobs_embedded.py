@@ -34,6 +34,18 @@ def test_public_search_finds_the_demo_postings_without_a_login(call):
     assert bad.status == 422 and bad.headers["Content-Type"].startswith("application/problem+json")
 
 
+def test_j2b_facets_through_the_gateway_add_up_to_the_total(call):
+    page = call("GET", "/api/v1/jobs?q=介護&facets=prefecture,employment_type,occupation_group,category&per_page=10")
+    assert page.status == 200, page.data
+    body = page.json()
+    assert body["total"] > 10 and len(body["items"]) == 10
+    assert set(body["facets"]) == {"prefecture", "employment_type", "occupation_group", "category"}
+    for values in body["facets"].values():
+        assert sum(value["count"] for value in values) == body["total"]
+    assert body["facets"]["prefecture"][0] == {"code": "11", "name": "埼玉県",
+                                               "count": body["facets"]["prefecture"][0]["count"]}
+
+
 def test_p4_invalid_registration_gates_favourites_through_the_gateway(call, seeker_token, staff_token):
     numbers = [item["job_number"] for item in call("GET", "/api/v1/jobs?per_page=10").json()["items"]]
 

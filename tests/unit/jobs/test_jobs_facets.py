@@ -4,6 +4,11 @@ up to the total; names for codes; unknown facets refused field by field. The sea
 
 from __future__ import annotations
 
+import pytest
+
+from kit.settings import ConfigurationError, Settings
+from services.jobs.config import search_engine_of
+
 JOBS = "/api/v1/jobs"
 
 
@@ -44,3 +49,12 @@ def test_j2b_an_unknown_facet_is_a_field_level_422(client):
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert [error["field"] for error in response.json["errors"]] == ["facets.1"]  # the second value
     assert "prefecture" in response.json["errors"][0]["messages"][0]
+
+
+def test_production_needs_a_search_node_and_the_embedded_mode_scans():
+    embedded = Settings(service="jobs")
+    assert search_engine_of(embedded, {}) is None
+    assert search_engine_of(embedded, {"MYPAGE_SEARCH_URL": "http://127.0.0.1:10041"}).url == "http://127.0.0.1:10041"
+    production = Settings(service="jobs", env="production", database_url="postgresql://x/y", amqp_url="amqp://x")
+    with pytest.raises(ConfigurationError, match="MYPAGE_SEARCH_URL"):
+        search_engine_of(production, {})
