@@ -41,7 +41,7 @@ from kit import codes
 from services.jobs import domain
 from services.jobs.models import free_word_text
 
-TIMEOUT = urllib3.Timeout(connect=0.3, read=0.8)  # a search answers within 1 s, or 503
+TIMEOUT = urllib3.Timeout(connect=0.2, read=0.7)  # a search answers within 1 s, or 503
 LOAD_TIMEOUT = urllib3.Timeout(connect=1.0, read=60.0)
 GENERATION_KEY = "jobs.search.generation"
 GENERATION_CACHE_SECONDS = 1.0
