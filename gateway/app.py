@@ -129,7 +129,7 @@ def _install_request_ids(app: Flask) -> None:
 
 
 def _install_door(app: Flask, settings: Settings) -> None:
-    """Canonical paths in; no-store, CSP and HSTS out (issue 10)."""
+    """§1, API conventions: canonical paths in; no-store on /dev, CSP and HSTS out (issue 10)."""
 
     @app.before_request
     def _canonical_path() -> Response | None:
@@ -233,8 +233,9 @@ def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
 
 
 def may_be_personal(route: Route) -> bool:
-    """Whether the answer may carry personal data: everything but an anonymous read of a public
-    route (terms, job search, the JWKS). Token answers, /me, staff and employer views all are."""
+    """API conventions (no-store): whether the answer may carry personal data — everything but an
+    anonymous read of a public route (terms, job search, the JWKS); token answers, /me, staff and
+    employer views all may."""
     anonymous = "Authorization" not in request.headers and "Cookie" not in request.headers
     return not (anonymous and request.method in SAFE_METHODS and route.access is not Access.TOKEN)
 
@@ -270,7 +271,7 @@ def relay(upstream: UpstreamResponse, *, head: bool = False) -> Response:
 
 
 def operations_token(settings: Settings) -> str:
-    """MYPAGE_GATEWAY_SECRET_OPERATIONS_TOKEN: the bearer token /metrics and /readyz ask for.
+    """§8, C4: MYPAGE_GATEWAY_SECRET_OPERATIONS_TOKEN, the bearer token /metrics and /readyz ask for.
     Without it (development only) they are open; production refuses to start without one."""
     token = settings.secrets.get("secret_operations_token", "")
     if settings.production and len(token) < OPERATIONS_TOKEN_MIN_LENGTH:
@@ -280,7 +281,7 @@ def operations_token(settings: Settings) -> str:
 
 
 def _operators_only() -> None:
-    """Refuse a /metrics or /readyz call without the operations token (when one is set)."""
+    """§8: refuse a /metrics or /readyz call without the operations token (when one is set)."""
     token = current_app.extensions["operations_token"]
     if not token:
         return

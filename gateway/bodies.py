@@ -23,7 +23,8 @@ _OPENING = frozenset(b"[{")
 
 
 def looks_like_json(content_type: str | None, body: bytes) -> bool:
-    """A JSON media type, or a body that starts like a JSON document (a service may parse it anyway)."""
+    """API conventions: a JSON media type, or a body that starts like a JSON document (a service may parse
+    it anyway)."""
     mimetype = (content_type or "").split(";", 1)[0].strip().lower()
     if mimetype == "application/json" or mimetype.endswith("+json"):
         return True
@@ -31,7 +32,8 @@ def looks_like_json(content_type: str | None, body: bytes) -> bool:
 
 
 def json_depth(body: bytes, stop_after: int = MAX_JSON_DEPTH) -> int:
-    """How deeply arrays/objects nest in `body` (0 for a scalar); counting stops past `stop_after`."""
+    """API conventions: how deeply arrays/objects nest in `body` (0 for a scalar); counting stops past
+    `stop_after`."""
     depth = deepest = 0
     for bracket in _BRACKET.finditer(_STRING.sub(b'""', body)):
         if bracket.group()[0] in _OPENING:
@@ -45,7 +47,7 @@ def json_depth(body: bytes, stop_after: int = MAX_JSON_DEPTH) -> int:
 
 
 def too_deep(max_depth: int = MAX_JSON_DEPTH) -> Problem:
-    """The 400 problem for a JSON body nested deeper than `max_depth`."""
+    """API conventions: the 400 problem for a JSON body nested deeper than `max_depth`."""
     return Problem("bad-request",
                    detail_ja=f"JSON の入れ子が深すぎます（{max_depth}段まで）。",
                    detail_en=f"The JSON body is nested too deeply (at most {max_depth} levels).")

@@ -27,7 +27,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def flaw(path: str) -> str | None:
-    """What makes `path` (a decoded PATH_INFO) non-canonical, or None when it is canonical."""
+    """§1 (the only door): what makes `path` (a decoded PATH_INFO) non-canonical, or None when it is canonical."""
     if not path.startswith("/"):
         return "relative path"
     segments = path[1:].split("/")
@@ -47,7 +47,7 @@ def flaw(path: str) -> str | None:
 
 
 def request_flaw(environ: Mapping) -> str | None:
-    """What makes this WSGI request's path non-canonical (its PATH_INFO or raw target), or None."""
+    """§1: what makes this WSGI request's path non-canonical (its PATH_INFO or raw target), or None."""
     found = flaw(environ.get("PATH_INFO", ""))
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
     if found is None and raw:
@@ -60,7 +60,7 @@ def request_flaw(environ: Mapping) -> str | None:
 
 
 def non_canonical_path() -> Problem:
-    """The 400 problem for a path `flaw` refused."""
+    """API conventions: the 400 problem for a path `flaw` refused."""
     return Problem("bad-request",
                    detail_ja="URL のパスが正しくありません。「.」「..」「//」「\\」を含まない形で指定してください。",
                    detail_en="The URL path is not canonical: send it without '.', '..', '//' or '\\' segments.")
