@@ -1,244 +1,639 @@
-"""J2 free-word search benchmark (DESIGN §7): which index serves Japanese free words on PostgreSQL.
+"""J2 search at national scale (DESIGN §9, issue 8): GET /api/v1/jobs through the gateway, beside raw Groonga
+and the old PostgreSQL bigram path, in one run.
 
-    .venv/bin/python bench/search.py --postings 1000000 --runs 5
+    .venv/bin/python bench/search.py --postings 1260000 [--clients 1,8] [--queries FILE] [--json OUT]
 
-Loads N demo postings (services/jobs/demo.py, realistic Japanese text) into a fresh PostgreSQL
-database it creates and drops (`bench_search_<hex>` on the server of --server), through the jobs
-service's own migrations, then measures the same battery of searches — the total count and the
-first page of 30 newest, as GET /api/v1/jobs runs them (open postings, scope ≠ 4) — three ways:
+Starts what it needs and stops it after: a fresh database `bench_search_<hex>` on --server (dropped at the
+end), a private Groonga server (kit.testing.servers.PrivateGroonga, query cache off), and as separate
+processes the jobs service (`python -m services.jobs migrate`, `load-demo --postings N`, `web --workers 2`,
+`relay`, `indexer`) and the gateway (`python -m gateway --distributed`; the other services' URLs point at
+a closed port: GET /api/v1/jobs needs none of them). Events go through the machine's RabbitMQ on a
+private exchange `bench-<hex>.events`, whose queues and exchanges are deleted at the end.
 
-- `scan_ilike` (raw baseline): no text index, `search_text ILIKE '%word%'` for every word;
-- `scan_like`: no text index, our conditions with LIKE (what SQLite runs; LIKE is cheaper than ILIKE
-  on multibyte text and search_text is already case-folded);
-- `bigram_gin`: ours — jobs_bigrams(search_text) GIN index (migration 0006) + the LIKE check;
-- `pg_trgm_gin`: a pg_trgm GIN index on search_text serving the same LIKE conditions
-  (pg_trgm cannot use the index for a pattern shorter than 3 characters: 介護 and 事務 scan it whole).
+Measured, for each --clients count (threads, one keep-alive HTTP connection each):
+- every query of the battery (or of --queries FILE: one URL query string a line, `q=介護&prefecture=13`),
+  without and with `facets=prefecture,employment_type,occupation_group,category`: p50/p99 through the
+  gateway, with its exact total;
+- the jobs web alone (no gateway) for the same query, to tell the gateway's share from the service's;
+- the same `select` the service sends to Groonga (captured from services.jobs.search_engine), sent
+  straight to Groonga: the limit;
+- sustained searches/s: every thread cycling through the battery (with and without facets) for
+  --duration seconds.
+Then, once:
+- the old way on PostgreSQL: jobs_bigrams (git show e25cd9f:services/jobs/models.py) over the free-word
+  and establishment text in a GIN index built here, narrowing search.conditions' exact LIKE conditions;
+  count + the first page of 30 newest. Its totals and first pages are the truth the service must equal
+  (a mismatch is printed loudly, recorded, and makes the exit status 1);
+- freshness: --changes postings changed (PATCH, an existing one) or published (POST, a new one) through
+  the gateway with an employer token, each given a unique word; the delay until a search through the
+  gateway finds it (outbox → relay → RabbitMQ → indexer → Groonga).
 
-With --sudachi-python (a Python that has sudachipy and sudachidict_core; the project does not
-depend on them), bench/search_sudachi.py measures the morphological-analyser candidate on the first
-20,000 postings: analysis throughput and the recall of a token index against the substring results.
-
-Queries: 2-character words (介護, 事務), 3+ characters (看護師, フォークリフト), a word found nowhere,
-1 character (寮), AND, OR, NOT — each without and with a prefecture filter (東京都). Every variant
-must return the same totals as the baseline (checked; a mismatch aborts). Figures: p50/p95 of the
-count, of the page and of both together per query, index build time and size; written to
-bench/results/search-<date>.json. Not a test: nothing here asserts but the equal totals.
+Figures go to bench/results/search-<date>.json (a `-<N>` suffix below 100,000 postings) and, with
+--json, to OUT: a list with one object per client count, each {"postings", "clients", "searches_per_s",
+"freshness_p99_ms", "queries": [{"query", "total", "postgres_total", "p50_ms", "p99_ms",
+"raw_groonga_p50_ms", …}]}. Not a test: nothing is asserted but the equal totals.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import http.client
 import json
+import math
+import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
-from sqlalchemy import func, not_, or_, select, text  # noqa: E402
+from sqlalchemy import cast, func, select, text  # noqa: E402
+from sqlalchemy.dialects.postgresql import TSQUERY  # noqa: E402
 
-from kit.clock import FrozenClock  # noqa: E402
-from kit.settings import Settings  # noqa: E402
+from kit import topology  # noqa: E402
+from kit.clock import SystemClock  # noqa: E402
+from kit.db import make_engine  # noqa: E402
+from kit.settings import SERVICES  # noqa: E402
+from kit.testing.servers import PrivateGroonga, free_port  # noqa: E402
+from kit.testing.tokens import TestSigner  # noqa: E402
+from kit.tokens import EMPLOYER  # noqa: E402
 from services.jobs import domain, search  # noqa: E402
-from services.jobs.app import build_runtime  # noqa: E402
 from services.jobs.demo import generate_postings  # noqa: E402
-from services.jobs.models import posting_row, postings  # noqa: E402
+from services.jobs.models import postings  # noqa: E402
+from services.jobs.schemas import JobQuerySchema, Several  # noqa: E402
+from services.jobs.search_engine import FACETS, SearchEngine  # noqa: E402
 
-JST = timezone(timedelta(hours=9), "JST")
-TODAY = date(2026, 11, 27)
-QUERIES = {
-    "2char 介護": "介護",
-    "2char 事務": "事務",
-    "3char 看護師": "看護師",
-    "7char フォークリフト": "フォークリフト",
-    "no hit 量子コンピュータ": "量子コンピュータ",
-    "1char 寮": "寮",
-    "AND 介護 越谷": "介護 越谷",
-    "OR 介護 OR 看護師": "介護 OR 看護師",
-    "NOT 事務 -未経験": "事務 -未経験",
-}
-FILTERS = {"": {}, " +東京都": {"prefecture": ["13"]}}
-COLUMNS = [c.name for c in postings.columns if c.name != "id"]
+PYTHON = sys.executable
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+FACETS_PARAM = ",".join(FACETS)
+BATTERY = [f"q={words}{place}" for words in ("介護", "事務", "看護師", "フォークリフト", "量子コンピュータ", "寮",
+                                                "介護 越谷", "介護 OR 看護師", "事務 -未経験")
+           for place in ("", "&prefecture=13")]
+SEARCH_NODE = "bench"
+START_TIMEOUT = 120.0
+FOUND_TIMEOUT = 30.0  # a change not found by then counts as not found
+POLL_SECONDS = 0.01
+
+# The old path's function (migration 0006, dropped by 0009), built here on the text the free word covers.
+BIGRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION jobs_bigrams(document text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(array(
+    SELECT DISTINCT substr(document, position, 2) FROM generate_series(1, length(document)) AS position))
+$$
+"""
+BIGRAMS_INDEX = ("CREATE INDEX ix_bench_bigrams ON postings USING gin "
+                 "(jobs_bigrams(search_text || E'\\n' || establishment_text))")
 
 
-def load(url: str, count: int) -> float:
-    """COPY `count` demo postings in; returns seconds (generation and posting_row included)."""
-    now = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
+# -- the system under test ------------------------------------------------------------------------------
+
+
+class System:
+    """The processes of one run and what they share (database, Groonga, exchange, token signer)."""
+
+    def __init__(self, server: str, directory: Path) -> None:
+        self.server = server
+        self.directory = directory
+        self.database = f"bench_search_{uuid.uuid4().hex[:12]}"
+        self.database_url = urlsplit(server)._replace(path=f"/{self.database}").geturl()
+        self.exchange = f"bench-{uuid.uuid4().hex[:8]}.events"
+        self.signer = TestSigner()
+        self.groonga: PrivateGroonga | None = None
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.web_port, self.gateway_port = free_port(), free_port()
+
+    def environment(self) -> dict[str, str]:
+        closed = f"http://127.0.0.1:{free_port()}"  # nobody listens: the services GET /api/v1/jobs never reaches
+        return {**os.environ, "MYPAGE_ENV": "dev", "MYPAGE_VAR_DIR": str(self.directory),
+                "MYPAGE_JOBS_DATABASE_URL": self.database_url, "MYPAGE_SEARCH_URL": self.groonga.url,
+                "MYPAGE_SEARCH_NODE": SEARCH_NODE, "MYPAGE_AMQP_URL": AMQP_URL, "MYPAGE_EXCHANGE": self.exchange,
+                "MYPAGE_JWKS_URL": f"file://{self.directory / 'jwks.json'}",
+                "MYPAGE_GATEWAY_RATE_LIMIT": "off",  # every client of the bench has one address
+                **{f"MYPAGE_{name.upper()}_URL": closed for name in SERVICES},
+                "MYPAGE_JOBS_URL": f"http://127.0.0.1:{self.web_port}"}
+
+    def start_stores(self) -> None:
+        with psycopg.connect(self.server, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{self.database}"')
+        self.groonga = PrivateGroonga()
+        self.groonga.start()
+        (self.directory / "jwks.json").write_text(json.dumps(self.signer.jwks()))
+
+    def run(self, *command: str, search_node: bool = True) -> subprocess.CompletedProcess:
+        """A one-shot command of the jobs service (without `search_node`: PostgreSQL only)."""
+        environment = self.environment()
+        if not search_node:
+            del environment["MYPAGE_SEARCH_URL"]
+        return subprocess.run([PYTHON, "-m", "services.jobs", *command], cwd=ROOT, env=environment,
+                              capture_output=True, text=True)
+
+    def load(self, count: int, attempts: int = 3) -> dict:
+        """`load-demo` into PostgreSQL, then `reindex` into Groonga (what load-demo does with a search node,
+        timed apart); a failed reindex is recorded and run again."""
+        figures: dict = {"reindex_failures": []}
+        started = time.perf_counter()
+        _succeeded(self.run("load-demo", "--postings", str(count), search_node=False))
+        figures["load_demo_s"] = round(time.perf_counter() - started, 1)
+        for _ in range(attempts):
+            started = time.perf_counter()
+            done = self.run("reindex")
+            seconds = round(time.perf_counter() - started, 1)
+            if done.returncode == 0:
+                figures.update(reindex_s=seconds, reindex=done.stdout.strip())
+                return figures
+            error = done.stderr.strip().splitlines()[-1]
+            print(f"reindex failed after {seconds} s: {error}", flush=True)
+            figures["reindex_failures"].append({"after_s": seconds, "error": error})
+        raise SystemExit(f"reindex failed {attempts} times")
+
+    def spawn(self, name: str, *command: str) -> None:
+        log = open(self.directory / f"{name}.log", "ab")  # noqa: SIM115 — owned by the child process
+        self.processes[name] = subprocess.Popen([PYTHON, "-m", *command], cwd=ROOT, env=self.environment(),
+                                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                                start_new_session=True)
+        log.close()
+
+    def start_processes(self) -> None:
+        self.spawn("web", "services.jobs", "web", "--bind", f"127.0.0.1:{self.web_port}", "--workers", "2")
+        self.spawn("gateway", "gateway", "--distributed", "--bind", f"127.0.0.1:{self.gateway_port}")
+        self.spawn("relay", "services.jobs", "relay")
+        self.spawn("indexer", "services.jobs", "indexer")
+        wait_for(lambda: self._answers(self.web_port, "/readyz"), "the jobs web's /readyz")
+        wait_for(lambda: self._answers(self.gateway_port, "/api/v1/jobs?q=x"), "the gateway")
+
+    def _answers(self, port: int, path: str) -> bool:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise SystemExit(f"{name} exited: {(self.directory / f'{name}.log').read_text()[-3000:]}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", path)
+            return connection.getresponse().status == 200
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
+        if self.groonga is not None:
+            self.groonga.stop()
+        with contextlib.suppress(Exception), topology.connection(AMQP_URL) as connection:
+            channel = connection.default_channel
+            for service in ("jobs", f"jobs.search.{SEARCH_NODE}"):
+                channel.queue_delete(topology.queue_name(service, self.exchange))
+                channel.queue_delete(topology.parking_queue_name(service, self.exchange))
+            channel.queue_delete(topology.archive_queue_name(self.exchange))
+            channel.queue_delete(topology.discard_queue_name(self.exchange))
+            channel.exchange_delete(topology.dead_letter_exchange(self.exchange).name)
+            channel.exchange_delete(self.exchange)
+        with psycopg.connect(self.server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+def _succeeded(done: subprocess.CompletedProcess) -> str:
+    if done.returncode:
+        raise SystemExit(f"{' '.join(done.args[1:])} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def wait_for(condition, what: str, timeout: float = START_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{what}: not within {timeout:.0f} s")
+        time.sleep(0.2)
+
+
+# -- HTTP clients -----------------------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection (reopened when the server closes it)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.connection: http.client.HTTPConnection | None = None
+        self.reconnects = 0
+
+    def request(self, method: str, path: str, body: dict | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.reconnects += 1
+        payload = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
+        self.connection.request(method, path, body=payload, headers={
+            **({"Content-Type": "application/json"} if payload else {}), **(headers or {})})
+        response = self.connection.getresponse()
+        data = response.read()
+        if response.will_close:
+            self.connection.close()
+            self.connection = None
+        return response.status, data
+
+    def json(self, method: str, path: str, body: dict | None = None, headers: dict[str, str] | None = None) -> dict:
+        status, data = self.request(method, path, body, headers)
+        if status >= 300:
+            raise SystemExit(f"{method} {path}: {status} {data[:500]!r}")
+        return json.loads(data) if data else {}
+
+
+def timed_requests(port: int, paths: list[str], clients: int, per_client: int) -> tuple[list[float], int]:
+    """`clients` threads, released together, each sending `per_client` GETs (cycling through `paths`);
+    every latency in ms and the number of answers that were not 200."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def client(offset: int) -> None:
+        connection = Client(port)
+        connection.request("GET", paths[offset % len(paths)])  # the connection opened before the clock runs
+        mine, failed = [], 0
+        barrier.wait()
+        for i in range(per_client):
+            started = time.perf_counter()
+            status, _ = connection.request("GET", paths[(offset + i) % len(paths)])
+            mine.append((time.perf_counter() - started) * 1000)
+            failed += status != 200
+        with lock:
+            latencies.extend(mine)
+            failures[0] += failed
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, failures[0]
+
+
+def sustained(port: int, paths: list[str], clients: int, seconds: float) -> dict:
+    """Searches/s with `clients` threads cycling through `paths` for `seconds`."""
+    done = [0]
+    failures = [0]
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(offset: int) -> None:
+        connection, count, failed, i = Client(port), 0, 0, offset
+        while not stop.is_set():
+            status, _ = connection.request("GET", paths[i % len(paths)])
+            count, failed, i = count + 1, failed + (status != 200), i + 1
+        with lock:
+            done[0] += count
+            failures[0] += failed
+
+    threads = [threading.Thread(target=client, args=(n * 7,)) for n in range(clients)]
     started = time.perf_counter()
-    with (psycopg.connect(url) as connection, connection.cursor() as cursor,
-          cursor.copy(f"COPY postings ({', '.join(COLUMNS)}) FROM STDIN") as copy):
-        for payload in generate_postings(count, seed=0, start=TODAY):
-            row = posting_row(payload, now=now)
-            row["document"] = json.dumps(row["document"], ensure_ascii=False)
-            copy.write_row([row[name] for name in COLUMNS])
-    return time.perf_counter() - started
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {"searches": done[0], "seconds": round(elapsed, 1), "searches_per_s": round(done[0] / elapsed, 1),
+            "not_200": failures[0]}
 
 
-def baseline_conditions(criteria: dict) -> list:
-    """The raw baseline: the same filters, the free word as ILIKE scans (no bigram index)."""
-    query = domain.parse_free_word(criteria.get("q"))
-    where = search.conditions({key: value for key, value in criteria.items() if key != "q"}, TODAY)
-    like = lambda word: postings.c.search_text.ilike(search._like(word), escape="\\")  # noqa: E731
-    where += [or_(*(like(word) for word in group)) for group in query.groups]
-    if query.excluded:
-        where.append(not_(like(query.excluded)))
-    return where
-
-
-def measure(connection, where: list, runs: int) -> dict:
-    count_q = select(func.count()).select_from(postings).where(*where)
-    page_q = (select(postings.c.job_number).where(*where)
-              .order_by(postings.c.received_on.desc(), postings.c.id.desc()).limit(30))
-    total = connection.scalar(count_q)  # warm-up, and the figure the variants must agree on
-    first = connection.execute(page_q).scalars().all()
-    counts, pages, both = [], [], []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        connection.scalar(count_q)
-        t1 = time.perf_counter()
-        connection.execute(page_q).all()
-        t2 = time.perf_counter()
-        counts.append((t1 - t0) * 1000)
-        pages.append((t2 - t1) * 1000)
-        both.append((t2 - t0) * 1000)
-    return {"total": total, "first_page": first, "count": _stats(counts), "page": _stats(pages),
-            "count_and_page": _stats(both)}
-
-
-def _stats(values: list[float]) -> dict:
+def percentile(values: list[float], share: float) -> float:
+    """Nearest rank."""
     ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2)}
+    return round(ordered[max(0, math.ceil(share * len(ordered)) - 1)], 2)
 
 
-def battery(engine, variant: str, runs: int) -> dict:
-    results = {}
-    with engine.connect() as connection:
-        for name, q in QUERIES.items():
-            for suffix, extra in FILTERS.items():
-                criteria = {"q": q, **extra}
-                where = (baseline_conditions(criteria) if variant == "scan_ilike"
-                         else search.conditions(criteria, TODAY, bigram_index=variant == "bigram_gin"))
-                if name == "2char 介護" and not suffix:
-                    compiled = select(func.count()).select_from(postings).where(*where).compile(connection)
-                    plan = connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars().all()
-                    print("   ", " / ".join(line.strip() for line in plan[:4]), flush=True)
-                results[name + suffix] = measure(connection, where, runs)
-                print(f"  {variant:12} {name + suffix:28} total {results[name + suffix]['total']:>8}  "
-                      f"count+page p50 {results[name + suffix]['count_and_page']['p50_ms']:>9.1f} ms", flush=True)
+def stats(values: list[float]) -> dict:
+    return {"p50_ms": round(statistics.median(values), 2), "p99_ms": percentile(values, 0.99),
+            "max_ms": round(max(values), 2), "samples": len(values)}
+
+
+# -- the queries ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    """One line of the battery: its path through the gateway (with and without facets), its criteria as the
+    service reads them, and the very `select`s the service sends Groonga for it."""
+
+    line: str
+    path: str
+    facets_path: str
+    criteria: dict
+    raw_path: str = ""
+    raw_facets_path: str = ""
+    figures: dict = field(default_factory=dict)
+
+
+def read_queries(file: str | None) -> list[str]:
+    if file is None:
+        return BATTERY
+    lines = Path(file).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def criteria_of(pairs: list[tuple[str, str]]) -> dict:
+    """The query string as GET /api/v1/jobs reads it (JobQuerySchema: canonical criteria)."""
+    schema = JobQuerySchema()
+    values: dict = {}
+    for key, value in pairs:
+        values.setdefault(key, []).append(value)
+    loaded = schema.load({key: found if isinstance(schema.fields.get(key), Several) else found[-1]
+                          for key, found in values.items()})
+    loaded.pop("facets", None)
+    return loaded
+
+
+class CapturingEngine(SearchEngine):
+    """The service's search engine client, keeping the parameters of the last `select` it sent."""
+
+    captured: dict
+
+    def command(self, command: str, /, **params):
+        if command == "select":
+            self.captured = {key: value for key, value in params.items() if key not in ("timeout", "body")}
+        return super().command(command, **params)
+
+
+def prepare(lines: list[str], groonga_url: str) -> list[Query]:
+    engine = CapturingEngine(groonga_url)
+    today = domain.today_in_japan(SystemClock().now())
+    queries = []
+    for line in lines:
+        pairs = [(key, value) for key, value in parse_qsl(line, keep_blank_values=True) if key != "facets"]
+        query = Query(line, "/api/v1/jobs?" + urlencode(pairs),
+                      "/api/v1/jobs?" + urlencode([*pairs, ("facets", FACETS_PARAM)]), criteria_of(pairs))
+        criteria = dict(query.criteria)
+        page = criteria.pop("page")
+        per_page = criteria.get("per_page") or domain.DEFAULT_PER_PAGE
+        for facets in ((), tuple(FACETS)):
+            engine.search(criteria, page=page, per_page=per_page, today=today, registered_caller=False,
+                          facets=facets)
+            raw = "/d/select?" + urlencode({key: value for key, value in engine.captured.items()
+                                            if value is not None})
+            if facets:
+                query.raw_facets_path = raw
+            else:
+                query.raw_path = raw
+        queries.append(query)
+    return queries
+
+
+# -- measurements -----------------------------------------------------------------------------------------
+
+
+def latency_battery(system: System, queries: list[Query], clients: int, samples: int, raw_samples: int) -> list:
+    """Per query: through the gateway without and with facets, and raw Groonga for the same selects."""
+    gateway, groonga = system.gateway_port, system.groonga.port
+    results = []
+    for query in queries:
+        answer = Client(gateway).json("GET", query.path)
+        faceted = Client(gateway).json("GET", query.facets_path)
+        per_client = max(1, math.ceil(samples / clients))
+        plain, plain_failed = timed_requests(gateway, [query.path], clients, per_client)
+        facets, facets_failed = timed_requests(gateway, [query.facets_path], clients, per_client)
+        raw_per_client = max(1, math.ceil(raw_samples / clients))
+        web, _ = timed_requests(system.web_port, [query.path], clients, raw_per_client)
+        raw, _ = timed_requests(groonga, [query.raw_path], clients, raw_per_client)
+        raw_facets, _ = timed_requests(groonga, [query.raw_facets_path], clients, raw_per_client)
+        prefecture_sum = sum(value["count"] for value in faceted["facets"]["prefecture"])
+        entry = {
+            "query": query.line, "total": answer["total"], "facets_total": faceted["total"],
+            "prefecture_facet_sum": prefecture_sum,
+            "first_page": [item["job_number"] for item in answer["items"]],
+            **stats(plain), "not_200": plain_failed + facets_failed,
+            "facets": stats(facets),
+            "jobs_web": stats(web), "raw_groonga_p50_ms": stats(raw)["p50_ms"], "raw_groonga": stats(raw),
+            "raw_groonga_facets": stats(raw_facets),
+        }
+        entry["over_raw_p50_ms"] = round(entry["p50_ms"] - entry["raw_groonga_p50_ms"], 2)
+        results.append(entry)
+        print(f"  {clients} client(s) {query.line:32} total {answer['total']:>8}  p50 {entry['p50_ms']:7.1f}  "
+              f"p99 {entry['p99_ms']:7.1f}  facets p50 {entry['facets']['p50_ms']:7.1f} p99 "
+              f"{entry['facets']['p99_ms']:7.1f}  web p50 {entry['jobs_web']['p50_ms']:6.1f}  "
+              f"raw p50 {entry['raw_groonga_p50_ms']:6.1f} "
+              f"facets {entry['raw_groonga_facets']['p50_ms']:6.1f} ms", flush=True)
     return results
 
 
-def build(engine, ddl: str, name: str) -> dict:
-    with engine.begin() as connection:
-        t0 = time.perf_counter()
-        connection.execute(text(ddl))
-        seconds = time.perf_counter() - t0
-    with engine.begin() as connection:
-        connection.execute(text("ANALYZE postings"))
-        size = connection.scalar(text("SELECT pg_relation_size(:name)"), {"name": name})
-    return {"build_s": round(seconds, 1), "size_mb": round(size / 2**20, 1)}
+def bigram_tsquery(query: domain.FreeWordQuery) -> str | None:
+    """The old path's index condition (e25cd9f services/jobs/search.py): each group an OR of its words'
+    bigrams, the groups ANDed; the NOT word is left to the LIKE check."""
+    if not query:
+        return None
+
+    def lexeme(value: str) -> str:
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def word(value: str) -> str:
+        if len(value) == 1:
+            return lexeme(value) + ":*"
+        return "(" + " & ".join(lexeme(value[i:i + 2]) for i in dict.fromkeys(range(len(value) - 1))) + ")"
+
+    return " & ".join("(" + " | ".join(word(value) for value in group) + ")" for group in query.groups)
 
 
-def drop(engine, name: str) -> None:
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
-
-
-def sudachi(python: str | None, count: int) -> dict:
-    """The analyser candidate, from its own interpreter (bench/search_sudachi.py)."""
-    if not python:
-        return {"measured": False, "why": "no --sudachi-python given"}
-    words = list(dict.fromkeys(word for q in QUERIES.values() for group in domain.parse_free_word(q).groups
-                               for word in group))
-    with tempfile.TemporaryDirectory() as folder:
-        texts, listed = Path(folder, "texts.jsonl"), Path(folder, "words.json")
-        with texts.open("w", encoding="utf-8") as out:
-            for payload in generate_postings(count, seed=0, start=TODAY):
-                out.write(json.dumps(f"{payload['title']}\n{payload['description']}", ensure_ascii=False) + "\n")
-        listed.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
-        done = subprocess.run([python, str(ROOT / "bench" / "search_sudachi.py"), str(texts), str(listed)],
-                              capture_output=True, text=True, check=True)
-    return {"measured": True, **json.loads(done.stdout)}
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postings", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--sudachi-python", help="a Python with sudachipy + sudachidict_core")
-    parser.add_argument("--sudachi-postings", type=int, default=20_000)
-    parser.add_argument("--variants", default="scan_ilike,scan_like,bigram_gin,pg_trgm_gin")
-    args = parser.parse_args()
-    name = f"bench_search_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(args.server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = urlsplit(args.server)._replace(path=f"/{name}").geturl()
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=url),
-                            clock=FrozenClock("2026-11-27T00:00:00+00:00"))
-    report: dict = {"benchmark": "search", "when": datetime.now(UTC).isoformat(), "postings": args.postings,
-                    "runs": args.runs, "today": TODAY.isoformat(), "database": "postgresql 15, same host, 2 cores",
-                    "variants": {}}
+def postgres_battery(system: System, queries: list[Query], runs: int) -> dict:
+    """The old way: the bigram GIN index narrowing search.conditions (exact), count + first page of 30."""
+    engine = make_engine(system.database_url)
+    today = domain.today_in_japan(SystemClock().now())
+    report: dict = {"queries": {}}
     try:
-        runtime.migrate()
-        drop(runtime.engine, "ix_postings_search_bigrams")
-        report["load_s"] = round(load(url, args.postings), 1)
-        with runtime.engine.begin() as connection:
-            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute("VACUUM ANALYZE postings")
-            report["table_mb"] = round(connection.execute(
-                "SELECT pg_total_relation_size('postings')").fetchone()[0] / 2**20, 1)
-        print(f"loaded {args.postings} postings in {report['load_s']} s", flush=True)
-        indexes = {
-            "scan_ilike": None,
-            "scan_like": None,
-            "bigram_gin": ("CREATE INDEX ix_postings_search_bigrams ON postings USING gin (jobs_bigrams(search_text))",
-                           "ix_postings_search_bigrams"),
-            "pg_trgm_gin": ("CREATE INDEX ix_bench_trgm ON postings USING gin (search_text gin_trgm_ops)",
-                            "ix_bench_trgm"),
-        }
-        for variant in args.variants.split(","):
-            entry: dict = {}
-            if indexes[variant] is not None:
-                ddl, index = indexes[variant]
-                entry["index"] = build(runtime.engine, ddl, index)
-                print(f"{variant}: index built in {entry['index']['build_s']} s, {entry['index']['size_mb']} MB",
-                      flush=True)
-            entry["queries"] = battery(runtime.engine, variant, args.runs)
-            if indexes[variant] is not None:
-                drop(runtime.engine, indexes[variant][1])
-            report["variants"][variant] = entry
-        baseline = report["variants"].get("scan_ilike", {}).get("queries", {})
-        for variant, entry in report["variants"].items():
-            for query, figures in entry["queries"].items():
-                if query in baseline and (figures["total"], figures["first_page"]) != (
-                        baseline[query]["total"], baseline[query]["first_page"]):
-                    raise SystemExit(f"{variant} disagrees with the scan on {query!r}")
-        for entry in report["variants"].values():
-            for figures in entry["queries"].values():
-                figures.pop("first_page")
-        report["sudachi"] = sudachi(args.sudachi_python, min(args.sudachi_postings, args.postings))
-        print("sudachi:", json.dumps(report["sudachi"], ensure_ascii=False), flush=True)
+        with engine.begin() as connection:
+            connection.execute(text("SET maintenance_work_mem = '512MB'"))
+            connection.execute(text(BIGRAMS_FUNCTION))
+            started = time.perf_counter()
+            connection.execute(text(BIGRAMS_INDEX))
+            report["index_build_s"] = round(time.perf_counter() - started, 1)
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE postings"))
+            report["index_mb"] = round(connection.scalar(text("SELECT pg_relation_size('ix_bench_bigrams')"))
+                                       / 2**20, 1)
+        print(f"postgres: bigram index built in {report['index_build_s']} s, {report['index_mb']} MB", flush=True)
+        indexed = func.jobs_bigrams(postings.c.search_text + "\n" + postings.c.establishment_text)
+        with engine.connect() as connection:
+            for query in queries:
+                where = search.conditions(query.criteria, today, registered_caller=False)
+                tsquery = bigram_tsquery(domain.criteria_free_word(query.criteria.get("q")))
+                if tsquery:
+                    where.append(indexed.op("@@")(cast(tsquery, TSQUERY)))
+                count = select(func.count()).select_from(postings).where(*where)
+                per_page = query.criteria.get("per_page") or domain.DEFAULT_PER_PAGE
+                page = (select(postings.c.job_number).where(*where)
+                        .order_by(postings.c.received_on.desc(), postings.c.id.desc()).limit(per_page))
+                timings = []
+                for _ in range(runs + 1):  # the first run warms the cache and is not counted
+                    started = time.perf_counter()
+                    total = connection.scalar(count)
+                    first_page = connection.execute(page).scalars().all()
+                    timings.append((time.perf_counter() - started) * 1000)
+                report["queries"][query.line] = {"total": total, "first_page": first_page,
+                                                 **stats(timings[1:] or timings)}
+                print(f"  postgres {query.line:32} total {total:>8}  count+page p50 "
+                      f"{report['queries'][query.line]['p50_ms']:9.1f} ms", flush=True)
+        with engine.begin() as connection:
+            connection.execute(text("DROP INDEX ix_bench_bigrams"))  # the writes of the freshness run pay no GIN
     finally:
-        runtime.dispose()
-        with psycopg.connect(args.server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()
+    return report
+
+
+def freshness(system: System, changes: int) -> dict:
+    """Changes (PATCH) and new postings (POST) through the gateway, each with a unique word; the delay
+    from sending it until a search through the gateway finds it."""
+    client = Client(system.gateway_port)
+    employer = {"Authorization": f"Bearer {system.signer.issue('bench-employer', (EMPLOYER,))}"}
+    listed = client.json("GET", "/api/v1/jobs?per_page=50")["items"]
+    existing = [item["job_number"] for item in listed]
+    # Another seed's postings under random job numbers (a 409: the number is taken, another one)
+    new = (payload for payload in generate_postings(changes * 10, seed=1, start=domain.today_in_japan(
+        SystemClock().now())) if payload["publication_scope"] != domain.SCOPE_NOT_ONLINE)
+    delays, writes, missed = [], [], 0
+    for n in range(changes):
+        word = f"fresh{uuid.uuid4().hex[:10]}"
+        if n % 2 == 0:
+            job_number = existing[n // 2 % len(existing)]
+            current = client.json("GET", f"/api/v1/employer/jobs/{job_number}", headers=employer)
+            method, path, body = "PATCH", f"/api/v1/employer/jobs/{job_number}", {
+                "description": f"{current['description']} {word}"}
+        else:
+            payload = next(new)
+            method, path, body = "POST", "/api/v1/employer/jobs", {
+                **payload, "description": f"{payload['description']} {word}"}
+        while True:
+            if method == "POST":
+                body["job_number"] = f"{body['job_number'][:5]}-{uuid.uuid4().int % 10**8:08d}"
+            started = time.perf_counter()
+            status, answer = client.request(method, path, body, headers=employer)
+            writes.append((time.perf_counter() - started) * 1000)
+            if status != 409:
+                break
+        if status >= 300:
+            raise SystemExit(f"{method} {path}: {status} {answer[:500]!r}")
+        found = None
+        while time.perf_counter() - started < FOUND_TIMEOUT:
+            if client.json("GET", f"/api/v1/jobs?q={word}")["total"] == 1:
+                found = (time.perf_counter() - started) * 1000
+                break
+            time.sleep(POLL_SECONDS)
+        if found is None:
+            missed += 1
+            print(f"  freshness: {method} {word} not found within {FOUND_TIMEOUT:.0f} s", flush=True)
+        else:
+            delays.append(found)
+    report = {"changes": changes, "not_found": missed, "write": stats(writes),
+              "delay": stats(delays) if delays else None, "poll_ms": POLL_SECONDS * 1000}
+    print(f"freshness: p50 {report['delay']['p50_ms'] if delays else '-'} ms, p99 "
+          f"{report['delay']['p99_ms'] if delays else '-'} ms, {missed} not found", flush=True)
+    return report
+
+
+# -- the run --------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postings", type=int, default=1_260_000)
+    parser.add_argument("--clients", default="1,8", help="comma-separated client counts (default 1,8)")
+    parser.add_argument("--queries", help="a file of URL query strings, one a line (default: the battery)")
+    parser.add_argument("--json", help="also write the per-client-count figures here (a JSON list)")
+    parser.add_argument("--samples", type=int, default=100, help="requests per query and variant (default 100)")
+    parser.add_argument("--raw-samples", type=int, default=40, help="raw Groonga requests per query and variant")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of the sustained run")
+    parser.add_argument("--changes", type=int, default=50, help="postings changed or published for freshness")
+    parser.add_argument("--postgres-runs", type=int, default=3, help="timed runs of the old PostgreSQL path")
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    client_counts = [int(value) for value in args.clients.split(",")]
+    lines = read_queries(args.queries)
+    report: dict = {"benchmark": "search", "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "postings": args.postings, "machine": {"cores": os.cpu_count(),
+                                                           "loadavg_at_start": os.getloadavg()},
+                    "samples": args.samples, "raw_samples": args.raw_samples}
+    with tempfile.TemporaryDirectory(prefix="bench-search-") as folder:
+        system = System(args.server, Path(folder))
+        try:
+            system.start_stores()
+            _succeeded(system.run("migrate"))
+            report.update(system.load(args.postings))
+            print(f"load-demo {report['load_demo_s']} s, {report['reindex']} in {report['reindex_s']} s",
+                  flush=True)
+            system.start_processes()
+            queries = prepare(lines, system.groonga.url)
+            report["loadavg_before_searches"] = os.getloadavg()
+            runs = []
+            for clients in client_counts:
+                battery = latency_battery(system, queries, clients, args.samples, args.raw_samples)
+                mixed = [path for query in queries for path in (query.path, query.facets_path)]
+                rate = sustained(system.gateway_port, mixed, clients, args.duration)
+                print(f"  {clients} client(s): {rate['searches_per_s']} searches/s sustained "
+                      f"({rate['not_200']} not 200)", flush=True)
+                runs.append({"postings": args.postings, "clients": clients,
+                             "searches_per_s": rate["searches_per_s"], "sustained": rate, "queries": battery})
+            report["loadavg_after_searches"] = os.getloadavg()
+            report["postgres"] = postgres_battery(system, queries, args.postgres_runs)
+            report["freshness"] = freshness(system, args.changes)
+        finally:
+            system.stop()
+    mismatches = check_totals(runs, report["postgres"]["queries"])
+    freshness_p99 = report["freshness"]["delay"]["p99_ms"] if report["freshness"]["delay"] else None
+    for run in runs:
+        run["freshness_p99_ms"] = freshness_p99
+        for entry in run["queries"]:
+            entry.pop("first_page")
+    for entry in report["postgres"]["queries"].values():
+        entry.pop("first_page")
+    report.update(runs=runs, mismatches=mismatches, loadavg_at_end=os.getloadavg())
     out = ROOT / "bench" / "results" / f"search-{datetime.now(UTC).date().isoformat()}.json"
     if args.postings < 100_000:
-        out = out.with_name(out.stem + f"-{args.postings}.json")
+        out = out.with_name(f"{out.stem}-{args.postings}.json")
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(runs, ensure_ascii=False, indent=2) + "\n")
+    if mismatches:
+        print("\n!!! TOTALS DIFFER FROM POSTGRESQL !!!", *mismatches, sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
+
+def check_totals(runs: list[dict], truth: dict) -> list[str]:
+    """Every total and first page the service gave must equal PostgreSQL's; the facets must add up."""
+    problems = []
+    for run in runs:
+        for entry in run["queries"]:
+            expected = truth[entry["query"]]
+            entry["postgres_total"] = expected["total"]
+            entry["postgres_count_page_p50_ms"] = expected["p50_ms"]
+            if (entry["total"], entry["facets_total"]) != (expected["total"], expected["total"]):
+                problems.append(f"{entry['query']} ({run['clients']} clients): service {entry['total']} "
+                                f"(with facets {entry['facets_total']}), PostgreSQL {expected['total']}")
+            if entry["first_page"] != expected["first_page"]:
+                problems.append(f"{entry['query']}: the first page differs from PostgreSQL's")
+            if entry["prefecture_facet_sum"] != entry["total"]:
+                problems.append(f"{entry['query']}: the prefecture facet adds up to {entry['prefecture_facet_sum']}, "
+                                f"not {entry['total']}")
+    return problems
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
