@@ -69,9 +69,8 @@ def load_demo(runtime, count: int, *, seed: int = 0) -> int:
     inserted = 0
     while batch := list(islice(payloads, LOAD_BATCH)):
         with runtime.engine.begin() as connection:
-            result = connection.execute(insert(postings).on_conflict_do_nothing(index_elements=["job_number"]),
-                                        [posting_row(payload, now=now) for payload in batch])
-            inserted += result.rowcount
+            statement = insert(postings).on_conflict_do_nothing(index_elements=["job_number"]).returning(postings.c.id)
+            inserted += len(connection.execute(statement, [posting_row(payload, now=now) for payload in batch]).all())
         if inserted and inserted % 100_000 < LOAD_BATCH:
             log.info("load-demo: %d postings", inserted)
     return inserted

@@ -261,3 +261,28 @@ def test_the_models_match_the_migrations_on_postgresql_and_the_bigram_index_is_g
     with runtime.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), runtime.metadata) == []
         assert connection.scalar(text("SELECT count(*) FROM pg_proc WHERE proname = 'jobs_bigrams'")) == 0
+
+
+def test_the_operator_commands_load_index_and_check(database_url, groonga_url, monkeypatch, capsys):
+    """`load-demo --postings N` streams into PostgreSQL in batches and indexes; `search-check` says 0 when
+    the index agrees and 1 on drift; a second load adds nothing."""
+    from services.jobs import operations
+
+    monkeypatch.setenv("MYPAGE_JOBS_DATABASE_URL", database_url)
+    monkeypatch.setenv("MYPAGE_SEARCH_URL", groonga_url)
+    monkeypatch.setattr(operations, "LOAD_BATCH", 700)  # several batches
+    with migrated_runtime(build_runtime, "jobs", FrozenClock(CLOCK), database_url):
+        pass
+    assert operations.run(["load-demo", "--postings", "2500"]) == 0
+    assert "2500 postings inserted" in capsys.readouterr().out
+    assert operations.run(["search-check"]) == 0
+    engine = SearchEngine(groonga_url)
+    found = engine.search({}, page=1, per_page=10, today=domain.today_in_japan(FrozenClock(CLOCK).now()),
+                          registered_caller=True)
+    engine.delete(found.job_numbers[:1])
+    capsys.readouterr()
+    assert operations.run(["search-check"]) == 1
+    assert f"missing: {found.job_numbers[0]}" in capsys.readouterr().out
+    assert operations.run(["load-demo", "--postings", "2500"]) == 0
+    assert "0 postings inserted" in capsys.readouterr().out
+    assert operations.run(["search-check"]) == 0  # load-demo reindexed: mended
