@@ -308,12 +308,13 @@ def _fail_otps_until_locked(world, email: str) -> None:
 
 
 def test_s2_otp_guesses_are_counted_per_account_across_challenges_and_lock_the_otp_step(world):
-    seeker = world.open_mypage()
+    seeker, other = world.open_mypage(), world.open_mypage()
     _fail_otps_until_locked(world, seeker["email"])
     locked = world.login(seeker["email"])  # the right password: no new OTP while the OTP step is locked
     assert locked.status_code == 429 and locked.headers["Retry-After"] == "1800"
     assert "ワンタイムパスワードの入力に続けて失敗したため" in locked.json["detail"]
     assert world.login(seeker["email"], "Wrong@1234").status_code == 401  # nothing told without the password
+    assert world.login_fully(other["email"])["access_token"]  # other accounts unaffected
     world.advance(minutes=29, seconds=59)
     assert world.login(seeker["email"]).status_code == 429
     world.advance(seconds=1)
