@@ -242,6 +242,10 @@ def test_r1_a_login_whose_throttle_row_is_purged_under_it_still_answers_on_postg
     purge_rows.test_r1_a_login_whose_throttle_row_is_purged_under_it_still_answers(world)
 
 
+def test_r1_a_purged_session_takes_its_retired_refresh_tokens_on_postgresql(world):
+    purge_rows.test_r1_a_purged_session_takes_its_retired_refresh_tokens(world)
+
+
 def test_r1_the_purge_runs_while_logins_happen(world):
     """Logins, OTPs, refreshes and logouts on several connections while a purge loops beside them: no error.
 

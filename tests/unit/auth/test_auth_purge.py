@@ -16,7 +16,7 @@ from sqlalchemy import event, func, select
 
 from kit.logs import JsonFormatter
 from services.auth import purge
-from services.auth.models import AuthKey, Device, LoginChallenge, LoginThrottle, Mail, Session
+from services.auth.models import AuthKey, Device, LoginChallenge, LoginThrottle, Mail, RetiredRefreshToken, Session
 from services.auth.purge import KINDS, PURGE_TASK, purge_expired, purge_task
 
 T0 = datetime.fromisoformat("2026-11-26T09:00:00+00:00")
@@ -206,6 +206,18 @@ def test_r1_through_the_flows_what_a_login_leaves_behind(world):
     assert count(world, AuthKey) == count(world, LoginChallenge) == count(world, Device) == 0
     # the account stays, and logs in again (the OTP is asked: the device was forgotten with its row)
     assert world.login(account["email"]).json["otp_required"] is True
+
+
+def test_r1_a_purged_session_takes_its_retired_refresh_tokens(world):
+    """S2 keeps the HMACs of rotated-out refresh tokens while their session lives; they go with it."""
+    account = world.open_mypage()
+    tokens = world.login_fully(account["email"])
+    for _ in range(2):
+        tokens = world.client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).json
+    assert count(world, RetiredRefreshToken) == 2
+    assert world.client.post("/api/v1/auth/logout", headers=world.bearer(tokens)).status_code == 204
+    assert purge_expired(world.runtime)["sessions"] == 1
+    assert count(world, RetiredRefreshToken) == 0  # on delete cascade
 
 
 def test_r1_keys_purged_after_24_hours_keep_s1s_limit_of_five_a_day(world):
