@@ -408,6 +408,8 @@ def refresh(ctx: AuthContext, refresh_token: str) -> sessions.Tokens:
             raise _session_over()
         if session is None or not domain.session_alive(session.created_at, session.last_used_at,
                                                        session.revoked_at, now):
+            log.info("refresh refused: %s", "unknown token" if session is None else "session over",
+                     extra={"outcome": "refresh_refused"})  # S7: a guess is logged, and ends nothing (S2)
             raise _session_over()
         account = uow.session.get(Account, session.seeker_id)
         if account is None or not account.is_open or not account.usable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import statistics
 import time
@@ -42,12 +43,15 @@ def _session_id(tokens: dict) -> str:
     lambda sid: f"{sid}.{sid}.{sid}",
     lambda sid: sid,
 ], ids=["guessed-secret", "empty-secret", "malformed", "session-id-only"])
-def test_s2_a_guessed_refresh_token_is_refused_and_does_not_end_the_session(world, guess):
-    """S2: only a token the session really issued (and rotated out) counts as reuse."""
+def test_s2_a_guessed_refresh_token_is_refused_and_does_not_end_the_session(world, guess, caplog):
+    """S2: only a token the session really issued (and rotated out) counts as reuse; S7: the refusal is logged."""
     seeker = world.open_mypage()
     tokens = world.login_fully(seeker["email"])
-    refused = world.client.post("/api/v1/auth/refresh", json={"refresh_token": guess(_session_id(tokens))})
+    with caplog.at_level(logging.INFO, logger="mypage.auth"):
+        refused = world.client.post("/api/v1/auth/refresh", json={"refresh_token": guess(_session_id(tokens))})
     assert refused.status_code == 401 and refused.json["type"].endswith("/unauthorized")
+    assert [r.getMessage() for r in caplog.records if getattr(r, "outcome", None) == "refresh_refused"] == [
+        "refresh refused: unknown token"]
     assert world.published("auth.session.revoked.v1") == []
     assert refresh(world, tokens).status_code == 200  # the victim's session lives on
 
