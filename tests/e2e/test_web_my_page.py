@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from kit.testing.browser import EMAIL, PASSWORD, SEEKER_NUMBER, goto, new_page, settle
+from kit.testing.browser import DESKTOP, EMAIL, PASSWORD, PHONE, SEEKER_NUMBER, goto, new_page, settle
 from kit.testing.e2e import OTP_LINE, OTP_MAIL, login, mail_ids, new_mail
 from kit.testing.plugin import eventually
 
@@ -123,6 +123,26 @@ def test_logout_is_first_in_the_menu_and_withdrawal_last(seeker):
     withdraw = panel.get_by_role("link", name="退会").bounding_box()
     assert withdraw["y"] - (logout["y"] + logout["height"]) > 300
     seeker.locator(".nav-more summary").click()
+
+
+def test_a_wide_screen_keeps_the_whole_menu_beside_the_screen(seeker):
+    """Defect 7 on a desktop (1280 px): the menu is a side navigation, open without a tap (it was the
+    phone disclosure); nothing scrolls sideways; back at 390 px it is the disclosure again."""
+    try:
+        seeker.set_viewport_size(DESKTOP)
+        goto(seeker, "/home")
+        nav = seeker.get_by_role("navigation", name="メインメニュー")
+        for name in ("応募状況", "保存した検索条件", "退会"):
+            assert nav.get_by_role("link", name=name, exact=True).is_visible(), name
+        assert nav.bounding_box()["x"] + nav.bounding_box()["width"] <= seeker.locator("main").bounding_box()["x"]
+        for route in ("/home", "/applications", "/favourites", "/search?q=%E4%BA%8B%E5%8B%99&page=1"):
+            goto(seeker, route)
+            width, inner = seeker.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+            assert width <= inner, f"{route}: {width} > {inner}"
+    finally:
+        seeker.set_viewport_size(PHONE)
+    goto(seeker, "/home")
+    assert seeker.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="応募状況").is_hidden()
 
 
 def test_the_footer_has_developer_links_only_in_development(browser, system):

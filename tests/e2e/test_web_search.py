@@ -186,11 +186,16 @@ def test_an_error_in_the_drawer_opens_it_at_the_field(page):
     assert page.evaluate("document.activeElement.name") == "annual_holidays_min"
 
 
-def test_a_wide_screen_shows_no_phone_bar_and_the_drawer_at_the_side(browser, system):
-    """Defect 7 on a desktop (1280 px): 検索する sits in the form, the drawer opens at the right."""
+def test_a_wide_screen_shows_the_form_beside_the_results_and_the_drawer_at_the_side(browser, system):
+    """Defect 7 on a desktop (1280 px): the form beside the results (it was one narrow column, ~3 results
+    a screen), two cards a row; the drawer opens at the right."""
     wide, errors = new_page(browser, system.url, DESKTOP)
     try:
-        goto(wide, "/search")
+        goto(wide, "/search?q=%E4%BA%8B%E5%8B%99&page=1")
+        form, results = wide.locator(".search-form").bounding_box(), wide.locator(".results-section").bounding_box()
+        assert form["x"] + form["width"] <= results["x"] and results["y"] < form["y"] + form["height"]  # side by side
+        cards = [card.bounding_box() for card in wide.locator(".job-card").all()[:2]]
+        assert cards[0]["y"] == cards[1]["y"]  # two a row
         wide.get_by_role("button", name="詳しい条件").click()
         box = wide.get_by_role("dialog", name="詳しい条件").bounding_box()
         assert box["width"] <= 460 and box["x"] + box["width"] >= DESKTOP["width"] - 1

@@ -1,11 +1,12 @@
 // The menu: short links for phones, the rest grouped in a disclosure (ログアウト first, 退会 last);
-// unread badges for messages and notices (M2).
+// on a wide screen all of it as a side navigation. Unread badges for messages and notices (M2).
 import { get } from "./api.js";
 import { clear, h } from "./dom.js";
 import { navigate } from "./router.js";
 import { loggedIn, logout } from "./session.js";
 
 const badges = { messages: null, notices: null };
+const WIDE = window.matchMedia("(min-width: 1024px)");
 
 function badge(name) {
   return h("span", { class: "badge", "data-badge": name, hidden: true });
@@ -22,6 +23,7 @@ function group(title, links) {
 }
 
 export function renderNav(nav) {
+  WIDE.onchange = () => renderNav(nav);
   clear(nav);
   if (!loggedIn()) {
     nav.append(h("ul", { class: "nav-main" },
@@ -38,12 +40,14 @@ export function renderNav(nav) {
       group("紹介・応募", [link("#/referrals", "紹介状"), link("#/applications", "応募状況")]),
       group("登録情報・設定", [link("#/profile", "求職情報"), link("#/registration", "求職登録の有効／無効"),
         link("#/password", "パスワード変更"), link("#/withdraw", "退会")])));
+  menu.open = WIDE.matches; // the side navigation of a wide screen shows everything
   menu.addEventListener("click", (event) => {
-    if (event.target.closest("a")) menu.open = false;
+    if (event.target.closest("a") && !WIDE.matches) menu.open = false;
   });
   nav.append(h("ul", { class: "nav-main" },
     link("#/home", "ホーム"), link("#/search", "求人検索"),
     link("#/messages", "メッセージ", "messages"), link("#/notices", "お知らせ", "notices")), menu);
+  markCurrent(nav);
   refreshBadges();
 }
 

@@ -284,9 +284,10 @@ export async function searchScreen({ query }) {
   const searched = query.toString() !== "";
   const box = messageBox();
   const formEl = searchForm(criteria, searched);
+  const side = h("div", { class: "search-side" }, formEl); // beside the results on a wide screen
   const root = h("section", { class: `search${searched ? " searched" : ""}` }, h("h1", {}, "求人検索"),
     loggedIn() ? null : h("p", { class: "hint" }, "ログインすると、事業所名が「ログインすると表示されます」となっている求人も確認でき、お気に入りや検索条件を保存できます。"),
-    formEl);
+    side);
   if (!searched) return root;
   const asked = Math.max(1, Number.parseInt(query.get("page"), 10) || 1);
   const facets = FACETS.map(([facet]) => facet).join(",");
@@ -308,10 +309,11 @@ export async function searchScreen({ query }) {
     return root;
   }
   const hrefFor = (n) => hrefWith(criteria, { page: n });
+  const refine = result.total ? refinements(criteria, result.facets || {}) : null;
+  if (refine) side.append(refine);
   root.append(h("section", { class: "results-section", "aria-labelledby": "results-title" },
     h("h2", { id: "results-title" }, "検索結果"),
     criteriaSummary(criteria, places),
-    result.total ? refinements(criteria, result.facets || {}) : null,
     box, loggedIn() ? saveForm(criteria, box) : null,
     resultsList(result, { favourites, applied, box, hrefFor, toolbar: toolbar(criteria), empty: emptyHint(criteria) })));
   return root;
