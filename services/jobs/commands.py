@@ -9,7 +9,6 @@ seeker run one after the other, so the limit holds under concurrency (S6).
 from __future__ import annotations
 
 import logging
-import unicodedata
 import uuid
 from datetime import date
 from typing import Any
@@ -36,8 +35,8 @@ def job_not_found(job_number: str) -> Problem:
 
 
 def canonical_job_number(job_number: str) -> str:
-    """求人番号 as typed (full-width digits, a long dash) → NNNNN-NNNNNNNN."""
-    return unicodedata.normalize("NFKC", job_number).strip().replace("ー", "-").replace("−", "-")
+    """求人番号 as typed (domain.canonical_job_number); what is not one is looked up as typed (and not found)."""
+    return domain.canonical_job_number(job_number) or job_number.strip()
 
 
 def registered_caller(uow: UnitOfWork, seeker_id: str | None, *, staff: bool = False) -> bool:

@@ -310,6 +310,23 @@ def parse_free_word(q: str | None) -> FreeWordQuery:
     return FreeWordQuery(groups=tuple(groups), excluded=excluded[0] if excluded else None)
 
 
+_NUMBER_DASHES = str.maketrans({dash: "-" for dash in "‐‑‒–—―⁃−─━ーｰ"})
+_TYPED_JOB_NUMBER = re.compile(r"^(\d{5})-?(\d{8})$")
+
+
+def fold_number(value: str) -> str:
+    """A number as systems and people type it (求人番号, 事業所番号): full-width digits, every dash and the
+    long vowel mark as "-", spaces around trimmed."""
+    return unicodedata.normalize("NFKC", value).translate(_NUMBER_DASHES).strip()
+
+
+def canonical_job_number(typed: str) -> str | None:
+    """求人番号 as typed — full-width digits, any dash, ー, or no hyphen at all — as NNNNN-NNNNNNNN, the
+    one form a posting is stored, searched, favourited and applied to under; None when it is not one."""
+    found = _TYPED_JOB_NUMBER.match(fold_number(typed))
+    return f"{found.group(1)}-{found.group(2)}" if found else None
+
+
 def criteria_free_word(q: str | None) -> FreeWordQuery:
     """The free word of stored criteria: parsed, or — a saved search (J3) stored before the syntax existed
     (`-派遣` alone was a word then) — its words, all of them, as it was searched when saved."""

@@ -98,7 +98,6 @@ def _free_word(value: str) -> None:
 
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$|^24:00$")
-_TYPED_JOB_NUMBER = re.compile(r"^(\d{5})-?(\d{8})$")
 
 
 class Clock(fields.String):
@@ -117,12 +116,11 @@ class JobNumber(fields.String):
     """求人番号 as typed (full width, a long dash, no hyphen) → NNNNN-NNNNNNNN."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = domain.normalise_text(super()._deserialize(value, attr, data, **kwargs)).strip().replace("ー", "-")
-        found = _TYPED_JOB_NUMBER.match(text)
-        if found is None:
+        number = domain.canonical_job_number(super()._deserialize(value, attr, data, **kwargs))
+        if number is None:
             raise ValidationError(msg("求人番号は 11040-12345678 のように入力してください。",
                                       "A job number looks like 11040-12345678."))
-        return f"{found.group(1)}-{found.group(2)}"
+        return number
 
 
 class CriteriaSchema(Schema):
@@ -582,16 +580,10 @@ class RestrictionSchema(Schema):
 
 _JOB_NUMBER = re.compile(r"^[0-9]{5}-[0-9]{8}$")  # 求人番号 NNNNN-NNNNNNNN
 _ESTABLISHMENT_NUMBER = re.compile(r"^[0-9]{4}-[0-9]{6}-[0-9]$")  # 事業所番号 NNNN-NNNNNN-N
-_DASHES = str.maketrans({"ー": "-", "−": "-", "‐": "-", "―": "-", "–": "-", "—": "-"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 EXTRA_KEYS_MAX = 20  # keys beyond the documented ones, per object, kept as sent in the posting's document
 EXTRA_VALUE_MAX = 2000  # characters of one such value as JSON
 EXTRA_KEY_MAX = 50
-
-
-def fold_number(value: str) -> str:
-    """A number as systems and people type it: full-width digits and long dashes folded (harmless)."""
-    return unicodedata.normalize("NFKC", value).translate(_DASHES).strip()
 
 
 class NumberCode(fields.String):
@@ -602,7 +594,7 @@ class NumberCode(fields.String):
         self.pattern, self.error = pattern, error
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = fold_number(super()._deserialize(value, attr, data, **kwargs))
+        text = domain.fold_number(super()._deserialize(value, attr, data, **kwargs))
         if not self.pattern.match(text):
             raise ValidationError(self.error)
         return text
@@ -610,7 +602,8 @@ class NumberCode(fields.String):
 
 class Line(fields.String):
     """A line of text: trimmed, 1 to `maximum` characters, no control characters (a description keeps
-    its line breaks, written as LF, and tabs)."""
+    its line breaks, written as LF, and tabs). An optional one sent as "" (or only spaces) is not given,
+    exactly like null (SPEC API conventions: `"station": ""` is a posting without a nearest station)."""
 
     def __init__(self, *, maximum: int, what_ja: str, what_en: str, multiline: bool = False, **kwargs) -> None:
         kwargs.setdefault("metadata", {})
@@ -622,6 +615,8 @@ class Line(fields.String):
         raw = super()._deserialize(value, attr, data, **kwargs)
         text = raw.replace("\r\n", "\n").replace("\r", "\n").strip() if self.multiline else raw.strip()
         if not text:
+            if not self.required:
+                return None
             raise ValidationError(msg(f"{self.what_ja}を入力してください。", f"Enter the {self.what_en}."))
         if len(raw) > self.maximum:  # as sent: the documented maxLength
             raise ValidationError(msg(f"{self.what_ja}は{self.maximum}文字以内で入力してください。",
