@@ -42,7 +42,9 @@ from services.jobs import domain
 from services.jobs.models import free_word_text
 
 TIMEOUT = urllib3.Timeout(connect=0.2, read=0.7)  # a search answers within 1 s, or 503
-LOAD_TIMEOUT = urllib3.Timeout(connect=1.0, read=60.0)
+# Loads and maintenance: urllib3 sends a request body under the connect timeout, and the engine reads a
+# large load only as fast as it indexes it.
+LOAD_TIMEOUT = urllib3.Timeout(connect=30.0, read=300.0)
 GENERATION_KEY = "jobs.search.generation"
 GENERATION_CACHE_SECONDS = 1.0
 GRACE_SECONDS = 5.0  # > GENERATION_CACHE_SECONDS: how long a replaced generation stays readable
