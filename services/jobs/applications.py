@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kit.problem import Problem
 from kit.uow import UnitOfWork
 from services.jobs import domain, search, seekers
-from services.jobs.commands import canonical_job_number, job_not_found, target_seeker, today
+from services.jobs.commands import find_online, target_seeker, today
 from services.jobs.events import (
     APPLICATION_STATUS_CHANGED,
     APPLICATION_SUBMITTED,
@@ -108,13 +108,9 @@ def apply(uow: UnitOfWork, seeker_id: str, data: dict[str, Any]) -> dict[str, An
     the no-show restriction holds (J9). P4 first: refused while the registration is invalid.
     """
     status = domain.require_job_features(seekers.lock(uow.session, seeker_id))  # first: the seeker's lock
-    job_number = canonical_job_number(data["job_number"])
-    posting = search.find(uow.session, job_number)
-    if posting is None or not domain.is_online(posting.publication_scope):
-        raise job_not_found(job_number)
-    if not domain.is_open(posting.closed, posting.deadline, today(uow)):
-        raise Problem("conflict", detail_ja="募集が終了した求人には応募できません。",
-                      detail_en="A posting that is no longer open cannot be applied to.")
+    posting = find_online(uow, data["job_number"])
+    job_number = posting.job_number
+    domain.require_open(posting.closed, posting.deadline, today(uow), "apply")
     recommended = uow.session.scalar(select(recommendations.c.job_number).where(
         recommendations.c.seeker_id == seeker_id, recommendations.c.job_number == job_number)) is not None
     route = domain.application_route(recommended)

@@ -39,6 +39,15 @@ def canonical_job_number(job_number: str) -> str:
     return domain.canonical_job_number(job_number) or job_number.strip()
 
 
+def find_online(uow: UnitOfWork, job_number: str):
+    """The posting of a 求人番号 as typed, shown online (J2a: not scope 4); otherwise 404."""
+    job_number = canonical_job_number(job_number)
+    row = search.find(uow.session, job_number)
+    if row is None or not domain.is_online(row.publication_scope):
+        raise job_not_found(job_number)
+    return row
+
+
 def registered_caller(uow: UnitOfWork, seeker_id: str | None, *, staff: bool = False) -> bool:
     """J2a: a logged-in seeker whose My Page job features are open (or a staff system) sees the
     establishment of 公開範囲2 postings; anyone else sees the public view."""
@@ -109,15 +118,11 @@ def add_favourite(uow: UnitOfWork, seeker_id: str, job_number: str) -> bool:
     """J4: keep a posting; True if it was added now. Already kept: nothing changes (idempotent),
     even at 300. The 301st is refused (limit-reached). Unknown or not shown online: 404."""
     domain.require_job_features(seekers.lock(uow.session, seeker_id))  # first: the seeker's lock
-    job_number = canonical_job_number(job_number)
-    row = search.find(uow.session, job_number)
-    if row is None or not domain.is_online(row.publication_scope):
-        raise job_not_found(job_number)
+    row = find_online(uow, job_number)
+    job_number = row.job_number
     if _is_favourite(uow, seeker_id, job_number):
         return False
-    if not domain.is_open(row.closed, row.deadline, today(uow)):
-        raise Problem("conflict", detail_ja="募集が終了した求人はお気に入りに追加できません。",
-                      detail_en="A posting that is no longer open cannot be added to favourites.")
+    domain.require_open(row.closed, row.deadline, today(uow), "favourite")
     domain.check_room_for_favourite(_count(uow, favourites, seeker_id))
     uow.session.execute(insert(favourites).values(seeker_id=seeker_id, job_number=job_number,
                                                   added_at=uow.clock.now()))
@@ -227,7 +232,7 @@ def record_referral(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     if row is None:
         raise job_not_found(job_number)
     referred_on = data.get("referred_on") or today(uow)
-    domain.check_referable(row.closed, row.deadline, referred_on)
+    domain.require_open(row.closed, row.deadline, referred_on, "refer")
     letter_input = data["letter"]
     letter = domain.referral_letter(row._asdict(), office=letter_input["office"], referred_on=referred_on,
                                     interview_place=letter_input.get("interview_place"),
@@ -295,18 +300,14 @@ def recommend(uow: UnitOfWork, data: dict[str, Any]) -> tuple[dict[str, Any], bo
     and shown online (404 otherwise, 409 when closed). The same posting again changes nothing."""
     seeker_id = target_seeker(uow, data)
     domain.check_recommendable(seekers.lock(uow.session, seeker_id))  # the seeker's lock first
-    job_number = canonical_job_number(data["job_number"])
-    row = search.find(uow.session, job_number)
-    if row is None or not domain.is_online(row.publication_scope):
-        raise job_not_found(job_number)
+    row = find_online(uow, data["job_number"])
+    job_number = row.job_number
     existing = uow.session.execute(select(recommendations).where(
         recommendations.c.seeker_id == seeker_id, recommendations.c.job_number == job_number)).first()
     if existing is not None:
         return {"seeker_id": seeker_id, "job_number": job_number, "comment": existing.comment,
                 "recommended_at": existing.recommended_at}, False
-    if not domain.is_open(row.closed, row.deadline, today(uow)):
-        raise Problem("conflict", detail_ja="募集が終了した求人はおすすめできません。",
-                      detail_en="A posting that is no longer open cannot be recommended.")
+    domain.require_open(row.closed, row.deadline, today(uow), "recommend")
     values = {"seeker_id": seeker_id, "job_number": job_number, "comment": data.get("comment"),
               "recommended_at": uow.clock.now()}
     uow.session.execute(insert(recommendations).values(**values))

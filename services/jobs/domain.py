@@ -169,6 +169,34 @@ def is_open(closed: bool, deadline: date, today: date) -> bool:
     return not closed and deadline >= today
 
 
+def posting_status(closed: bool, deadline: date, today: date) -> str:
+    """J1: open, closed (募集終了) or expired (紹介期限日 passed) — as every view of a posting says it."""
+    if closed:
+        return "closed"
+    return "open" if is_open(closed, deadline, today) else "expired"
+
+
+# What cannot be done with a posting that is no longer open, by action: (Japanese, English).
+_NOT_OPEN = {
+    "apply": ("募集が終了した求人には応募できません。", "A posting that is no longer open cannot be applied to."),
+    "favourite": ("募集が終了した求人はお気に入りに追加できません。",
+                  "A posting that is no longer open cannot be added to favourites."),
+    "recommend": ("募集が終了した求人はおすすめできません。",
+                  "A posting that is no longer open cannot be recommended."),
+    "refer": ("募集が終了した求人には紹介できません。", "A posting that is no longer open cannot be referred to."),
+    "direct_request": ("募集が終了した求人は直接リクエストできません。",
+                       "A posting that is no longer open cannot be sent."),
+}
+
+
+def require_open(closed: bool, deadline: date, today: date, action: str) -> None:
+    """J1: applying, favouriting, recommending, referring and direct requests need a posting that is still
+    open on `today` (紹介期限日 included); otherwise 409 `closed`, saying what could not be done."""
+    if not is_open(closed, deadline, today):
+        ja, en = _NOT_OPEN[action]
+        raise Problem("conflict", detail_ja=ja, detail_en=en, extra={"reason": "closed"})
+
+
 def is_online(scope: int) -> bool:
     """J2a: scope 4 is not shown online at all."""
     return scope != SCOPE_NOT_ONLINE
@@ -405,13 +433,6 @@ def check_recommendable(status: SeekerStatus | None) -> SeekerStatus:
     return status
 
 
-def check_referable(closed: bool, deadline: date, referred_on: date) -> None:
-    """J5: a referral is to a posting still open on the day of the referral (紹介期限日 included)."""
-    if closed or deadline < referred_on:
-        raise Problem("conflict", detail_ja="募集が終了した求人には紹介できません。",
-                      detail_en="A posting that is no longer open cannot be referred to.")
-
-
 def referral_letter(posting: dict, *, office: str, referred_on: date, interview_place: str | None,
                     interview_date: date | None, note: str | None) -> dict:
     """J5 紹介状: what the letter says, fixed when the referral is made (a later change of the
@@ -619,9 +640,7 @@ DIRECT_REQUEST_MESSAGE_MAX = 500
 def check_direct_request_posting(closed: bool, deadline: date, today: date, accepts_online: bool) -> None:
     """J8a: only an open posting that accepts online applications (applying from a request is an
     online self-application)."""
-    if not is_open(closed, deadline, today):
-        raise Problem("conflict", detail_ja="募集が終了した求人は直接リクエストできません。",
-                      detail_en="A posting that is no longer open cannot be sent.", extra={"reason": "closed"})
+    require_open(closed, deadline, today, "direct_request")
     if not accepts_online:
         raise Problem("conflict", detail_ja="オンライン自主応募を受け付けていない求人は直接リクエストできません。",
                       detail_en="Only postings that accept online applications can be sent.",

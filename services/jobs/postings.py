@@ -135,7 +135,7 @@ def employer_view(row, day) -> dict[str, Any]:
         "received_on": row.received_on,
         "deadline": row.deadline,
         "details": dict(row.document or {}),
-        "status": "closed" if row.closed else ("open" if domain.is_open(row.closed, row.deadline, day) else "expired"),
+        "status": domain.posting_status(row.closed, row.deadline, day),
         "created_at": _aware(row.created_at),
         "updated_at": _aware(row.updated_at),
     }

@@ -174,9 +174,7 @@ def find(session: Session, job_number: str):
 
 
 def status(row, today: date) -> str:
-    if row.closed:
-        return "closed"
-    return "open" if domain.is_open(row.closed, row.deadline, today) else "expired"
+    return domain.posting_status(row.closed, row.deadline, today)
 
 
 def summary(row, *, today: date, registered_caller: bool) -> dict[str, Any]:
