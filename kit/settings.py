@@ -24,8 +24,9 @@ EMBEDDED_AMQP_URL = "memory://"
 DEFAULT_EXCHANGE = "mypage.events"
 DEFAULT_MAIL_FROM = "system@mail.hellowork.mhlw.go.jp"
 DEVELOPMENT_ENVS = frozenset({"dev", "development", "test"})  # C4: an allow-list; anything else is production
-# C4: compose's former default, RabbitMQ's and the postgres image's own — never a production password.
-DEFAULT_PASSWORDS = frozenset({"mypage", "guest", "postgres", "password", "changeme"})
+# C4: compose's former default, RabbitMQ's and the postgres image's own, the examples' placeholder —
+# never a production password (compared case-insensitively).
+DEFAULT_PASSWORDS = frozenset({"mypage", "guest", "postgres", "password", "changeme", "change-me"})
 
 
 class ConfigurationError(RuntimeError):
@@ -108,7 +109,7 @@ class Settings:
             raise self.refusal(f"{database} must be PostgreSQL, not SQLite")
         for name, url in (("MYPAGE_AMQP_URL", self.amqp_url), (database, self.database_url),
                           ("MYPAGE_SMTP_URL", self.smtp_url)):
-            if _password(url) in DEFAULT_PASSWORDS:
+            if (_password(url) or "").lower() in DEFAULT_PASSWORDS:
                 raise self.refusal(f"{name} uses a default password; set a random one")
 
     def refusal(self, reason: str) -> ConfigurationError:

@@ -74,6 +74,7 @@ def test_c4_production_spellings_refuse_sqlite(env, tmp_path):
     ("MYPAGE_AUTH_DATABASE_URL", "postgresql://mypage_auth:mypage@postgres:5432/mypage_auth"),
     ("MYPAGE_AUTH_DATABASE_URL", "postgresql+psycopg://postgres:postgres@db/mypage_auth"),
     ("MYPAGE_SMTP_URL", "smtp://mail:password@smtp.example.jp:587"),
+    ("MYPAGE_AMQP_URL", "amqp://mypage:CHANGE-ME@rabbitmq:5672/%2F"),  # deploy/k8s/secrets.example.yaml as is
 ])
 def test_c4_production_spellings_refuse_default_passwords(env, tmp_path, name, url):
     with pytest.raises(ConfigurationError, match=f"{name} uses a default password"):
