@@ -98,8 +98,9 @@ def create_gateway(backends: Mapping[str, Backend], settings: Settings, *,
     _install_proxy(app, authenticate)
     _install_health(app)
     app.register_blueprint(create_docs_blueprint())
-    app.register_blueprint(create_mailbox_blueprint(mail_dir or settings.var_dir / "mail"))
-    app.register_blueprint(create_dev_events_blueprint(event_tap))
+    if not settings.production:  # C4: in production the /dev pages do not exist at all
+        app.register_blueprint(create_mailbox_blueprint(mail_dir or settings.var_dir / "mail"))
+        app.register_blueprint(create_dev_events_blueprint(event_tap))
     _install_web(app, Path(web_dir))
     return app
 
