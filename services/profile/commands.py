@@ -1,10 +1,10 @@
 """What the profile service does when asked: one function per use case, each in a unit of work.
 
 The views (api.py), the event handlers (handlers.py) and the scheduled expiry check call
-these; the rules themselves are in domain.py. A function here loads the seeker, asks the
-domain, writes the row and publishes the events — it never commits (the caller does: the
-view after it returns, the consumer after the handler), except the expiry sweep, which is
-its own caller.
+these; the rules themselves are in domain.py, their refusals said to the client by refusals.py.
+A function here loads the seeker, asks the domain, writes the row and publishes the events —
+it never commits (the caller does: the view after it returns, the consumer after the handler),
+except the expiry sweep, which is its own caller.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from services.profile.events import (
     SEEKER_REGISTERED,
 )
 from services.profile.models import Seeker
+from services.profile.refusals import as_problem
 
 log = logging.getLogger("mypage.profile")
 
@@ -81,7 +82,8 @@ def register_seeker(uow: UnitOfWork, data: dict[str, Any]) -> Seeker:
                                 "change it with PATCH /api/v1/staff/seekers/{seeker_number}.",
                       fields={"seeker_number": [msg("すでに登録されています。", "Already registered.")]})
     _email_is_free(uow, data["email"], None)
-    registration = domain.new_registration(data.get("applied_on") or day, day)
+    with as_problem():
+        registration = domain.new_registration(data.get("applied_on") or day, day)
     seeker = Seeker(
         id=str(uuid.uuid4()),
         seeker_number=data["seeker_number"],
@@ -162,7 +164,8 @@ def _change_document(uow: UnitOfWork, seeker: Seeker, changes: dict[str, Any]) -
 
 def set_registration_status(uow: UnitOfWork, seeker: Seeker, wanted: str, by: str) -> Seeker:
     """P3: the seeker (by="seeker") or staff (by="staff") sets valid/invalid; no change, no event."""
-    changed = domain.set_status(_registration(seeker), wanted, today(uow))
+    with as_problem():
+        changed = domain.set_status(_registration(seeker), wanted, today(uow))
     if changed is not None:
         _apply(seeker, changed)
         seeker.updated_at = uow.clock.now()
@@ -177,7 +180,8 @@ def reapply(uow: UnitOfWork, seeker_number: str, applied_on: date | None) -> See
     """P3: 再求職申込 at the counter: valid again from the new application date; the invalid date is kept."""
     seeker = seeker_by_number(uow, seeker_number, for_update=True)
     day = today(uow)
-    _apply(seeker, domain.reapply(_registration(seeker), applied_on or day, day))
+    with as_problem():
+        _apply(seeker, domain.reapply(_registration(seeker), applied_on or day, day))
     seeker.updated_at = uow.clock.now()
     _publish_validated(uow, seeker, domain.BY_REAPPLICATION)
     return seeker

@@ -2,7 +2,8 @@
 
 Registration status (求職登録の有効／無効, SPEC P3), its validity period (P3a) and the two
 kinds of seeker (P3b). Dates are Japanese calendar days (JST): "the end of the month" and
-"the day after" are as Hello Work counts them, whatever the server's time zone.
+"the day after" are as Hello Work counts them, whatever the server's time zone. A rule that
+refuses raises `Refused` with its reason; refusals.py says it to the client.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
-
-from kit.problem import Problem
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -30,6 +29,21 @@ STAFF_ONLY_FIELDS = ("seeker_number", "name", "name_kana", "birth_date", "email"
 SEEKER_EDITABLE_FIELDS = ("phone", "address", "education", "work_history", "qualifications", "desired")
 
 MIN_AGE, MAX_AGE = 14, 120  # a 中学3年 new graduate may register at 14
+
+# Why a registration change is refused (Refused.reason); refusals.py says it to the client.
+APPLICATION_IN_FUTURE = "application_in_future"
+APPLICATION_BEFORE_PREVIOUS = "application_before_previous"
+PERIOD_ENDED = "period_ended"
+
+
+class Refused(Exception):
+    """A registration rule refuses the change: `reason` is one of the constants above, `field` the
+    part of the registration it is about (None: the change as a whole), `valid_until` the period
+    that ended (PERIOD_ENDED)."""
+
+    def __init__(self, reason: str, *, field: str | None = None, valid_until: date | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.field, self.valid_until = reason, field, valid_until
 
 
 def today_in_japan(now: datetime) -> date:
@@ -76,7 +90,7 @@ class Registration:
 def new_registration(applied_on: date, today: date) -> Registration:
     """P1/P3a: a registration made at the counter is valid until 翌々月末 of the application month."""
     if applied_on > today:
-        raise Problem("validation-failed", fields={"applied_on": [_FUTURE_APPLICATION]})
+        raise Refused(APPLICATION_IN_FUTURE, field="applied_on")
     return Registration(VALID, applied_on, registration_valid_until(applied_on))
 
 
@@ -114,14 +128,7 @@ def set_status(registration: Registration, wanted: str, today: date) -> Registra
     if wanted == INVALID:
         return replace(registration, status=INVALID, invalidated_on=today)
     if today > registration.valid_until:
-        raise Problem(
-            "conflict",
-            detail_ja=f"求職登録の有効期限（{registration.valid_until.isoformat()}）が過ぎています。"
-                      "有効にするにはハローワークの窓口で再求職申込をしてください。",
-            detail_en=f"The registration's validity period ended on {registration.valid_until.isoformat()}; "
-                      "a re-application (再求職申込) at Hello Work is needed to make it valid again.",
-            extra={"valid_until": registration.valid_until.isoformat()},
-        )
+        raise Refused(PERIOD_ENDED, valid_until=registration.valid_until)
     return replace(registration, status=VALID)
 
 
@@ -129,15 +136,10 @@ def reapply(registration: Registration, applied_on: date, today: date) -> Regist
     """P3: a re-application (再求職申込) by staff makes the registration valid again from a new
     application date; the date it last became invalid is kept (R2)."""
     if applied_on > today:
-        raise Problem("validation-failed", fields={"applied_on": [_FUTURE_APPLICATION]})
+        raise Refused(APPLICATION_IN_FUTURE, field="applied_on")
     if applied_on < registration.applied_on:
-        raise Problem("validation-failed", fields={"applied_on": [
-            "再求職申込日は前回の求職申込日以降の日付にしてください。"
-            "|The re-application date cannot be before the previous application date."]})
+        raise Refused(APPLICATION_BEFORE_PREVIOUS, field="applied_on")
     return replace(registration, status=VALID, applied_on=applied_on, valid_until=registration_valid_until(applied_on))
-
-
-_FUTURE_APPLICATION = "求職申込日に未来の日付は指定できません。|The application date cannot be in the future."
 
 
 def display_name(name: str) -> str:

@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kit.problem import Problem
 from services.profile import domain
-from services.profile.domain import Registration
+from services.profile.domain import Refused, Registration
+from services.profile.refusals import refusal_problem
 
 
 @pytest.mark.parametrize(("applied_on", "valid_until"), [
@@ -89,9 +89,11 @@ def test_p3_set_invalid_keeps_the_day_and_valid_again_within_the_period():
 
 def test_p3_valid_again_after_the_period_needs_a_reapplication():
     expired = domain.expire(_valid(date(2026, 11, 30)), date(2027, 2, 1))
-    with pytest.raises(Problem) as refused:
+    with pytest.raises(Refused) as refused:
         domain.set_status(expired, "valid", date(2027, 2, 2))
-    assert refused.value.key == "conflict" and "再求職申込" in refused.value.detail_ja
+    assert (refused.value.reason, refused.value.valid_until) == (domain.PERIOD_ENDED, date(2027, 1, 31))
+    problem = refusal_problem(refused.value)
+    assert problem.key == "conflict" and "再求職申込" in problem.detail_ja
 
 
 def test_p3_reapplication_starts_a_new_period_and_keeps_the_invalid_date():
@@ -103,10 +105,13 @@ def test_p3_reapplication_starts_a_new_period_and_keeps_the_invalid_date():
 
 def test_p3_reapplication_dates_are_checked():
     registration = _valid(date(2026, 11, 30))
-    with pytest.raises(Problem):
-        domain.reapply(registration, date(2027, 1, 2), date(2027, 1, 1))  # future
-    with pytest.raises(Problem):
-        domain.reapply(registration, date(2026, 11, 1), date(2027, 1, 1))  # before the last application
+    with pytest.raises(Refused) as future:
+        domain.reapply(registration, date(2027, 1, 2), date(2027, 1, 1))
+    assert (future.value.reason, future.value.field) == (domain.APPLICATION_IN_FUTURE, "applied_on")
+    with pytest.raises(Refused) as earlier:
+        domain.reapply(registration, date(2026, 11, 29), date(2027, 1, 1))  # the day before the last application
+    assert (earlier.value.reason, earlier.value.field) == (domain.APPLICATION_BEFORE_PREVIOUS, "applied_on")
+    assert domain.reapply(registration, date(2026, 11, 30), date(2026, 11, 30)).valid_until == date(2027, 1, 31)
 
 
 def test_days_are_counted_in_japan():
