@@ -10,9 +10,11 @@ from kit.clock import Clock
 from kit.runtime import Runtime
 from kit.settings import Settings
 from kit.tokens import TokenVerifier
-from kit.web import create_service_app
+from kit.web import create_service_app, problem_response
+from services.jobs import refusals
 from services.jobs.api import blp, internal
 from services.jobs.config import load_settings, search_engine_of
+from services.jobs.domain import Refused
 from services.jobs.events import PUBLISHES
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import Base
@@ -41,5 +43,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app = create_service_app("jobs", title="My Page jobs", blueprints=[blp], runtime=runtime,
                              token_verifier=token_verifier, readiness=readiness)
     app.extensions["search_engine"] = engine
+    app.register_error_handler(Refused, lambda refused: problem_response(refusals.problem(refused)))
     app.register_blueprint(internal)  # P5 home counts: plain Flask, so not in the public OpenAPI document
     return app

@@ -14,9 +14,19 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
-from kit.problem import Problem, msg
-
 JST = timezone(timedelta(hours=9), "JST")
+
+
+class Refused(Exception):
+    """A jobs rule refuses what was asked. `kind` says how — not_found, forbidden (the caller may not),
+    conflict (the state is in the way), limit_reached, invalid (the input; `fields` names it, each with
+    its (Japanese, English) messages) — and refusals.py, at the edge, answers it as problem+json. `ja` /
+    `en` say what to do next; `data` (e.g. a stable `reason`) goes along to the client."""
+
+    def __init__(self, kind: str, ja: str | None = None, en: str | None = None, *,
+                 fields: dict[str, list[tuple[str, str]]] | None = None, data: dict | None = None) -> None:
+        super().__init__(kind, ja)
+        self.kind, self.ja, self.en, self.fields, self.data = kind, ja, en, fields, data or {}
 
 MAX_FAVOURITES = 300  # SPEC J4 (flyer: 300件まで)
 MAX_SAVED_SEARCHES = 3  # SPEC J3 (flyer: 検索条件は３件まで保存できます)
@@ -138,7 +148,7 @@ def require_job_features(status: SeekerStatus | None) -> SeekerStatus:
     reason = refusal(status)
     if reason is not None:
         ja, en = _REFUSALS[reason]
-        raise Problem("forbidden", detail_ja=ja, detail_en=en, extra={"reason": reason})
+        raise Refused("forbidden", ja=ja, en=en, data={"reason": reason})
     return status
 
 
@@ -148,17 +158,17 @@ def require_job_features(status: SeekerStatus | None) -> SeekerStatus:
 def check_room_for_favourite(count: int) -> None:
     """J4: at most 300 favourites; the 301st is refused with a clear message."""
     if count >= MAX_FAVOURITES:
-        raise Problem("limit-reached", detail_ja=f"お気に入りは{MAX_FAVOURITES}件までです。",
-                      detail_en=f"You can keep at most {MAX_FAVOURITES} favourites.",
-                      extra={"limit": MAX_FAVOURITES})
+        raise Refused("limit_reached", ja=f"お気に入りは{MAX_FAVOURITES}件までです。",
+                      en=f"You can keep at most {MAX_FAVOURITES} favourites.",
+                      data={"limit": MAX_FAVOURITES})
 
 
 def check_room_for_saved_search(count: int) -> None:
     """J3: at most 3 saved search conditions; the 4th is refused with a clear message."""
     if count >= MAX_SAVED_SEARCHES:
-        raise Problem("limit-reached", detail_ja=f"検索条件は{MAX_SAVED_SEARCHES}件まで保存できます。",
-                      detail_en=f"You can save at most {MAX_SAVED_SEARCHES} search conditions.",
-                      extra={"limit": MAX_SAVED_SEARCHES})
+        raise Refused("limit_reached", ja=f"検索条件は{MAX_SAVED_SEARCHES}件まで保存できます。",
+                      en=f"You can save at most {MAX_SAVED_SEARCHES} search conditions.",
+                      data={"limit": MAX_SAVED_SEARCHES})
 
 
 # -- J1 / J2a: what a caller sees of a posting --------------------------------------------------
@@ -194,7 +204,7 @@ def require_open(closed: bool, deadline: date, today: date, action: str) -> None
     open on `today` (紹介期限日 included); otherwise 409 `closed`, saying what could not be done."""
     if not is_open(closed, deadline, today):
         ja, en = _NOT_OPEN[action]
-        raise Problem("conflict", detail_ja=ja, detail_en=en, extra={"reason": "closed"})
+        raise Refused("conflict", ja=ja, en=en, data={"reason": "closed"})
 
 
 def is_online(scope: int) -> bool:
@@ -254,7 +264,7 @@ def normalise_text(text: str) -> str:
 
 
 class FreeWordError(ValueError):
-    """A free-word query that cannot be read (J2); `args[0]` is a bilingual msg()."""
+    """A free-word query that cannot be read (J2); `args` are the Japanese and English message."""
 
 
 @dataclass(frozen=True)
@@ -275,7 +285,7 @@ class FreeWordQuery:
 
 
 def _refuse(ja: str, en: str) -> FreeWordError:
-    return FreeWordError(msg(ja, en))
+    return FreeWordError(ja, en)
 
 
 def parse_free_word(q: str | None) -> FreeWordQuery:
@@ -409,8 +419,8 @@ REFERRAL_NOTE_MAX = 500
 RECOMMENDATION_COMMENT_MAX = 500
 
 
-def seeker_not_found() -> Problem:
-    return Problem("not-found", detail_ja="該当する求職者が見つかりません。", detail_en="No such job seeker.")
+def seeker_not_found() -> Refused:
+    return Refused("not_found", ja="該当する求職者が見つかりません。", en="No such job seeker.")
 
 
 def check_recommendable(status: SeekerStatus | None) -> SeekerStatus:
@@ -421,15 +431,15 @@ def check_recommendable(status: SeekerStatus | None) -> SeekerStatus:
     reason = refusal(status)
     if reason is not None:
         ja, en = _REFUSALS[reason]
-        raise Problem("conflict", detail_ja=f"この求職者にはおすすめできません。{ja}",
-                      detail_en=f"Postings cannot be recommended to this seeker. {en}", extra={"reason": reason})
+        raise Refused("conflict", ja=f"この求職者にはおすすめできません。{ja}",
+                      en=f"Postings cannot be recommended to this seeker. {en}", data={"reason": reason})
     if status.kind == ONLINE:
-        raise Problem("conflict",
-                      detail_ja="オンライン登録者にはハローワークからの求人のおすすめはできません。"
+        raise Refused("conflict",
+                      ja="オンライン登録者にはハローワークからの求人のおすすめはできません。"
                                 "ハローワークの窓口で利用登録者への変更（本人確認）を行ってください。",
-                      detail_en="Hello Work cannot recommend postings to an online registrant; the seeker must "
+                      en="Hello Work cannot recommend postings to an online registrant; the seeker must "
                                 "first be confirmed at a Hello Work counter.",
-                      extra={"reason": "online_registrant"})
+                      data={"reason": "online_registrant"})
     return status
 
 
@@ -494,46 +504,46 @@ def check_can_apply(status: SeekerStatus, *, route: str, accepts_online: bool, r
     and not while the no-show restriction holds (online referral stays open: staff are involved)."""
     if route == RECOMMENDATION:
         if status.kind == ONLINE:
-            raise Problem("forbidden",
-                          detail_ja="オンライン登録者はオンラインハローワーク紹介を利用できません。"
+            raise Refused("forbidden",
+                          ja="オンライン登録者はオンラインハローワーク紹介を利用できません。"
                                     "ハローワークの窓口で利用登録者への変更（本人確認）を行ってください。",
-                          detail_en="An online registrant cannot use online Hello Work referral; please be "
+                          en="An online registrant cannot use online Hello Work referral; please be "
                                     "confirmed at a Hello Work counter first.",
-                          extra={"reason": "online_registrant"})
+                          data={"reason": "online_registrant"})
         return
     if not accepts_online:
-        raise Problem("conflict", detail_ja="この求人はオンライン自主応募を受け付けていません。",
-                      detail_en="This posting does not accept online self-applications.",
-                      extra={"reason": "online_application_not_accepted"})
+        raise Refused("conflict", ja="この求人はオンライン自主応募を受け付けていません。",
+                      en="This posting does not accept online self-applications.",
+                      data={"reason": "online_application_not_accepted"})
     if restricted:
-        raise Problem("forbidden",
-                      detail_ja="面接不参加が3か月で5件以上となったため、オンライン自主応募は制限されています。"
+        raise Refused("forbidden",
+                      ja="面接不参加が3か月で5件以上となったため、オンライン自主応募は制限されています。"
                                 "解除にはハローワークへの来所が必要です。",
-                      detail_en="Online self-application is restricted after 5 or more interview no-shows within "
+                      en="Online self-application is restricted after 5 or more interview no-shows within "
                                 "3 months; please visit Hello Work to have it lifted.",
-                      extra={"reason": "no_show_restricted"})
+                      data={"reason": "no_show_restricted"})
 
 
 def check_withdrawable(status: str) -> None:
     """J8: the seeker may withdraw (辞退) while applied, in screening or hired (内定辞退); not after
     a rejection. Withdrawing twice is handled by the caller (nothing changes)."""
     if status == REJECTED:
-        raise Problem("conflict", detail_ja="不採用となった応募は辞退できません。",
-                      detail_en="An application that was rejected cannot be withdrawn.",
-                      extra={"status": status})
+        raise Refused("conflict", ja="不採用となった応募は辞退できません。",
+                      en="An application that was rejected cannot be withdrawn.",
+                      data={"status": status})
 
 
 def check_employer_status(current: str, new: str) -> None:
     """The employer moves an application on: 応募中 → 選考中 → 採用／不採用; not once withdrawn or decided."""
     if current == WITHDRAWN:
-        raise Problem("conflict", detail_ja="求職者が辞退した応募です。",
-                      detail_en="The seeker withdrew this application.", extra={"status": current})
+        raise Refused("conflict", ja="求職者が辞退した応募です。",
+                      en="The seeker withdrew this application.", data={"status": current})
     if current in (HIRED, REJECTED) and new != current:
-        raise Problem("conflict", detail_ja="選考結果が確定した応募は変更できません。",
-                      detail_en="The result of this application is already decided.", extra={"status": current})
+        raise Refused("conflict", ja="選考結果が確定した応募は変更できません。",
+                      en="The result of this application is already decided.", data={"status": current})
     if current == SCREENING and new == APPLIED:
-        raise Problem("conflict", detail_ja="選考中の応募を応募中に戻すことはできません。",
-                      detail_en="An application in screening cannot go back to applied.", extra={"status": current})
+        raise Refused("conflict", ja="選考中の応募を応募中に戻すことはできません。",
+                      en="An application in screening cannot go back to applied.", data={"status": current})
 
 
 def check_no_show(*, route: str, submitted_on: date, withdrawn_on: date | None, interview_date: date,
@@ -543,17 +553,17 @@ def check_no_show(*, route: str, submitted_on: date, withdrawn_on: date | None, 
     on or before the interview day did send their 辞退: the report is rejected. (A withdrawal after
     a missed interview does not undo the no-show.)"""
     if route != SELF:
-        raise Problem("conflict", detail_ja="面接不参加はオンライン自主応募についてのみ報告できます。",
-                      detail_en="Interview no-shows are reported on online self-applications only.",
-                      extra={"reason": "not_self_application"})
+        raise Refused("conflict", ja="面接不参加はオンライン自主応募についてのみ報告できます。",
+                      en="Interview no-shows are reported on online self-applications only.",
+                      data={"reason": "not_self_application"})
     if interview_date > today or interview_date < submitted_on:
-        raise Problem("validation-failed", fields={"interview_date": [msg(
+        raise Refused("invalid", fields={"interview_date": [(
             "面接日は応募日から今日までの日付を入力してください。",
             "The interview date is between the application date and today.")]})
     if withdrawn_on is not None and withdrawn_on <= interview_date:
-        raise Problem("conflict", detail_ja="求職者は面接日までに応募を辞退しています。面接不参加には当たりません。",
-                      detail_en="The seeker withdrew on or before the interview day; this is not a no-show.",
-                      extra={"reason": "withdrawn"})
+        raise Refused("conflict", ja="求職者は面接日までに応募を辞退しています。面接不参加には当たりません。",
+                      en="The seeker withdrew on or before the interview day; this is not a no-show.",
+                      data={"reason": "withdrawn"})
 
 
 # -- J1 postings from the employer-side system (求人の受付・変更・募集終了) ----------------------------
@@ -578,7 +588,7 @@ _POSTING_FIELDS = {
     "online_application": "online_application", "received_on": "received_on", "deadline": "deadline",
 }
 _NESTED_EXTRAS = ("establishment", "location", "wage", "holidays")  # their extra keys sit under one document key
-DATES_OUT_OF_ORDER = msg("紹介期限日は受付年月日以降の日付にしてください。",
+DATES_OUT_OF_ORDER = ("紹介期限日は受付年月日以降の日付にしてください。",
                          "The referral deadline cannot be before the date the posting was received.")
 
 
@@ -586,33 +596,33 @@ def check_posting_dates(received_on: date, deadline: date, *, field: str = "dead
     """J1: a posting is received on or before its 紹介期限日 (checked on the whole posting, so a change of
     either date is checked against the other). Refused as a field-level 422 on `field`."""
     if deadline < received_on:
-        raise Problem("validation-failed", fields={field: [DATES_OUT_OF_ORDER]})
+        raise Refused("invalid", fields={field: [DATES_OUT_OF_ORDER]})
 
 
 def check_changeable(closed: bool, job_number: str) -> None:
     """J1: a closed posting (募集終了) is kept as it was — where it is favourited, referred or applied to."""
     if closed:
-        raise Problem("conflict", detail_ja=f"求人番号 {job_number} は募集終了のため変更できません。",
-                      detail_en=f"The posting {job_number} is closed and cannot be changed.",
-                      extra={"reason": "closed"})
+        raise Refused("conflict", ja=f"求人番号 {job_number} は募集終了のため変更できません。",
+                      en=f"The posting {job_number} is closed and cannot be changed.",
+                      data={"reason": "closed"})
 
 
 def check_same_establishment(before: str, after: str) -> None:
     """J1: a posting belongs to one establishment (applications and their events name it); another
     establishment's job is a new posting with a new 求人番号."""
     if before != after:
-        raise Problem("validation-failed", fields={"establishment.number": [msg(
+        raise Refused("invalid", fields={"establishment.number": [(
             "事業所番号は変更できません。別の事業所の求人は新しい求人番号で登録してください。",
             "The establishment number cannot be changed; post another establishment's job under a new job number.")]})
 
 
-def already_posted(job_number: str) -> Problem:
+def already_posted(job_number: str) -> Refused:
     """J1: the job number is taken by a different posting — a retry sends the same payload, a change is a PATCH."""
-    return Problem("conflict", detail_ja=f"求人番号 {job_number} の求人は既に登録されています（内容が異なります）。"
+    return Refused("conflict", ja=f"求人番号 {job_number} の求人は既に登録されています（内容が異なります）。"
                                          f"変更は PATCH /api/v1/employer/jobs/{job_number} で行ってください。",
-                   detail_en=f"A different posting with job number {job_number} exists; change it with "
+                   en=f"A different posting with job number {job_number} exists; change it with "
                              f"PATCH /api/v1/employer/jobs/{job_number}.",
-                   extra={"reason": "already_posted", "job_number": job_number})
+                   data={"reason": "already_posted", "job_number": job_number})
 
 
 def changed_posting_fields(before: dict, after: dict) -> list[str]:
@@ -642,9 +652,9 @@ def check_direct_request_posting(closed: bool, deadline: date, today: date, acce
     online self-application)."""
     require_open(closed, deadline, today, "direct_request")
     if not accepts_online:
-        raise Problem("conflict", detail_ja="オンライン自主応募を受け付けていない求人は直接リクエストできません。",
-                      detail_en="Only postings that accept online applications can be sent.",
-                      extra={"reason": "online_application_not_accepted"})
+        raise Refused("conflict", ja="オンライン自主応募を受け付けていない求人は直接リクエストできません。",
+                      en="Only postings that accept online applications can be sent.",
+                      data={"reason": "online_application_not_accepted"})
 
 
 def check_direct_request_seeker(status: SeekerStatus | None, *, restricted: bool) -> None:
@@ -652,18 +662,18 @@ def check_direct_request_seeker(status: SeekerStatus | None, *, restricted: bool
     (J9 restricts direct requests). The seeker's state is in the way, not the caller's rights: 409."""
     reason = refusal(status)
     if reason is not None:
-        raise Problem("conflict", detail_ja="この求職者には現在、直接リクエストを送信できません。",
-                      detail_en="Direct requests cannot be sent to this seeker now.", extra={"reason": reason})
+        raise Refused("conflict", ja="この求職者には現在、直接リクエストを送信できません。",
+                      en="Direct requests cannot be sent to this seeker now.", data={"reason": reason})
     if restricted:
-        raise Problem("conflict", detail_ja="この求職者には現在、直接リクエストを送信できません。",
-                      detail_en="Direct requests cannot be sent to this seeker now.",
-                      extra={"reason": "no_show_restricted"})
+        raise Refused("conflict", ja="この求職者には現在、直接リクエストを送信できません。",
+                      en="Direct requests cannot be sent to this seeker now.",
+                      data={"reason": "no_show_restricted"})
 
 
 def check_room_for_direct_request(sent: int) -> None:
     """J8a: a posting goes to at most 10 seekers; the 11th is refused."""
     if sent >= MAX_DIRECT_REQUESTS:
-        raise Problem("limit-reached",
-                      detail_ja=f"直接リクエストは1つの求人につき{MAX_DIRECT_REQUESTS}人までです。",
-                      detail_en=f"A posting can be sent to at most {MAX_DIRECT_REQUESTS} seekers.",
-                      extra={"limit": MAX_DIRECT_REQUESTS})
+        raise Refused("limit_reached",
+                      ja=f"直接リクエストは1つの求人につき{MAX_DIRECT_REQUESTS}人までです。",
+                      en=f"A posting can be sent to at most {MAX_DIRECT_REQUESTS} seekers.",
+                      data={"limit": MAX_DIRECT_REQUESTS})

@@ -94,7 +94,7 @@ def _free_word(value: str) -> None:
     try:
         domain.parse_free_word(value)
     except domain.FreeWordError as error:
-        raise ValidationError(str(error)) from error
+        raise ValidationError(msg(*error.args)) from error
 
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$|^24:00$")
@@ -828,7 +828,7 @@ class PostingInputSchema(_WithExtras):
                 errors["occupation_code"] = [msg(f"職業分類「{code}」は細分類のコードではありません（例：361-01）。",
                                                  f"{code!r} is not a detailed occupation code (e.g. 361-01).")]
         if data.get("received_on") and data.get("deadline") and data["deadline"] < data["received_on"]:
-            errors["deadline"] = [domain.DATES_OUT_OF_ORDER]
+            errors["deadline"] = [msg(*domain.DATES_OUT_OF_ORDER)]
         if errors:
             raise ValidationError(errors)
 

@@ -6,9 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from kit.problem import Problem
-from services.jobs import domain
-from services.jobs.domain import SeekerStatus
+from services.jobs import domain, refusals
+from services.jobs.domain import Refused, SeekerStatus
 
 T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 VALID = SeekerStatus(registration="valid", registration_at=T0, kind="registered", kind_at=T0)
@@ -27,9 +26,11 @@ def test_p4_why_the_my_page_job_features_are_refused(status, reason):
     if reason is None:
         assert domain.require_job_features(status) is status
     else:
-        with pytest.raises(Problem) as refused:
+        with pytest.raises(Refused) as refused:
             domain.require_job_features(status)
-        assert refused.value.http_status == 403 and refused.value.extra == {"reason": reason}
+        assert refused.value.kind == "forbidden" and refused.value.data == {"reason": reason}
+        problem = refusals.problem(refused.value)  # and at the edge
+        assert problem.http_status == 403 and problem.extra == {"reason": reason}
 
 
 def test_each_part_of_the_status_ignores_older_news():
@@ -47,9 +48,10 @@ def test_each_part_of_the_status_ignores_older_news():
 @pytest.mark.parametrize(("count", "refused"), [(0, False), (299, False), (300, True), (301, True)])
 def test_j4_room_for_a_favourite(count, refused):
     if refused:
-        with pytest.raises(Problem) as problem:
+        with pytest.raises(Refused) as refused:
             domain.check_room_for_favourite(count)
-        assert problem.value.key == "limit-reached" and problem.value.detail_ja == "お気に入りは300件までです。"
+        assert refused.value.kind == "limit_reached" and refused.value.ja == "お気に入りは300件までです。"
+        assert refusals.problem(refused.value).key == "limit-reached"
     else:
         domain.check_room_for_favourite(count)
 
@@ -57,9 +59,9 @@ def test_j4_room_for_a_favourite(count, refused):
 @pytest.mark.parametrize(("count", "refused"), [(2, False), (3, True)])
 def test_j3_room_for_a_saved_search(count, refused):
     if refused:
-        with pytest.raises(Problem) as problem:
+        with pytest.raises(Refused) as refused:
             domain.check_room_for_saved_search(count)
-        assert problem.value.detail_ja == "検索条件は3件まで保存できます。"
+        assert refused.value.ja == "検索条件は3件まで保存できます。"
     else:
         domain.check_room_for_saved_search(count)
 
