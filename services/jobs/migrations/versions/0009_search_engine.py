@@ -86,7 +86,20 @@ def _backfill() -> None:
         last = rows[-1].id
 
 
+BIGRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION jobs_bigrams(document text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(array(
+    SELECT DISTINCT substr(document, position, 2) FROM generate_series(1, length(document)) AS position))
+$$
+"""
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":  # what 0006 made, for its own downgrade to undo
+        op.execute(BIGRAMS_FUNCTION)
+        op.create_index("ix_postings_search_bigrams", "postings", [sa.text("jobs_bigrams(search_text)")],
+                        postgresql_using="gin")
     with op.batch_alter_table("postings") as batch:
         batch.drop_column("occupation_group")
         batch.drop_column("establishment_text")
