@@ -131,12 +131,14 @@ _REFUSALS = {
 def refusal(status: SeekerStatus | None) -> str | None:
     """P4: why the My Page job features (My Page search, saved searches, favourites, referral
     letters, online referral) are refused to this seeker, or None when they are open."""
-    if status is None or status.registration is None:
+    if status is None:
         return "unknown"
-    if status.withdrawn:
+    if status.withdrawn:  # the same order as messaging's gate (tests/contract/test_p4_gate_order.py)
         return "withdrawn"
     if not status.usable:
         return "unusable"
+    if status.registration is None:
+        return "unknown"
     if status.registration != VALID:
         return "registration_invalid"
     return None
