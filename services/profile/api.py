@@ -19,14 +19,6 @@ from services.profile import commands, domain, schemas
 blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="求職者情報・求職登録 (profile)")
 
 
-@blp.before_request
-def _today() -> None:
-    """The day in Japan by the injected clock, for the schemas' date checks."""
-    schemas.TODAY.set(domain.today_in_japan(current_runtime().clock.now()))
-
-
-
-
 def _commit(uow, answer):
     """Commit the change and return `answer` (rendered before the commit); a concurrent change is 409."""
     try:

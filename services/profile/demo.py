@@ -42,8 +42,9 @@ def load_demo(runtime: Runtime) -> bool:
     with runtime.uow() as uow:
         if uow.session.scalar(select(Seeker.id).where(Seeker.seeker_number == DEMO_SEEKER["seeker_number"])):
             return False
-        schemas.TODAY.set(today_in_japan(runtime.clock.now()))
-        register_seeker(uow, schemas.SeekerRegistrationSchema().load(DEMO_SEEKER))
+        with schemas.as_of(today_in_japan(runtime.clock.now())):
+            seeker = schemas.SeekerRegistrationSchema().load(DEMO_SEEKER)
+        register_seeker(uow, seeker)
         try:
             uow.commit()
         except IntegrityError:  # registered concurrently by another process

@@ -3,20 +3,24 @@
 Every refusal is field-level and bilingual (kit.problem.msg): Japanese by default, English
 with `Accept-Language: en`. Input is normalised only where harmless (services.profile.text).
 Checks that depend on today's date (a birth date in the past, a plausible age, no future
-month in a work history) read `TODAY`, which the blueprint sets from the injected clock.
+month in a work history) read the day in Japan by the injected clock (kit/clock.py): the
+answering service's runtime's, or the one `as_of` gives outside a request (the demo loader).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from kit import codes
 from kit.fields import JsonBoolean, TypedDate
 from kit.problem import Problem, msg
+from kit.web import current_runtime
 from services.profile import domain
 from services.profile.text import (
     KATAKANA_NAME,
@@ -27,8 +31,8 @@ from services.profile.text import (
     number_text,
 )
 
-# The day in Japan for this request; set by the blueprint from the runtime's clock.
-TODAY: ContextVar[date | None] = ContextVar("profile_today", default=None)
+# The day in Japan for loading outside a request (as_of); None: the runtime's clock says.
+_AS_OF: ContextVar[date | None] = ContextVar("profile_as_of", default=None)
 
 SEEKER_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求職番号 NNNNN-NNNNNNNN
 POSTAL_CODE = re.compile(r"^\d{3}-\d{4}$")
@@ -48,7 +52,19 @@ MAX_ITEMS = 30  # entries of a work history, qualifications
 
 
 def today() -> date:
-    return TODAY.get() or domain.today_in_japan(datetime.now(UTC))
+    """The day in Japan by the injected clock, never the wall clock."""
+    day = _AS_OF.get()
+    return day if day is not None else domain.today_in_japan(current_runtime().clock.now())
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[None]:
+    """Load schemas outside a request (no runtime at hand) as on `day`."""
+    token = _AS_OF.set(day)
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
 
 
 def _length(maximum: int, minimum: int = 1) -> validate.Length:
@@ -154,7 +170,8 @@ class YearMonth(fields.String):
         year, month = int(match.group(1)), int(match.group(2))
         if not (1900 <= year <= 2999 and 1 <= month <= 12):
             raise ValidationError(invalid)
-        if (year, month) > (today().year, today().month):
+        day = today()
+        if (year, month) > (day.year, day.month):
             raise ValidationError(msg("未来の年月は指定できません。", "The month cannot be in the future."))
         return f"{year:04d}-{month:02d}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kit.tokens import STAFF
 from tests.unit.profile.conftest import SPEC_PAYLOAD, payload
 
 SEEKERS = "/api/v1/staff/seekers"
@@ -257,3 +258,39 @@ def test_date_checks_read_the_injected_clock_not_the_wall_clock(client, staff, c
         applied_on="2031-05-31", work_history=[{"company": "A社", "from": "2030-04"}]))
     assert response.status_code == 201, response.json
     assert response.json["registration"]["valid_until"] == "2031-07-31"
+
+
+MIDNIGHT_2040 = "2040-03-31T15:00:00+00:00"  # 2040-04-01 00:00 in Japan, years from the wall clock
+
+
+@pytest.mark.parametrize(("now", "birth_date", "accepted"), [
+    (MIDNIGHT_2040, "2026-04-01", True),   # 14 that day (MIN_AGE)
+    (MIDNIGHT_2040, "2026-04-02", False),  # 14 tomorrow
+    ("2040-03-31T14:59:59+00:00", "2026-04-01", False),  # one second earlier it is still the 31st in Japan
+])
+def test_p1_the_minimum_age_is_counted_on_the_injected_clock_s_day_in_japan(client, signer, clock, now, birth_date,
+                                                                           accepted):
+    clock.set(now)
+    staff = signer.headers("counter", roles=(STAFF,))  # issued in 2040
+    response = client.post(SEEKERS, headers=staff, json=payload(birth_date=birth_date, applied_on="2040-03-31"))
+    assert response.status_code == (201 if accepted else 422), response.json
+    if not accepted:
+        assert [error["field"] for error in response.json["errors"]] == ["birth_date"]
+
+
+def test_p1_schemas_read_the_day_from_the_runtime_s_clock_wherever_they_are_loaded(app, clock):
+    """A schema loaded outside profile's views (no day set for it) still takes the day from the
+    service's injected clock, never from the wall clock."""
+    from marshmallow import ValidationError
+
+    from services.profile.schemas import SeekerRegistrationSchema
+
+    clock.set(MIDNIGHT_2040)
+    body = payload(birth_date="2026-04-01", applied_on="2040-04-01",
+                   work_history=[{"company": "A社", "from": "2040-04"}])
+    with app.test_request_context("/elsewhere"):
+        loaded = SeekerRegistrationSchema().load(body)
+        with pytest.raises(ValidationError) as refused:
+            SeekerRegistrationSchema().load(body | {"work_history": [{"company": "A社", "from": "2040-05"}]})
+    assert str(loaded["birth_date"]) == "2026-04-01" and loaded["work_history"][0]["from"] == "2040-04"
+    assert list(refused.value.messages) == ["work_history"]
