@@ -5,32 +5,23 @@ from elsewhere), and a token pasted into its Authorize dialog is not kept in loc
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')")
+from kit.testing.browser import launched
 
-CHROMIUM = next((path for path in ("/usr/bin/chromium", shutil.which("chromium") or "",
-                                   shutil.which("chromium-browser") or "") if path and Path(path).exists()), None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium (apt-get install -y chromium)")
 WAIT_MS = 30_000
 PASTED_TOKEN = "eyJhbGciOiJFZERTQSJ9.pasted-by-a-developer.signature"
 
 
 @pytest.fixture(scope="module")
 def page(system):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+    with launched() as browser:  # the system Chromium; without one a skip, under CI=true a failure
         page = browser.new_page()
         page.console_messages = []
         page.on("console", lambda message: page.console_messages.append(message.text))
         page.goto(system.url + "api/docs")
         page.wait_for_selector(".opblock", timeout=WAIT_MS)
         yield page
-        browser.close()
 
 
 def test_swagger_ui_renders_under_the_strict_content_security_policy(page):
