@@ -607,7 +607,9 @@ class Line(fields.String):
 
     def __init__(self, *, maximum: int, what_ja: str, what_en: str, multiline: bool = False, **kwargs) -> None:
         kwargs.setdefault("metadata", {})
-        kwargs["metadata"] = {"minLength": 1, "maxLength": maximum} | kwargs["metadata"]
+        # an optional line sent as "" is not given (SPEC API conventions), so only a required one has a minimum
+        shape = {"minLength": 1, "maxLength": maximum} if kwargs.get("required") else {"maxLength": maximum}
+        kwargs["metadata"] = shape | kwargs["metadata"]
         super().__init__(**kwargs)
         self.maximum, self.what_ja, self.what_en, self.multiline = maximum, what_ja, what_en, multiline
 
