@@ -28,6 +28,9 @@ ALGORITHM = "EdDSA"
 ISSUER = "mypage-auth"
 AUDIENCE = "mypage"
 SEEKER, STAFF, EMPLOYER = "seeker", "staff", "employer"
+# C2: the `establishments` claim of an employer token is a list of 事業所番号, or this — every
+# establishment — which only the development `employer` client is given (auth refuses it in production).
+EVERY_ESTABLISHMENT = "*"
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,15 @@ class Principal:
     roles: frozenset[str]
     session_id: str | None = None
     token_id: str | None = None
+    establishments: frozenset[str] = frozenset()  # C2: the employer's 事業所番号 (EVERY_ESTABLISHMENT: all)
 
     def has(self, role: str) -> bool:
         return role in self.roles
+
+    def establishment_scope(self) -> frozenset[str] | None:
+        """C2: the establishments an employer token acts for; None for every one (the dev client).
+        A token without the claim acts for none."""
+        return None if EVERY_ESTABLISHMENT in self.establishments else self.establishments
 
 
 class InvalidToken(Exception):
@@ -118,7 +127,16 @@ class TokenVerifier:
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InvalidToken("bad roles claim")
         return Principal(subject=str(claims["sub"]), roles=frozenset(roles), session_id=claims.get("sid"),
-                         token_id=claims.get("jti"))
+                         token_id=claims.get("jti"), establishments=_establishments(claims))
+
+
+def _establishments(claims: dict) -> frozenset[str]:
+    value = claims.get("establishments", [])
+    if value == EVERY_ESTABLISHMENT:
+        return frozenset({EVERY_ESTABLISHMENT})
+    if not isinstance(value, list) or not all(isinstance(n, str) and n != EVERY_ESTABLISHMENT for n in value):
+        raise InvalidToken("bad establishments claim")
+    return frozenset(value)
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -182,6 +200,14 @@ def require_role(*roles: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def current_establishments() -> frozenset[str] | None:
+    """C2: the establishments the calling employer system acts for (None: every one, the dev client)."""
+    principal = current_principal()
+    if not principal.has(EMPLOYER):
+        raise Problem("forbidden")
+    return principal.establishment_scope()
 
 
 def require_seeker(view: Callable) -> Callable:

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kit.settings import ConfigurationError, Settings
-from kit.tokens import EMPLOYER, STAFF
+from kit.tokens import EMPLOYER, EVERY_ESTABLISHMENT, STAFF
 
 SERVICE = "auth"
 DEV_HMAC_KEY = "mypage-dev-only-hmac-key-never-in-production"
@@ -51,6 +51,9 @@ class SystemClient:
     client_id: str
     role: str
     secret_digest: bytes  # SHA-256 of the secret; compared in constant time
+    # C2: what an employer client's tokens carry in `establishments` — a configured one acts for every
+    # establishment, so it exists only in development; in production staff register them (C1, clients.py)
+    establishments: str | None = None
 
     def accepts(self, secret: str) -> bool:
         return hmac.compare_digest(self.secret_digest, hashlib.sha256(secret.encode()).digest())
@@ -168,8 +171,7 @@ def _clients(settings: Settings) -> dict[str, SystemClient]:
     if not configured:
         if settings.production:
             return {}  # no system clients unless configured; the dev clients never exist in production
-        return {cid: SystemClient(cid, role, hashlib.sha256(value.encode()).digest())
-                for cid, (role, value) in DEV_CLIENTS.items()}
+        return {cid: _client(cid, role, value) for cid, (role, value) in DEV_CLIENTS.items()}
     clients = {}
     for entry in configured.split(","):
         client_id, _, rest = entry.strip().partition(":")
@@ -179,5 +181,14 @@ def _clients(settings: Settings) -> dict[str, SystemClient]:
         if settings.production and (value in {s for _, s in DEV_CLIENTS.values()} or len(value) < 16):
             raise settings.refusal(f"MYPAGE_AUTH_SECRET_CLIENTS: client {client_id} has a development or short "
                                    "secret")
-        clients[client_id] = SystemClient(client_id, role, hashlib.sha256(value.encode()).digest())
+        if settings.production and role == EMPLOYER:
+            raise settings.refusal(f"MYPAGE_AUTH_SECRET_CLIENTS: client {client_id} would act for every "
+                                   "establishment; register employer clients with their establishments "
+                                   "(POST /api/v1/staff/employer-clients, C1)")
+        clients[client_id] = _client(client_id, role, value)
     return clients
+
+
+def _client(client_id: str, role: str, value: str) -> SystemClient:
+    return SystemClient(client_id, role, hashlib.sha256(value.encode()).digest(),
+                        EVERY_ESTABLISHMENT if role == EMPLOYER else None)

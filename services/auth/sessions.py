@@ -46,13 +46,16 @@ class Tokens:
 
 
 def access_token(secrets: AuthSecrets, now: datetime, subject: str, roles: Iterable[str],
-                 session_id: str | None = None) -> str:
-    """DESIGN §5: a 5-minute EdDSA JWT (iss mypage-auth, aud mypage, kid header) for `subject`."""
+                 session_id: str | None = None, establishments: str | list[str] | None = None) -> str:
+    """DESIGN §5: a 5-minute EdDSA JWT (iss mypage-auth, aud mypage, kid header) for `subject`; an
+    employer client's names its establishments (C2)."""
     issued = int(now.timestamp())
     claims = {"sub": subject, "roles": list(roles), "iss": ISSUER, "aud": AUDIENCE, "iat": issued,
               "exp": issued + int(ACCESS_TOKEN_LIFETIME.total_seconds()), "jti": uuid.uuid4().hex}
     if session_id is not None:
         claims["sid"] = session_id
+    if establishments is not None:
+        claims["establishments"] = establishments
     return jwt.encode(claims, secrets.signing_key, algorithm=ALGORITHM, headers={"kid": secrets.kid})
 
 

@@ -20,7 +20,15 @@ from flask import Response, current_app, g, jsonify, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from kit.tokens import EMPLOYER, SEEKER, STAFF, current_seeker_id, require_role, require_seeker
+from kit.tokens import (
+    EMPLOYER,
+    SEEKER,
+    STAFF,
+    current_establishments,
+    current_seeker_id,
+    require_role,
+    require_seeker,
+)
 from kit.web import current_runtime
 from services.jobs import applications, commands, direct_requests, matching, postings, schemas
 from services.jobs.domain import DEFAULT_PER_PAGE
@@ -319,9 +327,10 @@ class EmployerApplications(MethodView):
     @blp.arguments(schemas.EmployerApplicationQuerySchema, location="query", as_kwargs=False)
     @blp.response(200, schemas.EmployerApplicationListSchema)
     def get(self, query):
-        """J8: an establishment's applications, newest first."""
+        """J8/C2: the applications to the client's establishments (or to the one named), newest first."""
         with current_runtime().uow() as uow:
-            return applications.employer_applications(uow, query["establishment_number"], page=query["page"],
+            return applications.employer_applications(uow, current_establishments(),
+                                                      query.get("establishment_number"), page=query["page"],
                                                       per_page=query.get("per_page", DEFAULT_PER_PAGE))
 
 
@@ -332,7 +341,7 @@ class EmployerApplication(MethodView):
     def get(self, application_id):
         """J8: an application with its motivation statement and documents."""
         with current_runtime().uow() as uow:
-            return applications.employer_application(uow, application_id)
+            return applications.employer_application(uow, current_establishments(), application_id)
 
 
 @blp.route("/employer/applications/<application_id>/status")
@@ -343,7 +352,7 @@ class EmployerApplicationStatus(MethodView):
     def put(self, data, application_id):
         """J8: 選考中, 採用 or 不採用 (not once the seeker withdrew or the result is decided: 409)."""
         with current_runtime().uow() as uow:
-            application = applications.set_status(uow, application_id, data["status"])
+            application = applications.set_status(uow, current_establishments(), application_id, data["status"])
             uow.commit()
             return application
 
@@ -355,7 +364,8 @@ class EmployerApplicationDocument(MethodView):
     def get(self, application_id, document_id):
         """J8: a PDF attached to an application."""
         with current_runtime().uow() as uow:
-            return _pdf(*applications.document(uow, application_id, document_id))
+            return _pdf(*applications.document(uow, application_id, document_id,
+                                               establishments=current_establishments()))
 
 
 @blp.route("/employer/applications/<application_id>/no-show")
@@ -368,7 +378,8 @@ class EmployerNoShow(MethodView):
         """J9 面接不参加: on an online self-application the seeker neither withdrew (by the interview day)
         nor attended. The 5th within 3 months restricts online self-application until staff lift it."""
         with current_runtime().uow() as uow:
-            report, made = applications.report_no_show(uow, application_id, data["interview_date"])
+            report, made = applications.report_no_show(uow, current_establishments(), application_id,
+                                                       data["interview_date"])
             uow.commit()
             return report, (201 if made else 200)
 
@@ -409,7 +420,7 @@ class EmployerPostings(MethodView):
         """J1 求人の受付: a posting from the employer-side system. The same 求人番号 with the same content
         again is a 200 and changes nothing; with other content it is 409 (change it with PATCH)."""
         with current_runtime().uow() as uow:
-            posting, created = postings.publish_posting(uow, data)
+            posting, created = postings.publish_posting(uow, current_establishments(), data)
             uow.commit()
             return posting, (201 if created else 200)
 
@@ -421,7 +432,7 @@ class EmployerPosting(MethodView):
     def get(self, job_number):
         """J1: a posting as the employer-side system sees it (everything; closed ones too)."""
         with current_runtime().uow() as uow:
-            return postings.employer_posting(uow, job_number)
+            return postings.employer_posting(uow, current_establishments(), job_number)
 
     @require_role(EMPLOYER)
     @blp.arguments(schemas.PostingChangesSchema)
@@ -430,7 +441,7 @@ class EmployerPosting(MethodView):
         """J1 求人の変更: each field given replaces that field (a nested object as a whole); checked again as
         a whole. A closed posting cannot be changed (409)."""
         with current_runtime().uow() as uow:
-            posting = postings.change_posting(uow, job_number, changes)
+            posting = postings.change_posting(uow, current_establishments(), job_number, changes)
             uow.commit()
             return posting
 
@@ -440,7 +451,7 @@ class EmployerPosting(MethodView):
         """J1 募集終了: close the posting — no longer found by search, still readable where favourited,
         referred or applied to. Again: nothing changes."""
         with current_runtime().uow() as uow:
-            postings.close_posting(uow, job_number)
+            postings.close_posting(uow, current_establishments(), job_number)
             uow.commit()
 
 
@@ -457,7 +468,7 @@ class EmployerDirectRequests(MethodView):
         from GET /api/v1/employer/seekers); at most 10 seekers per posting (the 11th: 409 limit-reached),
         once each (409 `already_requested`); not to a seeker whose My Page is gated or restricted (409)."""
         with current_runtime().uow() as uow:
-            sent = direct_requests.send(uow, data)
+            sent = direct_requests.send(uow, current_establishments(), data)
             uow.commit()
             return sent
 

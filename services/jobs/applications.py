@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kit.problem import Problem
@@ -183,11 +183,14 @@ def withdraw(uow: UnitOfWork, seeker_id: str, application_id: str) -> dict[str, 
     return application(uow, seeker_id, application_id, gated=False)
 
 
-def document(uow: UnitOfWork, application_id: str, document_id: str, *, seeker_id: str | None = None):
-    """A PDF of an application: for its seeker (seeker_id given) or the employer-side system."""
+def document(uow: UnitOfWork, application_id: str, document_id: str, *, seeker_id: str | None = None,
+             establishments: frozenset[str] | None = None):
+    """A PDF of an application: for its seeker (seeker_id given) or the employer-side system (C2: of
+    one of its `establishments`; another's is as unknown as a made-up id)."""
     query = (select(application_documents.c.filename, application_documents.c.content)
              .join(applications, applications.c.id == application_documents.c.application_id)
-             .where(application_documents.c.id == document_id, applications.c.id == application_id))
+             .where(application_documents.c.id == document_id, applications.c.id == application_id,
+                    _of(establishments)))
     if seeker_id is not None:
         _require_account(uow, seeker_id)
         query = query.where(applications.c.seeker_id == seeker_id)
@@ -207,23 +210,37 @@ def _employer_view(row, documents: list[dict[str, Any]]) -> dict[str, Any]:
             "status_changed_at": row.status_changed_at, "withdrawn_at": row.withdrawn_at}
 
 
-def _application_row(uow: UnitOfWork, application_id: str, *, lock: bool = False):
-    query = select(*_application_columns()).where(applications.c.id == application_id)
+def _of(establishments: frozenset[str] | None):
+    """C2: the applications to the employer's establishments (None: every one, the development client)."""
+    return true() if establishments is None else applications.c.establishment_number.in_(establishments)
+
+
+def _application_row(uow: UnitOfWork, application_id: str, *, lock: bool = False,
+                     establishments: frozenset[str] | None = None):
+    """An application by id — for an employer, only to its establishments (C2: another's is 404, the
+    same answer as a made-up id)."""
+    query = select(*_application_columns()).where(applications.c.id == application_id, _of(establishments))
     row = uow.session.execute(query.with_for_update() if lock else query).first()
     if row is None:
         raise _not_found()
     return row
 
 
-def employer_application(uow: UnitOfWork, application_id: str) -> dict[str, Any]:
-    """J8: an application as the employer reads it after `jobs.application.submitted.v1`."""
-    row = _application_row(uow, application_id)
+def employer_application(uow: UnitOfWork, establishments: frozenset[str] | None,
+                         application_id: str) -> dict[str, Any]:
+    """J8/C2: an application to one of the employer's establishments, as it reads it after
+    `jobs.application.submitted.v1`."""
+    row = _application_row(uow, application_id, establishments=establishments)
     return _employer_view(row, _documents(uow, [row.id])[row.id])
 
 
-def employer_applications(uow: UnitOfWork, establishment_number: str, *, page: int, per_page: int) -> dict[str, Any]:
-    """J8: an establishment's applications, newest first, paged."""
-    where = applications.c.establishment_number == establishment_number
+def employer_applications(uow: UnitOfWork, establishments: frozenset[str] | None,
+                          establishment_number: str | None, *, page: int, per_page: int) -> dict[str, Any]:
+    """J8/C2: the applications to the employer's establishments (or to the one named, if it is one of
+    them: another's has none to show), newest first, paged."""
+    where = _of(establishments)
+    if establishment_number is not None:
+        where = where & (applications.c.establishment_number == establishment_number)
     total = uow.session.scalar(select(func.count()).select_from(applications).where(where))
     rows = uow.session.execute(select(*_application_columns()).where(where)
                                .order_by(applications.c.submitted_at.desc(), applications.c.id)
@@ -233,15 +250,17 @@ def employer_applications(uow: UnitOfWork, establishment_number: str, *, page: i
             "page": page, "per_page": per_page}
 
 
-def set_status(uow: UnitOfWork, application_id: str, status: str) -> dict[str, Any]:
-    """J8: the employer moves an application to 選考中, 採用 or 不採用 (the same again: nothing changes)."""
-    row = _application_row(uow, application_id, lock=True)
+def set_status(uow: UnitOfWork, establishments: frozenset[str] | None, application_id: str,
+               status: str) -> dict[str, Any]:
+    """J8/C2: the employer moves an application to one of its establishments to 選考中, 採用 or 不採用
+    (the same again: nothing changes)."""
+    row = _application_row(uow, application_id, lock=True, establishments=establishments)
     domain.check_employer_status(row.status, status)
     if row.status != status:
         uow.session.execute(update(applications).where(applications.c.id == row.id)
                             .values(status=status, status_changed_at=uow.clock.now()))
         uow.publish(APPLICATION_STATUS_CHANGED, _event(row) | {"status": status}, subject=row.seeker_id)
-    return employer_application(uow, application_id)
+    return employer_application(uow, establishments, application_id)
 
 
 # -- J9 interview no-shows and the restriction --------------------------------------------------
@@ -280,11 +299,13 @@ def counting_no_shows(uow: UnitOfWork, seeker_id: str, *, since: datetime | None
     return sum(domain.no_show_counts(interview_date, day) for interview_date in uow.session.scalars(query))
 
 
-def report_no_show(uow: UnitOfWork, application_id: str, interview_date) -> tuple[dict[str, Any], bool]:
+def report_no_show(uow: UnitOfWork, establishments: frozenset[str] | None, application_id: str,
+                   interview_date) -> tuple[dict[str, Any], bool]:
     """J9: the employer reports that the seeker neither withdrew nor came to the interview;
     (the report, made now?). The 5th no-show within 3 months restricts online self-application.
-    The same report again changes nothing; another date for the same application is refused."""
-    seeker_id = _application_row(uow, application_id).seeker_id
+    The same report again changes nothing; another date for the same application is refused.
+    C2: only on an application to one of the employer's establishments (another's: 404)."""
+    seeker_id = _application_row(uow, application_id, establishments=establishments).seeker_id
     restriction = _lock_restriction(uow, seeker_id)  # the seeker's no-show lock: reports count in turn
     row = _application_row(uow, application_id, lock=True)  # read again: a withdrawal may just have committed
     existing = uow.session.execute(select(no_shows).where(no_shows.c.application_id == row.id)).first()

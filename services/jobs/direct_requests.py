@@ -37,12 +37,14 @@ def record_disclosure(uow: UnitOfWork, seeker_id: str, public: bool, public_ref:
                         .values(public=public, public_ref=public_ref if public else None, at=at))
 
 
-def send(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
+def send(uow: UnitOfWork, establishments: frozenset[str] | None, data: dict[str, Any]) -> dict[str, Any]:
     """J8a: the employer sends an open posting that accepts online applications to a disclosed seeker
-    whose My Page is open and not restricted for no-shows (J9); at most 10 seekers per posting, once each."""
+    whose My Page is open and not restricted for no-shows (J9); at most 10 seekers per posting, once each.
+    C2: only a posting of one of the employer's establishments — another's is answered as an unknown one."""
     job_number = canonical_job_number(data["job_number"])
     posting = postings.locked(uow, job_number)  # first: parallel requests for one posting count in turn
-    if posting is None or not domain.is_online(posting.publication_scope):
+    if posting is None or not domain.is_online(posting.publication_scope) or \
+            not domain.acts_for(establishments, posting.establishment_number):
         raise job_not_found(job_number)
     domain.check_direct_request_posting(posting.closed, posting.deadline, today(uow), posting.online_application)
     seeker_id = uow.session.scalar(select(disclosures.c.seeker_id).where(

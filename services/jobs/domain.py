@@ -679,3 +679,21 @@ def check_room_for_direct_request(sent: int) -> None:
                       ja=f"直接リクエストは1つの求人につき{MAX_DIRECT_REQUESTS}人までです。",
                       en=f"A posting can be sent to at most {MAX_DIRECT_REQUESTS} seekers.",
                       data={"limit": MAX_DIRECT_REQUESTS})
+
+
+# -- C2: an employer-side system acts only for its establishments (事業所番号) --------------------------
+
+
+def acts_for(establishments: frozenset[str] | None, establishment_number: str | None) -> bool:
+    """C2: whether an employer token whose claim lists `establishments` (None: every one — only the
+    development client) may act for `establishment_number`."""
+    return establishments is None or establishment_number in establishments
+
+
+def check_acts_for(establishments: frozenset[str] | None, establishment_number: str) -> None:
+    """C2: publishing, reading, changing or closing a posting of an establishment not on the employer's
+    list is refused (403) — the posting's existence is no secret (its number is public), the right is."""
+    if not acts_for(establishments, establishment_number):
+        raise Refused("forbidden", ja=f"事業所番号 {establishment_number} の求人を扱う権限がありません。",
+                      en=f"This client may not handle postings of establishment {establishment_number}.",
+                      data={"reason": "other_establishment"})

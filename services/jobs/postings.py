@@ -33,13 +33,16 @@ _NESTED_EXTRAS = ("establishment", "location", "wage", "holidays")
 _NOT_CHANGED = ("job_number", "created_at", "closed")
 
 
-def publish_posting(uow: UnitOfWork, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def publish_posting(uow: UnitOfWork, establishments: frozenset[str] | None,
+                    payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """J1: a posting arrives from the employer-side system; (the posting as the employer sees it, new?).
 
-    A 求人番号 already posted with the same content is a retry: nothing changes (False). With other
-    content it is refused (409: change it with PATCH). `jobs.posting.published.v1` for a new one.
+    C2 first: only for one of the employer's establishments (another's: 403). A 求人番号 already posted
+    with the same content is a retry: nothing changes (False). With other content it is refused (409:
+    change it with PATCH). `jobs.posting.published.v1` for a new one.
     """
     row = posting_row(_without_empty_extras(payload), now=uow.clock.now())
+    domain.check_acts_for(establishments, row["establishment_number"])
     dialect = uow.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # ON CONFLICT DO NOTHING: a parallel retry of the same posting waits for the first, then compares
@@ -60,15 +63,15 @@ def publish_posting(uow: UnitOfWork, payload: dict[str, Any]) -> tuple[dict[str,
     return employer_view(stored, today(uow)), True
 
 
-def change_posting(uow: UnitOfWork, job_number: str, changes: dict[str, Any]) -> dict[str, Any]:
+def change_posting(uow: UnitOfWork, establishments: frozenset[str] | None, job_number: str,
+                   changes: dict[str, Any]) -> dict[str, Any]:
     """J1: the employer-side system changes a posting; each field given replaces that field (a nested
     object as a whole; an extra given as null is removed). Checked as a whole again (受付年月日 ≤
-    紹介期限日 on the merged posting). Unknown: 404; closed (募集終了): 409. Nothing different: no
-    event, `updated_at` kept; otherwise `jobs.posting.changed.v1` with the changed fields' names."""
+    紹介期限日 on the merged posting). Unknown: 404; another establishment's (C2): 403; closed (募集終了):
+    409. Nothing different: no event, `updated_at` kept; otherwise `jobs.posting.changed.v1` with the
+    changed fields' names."""
     job_number = canonical_job_number(job_number)
-    current = locked(uow, job_number)
-    if current is None:
-        raise job_not_found(job_number)
+    current = _locked_own(uow, establishments, job_number)
     domain.check_changeable(current.closed, job_number)
     if changes.get("job_number", job_number) != job_number:
         raise Problem("validation-failed", fields={"job_number": [msg(
@@ -89,13 +92,12 @@ def change_posting(uow: UnitOfWork, job_number: str, changes: dict[str, Any]) ->
     return employer_view(_find(uow, job_number), today(uow))
 
 
-def close_posting(uow: UnitOfWork, job_number: str) -> bool:
+def close_posting(uow: UnitOfWork, establishments: frozenset[str] | None, job_number: str) -> bool:
     """J1 募集終了: the posting is no longer found by search (nor shown on the public detail) but stays
-    readable where favourited, referred or applied to. True if closed now; closing again changes nothing."""
+    readable where favourited, referred or applied to. True if closed now; closing again changes nothing.
+    C2: another establishment's posting is 403."""
     job_number = canonical_job_number(job_number)
-    current = locked(uow, job_number)
-    if current is None:
-        raise job_not_found(job_number)
+    current = _locked_own(uow, establishments, job_number)
     if current.closed:
         return False
     uow.session.execute(update(postings).where(postings.c.id == current.id)
@@ -105,13 +107,24 @@ def close_posting(uow: UnitOfWork, job_number: str) -> bool:
     return True
 
 
-def employer_posting(uow: UnitOfWork, job_number: str) -> dict[str, Any]:
-    """J1: a posting as the employer-side system sees it — closed ones too, whatever the 公開範囲."""
+def employer_posting(uow: UnitOfWork, establishments: frozenset[str] | None, job_number: str) -> dict[str, Any]:
+    """J1: a posting as the employer-side system sees it — closed ones too, whatever the 公開範囲; C2:
+    only one of its establishments' (another's: 403)."""
     job_number = canonical_job_number(job_number)
     row = _find(uow, job_number)
     if row is None:
         raise job_not_found(job_number)
+    domain.check_acts_for(establishments, row.establishment_number)
     return employer_view(row, today(uow))
+
+
+def _locked_own(uow: UnitOfWork, establishments: frozenset[str] | None, job_number: str):
+    """The posting's row, locked (`locked`); unknown: 404; C2: another establishment's: 403."""
+    current = locked(uow, job_number)
+    if current is None:
+        raise job_not_found(job_number)
+    domain.check_acts_for(establishments, current.establishment_number)
+    return current
 
 
 def employer_view(row, day) -> dict[str, Any]:

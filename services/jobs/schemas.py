@@ -539,7 +539,9 @@ class EmployerApplicationSchema(Schema):
 
 
 class EmployerApplicationQuerySchema(PageQuerySchema):
-    establishment_number = fields.String(required=True, validate=validate.Length(min=1, max=20, error=msg(
+    """J8/C2: without `establishment_number`, every establishment of the client's token."""
+
+    establishment_number = fields.String(load_default=None, validate=validate.Length(min=1, max=20, error=msg(
         "事業所番号を入力してください。", "Enter the establishment number.")), metadata={"example": "1104-123456-7"})
 
 

@@ -11,7 +11,15 @@ application id (M1): POST|GET /employer/messages, POST /employer/messages/read.
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from kit.tokens import EMPLOYER, STAFF, current_principal, current_seeker_id, require_role, require_seeker
+from kit.tokens import (
+    EMPLOYER,
+    STAFF,
+    current_establishments,
+    current_principal,
+    current_seeker_id,
+    require_role,
+    require_seeker,
+)
 from kit.web import current_runtime
 from services.messaging import commands, schemas
 
@@ -155,7 +163,8 @@ class EmployerMessages(MethodView):
         unread. 404 for an application messaging has not heard of (yet: right after the application,
         jobs' event is on its way — try again shortly)."""
         with current_runtime().uow() as uow:
-            message, thread = commands.post_employer_message(uow, body["body"], **_thread_key(body))
+            message, thread = commands.post_employer_message(uow, current_establishments(), body["body"],
+                                                             **_thread_key(body))
             view = commands.message_view(message) | {"thread_id": thread.id, "application_id": thread.application_id,
                                                      "referral_id": thread.referral_id}
             uow.commit()
@@ -168,7 +177,8 @@ class EmployerMessages(MethodView):
         """M1: an application's thread both ways, oldest first — how the employer-side system reads what
         the seeker wrote. Reading does not mark anything read (POST …/read does)."""
         with current_runtime().uow() as uow:
-            return commands.employer_conversation(uow, query["page"], query["per_page"], **_thread_key(query))
+            return commands.employer_conversation(uow, current_establishments(), query["page"], query["per_page"],
+                                                  **_thread_key(query))
 
 
 @blp.route("/employer/messages/read")
@@ -179,6 +189,6 @@ class EmployerMessagesRead(MethodView):
     def post(self, body):
         """M1 既読 for the employer side: the seeker's messages in the application's thread are read now."""
         with current_runtime().uow() as uow:
-            read, unread = commands.mark_read_by_employer(uow, **_thread_key(body))
+            read, unread = commands.mark_read_by_employer(uow, current_establishments(), **_thread_key(body))
             uow.commit()
             return {"read": read, "unread": unread}

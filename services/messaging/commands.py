@@ -388,13 +388,16 @@ def receive_message(uow: UnitOfWork, thread_id: str, body: str) -> Message:
 # -- the employer side (M1): the employer-side system, by application id --------------------------
 
 
-def employer_thread(uow: UnitOfWork, *, application_id: str | None = None, referral_id: str | None = None) -> Thread:
+def employer_thread(uow: UnitOfWork, establishments: frozenset[str] | None, *, application_id: str | None = None,
+                    referral_id: str | None = None) -> Thread:
     """M1: the thread of an application (or of a counter referral), for the employer-side system. 404
     until jobs' event has reached messaging (right after the application: try again shortly), and for a
-    seeker who withdrew from the My Page (A9) — exactly as after the erasure that follows."""
+    seeker who withdrew from the My Page (A9) — exactly as after the erasure that follows. C2: the same
+    404 for a thread with an establishment not among the employer's `establishments` (None: every one)."""
     key = Thread.application_id == application_id if application_id is not None else Thread.referral_id == referral_id
     thread = uow.session.scalar(select(Thread).where(key))
-    if thread is None or status_of(uow, thread.seeker_id).withdrawn:
+    if thread is None or not domain.acts_for(establishments, thread.establishment_number) \
+            or status_of(uow, thread.seeker_id).withdrawn:
         field = "application_id" if application_id is not None else "referral_id"
         raise Problem("not-found",
                       detail_ja="この応募（紹介）のメッセージのやりとりが見つかりません。直後であれば、"
@@ -405,23 +408,25 @@ def employer_thread(uow: UnitOfWork, *, application_id: str | None = None, refer
     return thread
 
 
-def post_employer_message(uow: UnitOfWork, body: str, **key: str | None) -> tuple[Message, Thread]:
+def post_employer_message(uow: UnitOfWork, establishments: frozenset[str] | None, body: str,
+                          **key: str | None) -> tuple[Message, Thread]:
     """M1: the establishment writes to the seeker of an application or referral (received now; unread
-    for the seeker). `key`: application_id= or referral_id=."""
-    thread = employer_thread(uow, **key)
+    for the seeker). `key`: application_id= or referral_id=; C2: one of the employer's establishments'."""
+    thread = employer_thread(uow, establishments, **key)
     return _add_message(uow, thread, domain.EMPLOYER, body), thread
 
 
-def employer_conversation(uow: UnitOfWork, page: int, per_page: int, **key: str | None) -> dict[str, Any]:
+def employer_conversation(uow: UnitOfWork, establishments: frozenset[str] | None, page: int, per_page: int,
+                          **key: str | None) -> dict[str, Any]:
     """M1: the thread both ways, oldest first, for the employer-side system (what the seeker wrote is
-    delivered this way); `unread` counts the seeker's messages it has not read."""
-    return _conversation(uow, employer_thread(uow, **key), domain.EMPLOYER, page, per_page)
+    delivered this way); `unread` counts the seeker's messages it has not read. C2 as employer_thread."""
+    return _conversation(uow, employer_thread(uow, establishments, **key), domain.EMPLOYER, page, per_page)
 
 
-def mark_read_by_employer(uow: UnitOfWork, **key: str | None) -> tuple[int, int]:
+def mark_read_by_employer(uow: UnitOfWork, establishments: frozenset[str] | None, **key: str | None) -> tuple[int, int]:
     """M1 既読 for the employer side: the seeker's messages in the thread are read now.
-    Returns (marked now, still unread in the thread: 0)."""
-    thread = employer_thread(uow, **key)
+    Returns (marked now, still unread in the thread: 0). C2 as employer_thread."""
+    thread = employer_thread(uow, establishments, **key)
     read = _mark_read(uow, thread, domain.EMPLOYER)
     return read, _unread_by_thread(uow, [thread.id], domain.EMPLOYER).get(thread.id, 0)
 

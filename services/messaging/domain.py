@@ -186,3 +186,9 @@ def retention_cutoff(now: datetime) -> datetime:
 def page_window(page: int, per_page: int) -> tuple[int, int]:
     """(offset, limit) of a 1-based page."""
     return (page - 1) * per_page, per_page
+
+
+def acts_for(establishments: frozenset[str] | None, establishment_number: str | None) -> bool:
+    """C2: an employer token whose claim lists `establishments` (None: every one — only the development
+    client) reaches a thread only with one of them; a thread whose establishment is unknown, with none."""
+    return establishments is None or establishment_number in establishments

@@ -101,7 +101,7 @@ def _report_no_show(app, signer, application_id: str, interview_date: str):
     """J9: the employer-side system reports that the seeker missed the interview."""
     return app.test_client().post(f"/api/v1/employer/applications/{application_id}/no-show",
                                   json={"interview_date": interview_date},
-                                  headers=signer.headers("employer", roles=(EMPLOYER,)))
+                                  headers=signer.headers("employer", roles=(EMPLOYER,), establishments="*"))
 
 
 def _count(runtime, query) -> int:
@@ -219,7 +219,7 @@ def test_j8a_twenty_parallel_direct_requests_for_one_posting_reach_exactly_ten_s
 
     [job_number] = _postings(runtime, 1)
     refs = [_disclosed(runtime)[1] for _ in range(20)]
-    employer = signer.headers("employer", roles=(EMPLOYER,))
+    employer = signer.headers("employer", roles=(EMPLOYER,), establishments="*")
 
     def send(ref):
         return lambda: app.test_client().post("/api/v1/employer/direct-requests",

@@ -128,7 +128,7 @@ def test_j6_two_thousand_seekers_one_posting_exactly_the_reference_set(runtime):
     assert 100 < len(expected) < SEEKERS / 2  # the draw covers both sides of the rule
 
     with runtime.uow() as uow:
-        publish_posting(uow, copy.deepcopy(POSTING))
+        publish_posting(uow, None, copy.deepcopy(POSTING))
         uow.commit()
     [published] = outbox_envelopes(runtime, "jobs.posting.published.v1")
     for _ in range(2):  # the second delivery (a redelivery) adds nothing
@@ -146,7 +146,7 @@ def test_j6_two_thousand_seekers_one_posting_exactly_the_reference_set(runtime):
 def test_j6_the_match_is_one_statement_served_by_the_terms_index(runtime):
     """The plan of the matching query looks the terms up in ix_desired_condition_terms_lookup."""
     with runtime.uow() as uow:
-        publish_posting(uow, copy.deepcopy(POSTING))
+        publish_posting(uow, None, copy.deepcopy(POSTING))
         uow.commit()
     with runtime.uow() as uow:
         posting = search.find(uow.session, POSTING["job_number"])

@@ -29,7 +29,7 @@ def staff(signer) -> dict[str, str]:
 
 @pytest.fixture
 def employer(signer) -> dict[str, str]:
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG)
+    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 @pytest.fixture
@@ -354,7 +354,7 @@ def test_r4_a_no_show_counts_for_3_months_to_the_day(client, seeker, post, apply
     _, headers = seeker()
     ids = _self_applications(apply, headers, post, 5)
     clock.set(reported)
-    employer = signer.headers("employer", roles=(EMPLOYER,), ttl=LONG)
+    employer = signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
     assert no_show(client, employer, ids[0], "2026-08-26").status_code == 201
     for application_id in ids[1:]:
         assert no_show(client, employer, application_id, "2026-11-20").status_code == 201

@@ -18,7 +18,7 @@ SEND, MINE = "/api/v1/employer/direct-requests", "/api/v1/me/direct-requests"
 
 @pytest.fixture
 def employer(signer) -> dict[str, str]:
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG)
+    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ NOTHING = {"occupations": [], "employment_types": [], "prefectures": [], "munici
 
 @pytest.fixture
 def employer(signer) -> dict[str, str]:
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG)
+    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_a_typed_job_number_reaches_the_same_posting_everywhere(client, post, se
 
 
 def test_an_optional_text_sent_empty_is_not_given(client, signer):
-    employer = signer.headers("employer-system", roles=(EMPLOYER,), ttl=LONG)
+    employer = signer.headers("employer-system", roles=(EMPLOYER,), ttl=LONG, establishments="*")
     body = copy.deepcopy(POSTING) | {"job_number": "11040-00099999"}
     body["location"] = body["location"] | {"station": ""}
     body["hours"] = "  "

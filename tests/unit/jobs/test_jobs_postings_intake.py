@@ -27,7 +27,7 @@ EVENTS = ("jobs.posting.published.v1", "jobs.posting.changed.v1", "jobs.posting.
 
 @pytest.fixture
 def employer(signer) -> dict[str, str]:
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG)
+    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 def payload(**changes) -> dict:

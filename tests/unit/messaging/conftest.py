@@ -56,7 +56,7 @@ def staff(signer) -> dict[str, str]:
 @pytest.fixture
 def employer(signer) -> dict[str, str]:
     """Headers of the employer-side system (client credentials, role employer)."""
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG)
+    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 @pytest.fixture

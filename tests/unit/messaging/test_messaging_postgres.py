@@ -59,7 +59,7 @@ def test_m1_m2_application_threads_and_recommendations_on_postgres(pg_runtime, c
                  application | {"route": "self", "submitted_at": clock.now().isoformat()})
         _deliver(pg_runtime, "jobs.recommendation.made.v1", {"seeker_id": seeker_id, "job_number": "11040-00012345"})
     with pg_runtime.uow() as uow:
-        message, thread = commands.post_employer_message(uow, "ご連絡", application_id=application_id)
+        message, thread = commands.post_employer_message(uow, None, "ご連絡", application_id=application_id)
         uow.commit()
     with pg_runtime.uow() as uow:
         assert commands.threads_page(uow, seeker_id, 1, 20)["total"] == 1
@@ -68,5 +68,5 @@ def test_m1_m2_application_threads_and_recommendations_on_postgres(pg_runtime, c
         commands.send_message(uow, seeker_id, thread.id, "承知しました。")
         uow.commit()
     with pg_runtime.uow() as uow:
-        assert commands.mark_read_by_employer(uow, application_id=application_id) == (1, 0)
+        assert commands.mark_read_by_employer(uow, None, application_id=application_id) == (1, 0)
         uow.commit()

@@ -154,3 +154,13 @@ def test_c4_the_gateway_started_as_prod_without_an_operations_token_refuses_to_s
     assert result.returncode != 0
     assert "MYPAGE_ENV='prod' is production" in result.stderr
     assert "MYPAGE_GATEWAY_SECRET_OPERATIONS_TOKEN" in result.stderr
+
+
+def test_c2_production_spellings_refuse_a_configured_employer_client_acting_for_every_establishment(env, tmp_path):
+    with pytest.raises(ConfigurationError, match="client acme would act for every establishment; register employer "
+                                                 "clients with their establishments"):
+        load_secrets(_auth_settings(env, tmp_path, hmac_key=HMAC_KEY, signing_key=_pem(),
+                                    clients="acme:employer:" + "s" * 32))
+    staff_only = load_secrets(_auth_settings(env, tmp_path, hmac_key=HMAC_KEY, signing_key=_pem(),
+                                             clients="desk:staff:" + "s" * 32))
+    assert list(staff_only.clients) == ["desk"] and staff_only.clients["desk"].establishments is None
