@@ -2,7 +2,8 @@
 
 Without --distributed: the embedded mode, the same as `python -m gateway.embedded` (`make run`).
 With --distributed (deploy/): the gateway alone under gunicorn, reaching the services over HTTP
-at MYPAGE_<SERVICE>_URL (e.g. MYPAGE_AUTH_URL=http://127.0.0.1:8101).
+at MYPAGE_<SERVICE>_URL (e.g. MYPAGE_AUTH_URL=http://127.0.0.1:8101); a comma list names a service's
+replicas, which take requests in turn (MYPAGE_JOBS_URL=http://127.0.0.1:8103,http://127.0.0.1:8113).
 """
 
 from __future__ import annotations

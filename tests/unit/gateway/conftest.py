@@ -108,11 +108,12 @@ def closed_port() -> int:
 
 @pytest.fixture
 def serve() -> Iterator:
-    """serve(app) -> base URL of `app` on a real threaded HTTP server (stopped after the test)."""
+    """serve(app, port=0) -> base URL of `app` on a real threaded HTTP server, on `port` when given (a free
+    one otherwise); stopped after the test."""
     servers = []
 
-    def start(app) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+    def start(app, port: int = 0) -> str:
+        server = make_server("127.0.0.1", port, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         thread.start()
         servers.append((server, thread))
