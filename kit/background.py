@@ -36,7 +36,8 @@ def build_consumer(runtime) -> Consumer | None:
     consumer = Consumer(topology.connection(runtime.settings.amqp_url), service=runtime.name,
                         subscriptions=runtime.subscriptions, uow_factory=runtime.uow,
                         inbox_table=runtime.inbox, exchange_name=runtime.settings.exchange, clock=runtime.clock,
-                        parking_ttl_days=runtime.settings.parking_ttl_days)
+                        parking_ttl_days=runtime.settings.parking_ttl_days,
+                        retry_delays=runtime.settings.retry_delays)
     bus_probe(runtime).consumers.append(consumer)
     return consumer
 

@@ -44,7 +44,8 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
                     archived_types=[spec.type for spec in publishes if not spec.personal_data],
                     personal_types=[spec.type for spec in publishes if spec.personal_data],
                     discarded_types=[spec.type for spec in publishes if spec.outside_only],
-                    exchange_name=runtime.settings.exchange, parking_ttl_days=runtime.settings.parking_ttl_days)
+                    exchange_name=runtime.settings.exchange, parking_ttl_days=runtime.settings.parking_ttl_days,
+                    retry_delays=runtime.settings.retry_delays)
     elif args.command == "web":
         _serve(create_app(runtime=runtime), args.bind or f"127.0.0.1:{runtime.settings.port}", args.workers,
                clean_metrics)

@@ -23,11 +23,15 @@ the latest BATCH_MAX_WAIT after its first message (the latency bound); on AMQP o
 (chunked socket reads) — still kombu and py-amqp frames, for `memory://` nothing changes.
 
 A handler that raises is retried by republishing a copy (header `x-mypage-attempt`) to the
-tail of the queue and acking the original, so the messages behind it keep flowing; after
-MAX_DELIVERIES deliveries the message is parked in `<queue>.parked` with the last error in
-`x-mypage-error`. The quorum queue's delivery limit parks a message that kills the worker
-before it can ack (topology). A database that is unreachable is not the message's fault:
-the worker waits and retries in place instead of burning the message's attempts.
+retry queue of its delay (`retry_delays`, MYPAGE_RETRY_DELAYS: 1 s, 10 s, 1 min, 10 min), from which
+RabbitMQ dead-letters it back to the service queue once the delay has passed, and acking the
+original, so the messages behind it keep flowing; after the last delay's delivery fails the message
+is parked in `<queue>.parked` with the last error in `x-mypage-error` and the time in
+`x-mypage-parked-at` (`python -m services.<name> parked` lists and replays them, kit.parked). On
+`memory://` (no TTLs there) the copy goes straight back to the tail of the service queue. The quorum
+queue's delivery limit parks a message that kills the worker before it can ack (topology). A database
+that is unreachable is not the message's fault: the worker waits and retries in place instead of
+burning the message's attempts.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from kombu import Connection, Producer
@@ -61,6 +65,7 @@ BatchHandler = Callable[[list[Event], UnitOfWork], None]
 
 ATTEMPT_HEADER = "x-mypage-attempt"
 ERROR_HEADER = "x-mypage-error"
+PARKED_AT_HEADER = "x-mypage-parked-at"
 MAX_ERROR_LENGTH = 1000
 DEFAULT_PREFETCH = 1000  # > batch_size: the broker keeps streaming while a batch commits
 DEFAULT_BATCH_SIZE = 250
@@ -119,7 +124,7 @@ class Consumer(ConsumerMixin):
         exchange_name: str = DEFAULT_EXCHANGE,
         prefetch: int = DEFAULT_PREFETCH,
         batch_size: int = DEFAULT_BATCH_SIZE,
-        max_deliveries: int = topology.MAX_DELIVERIES,
+        retry_delays: Sequence[float] = topology.RETRY_DELAYS,
         infrastructure_retries: int | None = INFRASTRUCTURE_RETRIES,
         clock: Clock | None = None,
         parking_ttl_days: int = topology.PARKING_TTL_DAYS,
@@ -133,7 +138,9 @@ class Consumer(ConsumerMixin):
         self.exchange_name = exchange_name
         self.prefetch = prefetch
         self.batch_size = max(1, batch_size)
-        self.max_deliveries = max_deliveries
+        self.retry_delays = tuple(retry_delays)
+        self.max_deliveries = len(self.retry_delays) + 1
+        self._retry_queues: dict[float, object] = {}  # delay → its retry queue on this channel (AMQP)
         # None: wait for the infrastructure as long as it takes (a read model that must not skip events)
         self.infrastructure_retries = infrastructure_retries
         self.queue_name = topology.queue_name(service, exchange_name)
@@ -183,6 +190,12 @@ class Consumer(ConsumerMixin):
         parking = topology.parking_queue(self.service, exchange_name=self.exchange_name, quorum=quorum,
                                          ttl_days=self.parking_ttl_days)
         topology.declare_parking(parking(channel), self.parking_ttl_days)
+        self._retry_queues = {}
+        if quorum:
+            for delay in self.retry_delays:
+                self._retry_queues[delay] = topology.retry_queue(
+                    self.service, delay, exchange_name=self.exchange_name)(channel)
+                self._retry_queues[delay].declare()
         self._producer = Producer(channel)
         self._multiple_acks = quorum
         return [Consumer(queues=[queue], on_message=self._receive, prefetch_count=self.prefetch)]
@@ -408,9 +421,15 @@ class Consumer(ConsumerMixin):
         if attempt >= self.max_deliveries:
             self._park(message, error)
             return
-        log.warning("consumer %s: attempt %d of %s failed: %s", self.service, attempt, message.properties.get(
-            "message_id"), error_text(error))
-        self._republish(message, routing_key=self.queue_name, attempt=attempt + 1, error=error)
+        delay = self.retry_delays[attempt - 1]
+        route = self.queue_name  # memory://: no TTLs, so straight back to the tail
+        if self._retry_queues:
+            retry_queue = self._retry_queues[delay]
+            retry_queue.declare()  # renews its lease (x-expires), or makes it again after it expired
+            route = retry_queue.name
+        log.warning("consumer %s: attempt %d of %s failed (%s); delivering it again in %s", self.service, attempt,
+                    message.properties.get("message_id"), error_text(error), topology.delay_label(delay))
+        self._republish(message, routing_key=route, attempt=attempt + 1, error=error)
         self.retried += 1
         message.ack()
 
@@ -419,15 +438,19 @@ class Consumer(ConsumerMixin):
         log.error("consumer %s: parking %s after %d deliveries: %s", self.service,
                   message.properties.get("message_id"), delivery_attempt(message), error_text(error))
         attempt = delivery_attempt(message)
-        self._republish(message, routing_key=self._parking_route, attempt=attempt, error=error)
+        self._republish(message, routing_key=self._parking_route, attempt=attempt, error=error,
+                        parked_at=self._clock.now().isoformat())
         self.parked += 1
         message.ack()
 
-    def _republish(self, message, *, routing_key: str, attempt: int, error: Exception) -> None:
+    def _republish(self, message, *, routing_key: str, attempt: int, error: Exception,
+                   parked_at: str | None = None) -> None:
         headers = dict(message.headers or {})
         headers.pop("x-delivery-count", None)
         headers[ATTEMPT_HEADER] = attempt
         headers[ERROR_HEADER] = error_text(error)
+        if parked_at is not None:
+            headers[PARKED_AT_HEADER] = parked_at
         properties = message.properties
         self._producer.publish(
             message.body,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = ROOT / "var"
 EMBEDDED_AMQP_URL = "memory://"
 DEFAULT_EXCHANGE = "mypage.events"
+DEFAULT_RETRY_DELAYS = (1.0, 10.0, 60.0, 600.0)  # S11: seconds before a failed message's 2nd…5th delivery
+MAX_RETRIES = 4  # S11: a poison message is parked after at most 5 deliveries
 DEFAULT_MAIL_FROM = "system@mail.hellowork.mhlw.go.jp"
 DEVELOPMENT_ENVS = frozenset({"dev", "development", "test"})  # C4: an allow-list; anything else is production
 # C4: compose's former default, RabbitMQ's and the postgres image's own, the examples' placeholder —
@@ -51,6 +54,7 @@ class Settings:
     outbox_keep_days: int = 7  # MYPAGE_OUTBOX_KEEP_DAYS: sent outbox rows are deleted after (kit.housekeeping)
     inbox_keep_days: int = 30  # MYPAGE_INBOX_KEEP_DAYS: inbox rows are deleted after
     parking_ttl_days: int = 14  # MYPAGE_PARKING_TTL_DAYS: a parked message is dropped after (kit.topology)
+    retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS  # MYPAGE_RETRY_DELAYS: seconds, e.g. "1,10,60,600"
     # MYPAGE_<SERVICE>_<NAME> besides the database URL and secrets, as {"<name>": value} (e.g. rate limits)
     options: Mapping[str, str] = field(default_factory=dict)
 
@@ -88,6 +92,7 @@ class Settings:
             outbox_keep_days=_days(env, "MYPAGE_OUTBOX_KEEP_DAYS", 7),
             inbox_keep_days=_days(env, "MYPAGE_INBOX_KEEP_DAYS", 30),
             parking_ttl_days=_days(env, "MYPAGE_PARKING_TTL_DAYS", 14),
+            retry_delays=_retry_delays(env.get("MYPAGE_RETRY_DELAYS")),
             jwks_url=env.get("MYPAGE_JWKS_URL", f"file://{var_dir / 'jwks.json'}"),
             secrets={k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix + "SECRET_")},
             options={k[len(prefix):].lower(): v for k, v in env.items()
@@ -132,3 +137,21 @@ def _days(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.strip().isdigit() or int(raw) < 1:
         raise ConfigurationError(f"{name} must be a whole number of days, at least 1")
     return int(raw)
+
+
+def _retry_delays(raw: str | None) -> tuple[float, ...]:
+    """S11: MYPAGE_RETRY_DELAYS — 1 to 4 growing delays in seconds (0.01 to 86400), comma-separated."""
+    if raw is None:
+        return DEFAULT_RETRY_DELAYS
+    problem = ConfigurationError(
+        f"MYPAGE_RETRY_DELAYS must be 1 to {MAX_RETRIES} comma-separated seconds, each from 0.01 to 86400 and "
+        f"none shorter than the one before (e.g. 1,10,60,600); got {raw!r}")
+    try:
+        delays = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        raise problem from None
+    if not 1 <= len(delays) <= MAX_RETRIES or any(not 0.01 <= delay <= 86400 for delay in delays):
+        raise problem
+    if any(later < earlier for earlier, later in pairwise(delays)):
+        raise problem
+    return delays

@@ -4,6 +4,9 @@
     dead letters        <exchange>.dlx             durable direct exchange
     service queue       <prefix>.<service>         bound to the exchange by each subscribed key,
                                                    and to the dlx by its own name (retries)
+    retry queues        <prefix>.<service>.retry.<delay>  one per retry delay (e.g. `.retry.10s`), bound to
+                                                   the dlx by its own name; a message expires there after
+                                                   the delay and is dead-lettered back to the service queue
     parking queue       <prefix>.<service>.parked  bound to the dlx by `<prefix>.<service>.parking`;
                                                    its messages expire after the parking TTL (14 days)
     archive             <prefix>.archive           a bounded copy of event types without personal data
@@ -15,7 +18,13 @@
 
 On AMQP the service queue is a quorum queue whose `x-delivery-limit` dead-letters into the
 parking queue a message that crashed the worker before its ack (S11's safety net). kombu's
-`memory://` transport (embedded mode, unit tests) knows no queue types, so queues are classic.
+`memory://` transport (embedded mode, unit tests) knows no queue types, TTLs or dead-lettering, so
+queues are classic and there are no retry queues (the consumer retries at once there).
+
+S11 retries wait in retry queues (`MYPAGE_RETRY_DELAYS`, default 1 s, 10 s, 1 min, 10 min): the delay is
+part of the queue's name, so a changed delay is a new queue, never a PRECONDITION_FAILED. A retry queue
+whose delay is no longer configured deletes itself (`x-expires`, renewed each time a consumer declares it,
+which it does before every retry it puts there): a lease longer than the delay, so it is empty by then.
 
 Parked messages hold personal data that erasure (R3) cannot reach inside RabbitMQ, so the parking
 queue carries `x-message-ttl` (DESIGN §8: inspect and replay within the TTL). RabbitMQ refuses to
@@ -33,10 +42,12 @@ from amqp.exceptions import PreconditionFailed
 from kombu import Connection, Exchange, Producer, Queue, binding
 from kombu.exceptions import ChannelError
 
-from kit.settings import DEFAULT_EXCHANGE, ConfigurationError
+from kit.settings import DEFAULT_EXCHANGE, DEFAULT_RETRY_DELAYS, MAX_RETRIES, ConfigurationError
 
 HEARTBEAT_SECONDS = 20
-MAX_DELIVERIES = 5  # S11: a message is parked after at most this many deliveries
+MAX_DELIVERIES = MAX_RETRIES + 1  # S11: a message is parked after at most this many deliveries
+RETRY_DELAYS = DEFAULT_RETRY_DELAYS  # S11: seconds before the 2nd…5th delivery (MYPAGE_RETRY_DELAYS)
+RETRY_LEASE_MARGIN_MS = 60_000  # a retry queue outlives its last declaration by twice its delay plus this
 PARKING_TTL_DAYS = 14  # S11/R3: a parked message is dropped after (MYPAGE_PARKING_TTL_DAYS)
 MEMORY_POLLING_INTERVAL = 0.01  # kombu's default of 1 s would add a second to every embedded hop
 
@@ -77,6 +88,21 @@ def parking_routing_key(service: str, exchange_name: str = DEFAULT_EXCHANGE) -> 
     return f"{queue_name(service, exchange_name)}.parking"
 
 
+def retry_queue_name(service: str, delay: float, exchange_name: str = DEFAULT_EXCHANGE) -> str:
+    """S11: where `service`'s failed messages wait `delay` seconds, e.g. `mypage.jobs.retry.10s`."""
+    return f"{queue_name(service, exchange_name)}.retry.{delay_label(delay)}"
+
+
+def delay_label(delay: float) -> str:
+    """S11: a delay as a retry queue's name says it: `200ms`, `1s`, `10s`, `1m`, `10m`."""
+    ms = round(delay * 1000)
+    if ms % 60_000 == 0:
+        return f"{ms // 60_000}m"
+    if ms % 1000 == 0:
+        return f"{ms // 1000}s"
+    return f"{ms}ms"
+
+
 def events_exchange(exchange_name: str = DEFAULT_EXCHANGE) -> Exchange:
     """E2: the durable topic exchange every event is published to."""
     return Exchange(exchange_name, type="topic", durable=True)
@@ -111,6 +137,25 @@ def service_queue(
     return Queue(name, bindings=bindings, durable=True, queue_arguments=arguments)
 
 
+def retry_queue(service: str, delay: float, *, exchange_name: str = DEFAULT_EXCHANGE) -> Queue:
+    """S11: a quorum queue holding each message `delay` seconds (`x-message-ttl`), then dead-lettering it
+    back to the service queue; at-least-once dead-lettering, so a retry is never lost on its way back."""
+    name = retry_queue_name(service, delay, exchange_name)
+    ttl = round(delay * 1000)
+    return Queue(
+        name, exchange=dead_letter_exchange(exchange_name), routing_key=name, durable=True,
+        queue_arguments={
+            "x-queue-type": "quorum",
+            "x-message-ttl": ttl,
+            "x-dead-letter-exchange": dead_letter_exchange(exchange_name).name,
+            "x-dead-letter-routing-key": queue_name(service, exchange_name),
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",  # required by at-least-once dead-lettering
+            "x-expires": 2 * ttl + RETRY_LEASE_MARGIN_MS,
+        },
+    )
+
+
 def parking_queue(service: str, *, exchange_name: str = DEFAULT_EXCHANGE, quorum: bool = True,
                   ttl_days: int = PARKING_TTL_DAYS) -> Queue:
     """S11/R3: `service`'s parking queue, bound to the dlx by the parking routing key; a message in it
@@ -125,9 +170,10 @@ def parking_queue(service: str, *, exchange_name: str = DEFAULT_EXCHANGE, quorum
 
 def declare(
     conn: Connection, service: str, routing_keys: Iterable[str], *, exchange_name: str = DEFAULT_EXCHANGE,
-    parking_ttl_days: int = PARKING_TTL_DAYS,
+    parking_ttl_days: int = PARKING_TTL_DAYS, retry_delays: Iterable[float] = RETRY_DELAYS,
 ) -> tuple[Queue, Queue]:
-    """E2/S11: declare exchange, dlx, service queue (with bindings) and parking queue; idempotent.
+    """E2/S11: declare exchange, dlx, service queue (with bindings), retry queues (AMQP only) and parking
+    queue; idempotent.
 
     Returns the (service queue, parking queue) bound to the connection's default channel.
     Quorum queues on AMQP, classic on `memory://`.
@@ -138,6 +184,9 @@ def declare(
     dead_letter_exchange(exchange_name)(channel).declare()
     queue = service_queue(service, routing_keys, exchange_name=exchange_name, quorum=quorum)(channel)
     queue.declare()
+    if quorum:
+        for delay in sorted(set(retry_delays)):
+            retry_queue(service, delay, exchange_name=exchange_name)(channel).declare()
     parking = parking_queue(service, exchange_name=exchange_name, quorum=quorum, ttl_days=parking_ttl_days)(channel)
     declare_parking(parking, parking_ttl_days)
     return queue, parking
@@ -245,13 +294,14 @@ def discard_queue(discarded_types: Iterable[str] = (), exchange_name: str = DEFA
 def declare_service_topology(conn: Connection, service: str, routing_keys: Iterable[str], *,
                              archived_types: Iterable[str] = (), personal_types: Iterable[str] = (),
                              discarded_types: Iterable[str] = (), exchange_name: str = DEFAULT_EXCHANGE,
-                             parking_ttl_days: int = PARKING_TTL_DAYS) -> None:
+                             parking_ttl_days: int = PARKING_TTL_DAYS,
+                             retry_delays: Iterable[float] = RETRY_DELAYS) -> None:
     """E2/E3: everything a service needs on the broker before its relay or worker starts.
 
     The exchange, the dlx, the archive queue bound to the service's archived types and unbound from
     its `personal_types` (a type flagged personal after it was archived must stop being copied), the
-    discard queue bound to its `discarded_types`, and — when it subscribes to anything — its queue and
-    parking queue, with the old parking queue's messages moved over. Idempotent; `python -m
+    discard queue bound to its `discarded_types`, and — when it subscribes to anything — its queue, retry
+    queues and parking queue, with the old parking queue's messages moved over. Idempotent; `python -m
     services.<name> migrate` calls it.
     """
     declare_exchange(conn, exchange_name)
@@ -262,5 +312,6 @@ def declare_service_topology(conn: Connection, service: str, routing_keys: Itera
         channel.queue_unbind(archive.name, exchange_name, routing_key=event_type)  # absent binding: a no-op
     discard_queue(discarded_types, exchange_name)(channel).declare()
     if routing_keys:
-        declare(conn, service, routing_keys, exchange_name=exchange_name, parking_ttl_days=parking_ttl_days)
+        declare(conn, service, routing_keys, exchange_name=exchange_name, parking_ttl_days=parking_ttl_days,
+                retry_delays=retry_delays)
         retire_legacy_parking(conn, service, exchange_name=exchange_name)

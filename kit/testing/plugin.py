@@ -341,6 +341,8 @@ def _delete_amqp_entities(url: str, exchange_name: str) -> None:
         for service in _CLEANED_SERVICES:
             channel.queue_delete(topology.queue_name(service, exchange_name))
             channel.queue_delete(topology.parking_queue_name(service, exchange_name))
+            for delay in topology.RETRY_DELAYS:  # other delays' retry queues expire by themselves (x-expires)
+                channel.queue_delete(topology.retry_queue_name(service, delay, exchange_name))
         channel.queue_delete(topology.archive_queue_name(exchange_name))
         channel.queue_delete(topology.discard_queue_name(exchange_name))
         channel.exchange_delete(topology.dead_letter_exchange(exchange_name).name)

@@ -77,7 +77,7 @@ def test_s11_poison_is_parked_after_at_most_5_deliveries_and_the_1000_behind_it_
     world.fail_on = lambda event: event.id == poison
     while world.relay.run_once():
         pass
-    with world.consuming() as consumer:
+    with world.consuming(retry_delays=(0.05, 0.1, 0.2, 0.4)) as consumer:  # S11's 4 retries, in under a second
         eventually(lambda: world.effects() == 1000 and consumer.parked == 1, timeout=60,
                    message="1,000 effects and the poison parked")
     assert 1 <= world.calls[poison] <= 5

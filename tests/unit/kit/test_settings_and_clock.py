@@ -51,3 +51,17 @@ def test_frozen_clock_moves_only_when_told():
 
 def test_system_clock_is_aware():
     assert SystemClock().now().tzinfo is not None
+
+
+def test_s11_retry_delays_default_to_1s_10s_1min_10min_and_read_growing_seconds():
+    assert Settings.from_env("jobs", {}).retry_delays == (1.0, 10.0, 60.0, 600.0)
+    assert Settings.from_env("jobs", {"MYPAGE_RETRY_DELAYS": "0.2,0.5,1"}).retry_delays == (0.2, 0.5, 1.0)
+    edges = {"0.01": (0.01,), "86400": (86400.0,), "5,5,5,5": (5.0, 5.0, 5.0, 5.0)}
+    for raw, delays in edges.items():
+        assert Settings.from_env("jobs", {"MYPAGE_RETRY_DELAYS": raw}).retry_delays == delays
+
+
+@pytest.mark.parametrize("raw", ["", "0", "0.009", "86401", "1,2,3,4,5", "10,1", "1,,2", "a", "nan", "inf", "-1"])
+def test_s11_retry_delays_outside_1_to_4_growing_seconds_are_refused(raw):
+    with pytest.raises(ConfigurationError, match="MYPAGE_RETRY_DELAYS must be 1 to 4"):
+        Settings.from_env("jobs", {"MYPAGE_RETRY_DELAYS": raw})
