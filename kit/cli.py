@@ -1,10 +1,11 @@
-"""The command line of every service: python -m services.<name> web|worker|relay|migrate."""
+"""The command line of every service: python -m services.<name> web|worker|relay|migrate|parked."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Callable, Mapping
 
@@ -16,8 +17,12 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
     """Run one command of service `name`; `commands` adds one-shot commands of its own, each called with
     the runtime (e.g. retention's `sweep`, run by a CronJob)."""
     extra = dict(commands or {})
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["parked"]:
+        sys.exit(_parked(name, build_runtime, argv[1:]))
     parser = argparse.ArgumentParser(prog=f"python -m services.{name}")
-    parser.add_argument("command", choices=["web", "worker", "relay", "migrate", *extra])
+    parser.add_argument("command", choices=["web", "worker", "relay", "migrate", "parked", *extra],
+                        help="parked: list, show, replay or drop parked messages (`parked --help`)")
     parser.add_argument("--bind", default=None, help="web: host:port (default 127.0.0.1:<MYPAGE_PORT>); "
                         "worker, relay: where /healthz and /metrics answer (default 127.0.0.1:"
                         "<MYPAGE_<SERVICE>_<WORKER|RELAY>_METRICS_PORT>, else a free port, logged)")
@@ -57,6 +62,14 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
         from kit.background import run_relay
 
         run_relay(runtime, _stop_on_signal(), health_bind=_health_bind(args.bind, runtime, "relay"))
+
+
+def _parked(name: str, build_runtime: Callable, argv: list[str]) -> int:
+    """S11/§8: `parked list | show ID | replay ID | replay --all | drop ID` (kit.parked)."""
+    from kit import parked
+
+    args = parked.parse(name, argv)  # an operator's tool: plain text on stdout, no JSON log set-up
+    return parked.run(build_runtime(), args)
 
 
 def _health_bind(bind: str | None, runtime, role: str) -> str:

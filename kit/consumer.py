@@ -439,7 +439,7 @@ class Consumer(ConsumerMixin):
                   message.properties.get("message_id"), delivery_attempt(message), error_text(error))
         attempt = delivery_attempt(message)
         self._republish(message, routing_key=self._parking_route, attempt=attempt, error=error,
-                        parked_at=self._clock.now().isoformat())
+                        parked_at=self._clock.now().isoformat(timespec="seconds"))
         self.parked += 1
         message.ack()
 
