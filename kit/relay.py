@@ -9,7 +9,9 @@ publishes them with confirms and `mandatory`, then marks confirmed rows `sent_at
 broker returned (no queue bound) or nacked keeps `sent_at` NULL, gains an attempt, its
 `last_error` and an exponential `next_attempt_at`; it never gives up. When the batch as a
 whole fails (timeout, lost connection) the relay itself also backs off, so rows are retried
-from the lowest id and order is kept across a broker outage.
+from the lowest id and order is kept across a broker outage. That backoff stops growing at
+`broker_retry_cap` (1 s): a broker that is back is used within about a second, however long it
+was away; a failing broker is warned about once, then every BROKER_WARN_EVERY attempts.
 
 Replicas: on PostgreSQL a pass runs inside a transaction holding
 `pg_try_advisory_xact_lock(hashtext(<lock name>))`, so one replica relays at a time (strict
@@ -41,7 +43,9 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL = 1.0
 STOP_CHECK_INTERVAL = 0.25  # how often a long wait looks at `stop` and in-process wake-ups
 BASE_BACKOFF = 0.5
-MAX_BACKOFF = 60.0
+MAX_BACKOFF = 60.0  # a row the broker returned or nacked (no queue bound yet: a deployment matter)
+BROKER_RETRY_CAP = 1.0  # the whole batch failed (broker down, paused): try it again this often at most
+BROKER_WARN_EVERY = 30  # attempts between two warnings while the broker stays away
 MAX_ERROR_LENGTH = 2000
 
 
@@ -65,6 +69,7 @@ class Relay:
         notify_channel: str | None = None,
         poll_interval: float = POLL_INTERVAL,
         max_backoff: float = MAX_BACKOFF,
+        broker_retry_cap: float = BROKER_RETRY_CAP,
         lock_name: str | None = None,
     ) -> None:
         self._engine = engine
@@ -76,6 +81,7 @@ class Relay:
         self._notify_channel = notify_channel if engine.dialect.name == "postgresql" else None
         self._poll_interval = poll_interval
         self._max_backoff = max_backoff
+        self._broker_retry_cap = min(broker_retry_cap, max_backoff)
         self._lock_name = lock_name or f"mypage.relay.{outbox_table.fullname}"
         self._woken = threading.Event()
         self._listener: psycopg.Connection | None = None
@@ -107,11 +113,18 @@ class Relay:
             except PublishError as error:
                 self._batch_failed(connection, rows, error)
                 return 0
+            if self._broker_failures:
+                log.info("relay: the broker took a batch again after %d failed attempts", self._broker_failures)
             self._broker_failures, self._broker_retry_at = 0, None
             sent = self._record_outcomes(connection, rows, outcomes)
         self.published += sent
         self.last_progress = self._clock.now()
         return sent
+
+    @property
+    def broker_failures(self) -> int:
+        """S9: batches in a row the broker did not take (0 once one is confirmed)."""
+        return self._broker_failures
 
     def backlog(self) -> int:
         """E2/§8: rows not yet confirmed by the broker (the outbox backlog gauge)."""
@@ -155,7 +168,7 @@ class Relay:
 
     def _batch_failed(self, connection, rows: Sequence, error: PublishError) -> None:
         self._broker_failures += 1
-        delay = backoff(self._broker_failures, cap=self._max_backoff)
+        delay = backoff(self._broker_failures, cap=self._broker_retry_cap)
         retry_at = self._clock.now() + timedelta(seconds=delay)
         self._broker_retry_at = retry_at
         message = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
@@ -163,7 +176,9 @@ class Relay:
             {"row_id": row.id, "attempts": row.attempts + 1, "error": message, "retry_at": retry_at}
             for row in rows
         ])
-        log.warning("relay: batch of %d not published (%s); retrying in %.1f s", len(rows), message, delay)
+        if self._broker_failures == 1 or self._broker_failures % BROKER_WARN_EVERY == 0:
+            log.warning("relay: batch of %d not published (%s); failed attempts: %d, retrying every %.1f s",
+                        len(rows), message, self._broker_failures, self._broker_retry_cap)
 
     def _mark_failed(self, connection, params: list[dict]) -> None:
         table = self._table

@@ -115,6 +115,24 @@ def test_s10_paused_broker_makes_the_relay_time_out_not_hang_and_it_drains_after
     assert world.distinct_effects() == 101
 
 
+def test_s9_relay_reconnects_soon_after_a_broker_that_was_away_for_long_returns(
+        bus_world, database_url, rabbit, rabbit_bus):
+    world = bus_world(database_url, rabbit_bus)  # the production backoff: grows to 60 s for a row, 1 s for the broker
+    world.declare()
+    world.emit(1)
+    with world.relaying() as relay:
+        eventually(lambda: world.unsent() == 0, timeout=30, message="the first event relayed")
+        rabbit.kill()
+        world.emit(50)
+        # Uncapped, the relay would now wait 60 s before its next attempt.
+        eventually(lambda: relay.broker_failures >= 8, timeout=60, interval=0.2,
+                   message="8 failed attempts while the broker is away")
+        rabbit.restart()
+        eventually(lambda: world.unsent() == 0, timeout=20, interval=0.1,
+                   message="the outbox drained soon after the broker's return")
+    assert relay.broker_failures == 0
+
+
 def _ready_count(world) -> int:
     with topology.connection(world.bus.url) as conn:
         queue = Queue(topology.queue_name("test", world.bus.exchange))(conn.default_channel)

@@ -10,7 +10,7 @@ from kombu import Consumer, Queue
 from kit import topology
 from kit.events import Event
 from kit.publisher import BrokerUnavailable, Outcome, PublishTimeout
-from kit.relay import MAX_BACKOFF, backoff
+from kit.relay import BROKER_RETRY_CAP, MAX_BACKOFF, backoff
 
 
 @pytest.fixture
@@ -158,6 +158,46 @@ def test_e2_returned_row_is_retried_after_its_backoff_while_later_rows_flow(worl
     frozen_clock.advance(timedelta(seconds=backoff(1)))
     assert world.relay.run_once() == 1
     assert world.unsent() == 0
+
+
+class BrokerAwayPublisher(FailingPublisher):
+    """Down while `away`, then the real (memory) publisher."""
+
+    def __init__(self, real):
+        super().__init__(BrokerUnavailable("connection refused"))
+        self.real, self.away = real, True
+
+    def publish(self, messages, timeout):
+        if self.away:
+            return super().publish(messages, timeout)
+        self.calls += 1
+        return self.real.publish(messages, timeout)
+
+
+def test_s9_however_long_the_broker_was_away_the_relay_tries_again_1_second_after_each_failure(
+        bus_world, tmp_path, memory_bus, frozen_clock):
+    from kit.publisher import make_publisher
+
+    publisher = BrokerAwayPublisher(make_publisher(memory_bus.url, memory_bus.exchange))
+    world = bus_world(f"sqlite:///{tmp_path / 'test.db'}", memory_bus, clock=frozen_clock, publisher=publisher)
+    world.declare()
+    world.emit(3)
+    waits = []
+    for failures in range(1, 41):  # uncapped, the wait after the 8th failure would already be 60 s
+        assert world.relay.run_once() == 0
+        assert world.relay.broker_failures == failures
+        wait = min(backoff(failures), BROKER_RETRY_CAP)
+        frozen_clock.advance(seconds=wait - 0.001)
+        assert world.relay.run_once() == 0
+        assert publisher.calls == failures  # not before the wait is over
+        frozen_clock.advance(seconds=0.001)
+        waits.append(wait)
+    assert waits[:3] == [0.5, 1.0, 1.0]
+    assert set(waits[1:]) == {BROKER_RETRY_CAP} == {1.0}
+
+    publisher.away = False  # the broker is back: the next attempt, at most 1 s later, drains the outbox
+    assert world.relay.run_once() == 3
+    assert (world.unsent(), world.relay.broker_failures) == (0, 0)
 
 
 def test_backoff_doubles_and_is_capped():
