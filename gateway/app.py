@@ -26,6 +26,7 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, g, jsonify, request, send_from_directory
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
+from gateway.audit import is_staff_write, record_staff_write
 from gateway.backends import Backend, BackendUnavailable, UpstreamResponse
 from gateway.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth, looks_like_json, too_deep
 from gateway.dev_events import EventTap, create_dev_events_blueprint
@@ -212,6 +213,8 @@ def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
             return problem_response(too_deep())
         started = time.perf_counter()
         try:
+            if is_staff_write(request.method, request.path):  # C3: recorded first, or not done at all
+                record_staff_write(backends, request.method, request.path, found.route.service, forwarded_headers())
             if is_home(request.method, request.path):  # P5: one round trip, composed in parallel
                 upstream = compose_home(backends, headers=forwarded_headers(), query=request.query_string)
             else:

@@ -71,6 +71,8 @@ ROUTES: tuple[Route, ...] = (
     _route("me/password", "auth"),
     _route("me", "auth", "DELETE", exact=True),
     _route("staff/seekers/*/mypage-status", "auth"),
+    _route("staff/employer-clients", "auth"),  # C1: employer clients and their establishments
+    _route("staff/audit", "auth", "GET"),  # C3: the audit trail of staff writes
     # profile: home summary (P5), profile (P2), registration status (P3), 求職登録 by staff (P1)
     _route("me", "profile", "GET", exact=True),
     _route("me/profile", "profile"),

@@ -7,10 +7,12 @@ refused here with a 401 problem, before a service sees the request. Services ver
 again themselves (kit.tokens); revocation is the gateway's part.
 
 Revocations: auth publishes `auth.session.revoked.v1` with the ids of the sessions that
-ended (logout, password change or reset, withdrawal, 利用不可). `RevokedSessions.listen()`
-consumes them from a queue of this gateway process's own (exclusive, auto-delete, bound to
-that routing key) — in the embedded mode on the in-process `memory://` bus, in the distributed
-mode on RabbitMQ, where every gateway replica gets its own queue and so every revocation.
+ended (logout, password change or reset, withdrawal, 利用不可), and `auth.client_tokens.revoked.v1`
+with the `sid` of an employer client's tokens when staff rotate its secret, change its
+establishments or revoke it (C1). `RevokedSessions.listen()` consumes both from a queue of this
+gateway process's own (exclusive, auto-delete, bound to those routing keys) — in the embedded
+mode on the in-process `memory://` bus, in the distributed mode on RabbitMQ, where every gateway
+replica gets its own queue and so every revocation.
 A session id is remembered for as long as an access token naming it can live (5 minutes,
 plus leeway); after that the token is expired anyway and refresh is refused by auth.
 """
@@ -41,6 +43,7 @@ log = logging.getLogger("mypage.gateway.security")
 Authenticator = Callable[[Route, Request], Problem | None]
 
 REVOKED_EVENT = "auth.session.revoked.v1"
+CLIENT_TOKENS_REVOKED = "auth.client_tokens.revoked.v1"  # C1: an employer client's tokens, by their `sid`
 REMEMBER_SECONDS = 5 * 60 + 30  # an access token's lifetime plus the verifiers' leeway
 
 
@@ -76,20 +79,23 @@ class RevokedSessions:
             del self._until[session_id]
 
     def handle(self, event: Event) -> None:
-        """Apply one auth.session.revoked.v1 event (idempotent: no inbox needed)."""
-        if event.type == REVOKED_EVENT:
+        """Apply one auth.session.revoked.v1 or auth.client_tokens.revoked.v1 event (idempotent: no inbox
+        needed)."""
+        if event.type in (REVOKED_EVENT, CLIENT_TOKENS_REVOKED):
             self.revoke(str(sid) for sid in event.data.get("session_ids", []))
             log.info("sessions revoked (%s)", event.data.get("reason"), extra={"event_id": event.id})
 
     def listen(self, amqp_url: str, exchange: str, stop: threading.Event) -> None:
         """Consume revocations until `stop` is set, reconnecting after a broker outage."""
-        from kombu import Consumer, Queue
+        from kombu import Consumer, Queue, binding
 
         name = f"{topology.queue_prefix(exchange)}.gateway.revocations.{uuid.uuid4().hex[:8]}"
         while not stop.is_set():
             try:
                 with topology.connection(amqp_url) as conn:
-                    queue = Queue(name, exchange=topology.events_exchange(exchange), routing_key=REVOKED_EVENT,
+                    exchange_ = topology.events_exchange(exchange)
+                    queue = Queue(name, bindings=[binding(exchange_, routing_key=key)
+                                                  for key in (REVOKED_EVENT, CLIENT_TOKENS_REVOKED)],
                                   durable=False, auto_delete=True, exclusive=topology.is_amqp(amqp_url))
                     with Consumer(conn, queues=[queue], on_message=self._receive):
                         self.ready.set()

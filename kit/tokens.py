@@ -42,6 +42,7 @@ class Principal:
     session_id: str | None = None
     token_id: str | None = None
     establishments: frozenset[str] = frozenset()  # C2: the employer's 事業所番号 (EVERY_ESTABLISHMENT: all)
+    office: str | None = None  # C3: the office (安定所) a staff client acts for
 
     def has(self, role: str) -> bool:
         return role in self.roles
@@ -127,7 +128,7 @@ class TokenVerifier:
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise InvalidToken("bad roles claim")
         return Principal(subject=str(claims["sub"]), roles=frozenset(roles), session_id=claims.get("sid"),
-                         token_id=claims.get("jti"), establishments=_establishments(claims))
+                         token_id=claims.get("jti"), establishments=_establishments(claims), office=_office(claims))
 
 
 def _establishments(claims: dict) -> frozenset[str]:
@@ -137,6 +138,13 @@ def _establishments(claims: dict) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(n, str) and n != EVERY_ESTABLISHMENT for n in value):
         raise InvalidToken("bad establishments claim")
     return frozenset(value)
+
+
+def _office(claims: dict) -> str | None:
+    office = claims.get("office")
+    if office is not None and not isinstance(office, str):
+        raise InvalidToken("bad office claim")
+    return office
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -30,15 +30,18 @@ class TestSigner:
         return TokenVerifier(KeySet(self.jwks), clock=self.clock)
 
     def issue(self, subject: str, roles=(SEEKER,), *, session_id: str | None = None,
-              ttl: timedelta = timedelta(minutes=5), establishments: str | list[str] | None = None) -> str:
+              ttl: timedelta = timedelta(minutes=5), establishments: str | list[str] | None = None,
+              office: str | None = None) -> str:
         """A token for `subject`; `establishments` (C2: a list of 事業所番号, or "*" for every one) is
-        the employer claim, left out when None."""
+        the employer claim, `office` (C3) the staff one, each left out when None."""
         now = self.clock.now()
         claims = {"sub": subject, "roles": list(roles), "sid": session_id or uuid.uuid4().hex,
                   "iss": ISSUER, "aud": AUDIENCE, "iat": int(now.timestamp()),
                   "exp": int((now + ttl).timestamp()), "jti": uuid.uuid4().hex}
         if establishments is not None:
             claims["establishments"] = establishments
+        if office is not None:
+            claims["office"] = office
         return jwt.encode(claims, self._private, algorithm=ALGORITHM, headers={"kid": self.kid})
 
     def headers(self, subject: str, roles=(SEEKER,), **kwargs) -> dict[str, str]:

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from kit.problem import Problem
 from kit.tokens import STAFF, current_principal, current_seeker_id, require_role
-from services.auth import flows, schemas, terms
+from services.auth import clients, flows, schemas, terms
 from services.auth.domain import SESSION_ABSOLUTE
 from services.auth.sessions import Tokens
 
@@ -174,8 +174,9 @@ class ClientToken(MethodView):
     @blp.arguments(schemas.ClientCredentialsSchema)
     @blp.response(200, schemas.ClientTokenSchema)
     def post(self, body):
-        """Client credentials for staff and employer systems → a 5-minute access token"""
-        token = flows.client_token(_ctx(), body["client_id"], body["client_secret"])
+        """Client credentials for staff and employer systems → a 5-minute access token (an employer
+        client's names its establishments, C2)"""
+        token = clients.client_token(_ctx(), body["client_id"], body["client_secret"])
         return {"access_token": token, "token_type": "Bearer", "expires_in": Tokens.expires_in}
 
 

@@ -13,6 +13,7 @@ from kit.clock import Clock
 from kit.runtime import Runtime
 from kit.settings import Settings
 from kit.web import create_service_app
+from services.auth import audit_api, clients_api
 from services.auth.api import blp
 from services.auth.config import AuthSecrets, load_secrets, load_settings
 from services.auth.events import PUBLISHES
@@ -49,7 +50,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     secrets = load_secrets(runtime.settings)
     write_jwks(runtime.settings, secrets)
     dispatcher = mail_dispatcher(runtime)
-    app = create_service_app("auth", title="My Page auth", blueprints=[blp], runtime=runtime)
+    app = create_service_app("auth", title="My Page auth", blueprints=[blp, clients_api.blp, audit_api.blp],
+                             runtime=runtime)
+    app.register_blueprint(audit_api.internal)  # C3: the gateway records staff writes here
     app.extensions["auth"] = AuthContext(runtime, secrets, Passwords(),
                                          wake_mail=dispatcher.wake if dispatcher else None)
     return app

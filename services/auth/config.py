@@ -8,7 +8,8 @@ Secrets (environment, prefix MYPAGE_AUTH_SECRET_):
                       keys just retired. They stay in the JWKS so tokens signed before a key
                       rotation verify until they expire (5 minutes); remove them after that;
 - `CLIENTS`           system clients, `id:role:secret` separated by commas
-                      (e.g. `counter:staff:…,employer:employer:…`).
+                      (e.g. `counter:staff@11040:…,employer:employer:…`); a staff client names the
+                      office (安定所 code) it acts for after `@` (C3) — required in production.
 In development each has a default (a fixed HMAC key, a key generated into var/, the dev clients
 `counter`/`counter-dev-secret` and `employer`/`employer-dev-secret`); production — any MYPAGE_ENV
 but dev, development or test (C4, kit.settings) — refuses every one of them at start.
@@ -35,6 +36,8 @@ SERVICE = "auth"
 DEV_HMAC_KEY = "mypage-dev-only-hmac-key-never-in-production"
 DEV_SIGNING_KEY_FILE = "auth-dev-signing-key.pem"
 DEV_CLIENTS = {"counter": (STAFF, "counter-dev-secret"), "employer": (EMPLOYER, "employer-dev-secret")}
+DEV_OFFICE = "11040"  # C3: the development counter acts for 越谷公共職業安定所 (the demo seeker's office)
+OFFICE_CODE = re.compile(r"^[0-9]{5}$")
 CLIENT_ROLES = (STAFF, EMPLOYER)
 
 log = logging.getLogger("mypage.auth")
@@ -54,6 +57,7 @@ class SystemClient:
     # C2: what an employer client's tokens carry in `establishments` — a configured one acts for every
     # establishment, so it exists only in development; in production staff register them (C1, clients.py)
     establishments: str | None = None
+    office: str | None = None  # C3: the office a staff client acts for (its tokens' `office`)
 
     def accepts(self, secret: str) -> bool:
         return hmac.compare_digest(self.secret_digest, hashlib.sha256(secret.encode()).digest())
@@ -171,13 +175,17 @@ def _clients(settings: Settings) -> dict[str, SystemClient]:
     if not configured:
         if settings.production:
             return {}  # no system clients unless configured; the dev clients never exist in production
-        return {cid: _client(cid, role, value) for cid, (role, value) in DEV_CLIENTS.items()}
+        return {cid: _client(cid, role, value, DEV_OFFICE if role == STAFF else None)
+                for cid, (role, value) in DEV_CLIENTS.items()}
     clients = {}
     for entry in configured.split(","):
         client_id, _, rest = entry.strip().partition(":")
-        role, _, value = rest.partition(":")
-        if not client_id or role not in CLIENT_ROLES or not value:
-            raise ConfigurationError("MYPAGE_AUTH_SECRET_CLIENTS: entries are id:staff|employer:secret")
+        role_and_office, _, value = rest.partition(":")
+        role, _, office = role_and_office.partition("@")
+        if not client_id or role not in CLIENT_ROLES or not value or \
+                (office and (role != STAFF or not OFFICE_CODE.match(office))):
+            raise ConfigurationError("MYPAGE_AUTH_SECRET_CLIENTS: entries are id:staff@OFFICE|employer:secret "
+                                     "(OFFICE: the 5-digit office code)")
         if settings.production and (value in {s for _, s in DEV_CLIENTS.values()} or len(value) < 16):
             raise settings.refusal(f"MYPAGE_AUTH_SECRET_CLIENTS: client {client_id} has a development or short "
                                    "secret")
@@ -185,10 +193,13 @@ def _clients(settings: Settings) -> dict[str, SystemClient]:
             raise settings.refusal(f"MYPAGE_AUTH_SECRET_CLIENTS: client {client_id} would act for every "
                                    "establishment; register employer clients with their establishments "
                                    "(POST /api/v1/staff/employer-clients, C1)")
-        clients[client_id] = _client(client_id, role, value)
+        if settings.production and role == STAFF and not office:
+            raise settings.refusal(f"MYPAGE_AUTH_SECRET_CLIENTS: staff client {client_id} names no office "
+                                   "(id:staff@OFFICE:secret, C3)")
+        clients[client_id] = _client(client_id, role, value, office or None)
     return clients
 
 
-def _client(client_id: str, role: str, value: str) -> SystemClient:
+def _client(client_id: str, role: str, value: str, office: str | None) -> SystemClient:
     return SystemClient(client_id, role, hashlib.sha256(value.encode()).digest(),
-                        EVERY_ESTABLISHMENT if role == EMPLOYER else None)
+                        EVERY_ESTABLISHMENT if role == EMPLOYER else None, office)

@@ -58,10 +58,27 @@ MYPAGE_USABILITY_CHANGED = EventSpec(
     "Staff made the My Page unusable (利用不可) or lifted it; while unusable the seeker cannot log in "
     "(SPEC A10).")
 
+CLIENT_REVOKE_REASONS = ("secret_rotated", "establishments_changed", "revoked")
+
+
+class ClientTokensRevokedPayload(Schema):
+    """C1: an employer client's tokens issued so far (their `sid`) must be refused at once."""
+
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    session_ids = fields.List(fields.String(validate=validate.Length(min=1, max=32)), required=True,
+                              metadata={"description": "the `sid` of the tokens refused from now on"})
+    reason = fields.String(required=True, validate=validate.OneOf(CLIENT_REVOKE_REASONS))
+
+
+CLIENT_TOKENS_REVOKED = EventSpec(
+    "auth.client_tokens.revoked.v1", ClientTokensRevokedPayload,
+    "Staff rotated an employer client's secret, changed its establishments or revoked it: the gateway "
+    "refuses the tokens issued to it before, at once (SPEC C1).")
+
 ERASURE_COMPLETED = EventSpec(
     "auth.erasure.completed.v1", ErasureCompletedPayload,
     "Auth erased the seeker's account, keys, challenges, sessions, devices and mails, and its inbox and "
     "outbox rows about them; a count only, no seeker id (SPEC R3, A9, S12).")
 
 PUBLISHES: list[EventSpec] = [MYPAGE_OPENED, SESSION_REVOKED, MYPAGE_WITHDRAWN, MYPAGE_USABILITY_CHANGED,
-                              ERASURE_COMPLETED]
+                              ERASURE_COMPLETED, CLIENT_TOKENS_REVOKED]

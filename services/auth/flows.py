@@ -534,7 +534,7 @@ def client_token(ctx: AuthContext, client_id: str, client_secret: str) -> str:
                       detail_en="The client id or secret is incorrect.")
     log.info("client token issued to %s", client_id, extra={"outcome": "client_token"})
     return sessions.access_token(ctx.secrets, ctx.now(), client_id, [client.role],
-                                 establishments=client.establishments)
+                                 establishments=client.establishments, office=client.office)
 
 
 # -- helpers -----------------------------------------------------------------------------------------------

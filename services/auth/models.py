@@ -189,5 +189,42 @@ class Mail(Base):
     __table_args__ = (Index("ix_mail_outbox_unsent", "sent_at", "id"),)
 
 
+class EmployerClient(Base):
+    """C1: an employer-side integration staff registered, bound to the establishments (事業所番号) it acts
+    for. The secret is kept only as an HMAC (shown once); `credential_id` is the `sid` of its tokens —
+    replaced when the secret or the establishments change or the client is revoked, so the gateway can
+    refuse the tokens issued before (clients.py). No personal data."""
+
+    __tablename__ = "employer_clients"
+
+    client_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    establishments: Mapped[list[str]] = mapped_column(JSON)
+    secret_digest: Mapped[str] = mapped_column(String(64))
+    credential_id: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(100))  # the staff client that registered it
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class StaffAudit(Base):
+    """C3: one staff write, recorded by the gateway before it is forwarded — who (the staff client id),
+    for which office, what (method and path with every identifier replaced by `*`), where (the service),
+    when and under which request id. Never the personal data itself (no 求職番号, no body)."""
+
+    __tablename__ = "staff_audit"
+
+    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    client_id: Mapped[str] = mapped_column(String(100))
+    office: Mapped[str | None] = mapped_column(String(5))
+    action: Mapped[str] = mapped_column(String(200))
+    service: Mapped[str] = mapped_column(String(20))
+    request_id: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_staff_audit_office_at", "office", "at"),)
+
+
 OWN_TABLES = ("accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "retired_refresh_tokens",
-              "devices", "mail_outbox")
+              "devices", "mail_outbox", "employer_clients", "staff_audit")

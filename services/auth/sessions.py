@@ -46,9 +46,10 @@ class Tokens:
 
 
 def access_token(secrets: AuthSecrets, now: datetime, subject: str, roles: Iterable[str],
-                 session_id: str | None = None, establishments: str | list[str] | None = None) -> str:
+                 session_id: str | None = None, establishments: str | list[str] | None = None,
+                 office: str | None = None) -> str:
     """DESIGN §5: a 5-minute EdDSA JWT (iss mypage-auth, aud mypage, kid header) for `subject`; an
-    employer client's names its establishments (C2)."""
+    employer client's names its establishments (C2), a staff client's its office (C3)."""
     issued = int(now.timestamp())
     claims = {"sub": subject, "roles": list(roles), "iss": ISSUER, "aud": AUDIENCE, "iat": issued,
               "exp": issued + int(ACCESS_TOKEN_LIFETIME.total_seconds()), "jti": uuid.uuid4().hex}
@@ -56,6 +57,8 @@ def access_token(secrets: AuthSecrets, now: datetime, subject: str, roles: Itera
         claims["sid"] = session_id
     if establishments is not None:
         claims["establishments"] = establishments
+    if office is not None:
+        claims["office"] = office
     return jwt.encode(claims, secrets.signing_key, algorithm=ALGORITHM, headers={"kid": secrets.kid})
 
 

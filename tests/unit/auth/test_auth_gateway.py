@@ -100,31 +100,51 @@ def test_revocations_are_forgotten_once_no_token_can_name_them():
     assert "s1" not in revoked and len(revoked) == 0
 
 
-def test_s5_the_listener_learns_revocations_from_the_bus(memory_bus):
+def _through_the_listener(memory_bus, event: Event, session_ids: list[str]) -> RevokedSessions:
+    """Publish `event` on the bus to a listening RevokedSessions; return it once `session_ids` arrived
+    (and the listener stopped, its queue gone)."""
     revoked = RevokedSessions()
     stop = threading.Event()
     thread = threading.Thread(target=revoked.listen, args=(memory_bus.url, memory_bus.exchange, stop), daemon=True)
     thread.start()
     try:
         assert revoked.ready.wait(5)
-        event = Event(type="auth.session.revoked.v1", source="/mypage/auth",
-                      data={"seeker_id": "seeker-1", "session_ids": ["s-1", "s-2"], "reason": "withdrawn"})
         publisher = make_publisher(memory_bus.url, memory_bus.exchange)
         try:
             outcomes = publisher.publish([OutgoingMessage.from_outbox(event.id, event.type, event.to_json())], 5)
         finally:
             publisher.close()
         assert [o.name for o in outcomes] == ["CONFIRMED"]
-        eventually(lambda: "s-1" in revoked and "s-2" in revoked, message="the revocation to arrive")
+        eventually(lambda: all(sid in revoked for sid in session_ids), message="the revocation to arrive")
     finally:
         stop.set()
         thread.join(5)
     assert not thread.is_alive()
     assert not any(name.startswith(topology.queue_prefix(memory_bus.exchange) + ".gateway")
                    for name in _memory_queues())
+    return revoked
+
+
+def test_s5_the_listener_learns_revocations_from_the_bus(memory_bus):
+    event = Event(type="auth.session.revoked.v1", source="/mypage/auth",
+                  data={"seeker_id": "seeker-1", "session_ids": ["s-1", "s-2"], "reason": "withdrawn"})
+    _through_the_listener(memory_bus, event, ["s-1", "s-2"])
 
 
 def _memory_queues():
     from kombu.transport import memory
 
     return list(memory.Channel.queues)
+
+
+def test_c1_an_employer_clients_revoked_tokens_are_refused_and_the_listener_learns_them(memory_bus, gateway, guard,
+                                                                                        signer):
+    """C1: auth.client_tokens.revoked.v1 names the `sid` of a client's tokens; the gateway refuses them."""
+    event = Event(type="auth.client_tokens.revoked.v1", source="/mypage/auth",
+                  data={"client_id": "ec-1", "session_ids": ["c-old"], "reason": "revoked"})
+    _through_the_listener(memory_bus, event, ["c-old"])
+    guard.revoked.handle(event)
+    old = signer.headers("ec-1", roles=("employer",), session_id="c-old", establishments=["1104-123456-7"])
+    new = signer.headers("ec-1", roles=("employer",), session_id="c-new", establishments=["1104-123456-7"])
+    assert gateway.get("/api/v1/employer/applications", headers=old).status_code == 401
+    assert gateway.get("/api/v1/employer/applications", headers=new).status_code == 200

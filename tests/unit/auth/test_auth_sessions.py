@@ -337,7 +337,7 @@ def test_production_has_no_dev_clients_and_refuses_dev_secrets(tmp_path):
         load_secrets(_production(tmp_path, hmac_key="x" * 40, signing_key=_pem(),
                                  clients="counter:staff:counter-dev-secret"))
     configured = load_secrets(_production(tmp_path, hmac_key="x" * 40, signing_key=_pem(),
-                                          clients="counter:staff:" + "s" * 32))
+                                          clients="counter:staff@11040:" + "s" * 32))
     assert configured.clients["counter"].role == "staff" and configured.clients["counter"].accepts("s" * 32)
 
 

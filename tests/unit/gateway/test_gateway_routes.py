@@ -18,6 +18,9 @@ SPEC_PATHS = [
     ("PUT", "/api/v1/me/password", "auth"),
     ("DELETE", "/api/v1/me", "auth"),
     ("POST", "/api/v1/auth/token", "auth"),
+    ("POST", "/api/v1/staff/employer-clients", "auth"),  # C1
+    ("PUT", "/api/v1/staff/employer-clients/ec-0123/establishments", "auth"),
+    ("GET", "/api/v1/staff/audit", "auth"),  # C3
     ("GET", "/api/v1/jobs", "jobs"),
     ("GET", "/api/v1/jobs/11040-00012345", "jobs"),
     ("GET", "/api/v1/me", "profile"),

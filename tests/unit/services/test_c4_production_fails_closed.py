@@ -162,5 +162,5 @@ def test_c2_production_spellings_refuse_a_configured_employer_client_acting_for_
         load_secrets(_auth_settings(env, tmp_path, hmac_key=HMAC_KEY, signing_key=_pem(),
                                     clients="acme:employer:" + "s" * 32))
     staff_only = load_secrets(_auth_settings(env, tmp_path, hmac_key=HMAC_KEY, signing_key=_pem(),
-                                             clients="desk:staff:" + "s" * 32))
+                                             clients="desk:staff@11040:" + "s" * 32))
     assert list(staff_only.clients) == ["desk"] and staff_only.clients["desk"].establishments is None

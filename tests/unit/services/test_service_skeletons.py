@@ -19,7 +19,7 @@ from kit.settings import SERVICES, Settings
 
 # the tables each service's migrations create besides the outbox and inbox
 OWN_TABLES = {"auth": {"accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "devices",
-                       "retired_refresh_tokens", "mail_outbox"},
+                       "retired_refresh_tokens", "mail_outbox", "employer_clients", "staff_audit"},
               "jobs": {"postings", "seeker_status", "favourites", "saved_searches",
                        "referrals", "recommendations", "applications", "application_documents", "no_shows",
                        "no_show_restrictions", "desired_conditions", "desired_condition_terms",

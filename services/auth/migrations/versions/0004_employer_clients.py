@@ -1,0 +1,34 @@
+"""C1: employer clients registered by staff, bound to their establishments
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-07
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+TIME = sa.DateTime(timezone=True)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "employer_clients",
+        sa.Column("client_id", sa.String(40), primary_key=True),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("establishments", sa.JSON(), nullable=False),
+        sa.Column("secret_digest", sa.String(64), nullable=False),
+        sa.Column("credential_id", sa.String(32), nullable=False),
+        sa.Column("created_by", sa.String(100), nullable=False),
+        sa.Column("created_at", TIME, nullable=False),
+        sa.Column("updated_at", TIME, nullable=False),
+        sa.Column("revoked_at", TIME, nullable=True),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("employer_clients")

@@ -1,0 +1,31 @@
+"""C3: the audit trail of staff writes
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-07
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "staff_audit",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("client_id", sa.String(100), nullable=False),
+        sa.Column("office", sa.String(5), nullable=True),
+        sa.Column("action", sa.String(200), nullable=False),
+        sa.Column("service", sa.String(20), nullable=False),
+        sa.Column("request_id", sa.String(64), nullable=False),
+    )
+    op.create_index("ix_staff_audit_office_at", "staff_audit", ["office", "at"])
+
+
+def downgrade() -> None:
+    op.drop_table("staff_audit")
