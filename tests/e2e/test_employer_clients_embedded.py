@@ -2,7 +2,8 @@
 register an employer client for one establishment; its token reaches that establishment's application
 and thread and nothing of another's (404 as for a made-up id, 403 for the other's posting); revoking it
 refuses its token at the gateway within seconds (auth.client_tokens.revoked.v1 on the bus) and gives no
-new one. Every wait is a condition with a deadline."""
+new one. C3: those staff writes are in the audit trail, with the request id the gateway answered and
+no identifier from their paths. Every wait is a condition with a deadline."""
 
 from __future__ import annotations
 
@@ -113,3 +114,23 @@ def test_c1_a_revoked_clients_token_is_refused_at_the_gateway_within_seconds(cal
     eventually(lambda: call("GET", "/api/v1/employer/applications", token=token).status == 401,
                timeout=EVENT_DEADLINE, message="the gateway to refuse the revoked client's token")
     assert _token(call, client["client_id"], client["client_secret"]).status == 401
+
+
+def test_c3_staff_writes_through_the_gateway_are_in_the_audit_trail(call):
+    staff = e2e.staff_token(call)
+    registered = call("POST", "/api/v1/staff/employer-clients", {"name": "監査", "establishments": [THEIRS]},
+                      token=staff)
+    assert registered.status == 201
+    changed = call("PUT", f"/api/v1/staff/employer-clients/{registered.json()['client_id']}/establishments",
+                   {"establishments": [OURS]}, token=staff)
+    assert changed.status == 200
+    trail = call("GET", "/api/v1/staff/audit?per_page=100", token=staff)
+    assert trail.status == 200 and trail.headers["Cache-Control"] == "no-store"
+    by_request = {item["request_id"]: item for item in trail.json()["items"]}
+    assert {key: by_request[registered.headers["X-Request-ID"]][key] for key in ("client_id", "office", "action",
+                                                                                 "service")} == {
+        "client_id": "counter", "office": "11040", "action": "POST /api/v1/staff/employer-clients",
+        "service": "auth"}
+    assert by_request[changed.headers["X-Request-ID"]]["action"] == \
+        "PUT /api/v1/staff/employer-clients/*/establishments"
+    assert registered.json()["client_id"] not in trail.data.decode()
