@@ -28,6 +28,12 @@ from services.jobs import domain
 from services.jobs.models import postings
 from services.jobs.search_engine import FACETS, SearchEngine
 
+# What a posting in a list shows (summary): read without the description and the document.
+_SUMMARY_COLUMNS = [postings.c[name] for name in (
+    "job_number", "title", "establishment_number", "establishment_name", "publication_scope", "prefecture",
+    "municipality", "station", "wage_type", "wage_min", "wage_max", "employment_type", "full_time", "category",
+    "occupation_code", "online_application", "received_on", "deadline", "closed")]
+
 # J2b: facet → the postings column counted
 _FACET_COLUMNS = {"prefecture": "prefecture_code", "employment_type": "employment_type",
                   "occupation_group": "occupation_group", "category": "category"}
@@ -127,7 +133,8 @@ def search(session: Session, criteria: dict[str, Any], *, page: int, per_page: i
         found = engine.search(criteria, page=page, per_page=per_page, today=today,
                               registered_caller=registered_caller, facets=facets)
         by_number = {row.job_number: row for row in session.execute(
-            select(postings).where(postings.c.job_number.in_(found.job_numbers))).all()} if found.job_numbers else {}
+            select(*_SUMMARY_COLUMNS).where(postings.c.job_number.in_(found.job_numbers))).all()
+        } if found.job_numbers else {}
         rows = [by_number[number] for number in found.job_numbers if number in by_number]
         total, counts = found.total, found.facets
     else:

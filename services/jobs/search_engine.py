@@ -282,11 +282,13 @@ class SearchEngine:
             params[f"drilldowns[{facet}].output_columns"] = "_key, _nsubrecs"
         try:
             body = self.command("select", timeout=self.timeout, **params)
-        except SearchError as error:
-            if "invalid table" not in str(error) and "nonexistent" not in str(error):
+        except SearchError:
+            # switched by a reindex since this process read the key, the old tables gone: read it again, once
+            self._generation = None
+            current = self.generation()
+            if current == prefix:
                 raise
-            self._generation = None  # switched by a reindex a moment ago: read the key again, once
-            params["table"] = f"{self.generation()}Postings"
+            params["table"] = f"{current}Postings"
             body = self.command("select", timeout=self.timeout, **params)
         records = body[0]
         found = {facet: [(key, count) for key, count in body[1][facet][2:] if key]
