@@ -3,8 +3,9 @@
 A write (`POST`, `PUT`, `PATCH`, `DELETE`) under `/api/v1/staff/` is first sent to auth's
 `POST /internal/v1/staff-audit` with the caller's own headers (its token: auth takes who and which
 office from it; the request id) and the method, path and target service; auth keeps the path with
-its identifiers replaced by `*`. When auth cannot record it (down, or any 5xx), the write is refused
-with a 503 and never reaches its service: a staff write is recorded or it does not happen.
+its identifiers replaced by `*`. When auth does not record it (down, or any answer but 201, or 204
+for a caller that is not staff), the write is refused with a 503 and never reaches its service: a
+staff write is recorded or it does not happen.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def record_staff_write(backends: Mapping[str, Backend], method: str, path: str, 
     answer = auth.send("POST", RECORD_PATH, headers=[*sent, ("Content-Type", "application/json")],
                        body=json.dumps({"method": method, "path": path, "service": service}).encode(),
                        timeout=timeout)
-    if answer.status >= 500:
+    if answer.status not in (201, 204):  # 204: not a staff token, nothing to record (its service refuses it)
         log.error("staff write not recorded (auth answered %d): refused", answer.status,
                   extra={"outcome": "audit_unavailable"})
         raise BackendUnavailable("auth", f"audit answered {answer.status}")

@@ -37,14 +37,14 @@ class Recorder:
 
 
 class Broken:
-    """An auth that is down: every call fails the way an unreachable service does."""
+    """An auth that does not record: every call answers `status`."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: int) -> None:
         self.app = Flask("broken")
 
         @self.app.route("/<path:path>", methods=["POST"])
         def fail(path):
-            return jsonify(title="down"), 503
+            return jsonify(title="not recorded"), status
 
 
 @pytest.fixture
@@ -112,8 +112,9 @@ def test_c3_reads_and_other_callers_writes_are_not_recorded(world, gateway, prof
     assert _rows(world) == [] and len(profile.paths) == 2
 
 
-def test_c3_a_write_auth_cannot_record_is_refused_and_never_forwarded(world, tmp_path, profile):
-    gateway = _gateway(world, tmp_path, profile, Broken().app)
+@pytest.mark.parametrize("status", [503, 500, 401, 422, 200])
+def test_c3_a_write_auth_does_not_record_is_refused_and_never_forwarded(world, tmp_path, profile, status):
+    gateway = _gateway(world, tmp_path, profile, Broken(status).app)
     refused = gateway.put(f"/api/v1/staff/seekers/{SEEKER_NUMBER}/restriction", json={},
                           headers=world.staff_headers())
     assert refused.status_code == 503 and refused.content_type == "application/problem+json"
