@@ -25,6 +25,7 @@ from kit.problem import Problem
 from kit.tokens import EMPLOYER
 from kit.uow import UnitOfWork
 from services.auth import flows, sessions
+from services.auth.config import REGISTERED_CLIENT_PREFIX as CLIENT_ID_PREFIX
 from services.auth.domain import digest, new_token, same_digest
 from services.auth.events import CLIENT_TOKENS_REVOKED
 from services.auth.models import EmployerClient
@@ -32,7 +33,6 @@ from services.auth.models import EmployerClient
 log = logging.getLogger("mypage.auth.clients")
 
 CLIENT_SECRET = "client-secret"  # the HMAC purpose of client secrets
-CLIENT_ID_PREFIX = "ec-"  # never the id of a configured client (counter, employer)
 MAX_ESTABLISHMENTS = 100  # C1: per client (they all travel in every token)
 NAME_MAX = 100
 ESTABLISHMENT_NUMBER = re.compile(r"^[0-9]{4}-[0-9]{6}-[0-9]$")  # 事業所番号 NNNN-NNNNNN-N

@@ -39,6 +39,7 @@ DEV_CLIENTS = {"counter": (STAFF, "counter-dev-secret"), "employer": (EMPLOYER, 
 DEV_OFFICE = "11040"  # C3: the development counter acts for 越谷公共職業安定所 (the demo seeker's office)
 OFFICE_CODE = re.compile(r"^[0-9]{5}$")
 CLIENT_ROLES = (STAFF, EMPLOYER)
+REGISTERED_CLIENT_PREFIX = "ec-"  # C1: the ids of employer clients staff register; no configured id has it
 
 log = logging.getLogger("mypage.auth")
 
@@ -182,10 +183,11 @@ def _clients(settings: Settings) -> dict[str, SystemClient]:
         client_id, _, rest = entry.strip().partition(":")
         role_and_office, _, value = rest.partition(":")
         role, _, office = role_and_office.partition("@")
-        if not client_id or role not in CLIENT_ROLES or not value or \
+        if not client_id or client_id.startswith(REGISTERED_CLIENT_PREFIX) or role not in CLIENT_ROLES or not value or \
                 (office and (role != STAFF or not OFFICE_CODE.match(office))):
             raise ConfigurationError("MYPAGE_AUTH_SECRET_CLIENTS: entries are id:staff@OFFICE|employer:secret "
-                                     "(OFFICE: the 5-digit office code)")
+                                     "(OFFICE: the 5-digit office code; ids starting with "
+                                     f"{REGISTERED_CLIENT_PREFIX} are for the employer clients staff register)")
         if settings.production and (value in {s for _, s in DEV_CLIENTS.values()} or len(value) < 16):
             raise settings.refusal(f"MYPAGE_AUTH_SECRET_CLIENTS: client {client_id} has a development or short "
                                    "secret")

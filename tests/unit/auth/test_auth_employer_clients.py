@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from contracts import validate_event
+from kit.settings import ConfigurationError, Settings
 from kit.tokens import EMPLOYER, EVERY_ESTABLISHMENT, KeySet, TokenVerifier
 from services.auth.clients import CLIENT_SECRET
+from services.auth.config import load_secrets
 from services.auth.domain import digest
 from services.auth.models import EmployerClient
 
@@ -182,3 +184,17 @@ def test_c1_an_unknown_client_is_404_and_its_credentials_401(world):
                                       headers=staff)):
         assert response.status_code == 404 and response.json["detail"] == "この事業所クライアントは登録されていません。"
     assert _token(world, {"client_id": "ec-unknown", "client_secret": "x" * 43}).status_code == 401
+
+
+@pytest.mark.parametrize("clients", ["ec-desk:staff@11040:" + "s" * 32, "desk:staff@1104:" + "s" * 32,
+                                     "acme:employer@11040:" + "s" * 32])
+def test_c1_c3_a_configured_client_cannot_shadow_a_registered_one_nor_name_a_bad_office(tmp_path, clients):
+    settings = Settings.from_env("auth", {"MYPAGE_VAR_DIR": str(tmp_path), "MYPAGE_AUTH_SECRET_CLIENTS": clients})
+    with pytest.raises(ConfigurationError, match="entries are id:staff@OFFICE"):
+        load_secrets(settings)
+
+
+def test_c3_a_configured_staff_client_acts_for_its_office(tmp_path):
+    settings = Settings.from_env("auth", {"MYPAGE_VAR_DIR": str(tmp_path),
+                                          "MYPAGE_AUTH_SECRET_CLIENTS": "desk:staff@13010:" + "s" * 32})
+    assert load_secrets(settings).clients["desk"].office == "13010"
