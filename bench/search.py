@@ -68,7 +68,7 @@ from kit.db import make_engine  # noqa: E402
 from kit.settings import SERVICES  # noqa: E402
 from kit.testing.servers import PrivateGroonga, free_port  # noqa: E402
 from kit.testing.tokens import TestSigner  # noqa: E402
-from kit.tokens import EMPLOYER  # noqa: E402
+from kit.tokens import EMPLOYER, EVERY_ESTABLISHMENT  # noqa: E402
 from services.jobs import domain, search  # noqa: E402
 from services.jobs.demo import generate_postings  # noqa: E402
 from services.jobs.models import postings  # noqa: E402
@@ -113,19 +113,21 @@ BIGRAMS_INDEX = ("CREATE INDEX ix_bench_bigrams ON postings USING gin "
 class System:
     """The processes of one run and what they share (database, Groonga, exchange, token signer)."""
 
-    def __init__(self, server: str, directory: Path) -> None:
+    def __init__(self, server: str, directory: Path, database: str | None = None, keep: bool = False) -> None:
         self.server = server
         self.directory = directory
-        self.database = f"bench_search_{uuid.uuid4().hex[:12]}"
+        self.reused = database is not None
+        self.keep = keep or self.reused
+        self.database = database or f"bench_search_{uuid.uuid4().hex[:12]}"
         self.database_url = urlsplit(server)._replace(path=f"/{self.database}").geturl()
         self.exchange = f"bench-{uuid.uuid4().hex[:8]}.events"
         self.signer = TestSigner()
         self.groonga: PrivateGroonga | None = None
         self.processes: dict[str, subprocess.Popen] = {}
-        self.web_port, self.gateway_port = free_port(), free_port()
+        self.web_port = self.gateway_port = self.closed_port = 0
 
     def environment(self) -> dict[str, str]:
-        closed = f"http://127.0.0.1:{free_port()}"  # nobody listens: the services GET /api/v1/jobs never reaches
+        closed = f"http://127.0.0.1:{self.closed_port}"  # nobody listens: GET /api/v1/jobs needs no other service
         return {**os.environ, "MYPAGE_ENV": "dev", "MYPAGE_VAR_DIR": str(self.directory),
                 "MYPAGE_JOBS_DATABASE_URL": self.database_url, "MYPAGE_SEARCH_URL": self.groonga.url,
                 "MYPAGE_SEARCH_NODE": SEARCH_NODE, "MYPAGE_AMQP_URL": AMQP_URL, "MYPAGE_EXCHANGE": self.exchange,
@@ -135,10 +137,15 @@ class System:
                 "MYPAGE_JOBS_URL": f"http://127.0.0.1:{self.web_port}"}
 
     def start_stores(self) -> None:
-        with psycopg.connect(self.server, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{self.database}"')
+        if not self.reused:
+            with psycopg.connect(self.server, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{self.database}"')
         self.groonga = PrivateGroonga()
         self.groonga.start()
+        ports = {self.groonga.port}
+        while len(ports) < 4:  # free_port may hand out a port twice until someone binds it
+            ports.add(free_port())
+        self.web_port, self.gateway_port, self.closed_port = sorted(ports - {self.groonga.port})
         (self.directory / "jwks.json").write_text(json.dumps(self.signer.jwks()))
 
     def run(self, *command: str, search_node: bool = True) -> subprocess.CompletedProcess:
@@ -153,9 +160,12 @@ class System:
         """`load-demo` into PostgreSQL, then `reindex` into Groonga (what load-demo does with a search node,
         timed apart). A reindex that fails is recorded and run again with WIDE_SEND_TIMEOUT (see there)."""
         figures: dict = {}
-        started = time.perf_counter()
-        _succeeded(self.run("load-demo", "--postings", str(count), search_node=False))
-        figures["load_demo_s"] = round(time.perf_counter() - started, 1)
+        with psycopg.connect(self.database_url) as connection:
+            there = connection.execute("SELECT count(*) FROM postings").fetchone()[0]
+        if there < count:  # load-demo skips the job numbers a kept database already holds
+            started = time.perf_counter()
+            _succeeded(self.run("load-demo", "--postings", str(count), search_node=False))
+            figures["load_demo_s"] = round(time.perf_counter() - started, 1)
         for attempt in ("reindex", "reindex with a wide send timeout"):
             started = time.perf_counter()
             done = self.run("reindex") if attempt == "reindex" else subprocess.run(
@@ -217,6 +227,9 @@ class System:
             channel.queue_delete(topology.discard_queue_name(self.exchange))
             channel.exchange_delete(topology.dead_letter_exchange(self.exchange).name)
             channel.exchange_delete(self.exchange)
+        if self.keep:
+            print(f"kept database {self.database} (again: --database {self.database}; drop it after)", flush=True)
+            return
         with psycopg.connect(self.server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
@@ -512,7 +525,8 @@ def freshness(system: System, changes: int) -> dict:
     """Changes (PATCH) and new postings (POST) through the gateway, each with a unique word; the delay
     from sending it until a search through the gateway finds it."""
     client = Client(system.gateway_port)
-    employer = {"Authorization": f"Bearer {system.signer.issue('bench-employer', (EMPLOYER,))}"}
+    token = system.signer.issue("bench-employer", (EMPLOYER,), establishments=EVERY_ESTABLISHMENT)
+    employer = {"Authorization": f"Bearer {token}"}
     listed = client.json("GET", "/api/v1/jobs?per_page=50")["items"]
     existing = [item["job_number"] for item in listed]
     # Another seed's postings under random job numbers (a 409: the number is taken, another one)
@@ -573,6 +587,9 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=50, help="postings changed or published for freshness")
     parser.add_argument("--postgres-runs", type=int, default=3, help="timed runs of the old PostgreSQL path")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep-database", action="store_true", help="do not drop the loaded database")
+    parser.add_argument("--database", help="a database a --keep-database run loaded (kept too; load-demo adds "
+                        "what is missing)")
     args = parser.parse_args()
     client_counts = [int(value) for value in args.clients.split(",")]
     lines = read_queries(args.queries)
@@ -582,13 +599,13 @@ def main() -> int:
                     "samples": args.samples, "raw_samples": args.raw_samples}
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-search-") as folder:
-        system = System(args.server, Path(folder))
+        system = System(args.server, Path(folder), args.database, args.keep_database)
         try:
             system.start_stores()
             _succeeded(system.run("migrate"))
             report.update(system.load(args.postings))
-            print(f"load-demo {report['load_demo_s']} s, {report['reindex']} in {report['reindex_s']} s",
-                  flush=True)
+            print(f"load-demo {report.get('load_demo_s', '(reused)')} s, {report['reindex']} in "
+                  f"{report['reindex_s']} s", flush=True)
             system.start_processes()
             queries = prepare(lines, system.groonga.url)
             report["loadavg_before_searches"] = os.getloadavg()
