@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint contracts bench-events clean
+.PHONY: run test up down lint contracts bench-events clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info < (3, 11))" || { echo "Python 3.11 or newer is needed"; exit 1; }
@@ -20,6 +20,14 @@ test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+# The distributed mode on this machine under supervisor (deploy/up.py; README "make up"): Ctrl-C or
+# `make down` (from another terminal) stops it.
+up: $(STAMP)
+	$(PY) -m deploy.up
+
+down: $(STAMP)
+	$(PY) -m deploy.up down
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

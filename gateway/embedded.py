@@ -187,19 +187,7 @@ class EmbeddedSystem:
             self.threads.extend(start_background(service.runtime, self.stop_event))
 
     def _load_demo_data(self) -> None:
-        for name in DEMO_ORDER:
-            service = self.services.get(name)
-            demo = _optional_module(f"services.{name}.demo")
-            if service is None or demo is None or not hasattr(demo, "load_demo"):
-                continue
-            # A service whose tables also fill from other services' events (jobs' seeker_status)
-            # says itself whether its demo data is missing.
-            needed = getattr(demo, "demo_needed", None)
-            if not (needed(service.runtime) if needed else own_tables_empty(service.runtime)):
-                log.info("%s: data present, demo data not loaded", name)
-                continue
-            log.info("%s: loading demo data", name)
-            demo.load_demo(service.runtime)
+        load_demo_data({name: service.runtime for name, service in self.services.items()})
 
     def _serve(self) -> None:
         port = self.settings.port
@@ -227,6 +215,24 @@ class EmbeddedSystem:
             lines.append(f"  未実装       {', '.join(missing)}")
         lines.append("Ctrl-C で停止します。")
         return "\n".join(lines)
+
+
+def load_demo_data(runtimes: Mapping[str, Runtime]) -> None:
+    """DESIGN §4's demo data (services.<name>.demo.load_demo), in DEMO_ORDER, into each service whose
+    data is missing — the embedded mode's and `make up`'s (deploy/up.py)."""
+    for name in DEMO_ORDER:
+        runtime = runtimes.get(name)
+        demo = _optional_module(f"services.{name}.demo")
+        if runtime is None or demo is None or not hasattr(demo, "load_demo"):
+            continue
+        # A service whose tables also fill from other services' events (jobs' seeker_status)
+        # says itself whether its demo data is missing.
+        needed = getattr(demo, "demo_needed", None)
+        if not (needed(runtime) if needed else own_tables_empty(runtime)):
+            log.info("%s: data present, demo data not loaded", name)
+            continue
+        log.info("%s: loading demo data", name)
+        demo.load_demo(runtime)
 
 
 def own_tables_empty(runtime: Runtime) -> bool:

@@ -1,0 +1,219 @@
+"""§8 `make up` (python -m deploy.up) on the machine's RabbitMQ and PostgreSQL, in a var dir and on ports of its own.
+
+One stack for the module (starting it takes most of the time): databases and roles of the test's own,
+created by deploy/up.py and dropped afterwards; an exchange of its own, so its queues are the test's
+and are deleted afterwards; jobs with two replicas. The last test runs `down` and checks that no
+process of the stack is left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from kit import topology
+from kit.settings import ROOT, SERVICES
+from kit.testing.plugin import _delete_amqp_entities, eventually
+from kit.testing.servers import free_port
+
+pytestmark = pytest.mark.integration
+
+PORT_BLOCK = 260  # deploy/up.py's ports: base .. base+259
+
+
+@dataclass
+class Up:
+    environ: dict[str, str]
+    process: subprocess.Popen
+    output: Path
+    base_port: int
+    gateway: str
+
+    def ctl(self, *args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "supervisor.supervisorctl", "-c",
+                               self.environ["MYPAGE_VAR_DIR"] + "/up/supervisord.conf", *args],
+                              capture_output=True, text=True, timeout=60)
+        return done.stdout.strip()
+
+    def pid(self, program: str) -> int:
+        return int(self.ctl("pid", program) or 0)
+
+    def down(self) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "deploy.up", "down"], cwd=ROOT, env=self.environ,
+                              capture_output=True, text=True, timeout=120)
+
+
+def _free_block() -> int:
+    """A base port whose whole block is free right now."""
+    for _ in range(50):
+        base = random.randrange(20000, 60000 - PORT_BLOCK, 10)
+        try:
+            for port in range(base, base + PORT_BLOCK):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free block of ports")
+
+
+def _get(url: str, timeout: float = 10.0) -> tuple[int | None, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError:
+        return None, b""
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live process below `pid` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _delete_queues(amqp_url: str, prefix: str) -> None:
+    """Every queue named `<prefix>.…` (the search node's, retry queues) — the broker lists them (rabbitmqctl)."""
+    listed = subprocess.run(["rabbitmqctl", "list_queues", "--quiet", "--no-table-headers", "name"],
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert listed.returncode == 0, listed.stderr
+    with topology.connection(amqp_url) as connection:
+        for name in listed.stdout.split():
+            if name.startswith(prefix + "."):
+                connection.default_channel.queue_delete(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _requests_served(base: str) -> float:
+    _, text = _get(f"{base}/metrics")
+    return sum(sample.value for family in text_string_to_metric_families(text.decode())
+               for sample in family.samples
+               if sample.name == "mypage_jobs_http_request_seconds_count"
+               and sample.labels["endpoint"] == "/api/v1/jobs")
+
+
+@pytest.fixture(scope="module")
+def up(tmp_path_factory, _postgres_server_url, _amqp_server_url) -> Iterator[Up]:
+    import psycopg
+
+    tmp = tmp_path_factory.mktemp("up")
+    server = urlsplit(_postgres_server_url)
+    prefix = f"test_up_{uuid.uuid4().hex[:8]}"
+    exchange = f"{prefix}.events"
+    base_port = _free_block()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    environ.update({"MYPAGE_ENV": "dev", "MYPAGE_VAR_DIR": str(tmp), "MYPAGE_PORT": str(free_port()),
+                    "MYPAGE_UP_BASE_PORT": str(base_port), "MYPAGE_UP_WEB_WORKERS": "1",
+                    "MYPAGE_JOBS_REPLICAS": "2", "MYPAGE_AMQP_URL": _amqp_server_url, "MYPAGE_EXCHANGE": exchange,
+                    "MYPAGE_UP_ADMIN_DATABASE_URL": _postgres_server_url})
+    for service in SERVICES:
+        environ[f"MYPAGE_{service.upper()}_DATABASE_URL"] = (
+            f"postgresql://{prefix}_{service}@{server.hostname}:{server.port or 5432}/{prefix}_{service}")
+    output = tmp / "up.out"
+    with output.open("wb") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "deploy.up"], cwd=ROOT, env=environ, stdout=sink,
+                                   stderr=subprocess.STDOUT)
+    stack = Up(environ, process, output, base_port, f"http://127.0.0.1:{environ['MYPAGE_PORT']}")
+    try:
+        eventually(lambda: process.poll() is not None or "Ctrl-C" in output.read_text(), timeout=300,
+                   interval=0.5, message="make up's banner")
+        assert process.poll() is None, output.read_text()[-4000:]
+        yield stack
+    finally:
+        if process.poll() is None:
+            stack.down()
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        _delete_amqp_entities(_amqp_server_url, exchange)
+        _delete_queues(_amqp_server_url, prefix)
+        with psycopg.connect(_postgres_server_url, autocommit=True) as admin:
+            for service in SERVICES:
+                admin.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
+                admin.execute(f'DROP ROLE IF EXISTS "{prefix}_{service}"')
+
+
+def test_s8_make_up_serves_the_api_with_the_demo_data_and_every_service_ready(up):
+    status, body = _get(f"{up.gateway}/readyz")
+    assert status == 200, body
+    assert sorted(json.loads(body)["services"]) == sorted(SERVICES)
+    # the search node was filled from PostgreSQL with the demo postings
+    total = eventually(lambda: json.loads(_get(f"{up.gateway}/api/v1/jobs")[1]).get("total"), timeout=60,
+                       message="the demo postings found through the search node")
+    assert total > 1000
+    status, body = _get(f"{up.gateway}/api/v1/jobs?per_page=7")
+    assert status == 422
+    assert json.loads(body)["errors"][0]["field"] == "per_page"
+    assert _get(f"{up.gateway}/dev/mail")[0] == 200  # no MYPAGE_SMTP_URL: the development mailbox
+
+
+def test_s8_both_jobs_replicas_take_requests_and_one_stopped_changes_nothing(up):
+    webs = [f"http://127.0.0.1:{up.base_port + 30 + r}" for r in (0, 1)]
+    before = [_requests_served(web) for web in webs]
+    assert [_get(f"{up.gateway}/api/v1/jobs")[0] for _ in range(8)] == [200] * 8
+    served = [_requests_served(web) - seen for web, seen in zip(webs, before, strict=True)]
+    assert min(served) >= 1 and sum(served) == 8, served
+    assert "stopped" in up.ctl("stop", "web:jobs_web_1")
+    assert _get(f"{webs[0]}/healthz")[0] is None
+    assert [_get(f"{up.gateway}/api/v1/jobs")[0] for _ in range(8)] == [200] * 8
+    assert "started" in up.ctl("start", "web:jobs_web_1")
+
+
+def test_s8_a_worker_killed_with_sigkill_is_restarted_and_the_stack_keeps_serving(up):
+    program, metrics = "bus:jobs_worker_1", f"http://127.0.0.1:{up.base_port + 130}"
+    killed = up.pid(program)
+    assert killed and _get(f"{metrics}/healthz")[0] == 200
+    os.kill(killed, signal.SIGKILL)
+    eventually(lambda: up.pid(program) not in (0, killed), timeout=30, message="supervisor restarting the worker")
+    eventually(lambda: _get(f"{metrics}/healthz")[0] == 200, timeout=60, message="the new worker's /healthz")
+    eventually(lambda: "RUNNING" in up.ctl("status", program), timeout=30, message="the worker RUNNING again")
+    assert _get(f"{up.gateway}/api/v1/jobs")[0] == 200
+    assert up.process.poll() is None
+
+
+def test_s8_make_down_stops_every_process_of_the_stack(up):
+    processes = _descendants(up.process.pid)
+    assert len(processes) >= 20  # supervisord, its programs and their children
+    done = up.down()
+    assert done.returncode == 0, done.stderr
+    assert up.process.wait(60) == 0
+    eventually(lambda: not [pid for pid in processes if _alive(pid)], timeout=30,
+               message="every process of the stack gone")
+    assert _get(f"{up.gateway}/healthz")[0] is None
