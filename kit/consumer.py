@@ -417,6 +417,10 @@ class Consumer(ConsumerMixin):
     # -- retry and parking ----------------------------------------------------------------------
 
     def _retry_or_park(self, message, error: Exception) -> None:
+        with _correlated(message):
+            self._retry_or_park_correlated(message, error)
+
+    def _retry_or_park_correlated(self, message, error: Exception) -> None:
         attempt = delivery_attempt(message)
         if attempt >= self.max_deliveries:
             self._park(message, error)
@@ -428,16 +432,19 @@ class Consumer(ConsumerMixin):
             retry_queue.declare()  # renews its lease (x-expires), or makes it again after it expired
             route = retry_queue.name
         log.warning("consumer %s: attempt %d of %s failed (%s); delivering it again in %s", self.service, attempt,
-                    message.properties.get("message_id"), error_text(error), topology.delay_label(delay))
+                    message.properties.get("message_id"), error_text(error), topology.delay_label(delay),
+                    extra={"event_id": message.properties.get("message_id")})
         self._republish(message, routing_key=route, attempt=attempt + 1, error=error)
         self.retried += 1
         message.ack()
 
     def _park(self, message, error: Exception) -> None:
         """S11: move the message to the parking queue with the reason, and ack the original."""
-        log.error("consumer %s: parking %s after %d deliveries: %s", self.service,
-                  message.properties.get("message_id"), delivery_attempt(message), error_text(error))
         attempt = delivery_attempt(message)
+        with _correlated(message):
+            log.error("consumer %s: parking %s after %d deliveries: %s", self.service,
+                      message.properties.get("message_id"), attempt, error_text(error),
+                      extra={"event_id": message.properties.get("message_id")})
         self._republish(message, routing_key=self._parking_route, attempt=attempt, error=error,
                         parked_at=self._clock.now().isoformat(timespec="seconds"))
         self.parked += 1
@@ -465,6 +472,17 @@ class Consumer(ConsumerMixin):
             correlation_id=properties.get("correlation_id"),
             retry=False,
         )
+
+
+@contextlib.contextmanager
+def _correlated(message) -> Iterator[None]:
+    """§8: retry and park log lines carry the event's correlation id (its message id when it has none)."""
+    properties = message.properties
+    token = correlation_id.set(properties.get("correlation_id") or properties.get("message_id"))
+    try:
+        yield
+    finally:
+        correlation_id.reset(token)
 
 
 class HandlerCommitted(RuntimeError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from kombu import Queue
 
@@ -205,3 +207,32 @@ def test_s11_a_failing_batch_handler_retries_alone_and_parks_only_the_poison(wor
     assert world.distinct_effects() == 9
     assert [message.properties["message_id"] for message in parked_messages(world)] == [ids[3]]
     assert 5 <= world.calls[ids[3]] <= 6  # once in the failed batch, then five deliveries alone
+
+
+def test_s11_retry_and_park_log_lines_carry_the_events_correlation_id(world):
+    import logging
+
+    from kit.logs import JsonFormatter
+
+    lines: list[dict] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(json.loads(JsonFormatter().format(record)))
+
+    handler = Collect(level=logging.WARNING)
+    logging.getLogger("kit.consumer").addHandler(handler)
+    token = correlation_id.set("req-77")
+    try:
+        [poison] = world.emit(1)
+    finally:
+        correlation_id.reset(token)
+    world.fail_on = lambda event: True
+    world.relay.run_once()
+    try:
+        with world.consuming() as consumer:
+            eventually(lambda: consumer.parked == 1, message="the poison parked")
+    finally:
+        logging.getLogger("kit.consumer").removeHandler(handler)
+    told = [(line["level"], line["correlation_id"], line["event_id"]) for line in lines]
+    assert told == [("warning", "req-77", poison)] * 4 + [("error", "req-77", poison)]
