@@ -233,7 +233,11 @@ def create_databases(layout: Layout) -> None:
     from psycopg import sql
 
     admin_url = layout.environ.get("MYPAGE_UP_ADMIN_DATABASE_URL", DEFAULT_ADMIN_DATABASE_URL)
-    with psycopg.connect(admin_url, autocommit=True) as admin:
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True)
+    except psycopg.OperationalError as error:
+        raise SystemExit(f"PostgreSQL (MYPAGE_UP_ADMIN_DATABASE_URL={admin_url}) cannot be reached: {error}") from error
+    with admin:
         for url in layout.database_urls().values():
             parts = urlsplit(url)
             role, database = parts.username or "postgres", parts.path.lstrip("/")
