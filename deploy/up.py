@@ -423,7 +423,10 @@ def main(argv: list[str] | None = None) -> int:
         print(layout.config())
         return 0
     command = {"up": up, "down": down, "status": status, "mail-sink": mail_sink}[args.command]
-    return command(layout)
+    try:
+        return command(layout)
+    except KeyboardInterrupt:  # Ctrl-C before supervisor started (databases, migrations, demo data)
+        return 130
 
 
 if __name__ == "__main__":
