@@ -59,9 +59,10 @@ class Up:
 
 
 def _free_block() -> int:
-    """A base port whose whole block is free right now."""
+    """A base port whose whole block is free right now, below the ephemeral range (where free_port() and
+    every outgoing connection take theirs), so nothing else takes one of them meanwhile."""
     for _ in range(50):
-        base = random.randrange(20000, 60000 - PORT_BLOCK, 10)
+        base = random.randrange(20000, 32000 - PORT_BLOCK, 10)
         try:
             for port in range(base, base + PORT_BLOCK):
                 with socket.socket() as probe:
