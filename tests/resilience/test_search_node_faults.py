@@ -48,7 +48,7 @@ def node(database_url, amqp_url, exchange_name, groonga):
                threading.Thread(target=indexer.run_indexer, args=(runtime, engine, "t1", stop), daemon=True)]
     for thread in threads:
         thread.start()
-    employer = signer.headers("employer", roles=(EMPLOYER,), ttl=timedelta(days=3650))
+    employer = signer.headers("employer", roles=(EMPLOYER,), ttl=timedelta(days=3650), establishments="*")
     try:
         yield runtime, engine, client, employer, groonga
     finally:
