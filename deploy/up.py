@@ -8,7 +8,7 @@ restarts a process that dies (one crash never stops the stack):
   of its own; retention's daily sweep;
 - the search node (deploy/groonga-server and `python -m services.jobs indexer`, DESIGN §9);
 - the development mail sink (its mails at /dev/mail) unless MYPAGE_SMTP_URL names a server;
-- the gateway on 127.0.0.1:MYPAGE_PORT (default 8080), given each service's webs as a comma list.
+- the gateway on MYPAGE_HOST:MYPAGE_PORT (default 127.0.0.1:8080), given each service's webs as a comma list.
 
 Before supervisor starts, on the machine's PostgreSQL and RabbitMQ: each service's database and
 login role are created when missing (as deploy/postgres/init-databases.sh does, through
@@ -77,6 +77,7 @@ class Layout:
     environ: Mapping[str, str]  # the stack's environment: the caller's, with the MYPAGE_ values filled in
     var_dir: Path
     base_port: int
+    gateway_host: str
     gateway_port: int
     replicas: Mapping[str, int]
     web_workers: int
@@ -102,7 +103,8 @@ class Layout:
         for service in SERVICE_ORDER:
             environ.setdefault(f"MYPAGE_{service.upper()}_DATABASE_URL",
                                f"postgresql://mypage_{service}@127.0.0.1:5432/mypage_{service}")
-        return cls(environ, var_dir, base_port, gateway_port, replicas, web_workers, sink=not smtp_url)
+        gateway_host = given.get("MYPAGE_HOST", "").strip() or "127.0.0.1"
+        return cls(environ, var_dir, base_port, gateway_host, gateway_port, replicas, web_workers, sink=not smtp_url)
 
     @property
     def state_dir(self) -> Path:
@@ -118,7 +120,8 @@ class Layout:
 
     @property
     def gateway_url(self) -> str:
-        return f"http://127.0.0.1:{self.gateway_port}"
+        host = "127.0.0.1" if self.gateway_host in ("0.0.0.0", "::") else self.gateway_host
+        return f"http://{host}:{self.gateway_port}"
 
     def web_ports(self, service: str) -> list[int]:
         k = SERVICE_ORDER.index(service) + 1
@@ -159,9 +162,9 @@ class Layout:
         replicas = {f"MYPAGE_{service.upper()}_URL": ",".join(f"http://127.0.0.1:{port}"
                                                               for port in self.web_ports(service))
                     for service in SERVICE_ORDER}
-        programs.append(Program("gateway", [python, "-m", "gateway", "--distributed", "--bind",
-                                            f"127.0.0.1:{self.gateway_port}", "--workers", str(self.web_workers)],
-                                "front", replicas))
+        bind = f"{self.gateway_host}:{self.gateway_port}"
+        programs.append(Program("gateway", [python, "-m", "gateway", "--distributed", "--bind", bind,
+                                            "--workers", str(self.web_workers)], "front", replicas))
         return programs
 
     def config(self) -> str:

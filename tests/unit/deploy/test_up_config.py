@@ -69,6 +69,12 @@ def test_s8_ten_replicas_of_every_service_share_no_port(tmp_path):
     assert len(set(ports)) == len(ports)
 
 
+def test_s8_the_gateway_listens_on_mypage_host_and_port_as_in_make_run(tmp_path):
+    programs = _programs(_parsed(MYPAGE_VAR_DIR=str(tmp_path), MYPAGE_HOST="0.0.0.0", MYPAGE_PORT="8081"))
+    assert "--bind 0.0.0.0:8081 " in programs["gateway"]["command"]
+    assert _binds(programs["jobs_web_1"]["command"]) == [8130]  # the services stay on the loopback
+
+
 def test_s8_with_an_smtp_url_no_mail_sink_runs(tmp_path):
     assert "mail_sink" not in _programs(_parsed(MYPAGE_VAR_DIR=str(tmp_path), MYPAGE_SMTP_URL="smtp://mail:25"))
 
