@@ -123,7 +123,7 @@ class HttpBackend:
         if not urls:
             raise ConfigurationError(f"{name}: no address given")
         self.addresses = [_Address(url) for url in urls]
-        self.pool = pool or make_pool()
+        self.pool = pool or make_pool(hosts=len(urls))
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.eject_seconds = eject_seconds
