@@ -33,6 +33,18 @@ def fragment_app(name: str, fragment: dict | None, *, status: int = 200, gate: t
     return app
 
 
+def audit_app() -> Flask:
+    """A stand-in for auth's audit trail: every staff write is recorded (C3: the gateway forwards none
+    that is not)."""
+    app = Flask("auth")
+
+    @app.post("/internal/v1/staff-audit")
+    def record() -> Response:
+        return Response(status=201)
+
+    return app
+
+
 @pytest.fixture
 def gateway_for(app, signer, tmp_path):
     def make(**others):
@@ -105,7 +117,7 @@ def test_p5_profiles_refusal_passes_through(gateway_for):
 
 def test_profile_routes_through_the_gateway(gateway_for, register, as_seeker, staff):
     seeker = register()
-    gateway = gateway_for()
+    gateway = gateway_for(auth=audit_app())
     headers = as_seeker(seeker["seeker_id"])
     assert gateway.get("/api/v1/me/profile", headers=headers).json["seeker_number"] == seeker["seeker_number"]
     invalid = gateway.put("/api/v1/me/registration", headers=headers, json={"status": "invalid"})
