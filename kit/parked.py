@@ -42,8 +42,8 @@ RESET_PREFIXES = ("x-first-death-", "x-last-death-")
 LIST_ERROR_WIDTH = 60
 
 
-class NoParkingQueue(LookupError):
-    """The service's parking queue does not exist on this broker (its migrate has not run)."""
+class MissingQueue(LookupError):
+    """The service's parking queue or service queue does not exist on this broker (its migrate has not run)."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class ParkingLot:
         try:
             channel.queue_declare(name, passive=True)
         except ChannelError as error:  # NOT_FOUND (the broker closed the channel)
-            raise NoParkingQueue(f"{name} does not exist on this broker: run `migrate` (or start the worker) "
+            raise MissingQueue(f"{name} does not exist on this broker: run `migrate` (or start the worker) "
                                  f"first") from error
         channel.close()
 
@@ -197,7 +197,7 @@ def run(runtime, args: argparse.Namespace, *, out: TextIO | None = None, err: Te
         lot = ParkingLot(conn, runtime.name, exchange_name=settings.exchange)
         try:
             return _act(lot, args, out, err)
-        except NoParkingQueue as error:
+        except MissingQueue as error:
             print(error, file=err)
             return 2
 
