@@ -100,6 +100,7 @@ def prepare_node(runtime: Runtime, engine: SearchEngine, node: str, stop: thread
             if engine.current_generation() is None:
                 log.info("search node %s: no index yet, loading it from PostgreSQL", node)
                 reindex(runtime.engine, engine, today=domain.today_in_japan(runtime.clock.now()))
+            engine.warm_up()
             return
         except SearchUnavailable as error:
             log.warning("search node %s: engine unavailable (%s); retrying", node, error)
