@@ -12,9 +12,15 @@ from kit.testing.embedded import isolated_environ
 
 
 @pytest.fixture(scope="module")
-def system(request, tmp_path_factory):
+def clock():
+    """The clock every service and the gateway run on: the real one, unless a module gives a frozen one."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def system(request, tmp_path_factory, clock):
     var_dir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
-    with EmbeddedSystem(isolated_environ(var_dir)) as running:
+    with EmbeddedSystem(isolated_environ(var_dir), clock=clock) as running:
         yield running
 
 

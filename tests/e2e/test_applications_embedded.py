@@ -19,10 +19,8 @@ from typing import NamedTuple
 
 import pytest
 
-from gateway.embedded import EmbeddedSystem
 from kit.clock import FrozenClock
 from kit.testing import e2e
-from kit.testing.embedded import isolated_environ
 from kit.testing.plugin import eventually
 from services.jobs.domain import today_in_japan
 
@@ -37,14 +35,6 @@ EVENT_DEADLINE = 20.0  # seconds for an event to cross the bus (outbox → relay
 @pytest.fixture(scope="module")
 def clock() -> FrozenClock:
     return FrozenClock(START)
-
-
-@pytest.fixture(scope="module")
-def system(request, tmp_path_factory, clock):
-    """Like tests/e2e/conftest.py's system, with every service and the gateway on `clock`."""
-    var_dir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
-    with EmbeddedSystem(isolated_environ(var_dir), clock=clock) as running:
-        yield running
 
 
 # -- helpers ---------------------------------------------------------------------------------------

@@ -14,10 +14,8 @@ import uuid
 
 import pytest
 
-from gateway.embedded import EmbeddedSystem
 from kit.clock import FrozenClock
 from kit.testing import e2e
-from kit.testing.embedded import isolated_environ
 from kit.testing.plugin import eventually
 
 START = "2026-12-07T01:00:00+00:00"  # 10:00 in Japan
@@ -29,14 +27,6 @@ MAIL_DEADLINE = 20.0  # seconds for a queued mail to reach the sink (outbox → 
 @pytest.fixture(scope="module")
 def clock() -> FrozenClock:
     return FrozenClock(START)
-
-
-@pytest.fixture(scope="module")
-def system(request, tmp_path_factory, clock):
-    """Like tests/e2e/conftest.py's system, with every service and the gateway on `clock`."""
-    var_dir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
-    with EmbeddedSystem(isolated_environ(var_dir), clock=clock) as running:
-        yield running
 
 
 def open_seeker(call, system) -> str:
