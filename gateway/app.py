@@ -5,7 +5,7 @@ path, query, body and headers and passing the answer back unchanged; it answers 
 unknown paths (404 problem), unreachable services (503 problem), /healthz, /readyz, /metrics,
 /api/docs, /dev/mail (development only) and the web client's static files.
 
-At the door (issue 10): only canonical paths (gateway.paths), bodies within gateway.bodies' size
+At the door (issue 10): only canonical paths (gateway.paths), bodies within kit.bodies' size
 and JSON depth limits, `Cache-Control: no-store` on every answer that may carry personal data,
 a Content-Security-Policy on every page it serves, HSTS in production, and /metrics and /readyz
 only for operators holding MYPAGE_GATEWAY_SECRET_OPERATIONS_TOKEN (required in production).
@@ -28,7 +28,6 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 
 from gateway.audit import is_staff_write, record_staff_write
 from gateway.backends import Backend, BackendUnavailable, UpstreamResponse
-from gateway.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth, looks_like_json, too_deep
 from gateway.dev_events import EventTap, create_dev_events_blueprint
 from gateway.docs import create_docs_blueprint
 from gateway.home import compose_home, is_home
@@ -37,6 +36,7 @@ from gateway.paths import non_canonical_path, request_flaw
 from gateway.ratelimit import RateLimiter
 from gateway.routes import API_PREFIX, Access, Route, match
 from gateway.security import Authenticator, verify_request
+from kit.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth, looks_like_json, too_deep
 from kit.problem import Problem
 from kit.settings import ROOT, Settings
 from kit.tokens import bearer_token
@@ -158,12 +158,6 @@ def _install_door(app: Flask, settings: Settings) -> None:
 
 def _install_error_handlers(app: Flask) -> None:
     install_error_handlers(app, log)
-
-    @app.errorhandler(413)
-    def _too_large(_error):
-        megabytes = MAX_BODY_BYTES // (1024 * 1024)
-        return problem_response(Problem("payload-too-large", detail_ja=f"送信できるのは{megabytes}MBまでです。",
-                                        detail_en=f"A request body is at most {megabytes} MB."))
 
     @app.errorhandler(BackendUnavailable)
     def _unavailable(error: BackendUnavailable):

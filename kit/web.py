@@ -1,5 +1,6 @@
-"""Flask mechanics every service app shares: the flask-smorest Api, problem+json errors,
-request/correlation ids, health and readiness, Prometheus metrics (with the bus's, kit.metrics), JSON logs.
+"""Flask mechanics every service app shares: the flask-smorest Api, problem+json errors, the gateway's
+body limits (kit.bodies), request/correlation ids, health and readiness, Prometheus metrics (with the
+bus's, kit.metrics), JSON logs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from kit import tokens
+from kit import bodies, tokens
 from kit.metrics import BusCollector, bus_probe, scrape_registry
 from kit.problem import Problem, flatten_errors, prefers_english
 from kit.tokens import KeySet, TokenVerifier
@@ -111,6 +112,7 @@ def create_service_app(
     app.extensions["api"] = api
     _install_request_ids(app)
     _install_error_handlers(app)
+    bodies.install(app)
     if token_verifier is None and runtime.settings.jwks_url:
         token_verifier = TokenVerifier(KeySet(runtime.settings.jwks_url), clock=runtime.clock)
     tokens.install(app, token_verifier)
@@ -171,6 +173,8 @@ def install_error_handlers(app: Flask, logger: logging.Logger = log) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         code = error.code or 500
+        if code == 413:
+            return problem_response(bodies.too_large())  # the gateway and every service: MAX_BODY_BYTES
         key = _HTTP_TO_PROBLEM.get(code, "bad-request" if code < 500 else "internal-error")
         fields = _webargs_fields(error) if code == 422 else None
         response = problem_response(Problem(key, fields=fields, status=code if key == "bad-request" else None))

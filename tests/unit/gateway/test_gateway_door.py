@@ -19,7 +19,7 @@ from flask import Flask, Response, request
 
 from gateway.app import create_gateway
 from gateway.backends import HttpBackend, InProcessBackend
-from gateway.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from kit.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from kit.settings import SERVICES, ConfigurationError, Settings
 from services.auth.app import create_app as create_auth_app
 
