@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from kit.fields import TypedDate
 from kit.problem import msg
 from services.auth.domain import normalise_email
 
@@ -36,7 +37,7 @@ class TermsSchema(Schema):
 
 class OpeningSchema(Schema):
     email = LoginEmail(required=True, metadata={"example": "taro@example.jp"})
-    birth_date = fields.Date(required=True, metadata={"description": "生年月日（西暦）YYYY-MM-DD"})
+    birth_date = TypedDate(required=True, metadata={"description": "生年月日（西暦）YYYY-MM-DD"})
     terms_version = fields.String(required=True, validate=validate.Length(max=20))
     privacy_version = fields.String(required=True, validate=validate.Length(max=20))
 
@@ -95,7 +96,7 @@ class RefreshSchema(Schema):
 
 class ResetSchema(Schema):
     email = LoginEmail(required=True)
-    birth_date = fields.Date(required=True)
+    birth_date = TypedDate(required=True, metadata={"description": "生年月日（西暦）YYYY-MM-DD"})
 
 
 class ChangePasswordSchema(Schema):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from kit.testing.e2e import open_mypage
+
 
 def test_p1_the_demo_seeker_is_registered(call, staff_token):
     response = call("GET", "/api/v1/staff/seekers/11040-12345678", token=staff_token)
@@ -29,6 +31,21 @@ def test_p1_to_p3_the_counter_registers_and_manages_a_seeker(call, staff_token):
     assert again.json()["status"] == "valid" and again.json()["invalidated_on"] is not None
     confirmed = call("POST", f"/api/v1/staff/seekers/{number}/confirmation", token=staff_token)
     assert confirmed.json()["kind"] == "registered"
+
+
+def test_p1_a3_a_birth_date_typed_with_full_width_dashes_registers_and_opens_alike(call, system, staff_token):
+    """kit.fields.TypedDate at both doors: the counter types １９９５－０５－０５ (P1) and the seeker opens
+    the My Page typing 1995－05－05 (A3) — once refused at opening (422) though accepted at registration."""
+    number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+    email = f"{number}@example.jp"
+    body = {"seeker_number": number, "name": "求職 次郎", "name_kana": "キュウショク ジロウ",
+            "birth_date": "１９９５－０５－０５", "email": email,
+            "office": {"code": "11040", "name": "越谷公共職業安定所"},
+            "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"}}
+    created = call("POST", "/api/v1/staff/seekers", body, token=staff_token)
+    assert created.status == 201, created.data
+    assert created.json()["birth_date"] == "1995-05-05"
+    open_mypage(call, system, email, "1995－05－05", "Koshigaya@2026")  # asserts the opening completes (201)
 
 
 def test_bad_values_are_field_level_problems_in_english_on_request(call, staff_token):

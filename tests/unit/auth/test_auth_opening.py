@@ -107,6 +107,26 @@ def test_a3_malformed_input_is_a_422_naming_the_fields(world):
     assert {e["field"] for e in response.json["errors"]} == {"email", "birth_date", "privacy_version"}
 
 
+@pytest.mark.parametrize("typed", ["1990－04－01", "１９９０ー０４ー０１", "1990‐04‐01", " 1990-04-01 "])
+def test_a3_a_birth_date_typed_as_profile_reads_it_opens_and_resets_the_same_account(world, typed):
+    """kit.fields.TypedDate at every door: profile's registration (P1) reads `１９９０－０４－０１` as
+    1990-04-01, so opening (A3) and reset (A8) read it alike instead of answering 422."""
+    seeker = world.register(birth_date="1990-04-01")
+    assert world.request_opening(seeker["email"], typed).status_code == 202
+    assert world.deliver_mail() == 1
+    assert world.complete_opening(seeker["email"], world.mailbox.last_key(seeker["email"])).status_code == 201
+    reset = world.client.post("/api/v1/auth/password-reset", json={"email": seeker["email"], "birth_date": typed})
+    assert reset.status_code == 202
+    assert world.deliver_mail() == 1 and "認証キー" in world.mailbox.last(seeker["email"]).body
+
+
+def test_a3_a_birth_date_that_does_not_exist_is_a_bilingual_422(world):
+    seeker = world.register()
+    response = world.request_opening(seeker["email"], "1990－02－30", **{"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert response.json["errors"] == [{"field": "birth_date", "messages": ["Enter a real date as YYYY-MM-DD."]}]
+
+
 def test_a3_email_is_matched_normalised(world):
     world.register(email="Taro.Kyushoku@Example.JP")
     world.request_opening("  ｔａｒｏ.kyushoku@example.jp ")
