@@ -61,7 +61,8 @@ class LoginSchema(Schema):
     email = LoginEmail(required=True)
     password = _secret()
     device_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
-                                 load_only=True, metadata={"description": "「この端末を記憶する」で受け取ったトークン"})
+                                 load_only=True, metadata={"description": "「この端末を記憶する」で受け取ったトークン"
+                                                                         "（mobile; web はCookie mypage_device）"})
     client = fields.String(load_default="web", validate=validate.OneOf(CLIENTS),
                            metadata={"description": "web: refresh token in an HttpOnly cookie; mobile: in the body"})
 
@@ -71,7 +72,8 @@ class TokensSchema(Schema):
     token_type = fields.String(required=True, metadata={"example": "Bearer"})
     expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
     refresh_token = fields.String(metadata={"description": "mobile clients only (web: HttpOnly cookie)"})
-    device_token = fields.String(metadata={"description": "when remember_device was chosen (30 days)"})
+    device_token = fields.String(metadata={"description": "mobile clients, when remember_device was chosen "
+                                                          "(30 days; web: HttpOnly cookie mypage_device)"})
 
 
 class LoginResultSchema(TokensSchema):

@@ -30,7 +30,7 @@ from kit.tokens import (
     require_seeker,
 )
 from kit.web import current_runtime
-from services.jobs import applications, commands, direct_requests, matching, postings, schemas
+from services.jobs import applications, commands, direct_requests, letters, matching, postings, schemas
 from services.jobs.domain import DEFAULT_PER_PAGE
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="求人検索・お気に入り・応募 (jobs)")
@@ -262,6 +262,30 @@ def _pdf(filename: str, content: bytes) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+_LETTER = {"200": {"description": "the 紹介状 as an A4 PDF (fonts embedded)", "content": {"application/pdf": {
+    "schema": {"type": "string", "format": "binary"}}}}}
+
+
+@blp.route("/me/referrals/<referral_id>/letter.pdf")
+class ReferralLetter(MethodView):
+    @require_seeker
+    @blp.doc(responses=_LETTER)
+    def get(self, referral_id):
+        """J5 紹介状 (PDF): the printable letter of one of the seeker's own referrals (another's id: 404)."""
+        with current_runtime().uow() as uow:
+            return _pdf(*letters.seeker_letter(uow, current_seeker_id(), referral_id))
+
+
+@blp.route("/staff/referrals/<referral_id>/letter.pdf")
+class StaffReferralLetter(MethodView):
+    @require_role(STAFF)
+    @blp.doc(responses=_LETTER)
+    def get(self, referral_id):
+        """J5 紹介状 (PDF): the printable letter of a referral, for the counter."""
+        with current_runtime().uow() as uow:
+            return _pdf(*letters.staff_letter(uow, referral_id))
 
 
 @blp.route("/me/applications")

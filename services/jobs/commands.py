@@ -283,13 +283,17 @@ def list_referrals(uow: UnitOfWork, seeker_id: str) -> dict[str, Any]:
     return {"items": items, "total": len(items)}
 
 
+def referral_not_found() -> Problem:
+    return Problem("not-found", detail_ja="紹介が見つかりません。", detail_en="No such referral.")
+
+
 def referral(uow: UnitOfWork, seeker_id: str, referral_id: str) -> dict[str, Any]:
     """J5: one of the seeker's referrals with its 紹介状; another seeker's id is as unknown as a
     made-up one (404). P4: referral letters are refused while the registration is invalid."""
     domain.require_job_features(seekers.load(uow.session, seeker_id))
     rows = _referral_rows(uow, seeker_id, referral_id)
     if not rows:
-        raise Problem("not-found", detail_ja="紹介が見つかりません。", detail_en="No such referral.")
+        raise referral_not_found()
     row = rows[0]
     return _referral_view(_referral_of(row), _posting_of(row), today(uow)) | {"letter": row.letter}
 

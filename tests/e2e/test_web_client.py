@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from kit.testing.browser import (
     A11Y_PROBLEMS,
@@ -23,9 +24,11 @@ from kit.testing.browser import (
     PHONE,
     SEEKER_NUMBER,
     goto,
+    login_through_the_screens,
+    new_page,
     settle,
 )
-from kit.testing.e2e import KEY_LINE, KEY_MAIL, login, mail_ids, new_mail, staff_token
+from kit.testing.e2e import KEY_LINE, KEY_MAIL, OTP_MAIL, login, mail_ids, new_mail, staff_token
 from kit.testing.plugin import eventually
 
 # A small but real PDF (the API checks the %PDF- magic).
@@ -87,6 +90,58 @@ def test_login_with_otp_keeps_tokens_out_of_storage_and_survives_a_reload(seeker
     settle(seeker)
     assert seeker.url.endswith("#/favourites")
     assert seeker.locator("main h1").inner_text() == "お気に入り"
+
+
+def _login_without_otp(page, system) -> None:
+    """The password step alone leads home: no OTP field shown, no OTP mail sent."""
+    goto(page, "/login")
+    seen = mail_ids(system)
+    page.get_by_label("メールアドレス", exact=True).fill(EMAIL)
+    page.get_by_label("パスワード", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_function("() => location.hash.startsWith('#/home') || !!document.querySelector('[name=otp]')")
+    assert page.url.endswith("#/home"), "the one-time password was asked again"
+    settle(page)
+    assert page.locator("main h1").inner_text() == "求職 太郎様"
+    assert new_mail(system, EMAIL, OTP_MAIL, seen) is None
+
+
+def test_a_remembered_device_skips_the_otp_after_logout_in_a_new_page_and_after_a_restart(browser, system):
+    """Issue 12 (9), A7: 「この端末を記憶する（30日間）」 holds beyond the tab: auth's HttpOnly cookie
+    (path /api/v1/auth/login, 30 days), unreadable by scripts, kept by logout; a new page in the same
+    browser, and a restarted browser that kept only its persistent cookies, log in without an OTP."""
+    page, errors = new_page(browser, system.url, PHONE)
+    context = page.context
+    login_through_the_screens(page, system, EMAIL, PASSWORD, remember=True)
+    [device] = [c for c in context.cookies() if c["name"] == "mypage_device"]
+    assert device["httpOnly"] and device["secure"] and device["sameSite"] == "Strict"
+    assert device["path"] == "/api/v1/auth/login"
+    assert 29 * 86400 < device["expires"] - time.time() <= 30 * 86400
+    assert page.evaluate("document.cookie") == ""
+    page.locator(".nav-more summary").click()
+    page.get_by_role("button", name="ログアウト").click()
+    page.wait_for_function("() => location.hash.startsWith('#/login')")
+    page.close()
+
+    again = context.new_page()
+    again.on("pageerror", lambda error: errors.append(str(error)))
+    _login_without_otp(again, system)
+    again.locator(".nav-more summary").click()
+    again.get_by_role("button", name="ログアウト").click()
+    again.wait_for_function("() => location.hash.startsWith('#/login')")
+    state = context.storage_state()
+    context.close()
+
+    # a restart: only the cookies that outlive the browser (an expiry of -1 is a session cookie)
+    state["cookies"] = [c for c in state["cookies"] if c["expires"] != -1]
+    restarted = browser.new_context(viewport=PHONE, locale="ja-JP", base_url=system.url, storage_state=state)
+    try:
+        page = restarted.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        _login_without_otp(page, system)
+    finally:
+        restarted.close()
+    assert errors == [], errors
 
 
 def test_home_shows_the_name_office_status_and_counts(seeker):
@@ -238,6 +293,11 @@ def test_a_referral_letter_prints_without_the_menu(seeker, call):
     letter = seeker.locator("article.letter").inner_text()
     assert "ハローワーク越谷" in letter and job_number in letter and "求職 太郎" in letter
     assert seeker.get_by_role("button", name="印刷する").is_visible()
+    with seeker.expect_download() as saved:  # the same letter as a PDF, through the gateway
+        seeker.get_by_role("button", name="PDFで保存").click()
+    assert saved.value.suggested_filename == f"紹介状_{job_number}.pdf"
+    text = PdfReader(saved.value.path()).pages[0].extract_text()
+    assert "ハローワーク越谷" in text and job_number in text and SEEKER_NUMBER in text and "2026年12月10日" in text
     seeker.emulate_media(media="print")
     try:
         assert not seeker.locator(".site-header").is_visible()

@@ -90,6 +90,17 @@ export const put = (path, body, opts) => api("PUT", path, body, opts);
 export const patch = (path, body, opts) => api("PATCH", path, body, opts);
 export const del = (path, body, opts) => api("DELETE", path, body, opts);
 
+/** Save a file the API serves (the API wants the bearer token, so no plain link), as `filename`. */
+export async function saveFile(path, filename) {
+  const url = URL.createObjectURL(await (await get(path, { raw: true })).blob());
+  const link = document.createElement("a");
+  Object.assign(link, { href: url, download: filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 /** A query string from an object: arrays repeat the key, empty values are left out. */
 export function query(params) {
   const search = new URLSearchParams();

@@ -2,7 +2,7 @@
 // checked here, shown once more in 応募内容の確認 and only then sent (base64, as the API expects);
 // a posting already applied to says so instead of offering the form. 応募状況 with status labels,
 // what was sent (志望動機 and the PDFs, downloadable) and 辞退 (confirmed).
-import { get, post } from "../api.js";
+import { get, post, saveFile } from "../api.js";
 import { append, counter, field, formatDateTime, h, messageBox } from "../dom.js";
 import { explain, setFieldError, showMessage } from "../errors.js";
 import { form } from "../forms.js";
@@ -134,15 +134,10 @@ export async function applyScreen({ params }) {
   f]);
 }
 
-/** Save one PDF the seeker sent (the API wants the bearer token, so no plain link). */
-async function download(applicationId, doc) {
-  const path = `/me/applications/${encodeURIComponent(applicationId)}/documents/${encodeURIComponent(doc.id)}`;
-  const url = URL.createObjectURL(await (await get(path, { raw: true })).blob());
-  const link = h("a", { href: url, download: doc.filename, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+/** Save one PDF the seeker sent. */
+function download(applicationId, doc) {
+  return saveFile(`/me/applications/${encodeURIComponent(applicationId)}/documents/${encodeURIComponent(doc.id)}`,
+    doc.filename);
 }
 
 /** 応募内容: the 志望動機 and PDFs that were sent, loaded when opened. */

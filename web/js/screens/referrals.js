@@ -1,6 +1,7 @@
 // 紹介状 (J5): the referrals Hello Work made, and one letter as a printable page (print CSS).
-import { get } from "../api.js";
-import { formatDate, h } from "../dom.js";
+import { get, saveFile } from "../api.js";
+import { formatDate, h, messageBox } from "../dom.js";
+import { explain, showMessage } from "../errors.js";
 import { establishmentText, placeText } from "../jobs-view.js";
 import { cachedHome } from "./home.js";
 
@@ -26,17 +27,22 @@ export async function referralLetterScreen({ params }) {
   const est = letter.establishment || {};
   const job = letter.job || {};
   const interview = letter.interview || {};
+  const box = messageBox();
+  const pdf = () => saveFile(`/me/referrals/${encodeURIComponent(referral.id)}/letter.pdf`,
+    `紹介状_${referral.job_number}.pdf`).catch((error) => showMessage(box, explain(error)));
   return h("article", { class: "letter" },
     h("div", { class: "no-print card-actions" },
       h("a", { href: "#/referrals" }, "← 紹介状の一覧へ"),
-      h("button", { type: "button", class: "primary", onclick: () => window.print() }, "印刷する")),
+      h("button", { type: "button", class: "primary", onclick: () => window.print() }, "印刷する"),
+      h("button", { type: "button", onclick: pdf }, "PDFで保存")),
+    h("div", { class: "no-print" }, box),
     h("h1", {}, "紹介状"),
     h("p", { class: "letter-date" }, `紹介日：${formatDate(letter.referred_on || referral.referred_on)}`),
     h("p", { class: "letter-to" }, `${est.name || "（事業所名）"}　御中`),
     h("p", {}, "下記の者を紹介いたしますので、よろしくお取り計らいください。"),
     h("p", { class: "letter-from" }, letter.office || ""),
     h("dl", { class: "letter-facts" },
-      h("dt", {}, "紹介者氏名"), h("dd", {}, home ? (home.name || home.greeting || "") : ""),
+      h("dt", {}, "紹介者氏名"), h("dd", {}, letter.seeker_name || (home ? (home.name || home.greeting || "") : "")),
       h("dt", {}, "求職番号"), h("dd", {}, home ? home.seeker_number || "" : ""),
       h("dt", {}, "求人番号"), h("dd", {}, job.job_number || referral.job_number),
       h("dt", {}, "職種"), h("dd", {}, job.title || ""),
