@@ -211,7 +211,8 @@ class EmployerClient(Base):
 class StaffAudit(Base):
     """C3: one staff write, recorded by the gateway before it is forwarded — who (the staff client id),
     for which office, what (method and path with every identifier replaced by `*`), where (the service),
-    when and under which request id. Never the personal data itself (no 求職番号, no body)."""
+    when and under which request id. Never the personal data itself (no 求職番号, no body). Kept five
+    years (purge.AUDIT_RETENTION_YEARS)."""
 
     __tablename__ = "staff_audit"
 
@@ -223,7 +224,7 @@ class StaffAudit(Base):
     service: Mapped[str] = mapped_column(String(20))
     request_id: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_staff_audit_office_at", "office", "at"),)
+    __table_args__ = (Index("ix_staff_audit_office_at", "office", "at"), Index("ix_staff_audit_at", "at"))
 
 
 OWN_TABLES = ("accounts", "auth_keys", "login_challenges", "login_throttles", "sessions", "retired_refresh_tokens",

@@ -1,6 +1,7 @@
 """R1: purge what auth no longer needs — expired or used keys and OTP challenges, ended sessions and
-remembered devices, throttle rows with nothing left to remember, sent mails. (Old outbox and inbox
-rows go in every service alike: kit/housekeeping.py.)
+remembered devices, throttle rows with nothing left to remember, sent mails — and the staff audit
+trail's entries once five years old (C3). (Old outbox and inbox rows go in every service alike:
+kit/housekeeping.py.)
 
 `purge_expired(runtime, now)` deletes in batches of `batch` rows, each batch its own short
 transaction, at most `max_batches` batches of a kind per pass (a larger backlog goes over the next
@@ -25,7 +26,7 @@ from sqlalchemy import ColumnElement, Table, and_, delete, exists, or_, select, 
 
 from kit.runtime import Runtime
 from services.auth.domain import ACCESS_TOKEN_LIFETIME, KEY_WINDOW, SESSION_ABSOLUTE, SESSION_IDLE
-from services.auth.models import AuthKey, Device, LoginChallenge, LoginThrottle, Mail, Session
+from services.auth.models import AuthKey, Device, LoginChallenge, LoginThrottle, Mail, Session, StaffAudit
 
 log = logging.getLogger("mypage.auth.purge")
 
@@ -39,6 +40,18 @@ KEY_RETENTION = KEY_WINDOW  # S1 counts the keys of the last 24 h: a key must co
 SESSION_RETENTION = SESSION_ABSOLUTE + ACCESS_TOKEN_LIFETIME  # sessions.revoke_sessions still announces it
 THROTTLE_MEMORY = timedelta(hours=24)  # consecutive failures forgotten 24 h after the last one
 MAIL_RETENTION = timedelta(hours=1)  # a sent mail row (recipient, template, times; params cleared)
+# C3: a staff write's audit entry (no personal data) is kept five years, as long as a registration is kept
+# after it became invalid (R2) — so the trail covers every write to a seeker whose data still exists.
+AUDIT_RETENTION_YEARS = 5
+
+
+def years_before(moment: datetime, years: int) -> datetime:
+    """The same month, day and time `years` earlier; 29 February → 28 February (an entry of 29 February
+    then goes on 1 March, when the years have fully passed)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,9 @@ def _kinds(runtime: Runtime) -> list[_Kind]:
                         LoginThrottle.last_failed_at <= now - THROTTLE_MEMORY)
         return or_(LoginThrottle.locked_until <= now, and_(LoginThrottle.locked_until.is_(None), forgotten))
 
+    def audit(now: datetime) -> ColumnElement[bool]:
+        return StaffAudit.at <= years_before(now, AUDIT_RETENTION_YEARS)
+
     return [
         _Kind("mails", Mail.__table__, (Mail.id,), mails),
         _Kind("keys", AuthKey.__table__, (AuthKey.id,), keys),
@@ -85,10 +101,11 @@ def _kinds(runtime: Runtime) -> list[_Kind]:
         _Kind("sessions", Session.__table__, (Session.id,), sessions),
         _Kind("devices", Device.__table__, (Device.id,), devices),
         _Kind("throttles", LoginThrottle.__table__, (LoginThrottle.email_digest,), throttles),
+        _Kind("audit", StaffAudit.__table__, (StaffAudit.id,), audit),
     ]
 
 
-KINDS = ("mails", "keys", "challenges", "sessions", "devices", "throttles")
+KINDS = ("mails", "keys", "challenges", "sessions", "devices", "throttles", "audit")
 
 
 def purge_expired(target: Any, now: datetime | None = None, *, batch: int = BATCH,

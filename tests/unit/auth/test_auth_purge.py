@@ -1,7 +1,7 @@
-"""R1: the purge of expired keys, OTP challenges, sessions, devices, throttle rows and sent mails
-(old outbox/inbox rows: tests/unit/kit/test_housekeeping.py) — each kept one second before its
-boundary and deleted at it (FrozenClock, nothing
-sleeps); unsent mail and what it carries never go; batches bound each pass; the runtime task loops."""
+"""R1: the purge of expired keys, OTP challenges, sessions, devices, throttle rows, sent mails and
+staff audit entries five years old (C3) (old outbox/inbox rows: tests/unit/kit/test_housekeeping.py)
+— each kept one second before its boundary and deleted at it (FrozenClock, nothing sleeps); unsent
+mail and what it carries never go; batches bound each pass; the runtime task loops."""
 
 from __future__ import annotations
 
@@ -16,10 +16,20 @@ from sqlalchemy import event, func, select
 
 from kit.logs import JsonFormatter
 from services.auth import purge
-from services.auth.models import AuthKey, Device, LoginChallenge, LoginThrottle, Mail, RetiredRefreshToken, Session
+from services.auth.models import (
+    AuthKey,
+    Device,
+    LoginChallenge,
+    LoginThrottle,
+    Mail,
+    RetiredRefreshToken,
+    Session,
+    StaffAudit,
+)
 from services.auth.purge import KINDS, PURGE_TASK, purge_expired, purge_task
 
 T0 = datetime.fromisoformat("2026-11-26T09:00:00+00:00")
+LEAP_DAY = datetime.fromisoformat("2028-02-29T10:00:00+00:00")
 S = timedelta(seconds=1)
 
 
@@ -84,6 +94,11 @@ def mail(world, *, created=T0, sent=None, key_id=None, challenge_id=None, params
                            sent_at=sent, attempts=0, key_id=key_id, challenge_id=challenge_id))
 
 
+def audit_entry(world, *, at=T0):
+    return add(world, StaffAudit(at=at, client_id="counter", office="11040", service="profile",
+                                 action="PATCH /api/v1/staff/seekers/*", request_id=uuid.uuid4().hex))
+
+
 def table_present(world, table, key) -> bool:
     first = list(table.primary_key.columns)[0]
     with world.runtime.engine.connect() as connection:
@@ -121,6 +136,11 @@ BOUNDARIES: dict[str, tuple[Callable, datetime]] = {
     "throttle with failures, no lock": (lambda w: throttle(w, failures=4), T0 + 24 * H),
     "throttle whose lock ran out": (lambda w: throttle(w, failures=10, locked_until=T0 + 30 * M), T0 + 30 * M),
     "mail sent": (lambda w: mail(w, sent=T0 + 2 * M), T0 + 2 * M + H),
+    # C3: a staff write's audit entry is kept five years to the second (2026-11-26 09:00 → 2031-11-26 09:00)
+    "staff audit entry": (lambda w: audit_entry(w), T0.replace(year=2031)),
+    # five years after 29 February have no 29 February: the entry goes when they have fully passed, 1 March
+    "staff audit entry of 29 February": (lambda w: audit_entry(w, at=LEAP_DAY),
+                                         datetime.fromisoformat("2033-03-01T00:00:00+00:00")),
 }
 
 
@@ -260,7 +280,7 @@ def test_r1_a_login_whose_throttle_row_is_purged_under_it_still_answers(world):
 def test_r1_running_twice_is_harmless(world):
     for make, _ in BOUNDARIES.values():
         make(world)
-    world.clock.set(T0 + 365 * D)
+    world.clock.set(max(boundary for _, boundary in BOUNDARIES.values()))
     first = purge_expired(world.runtime)
     assert sum(first.values()) == len(BOUNDARIES)
     assert purge_expired(world.runtime) == dict.fromkeys(KINDS, 0)
