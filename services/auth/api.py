@@ -9,13 +9,17 @@ from flask_smorest import Blueprint
 from kit.problem import Problem
 from kit.tokens import STAFF, current_principal, current_seeker_id, require_role
 from services.auth import clients, flows, schemas, terms
-from services.auth.domain import SESSION_ABSOLUTE
+from services.auth.domain import DEVICE_LIFETIME, SESSION_ABSOLUTE
 from services.auth.sessions import Tokens
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="アカウント・ログイン (auth)")
 
 REFRESH_COOKIE = "mypage_refresh"
 COOKIE_PATH = "/api/v1/auth"
+# A7: a web client's remembered device, sent only to the login (and its OTP step): survives the tab,
+# logout and restarts, never readable by scripts; a mobile client keeps it from the body instead.
+DEVICE_COOKIE = "mypage_device"
+DEVICE_COOKIE_PATH = "/api/v1/auth/login"
 OPENING_ACCEPTED = ("ご登録のメールアドレスと生年月日が確認できた場合、"
                     "「パスワード登録申込受付通知」メールを送信します。"
                     "メールに記載の認証キーは、配信から50分間有効です。")
@@ -74,7 +78,8 @@ class Login(MethodView):
     @blp.response(200, schemas.LoginResultSchema)
     def post(self, body):
         """A7: email + password → a one-time password by mail (or, on a remembered device, the tokens)"""
-        result = flows.login(_ctx(), body["email"], body["password"], body["device_token"])
+        device_token = body["device_token"] or request.cookies.get(DEVICE_COOKIE)
+        result = flows.login(_ctx(), body["email"], body["password"], device_token)
         if result.tokens is None:
             return {"otp_required": True, "login_ticket": result.login_ticket}
         return {"otp_required": False, **_tokens(result.tokens, body["client"])}
@@ -107,7 +112,7 @@ class Refresh(MethodView):
 class Logout(MethodView):
     @blp.response(204)
     def post(self):
-        """S5: end this session (its tokens are refused from now on)"""
+        """S5: end this session (its tokens are refused from now on); a remembered device stays remembered"""
         flows.logout(_ctx(), current_principal())
         _clear_cookie()
 
@@ -189,17 +194,20 @@ class Jwks(MethodView):
 
 
 def _tokens(tokens: Tokens, client: str) -> dict:
-    """The token answer: the refresh token in an HttpOnly cookie (web) or in the body (mobile)."""
+    """The token answer: the refresh and device tokens in HttpOnly cookies (web) or in the body (mobile)."""
     body = {"access_token": tokens.access_token, "token_type": "Bearer", "expires_in": tokens.expires_in}
-    if tokens.device_token:
-        body["device_token"] = tokens.device_token
     if client == "mobile":
         body["refresh_token"] = tokens.refresh_token
+        if tokens.device_token:
+            body["device_token"] = tokens.device_token
     else:
         @after_this_request
         def _cookie(response: Response) -> Response:
             response.set_cookie(REFRESH_COOKIE, tokens.refresh_token, max_age=int(SESSION_ABSOLUTE.total_seconds()),
                                 path=COOKIE_PATH, secure=True, httponly=True, samesite="Strict")
+            if tokens.device_token:
+                response.set_cookie(DEVICE_COOKIE, tokens.device_token, max_age=int(DEVICE_LIFETIME.total_seconds()),
+                                    path=DEVICE_COOKIE_PATH, secure=True, httponly=True, samesite="Strict")
             return response
     return body
 

@@ -1,8 +1,8 @@
-// The seeker's session in this tab: in memory only. The refresh token is auth's HttpOnly cookie;
-// the "remember this device" token (A7) is kept in memory too, so it lasts while the tab is open.
+// The seeker's session in this tab: the access token in memory only. The refresh token and the
+// "remember this device" token (A7) are auth's HttpOnly cookies, out of reach of scripts; the device
+// cookie outlives the tab, a restart and a logout (30 days).
 import { loggedIn, post, refresh, setAccessToken } from "./api.js";
 
-let deviceToken = null;
 let listeners = [];
 
 export function onChange(listener) {
@@ -13,14 +13,9 @@ function changed() {
   for (const listener of listeners) listener(loggedIn());
 }
 
-export function deviceTokenForLogin() {
-  return deviceToken;
-}
-
-/** Tokens from login / OTP: keep the access token (and the device token) in memory. */
+/** Tokens from login / OTP: keep the access token in memory. */
 export function signedIn(tokens) {
   setAccessToken(tokens.access_token);
-  if (tokens.device_token) deviceToken = tokens.device_token;
   changed();
 }
 

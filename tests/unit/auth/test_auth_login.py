@@ -124,6 +124,33 @@ def test_a7_a_remembered_device_skips_the_otp_for_30_days_and_can_be_revoked(wor
     assert world.login(seeker["email"], device_token=device).json["otp_required"] is True
 
 
+def test_a7_a_web_client_remembers_the_device_in_an_httponly_cookie_that_outlives_logout(world):
+    """Issue 12 (9): the device token survives the tab and a restart, never readable by scripts: an
+    HttpOnly cookie sent only to the login (path /api/v1/auth/login), 30 days; logout keeps it."""
+    seeker = world.open_mypage()
+    tokens = world.login_fully(seeker["email"], client="web", remember_device=True)
+    assert "device_token" not in tokens
+    cookie = world.client.get_cookie("mypage_device", path="/api/v1/auth/login")
+    assert cookie is not None and cookie.http_only and cookie.secure and cookie.same_site == "Strict"
+    assert cookie.max_age == 30 * 24 * 3600
+    assert world.client.post("/api/v1/auth/logout", headers=world.bearer(tokens)).status_code == 204
+    assert world.client.get_cookie("mypage_device", path="/api/v1/auth/login") is not None
+    mails = len(world.mailbox.sent)
+    skipped = world.login(seeker["email"])  # no token in the body: the cookie alone
+    assert skipped.status_code == 200 and skipped.json["otp_required"] is False, skipped.json
+    assert "device_token" not in skipped.json and "refresh_token" not in skipped.json
+    world.deliver_mail()
+    assert len(world.mailbox.sent) == mails
+    assert world.client.delete("/api/v1/auth/devices", headers=world.bearer(skipped.json)).status_code == 204
+    assert world.login(seeker["email"]).json["otp_required"] is True
+
+
+def test_a7_a_mobile_client_gets_the_device_token_in_the_body_and_no_cookie(world):
+    seeker = world.open_mypage()
+    tokens = world.login_fully(seeker["email"], client="mobile", remember_device=True)
+    assert tokens["device_token"] and world.client.get_cookie("mypage_device", path="/api/v1/auth/login") is None
+
+
 def test_a7_a_remembered_device_expires_after_30_days(world):
     seeker = world.open_mypage()
     device = world.login_fully(seeker["email"], remember_device=True)["device_token"]

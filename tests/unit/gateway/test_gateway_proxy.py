@@ -241,3 +241,11 @@ def test_the_gateway_counts_upstream_latency_for_prometheus(gateway):
     gateway.get("/api/v1/jobs")
     metrics = gateway.get("/metrics").get_data(as_text=True)
     assert 'mypage_gateway_upstream_seconds_count{service="jobs",status="200"} 1.0' in metrics
+
+
+def test_over_http_the_device_cookie_reaches_the_login(http_gateway):
+    """A7 (issue 12, defect 9): the browser's remembered-device cookie goes through to auth's login."""
+    http_gateway.set_cookie("mypage_device", "abc", path="/api/v1/auth/login")
+    response = http_gateway.post("/api/v1/auth/login", json={})
+    assert response.status_code == 200
+    assert response.json["headers"]["cookie"] == "mypage_device=abc"

@@ -4,7 +4,7 @@ import { clear, field, h } from "../dom.js";
 import { setFieldError, showMessage } from "../errors.js";
 import { form } from "../forms.js";
 import { navigate } from "../router.js";
-import { deviceTokenForLogin, signedIn } from "../session.js";
+import { signedIn } from "../session.js";
 
 function nextRoute(query) {
   const next = query.get("next") || "";
@@ -30,8 +30,8 @@ function passwordStep(body, query) {
         attrs: { autocomplete: "current-password" } }),
     ],
     onSubmit: async (v) => {
-      const answer = await post("/auth/login", { email: v.email, password: v.password,
-        device_token: deviceTokenForLogin() }, { auth: "none" });
+      // a remembered device (A7) is auth's HttpOnly cookie, sent by the browser to this path only
+      const answer = await post("/auth/login", { email: v.email, password: v.password }, { auth: "none" });
       if (answer.otp_required) otpStep(body, query, answer.login_ticket, v.email);
       else { signedIn(answer); navigate(nextRoute(query)); }
     },
