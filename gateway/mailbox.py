@@ -7,15 +7,13 @@ in production (C4: any MYPAGE_ENV but dev, development or test) every /dev path 
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
 
+from kit.clock import JST
 from kit.devmail import mail_path, read_mailbox
 from kit.problem import Problem
-
-JST = timezone(timedelta(hours=9), "JST")  # Japan keeps no daylight saving time
 
 
 def create_mailbox_blueprint(mail_dir: Path) -> Blueprint:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Protocol
+
+JST = timezone(timedelta(hours=9), "JST")  # Japan keeps no daylight saving time
+
+
+def today_in_japan(now: datetime) -> date:
+    """The calendar day in Japan at `now` (an aware datetime): the days of SPEC's rules are Japanese days."""
+    return now.astimezone(JST).date()
 
 
 class Clock(Protocol):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session as DbSession
 
+from kit.clock import JST
 from kit.mail import MailError, send_mail
 from kit.runtime import Runtime
 from services.auth.domain import KEY_LIFETIME, OTP_LIFETIME
@@ -24,7 +25,6 @@ from services.auth.models import AuthKey, LoginChallenge, Mail
 
 log = logging.getLogger("mypage.auth.mail")
 
-JST = timezone(timedelta(hours=9), "JST")
 OPENING_KEY, RESET_KEY, LOGIN_OTP = "opening_key", "reset_key", "login_otp"
 OTP_LOCKED, PASSWORD_CHANGED = "otp_locked", "password_changed"  # notices: no code, nothing expires
 BATCH = 20

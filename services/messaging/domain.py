@@ -20,9 +20,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-JST = timezone(timedelta(hours=9), "JST")
+from kit.clock import JST
 
 VALID, INVALID = "valid", "invalid"  # 有効 / 無効 (SPEC P3)
 SEEKER, EMPLOYER = "seeker", "employer"  # who wrote a message (M1), and who reads the other's

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from kit.clock import today_in_japan
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
 from services.profile import domain
@@ -42,7 +43,7 @@ EXPIRY_CHECK_SECONDS = 60.0
 
 
 def today(uow: UnitOfWork) -> date:
-    return domain.today_in_japan(uow.clock.now())
+    return today_in_japan(uow.clock.now())
 
 
 # -- finding a seeker -----------------------------------------------------------------------------
@@ -199,7 +200,7 @@ def extend_for_online_application(uow: UnitOfWork, seeker_id: str, submitted_at:
     if seeker is None:  # erased, or not a seeker this service knows: nothing to extend
         log.info("online application for an unknown seeker; ignored")
         return False
-    return _extend(uow, seeker, domain.today_in_japan(submitted_at), "online_application")
+    return _extend(uow, seeker, today_in_japan(submitted_at), "online_application")
 
 
 def _extend(uow: UnitOfWork, seeker: Seeker, day: date, reason: str) -> bool:

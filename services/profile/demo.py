@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from kit.clock import today_in_japan
 from kit.runtime import Runtime
 from services.profile import schemas
 from services.profile.commands import register_seeker
-from services.profile.domain import today_in_japan
 from services.profile.models import Seeker
 
 # SPEC "Staff register a seeker" example payload; applied_on is the day of loading.

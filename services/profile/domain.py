@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
-
-JST = timezone(timedelta(hours=9), "JST")
+from datetime import date, timedelta
 
 VALID, INVALID = "valid", "invalid"  # 有効 / 無効 (P3)
 REGISTERED, ONLINE = "registered", "online"  # 利用登録者 / オンライン登録者 (P3b)
@@ -44,11 +42,6 @@ class Refused(Exception):
     def __init__(self, reason: str, *, field: str | None = None, valid_until: date | None = None) -> None:
         super().__init__(reason)
         self.reason, self.field, self.valid_until = reason, field, valid_until
-
-
-def today_in_japan(now: datetime) -> date:
-    """The calendar day in Japan at `now` (an aware datetime)."""
-    return now.astimezone(JST).date()
 
 
 def end_of_month(year: int, month: int) -> date:

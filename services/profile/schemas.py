@@ -18,6 +18,7 @@ from datetime import date
 from marshmallow import Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from kit import codes
+from kit.clock import today_in_japan
 from kit.fields import JsonBoolean, TypedDate
 from kit.problem import Problem, msg
 from kit.web import current_runtime
@@ -54,7 +55,7 @@ MAX_ITEMS = 30  # entries of a work history, qualifications
 def today() -> date:
     """The day in Japan by the injected clock, never the wall clock."""
     day = _AS_OF.get()
-    return day if day is not None else domain.today_in_japan(current_runtime().clock.now())
+    return day if day is not None else today_in_japan(current_runtime().clock.now())
 
 
 @contextmanager

@@ -23,11 +23,11 @@ complete when all four confirmed the final round too. The audit adds the two rou
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
+from kit.clock import today_in_japan
 from kit.erasure import REASONS, SAGA_SERVICES
 
-JST = timezone(timedelta(hours=9), "JST")
 RETENTION_YEARS = 5  # R2
 WITHDRAWAL, RETENTION_5Y = REASONS  # A9 退会 | R2
 DEFAULT_RETRY_INTERVAL = timedelta(minutes=30)  # R3: a request not confirmed by then is sent again
@@ -35,11 +35,6 @@ DEFAULT_RETRY_INTERVAL = timedelta(minutes=30)  # R3: a request not confirmed by
 # about the seeker already on its way then (a relay's backlog, a retry) may have made a row again.
 DEFAULT_FINAL_ROUND_DELAY = timedelta(hours=1)
 FIRST_ROUND, FINAL_ROUND = 1, 2
-
-
-def today_in_japan(now: datetime) -> date:
-    """The calendar day in Japan at `now` (the R2 days are Japanese days)."""
-    return now.astimezone(JST).date()
 
 
 def _years_later(day: date, years: int) -> date:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from kit.clock import today_in_japan
 from kit.erasure import SAGA_SERVICES
 from kit.events import Event
 from kit.runtime import Handler
@@ -45,7 +46,7 @@ def _invalidated_on(event: Event) -> date:
     try:
         return date.fromisoformat(event.data["invalidated_on"])
     except (KeyError, TypeError, ValueError):
-        return domain.today_in_japan(event.time)
+        return today_in_japan(event.time)
 
 
 def on_registration_invalidated(event: Event, uow: UnitOfWork) -> None:

@@ -1,10 +1,10 @@
 """Settings from MYPAGE_*; the injected clock."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from kit.clock import FrozenClock, SystemClock
+from kit.clock import JST, FrozenClock, SystemClock, today_in_japan
 from kit.settings import ConfigurationError, Settings
 
 
@@ -51,6 +51,13 @@ def test_frozen_clock_moves_only_when_told():
 
 def test_system_clock_is_aware():
     assert SystemClock().now().tzinfo is not None
+
+
+def test_days_are_counted_in_japan_from_00_00_jst():
+    assert today_in_japan(datetime(2026, 11, 30, 15, 0, tzinfo=UTC)) == date(2026, 12, 1)
+    assert today_in_japan(datetime(2026, 11, 30, 14, 59, 59, tzinfo=UTC)) == date(2026, 11, 30)
+    assert today_in_japan(datetime(2026, 12, 1, 0, 0, tzinfo=JST)) == date(2026, 12, 1)
+    assert JST.utcoffset(None) == timedelta(hours=9)
 
 
 def test_s11_retry_delays_default_to_1s_10s_1min_10min_and_read_growing_seconds():

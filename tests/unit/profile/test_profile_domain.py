@@ -1,6 +1,6 @@
 """P3, P3a, P3b rules in domain.py: validity arithmetic across month ends, leap years and year ends."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -112,11 +112,6 @@ def test_p3_reapplication_dates_are_checked():
         domain.reapply(registration, date(2026, 11, 29), date(2027, 1, 1))  # the day before the last application
     assert (earlier.value.reason, earlier.value.field) == (domain.APPLICATION_BEFORE_PREVIOUS, "applied_on")
     assert domain.reapply(registration, date(2026, 11, 30), date(2026, 11, 30)).valid_until == date(2027, 1, 31)
-
-
-def test_days_are_counted_in_japan():
-    assert domain.today_in_japan(datetime(2026, 11, 30, 15, 0, tzinfo=UTC)) == date(2027 - 1, 12, 1)
-    assert domain.today_in_japan(datetime(2026, 11, 30, 14, 59, tzinfo=UTC)) == date(2026, 11, 30)
 
 
 def test_p5_display_name():

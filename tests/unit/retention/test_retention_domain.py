@@ -4,11 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from kit.clock import JST
 from services.retention import domain
 
 
 def _japan(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=domain.JST).astimezone(UTC)
+    return datetime.fromisoformat(text).replace(tzinfo=JST).astimezone(UTC)
 
 
 @pytest.mark.parametrize(("invalid_since", "due"), [
