@@ -17,11 +17,12 @@ service (hourly), reading the runtime's clock.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, tuple_
+
+from kit.periodic import Task, periodic
 
 log = logging.getLogger("mypage.housekeeping")
 
@@ -59,15 +60,6 @@ def _in_batches(runtime, statement: Callable, batch: int) -> int:
             return total
 
 
-def pruning_task(runtime, every: timedelta = EVERY) -> Callable[[threading.Event], None]:
+def pruning_task(runtime, every: timedelta = EVERY) -> Task:
     """`prune` as a runtime task: now, then every `every` until stopped."""
-
-    def loop(stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                prune(runtime)
-            except Exception:  # noqa: BLE001 — a database outage must not end the task; the next pass catches up
-                log.exception("%s: pruning failed; retrying in %.0f s", runtime.name, every.total_seconds())
-            stop.wait(every.total_seconds())
-
-    return loop
+    return periodic(lambda: prune(runtime), every, what=f"{runtime.name}: pruning", log=log)

@@ -16,7 +16,6 @@ Logs give counts only.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, delete, exists, or_, select, tuple_
 
+from kit.periodic import Task, periodic
 from kit.runtime import Runtime
 from services.auth.domain import ACCESS_TOKEN_LIFETIME, KEY_WINDOW, SESSION_ABSOLUTE, SESSION_IDLE
 from services.auth.models import AuthKey, Device, LoginChallenge, LoginThrottle, Mail, Session, StaffAudit
@@ -143,18 +143,12 @@ def _delete_batch(runtime: Runtime, kind: _Kind, now: datetime, batch: int) -> i
 
 
 def purge_task(runtime: Runtime, interval: float = PURGE_INTERVAL, *, batch: int = BATCH,
-               max_batches: int = MAX_BATCHES) -> Callable[[threading.Event], None]:
+               max_batches: int = MAX_BATCHES) -> Task:
     """R1 as a runtime task: purge now, then every `interval` seconds (sooner while a backlog remains)."""
     cap = batch * max_batches
 
-    def loop(stop: threading.Event) -> None:
-        while not stop.is_set():
-            backlog = False
-            try:
-                counts = purge_expired(runtime, batch=batch, max_batches=max_batches)
-                backlog = any(count >= cap for count in counts.values())
-            except Exception:  # noqa: BLE001 — a database outage must not end the task; the next pass catches up
-                log.exception("purge pass failed")
-            stop.wait(min(BACKLOG_INTERVAL, interval) if backlog else interval)
+    def wait_after(counts: dict[str, int]) -> float:
+        return min(BACKLOG_INTERVAL, interval) if any(count >= cap for count in counts.values()) else interval
 
-    return loop
+    return periodic(lambda: purge_expired(runtime, batch=batch, max_batches=max_batches), interval,
+                    what="purge pass", log=log, wait_after=wait_after)

@@ -8,7 +8,6 @@ does), except the retention sweep, which is its own caller.
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -16,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
+from kit.periodic import Task, periodic
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
 from services.messaging import domain
@@ -538,18 +538,9 @@ def purge_expired(runtime) -> int:
     return total
 
 
-def retention_task(runtime) -> Callable[[threading.Event], None]:
+def retention_task(runtime) -> Task:
     """M3 as a runtime task: sweep now, then every RETENTION_CHECK_SECONDS, until stopped."""
-
-    def loop(stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                purge_expired(runtime)
-            except Exception:  # a database outage must not end the task; the next sweep catches up
-                log.exception("M3 retention sweep failed; retrying in %.0f s", RETENTION_CHECK_SECONDS)
-            stop.wait(RETENTION_CHECK_SECONDS)
-
-    return loop
+    return periodic(lambda: purge_expired(runtime), RETENTION_CHECK_SECONDS, what="M3 retention sweep", log=log)
 
 
 def _count(uow: UnitOfWork, ids) -> int:

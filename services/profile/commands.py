@@ -10,15 +10,14 @@ except the expiry sweep, which is its own caller.
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from kit.clock import today_in_japan
+from kit.periodic import Task, periodic
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
 from services.profile import domain
@@ -247,27 +246,18 @@ def expire_due_registrations(runtime) -> int:
             uow.commit()
         expired += len(batch)
         if len(batch) < EXPIRY_BATCH:
+            if expired:
+                log.info("%d registration(s) expired", expired)
             return expired
 
 
-def expiry_task(runtime, interval: float = EXPIRY_CHECK_SECONDS) -> Callable[[threading.Event], None]:
+def expiry_task(runtime, interval: float = EXPIRY_CHECK_SECONDS) -> Task:
     """The scheduled check of P3a, for runtime.add_task: sweep now, then every `interval` seconds.
 
     The sweep reads the injected clock, so a registration turns invalid on the first sweep of
     the day after its valid_until; a failed sweep is logged and tried again next time.
     """
-
-    def loop(stop: threading.Event) -> None:
-        while not stop.is_set():
-            try:
-                count = expire_due_registrations(runtime)
-                if count:
-                    log.info("%d registration(s) expired", count)
-            except Exception:  # the database may be down; the next sweep tries again
-                log.exception("registration expiry sweep failed")
-            stop.wait(interval)
-
-    return loop
+    return periodic(lambda: expire_due_registrations(runtime), interval, what="registration expiry sweep", log=log)
 
 
 # -- views of a seeker ----------------------------------------------------------------------------
