@@ -440,7 +440,7 @@ def _conversation(uow: UnitOfWork, thread: Thread, reader: str, page: int, per_p
     items = uow.session.scalars(select(Message).where(in_thread).order_by(Message.sent_at, Message.id)
                                 .offset(offset).limit(limit)).all()
     unread = _unread_by_thread(uow, [thread.id], reader).get(thread.id, 0)
-    return {"thread": thread_view(thread, unread), "items": [message_view(m) for m in items],
+    return {"thread": thread_view(thread, unread, reader), "items": [message_view(m) for m in items],
             "total": _count(uow, select(Message.id).where(in_thread)), "page": page, "per_page": per_page}
 
 
@@ -482,9 +482,13 @@ def _unread_by_thread(uow: UnitOfWork, thread_ids: list[str], reader: str) -> di
     return {thread_id: count for thread_id, count in rows}
 
 
-def thread_view(thread: Thread, unread: int) -> dict[str, Any]:
+def thread_view(thread: Thread, unread: int, reader: str = domain.SEEKER) -> dict[str, Any]:
+    """M1: a thread as `reader` sees it. J2a: the seeker sees the establishment's number only where its name
+    was disclosed to them (an application to a 公開範囲3 posting names neither; a referral's 紹介状 names both)."""
+    named = bool(thread.establishment_name)
+    number = thread.establishment_number if named or reader == domain.EMPLOYER else None
     return {"id": thread.id,
-            "establishment": {"number": thread.establishment_number, "name": thread.establishment_name or None},
+            "establishment": {"number": number, "name": thread.establishment_name or None},
             "job_number": thread.job_number, "application_id": thread.application_id,
             "referral_id": thread.referral_id,
             "application_status": thread.application_status, "created_at": thread.created_at,

@@ -47,8 +47,27 @@ def test_m1_an_application_opens_its_thread_once_even_when_the_event_comes_twice
     assert _threads(runtime, application["application_id"]) == 1
     thread = _only_thread(client, as_seeker(known["seeker_id"]))
     assert thread["application_id"] == application["application_id"] and thread["job_number"] == "11040-00012345"
-    assert thread["establishment"] == {"number": "1104-123456-7", "name": None}
+    assert thread["establishment"] == {"number": None, "name": None}  # J2a: an unnamed one is not numbered either
     assert thread["application_status"] == "applied" and thread["unread"] == 0 and thread["last_message_at"] is None
+
+
+def test_j2a_a_scope_3_applications_thread_shows_the_seeker_no_establishment_number(client, seeker, as_seeker,
+                                                                                   applied, employer):
+    """Issue 10: the 事業所番号 of a 公開範囲3 posting (its name hidden, J2a) leaked through the seeker's thread;
+    jobs names no establishment for such an application, so the seeker's views show no number either."""
+    known = seeker()
+    hidden = applied(known, establishment_number="1104-123456-7", establishment_name=None)
+    headers = as_seeker(known["seeker_id"])
+    listed = _only_thread(client, headers)
+    assert listed["establishment"] == {"number": None, "name": None}
+    conversation = client.get(f"{MESSAGES}/{listed['id']}", headers=headers)
+    assert conversation.status_code == 200 and conversation.json["thread"]["establishment"] == {
+        "number": None, "name": None}
+    assert "1104-123456-7" not in client.get(MESSAGES, headers=headers).get_data(as_text=True)
+    assert "1104-123456-7" not in conversation.get_data(as_text=True)
+    # the establishment's own system still sees its number on the thread
+    own = client.get(EMPLOYER_MESSAGES, query_string={"application_id": hidden["application_id"]}, headers=employer)
+    assert own.status_code == 200 and own.json["thread"]["establishment"]["number"] == "1104-123456-7"
 
 
 def test_m1_the_thread_names_the_establishment_when_the_application_event_does(client, seeker, as_seeker, applied,

@@ -12,7 +12,7 @@ const PER_PAGE = 20;
 
 function threadName(thread) {
   const est = thread.establishment || {};
-  return est.name || (est.number ? `事業所番号 ${est.number}` : "事業所");
+  return est.name || "事業所（非公開）"; // J2a: a hidden establishment is neither named nor numbered
 }
 
 export async function messagesScreen({ query }) {
