@@ -130,7 +130,14 @@ document.getElementById("skip-link").addEventListener("click", (event) => {
 
 onChange(() => renderNav(document.getElementById("nav")));
 
+/** The app shell (sw.js): static files when offline, an offline page for navigation; never the API. */
+function installShell() {
+  if (!("serviceWorker" in navigator)) return; // e.g. plain http on another host than this machine
+  navigator.serviceWorker.register("/sw.js").catch((error) => console.warn("service worker:", error));
+}
+
 async function boot() {
+  installShell();
   await resume(); // a reload keeps the session through the refresh cookie
   renderNav(document.getElementById("nav"));
   revealDevLinks();

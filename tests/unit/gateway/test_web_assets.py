@@ -5,7 +5,9 @@ Content-Security-Policy allowing only this origin."""
 
 from __future__ import annotations
 
+import json
 import re
+import struct
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -174,3 +176,43 @@ def test_the_link_check_finds_a_link_without_a_route(tmp_path):
     routes = app_routes(tmp_path)
     assert any(r.match("/jobs/x") for r in routes) and any(r.match("/") for r in routes)
     assert not any(r.match("/direct-request") for r in routes)
+
+
+SHELL_LIST = re.compile(r"const SHELL = \[([^\]]*)\]")
+
+
+def test_the_app_shell_is_served_with_its_content_types(client):
+    """Issue 12, the installable shell: the manifest (application/manifest+json) names the app and
+    its PNG icons of the sizes it says, the service worker is a script at the root (its scope is the
+    whole client), and the offline page carries the page's CSP."""
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    answer = client.get("/manifest.webmanifest")
+    assert answer.status_code == 200 and answer.mimetype == "application/manifest+json"
+    manifest = json.loads(answer.get_data(as_text=True))
+    assert manifest["name"] == "ハローワーク 求職者マイページ" and manifest["lang"] == "ja"
+    assert manifest["display"] == "standalone" and manifest["start_url"].startswith("/")
+    sizes = set()
+    for icon in manifest["icons"]:
+        served = client.get(icon["src"])
+        assert served.status_code == 200 and served.mimetype == icon["type"], icon
+        if icon["type"] == "image/png":
+            data = served.get_data()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n"
+            width, height = struct.unpack(">II", data[16:24])
+            assert icon["sizes"] == f"{width}x{height}", icon
+            sizes.add(width)
+    assert {192, 512} <= sizes  # what an install on Android asks for
+
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and worker.mimetype in ("text/javascript", "application/javascript")
+    for path in re.findall(r'"([^"]+)"', SHELL_LIST.search(worker.get_data(as_text=True)).group(1)):
+        assert client.get(path).status_code == 200, f"sw.js caches {path}, which is not served"
+
+    offline = client.get("/offline.html")
+    assert offline.status_code == 200 and offline.mimetype == "text/html"
+    assert offline.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    text = offline.get_data(as_text=True)
+    assert '<html lang="ja">' in text and "インターネットに接続されていません" in text
+    for asset in html_assets(text).other:
+        assert client.get(asset).status_code == 200, asset
