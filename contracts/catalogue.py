@@ -5,6 +5,9 @@ Each service declares what it publishes in `services/<name>/events.py` as
 document: a channel per event type (address = routing key on the topic exchange), a `send`
 operation per type tagged with the publishing service, and a message whose payload is the
 CloudEvents 1.0 envelope with `data` = the JSON Schema of the marshmallow payload schema.
+What a service receives from other Hello Work systems (`RECEIVES`, e.g. the employer-side
+system's postings, SPEC J1) is documented the same way with a `receive` operation tagged with
+the receiving service and the outside publisher's prefix.
 Everything is sorted, so the same code always gives the same bytes.
 """
 
@@ -43,6 +46,12 @@ SERVICE_DESCRIPTIONS = {
     "messaging": "メッセージ: messages between the seeker, Hello Work and employers.",
     "retention": "保存期間: automatic erasure and its confirmations.",
 }
+# The outside publishers of the types services here receive (EventSpec.source_pattern).
+OUTSIDE_PUBLISHERS = {
+    "employer": "求人者側システム (the employer-side system, outside My Page): publishes postings (SPEC J1) as "
+                "`employer.posting.*` on the exchange as a broker user that may publish only those routing keys; "
+                "jobs receives them and answers `jobs.posting.accepted.v1` or `jobs.posting.rejected.v1`.",
+}
 
 DESCRIPTION = f"""\
 Every state change another system may care about (SPEC E1), published by the My Page services
@@ -69,7 +78,8 @@ on the durable topic exchange `{DEFAULT_EXCHANGE}`.
 
 
 def discover(services: Iterable[str] = SERVICES) -> list[EventSpec]:
-    """E1: every `services.<name>.events.PUBLISHES`, sorted by type; a service without one is skipped."""
+    """E1: every `services.<name>.events.PUBLISHES` and `RECEIVES`, sorted by type; a service without
+    an events module is skipped. A received type is another system's (never `<service>.…`)."""
     specs: list[EventSpec] = []
     for service in services:
         module_name = f"services.{service}.events"
@@ -82,10 +92,28 @@ def discover(services: Iterable[str] = SERVICES) -> list[EventSpec]:
                 raise
             continue
         for spec in getattr(module, "PUBLISHES", []):
-            if spec.service != service:
+            if spec.service != service or spec.received:
                 raise ContractError(f"{module_name} publishes {spec.type}, which is not a {service}.* type")
             specs.append(spec)
+        for spec in getattr(module, "RECEIVES", []):
+            if not spec.received or spec.service in SERVICES:
+                raise ContractError(f"{module_name} receives {spec.type}: an outside system's type with a "
+                                    "source_pattern")
+            specs.append(spec)
     return check_unique(specs)
+
+
+def receivers(services: Iterable[str] = SERVICES) -> dict[str, list[str]]:
+    """type → the services that receive it (their `RECEIVES`)."""
+    found: dict[str, list[str]] = {}
+    for service in services:
+        try:
+            module = importlib.import_module(f"services.{service}.events")
+        except ModuleNotFoundError:
+            continue
+        for spec in getattr(module, "RECEIVES", []):
+            found.setdefault(spec.type, []).append(service)
+    return found
 
 
 def check_unique(specs: Iterable[EventSpec]) -> list[EventSpec]:
@@ -114,7 +142,7 @@ def envelope_schema(spec: EventSpec) -> dict[str, Any]:
             "id": {"type": "string", "minLength": 1,
                    "description": "Unique per event (a UUID); the key consumers deduplicate on."},
             "type": {"const": spec.type, "description": "The event type, also the AMQP routing key."},
-            "source": {"const": f"/mypage/{spec.service}", "description": "The publishing service."},
+            "source": _source_schema(spec),
             "time": {"type": "string", "format": "date-time",
                      "description": "When the change happened (RFC 3339, UTC)."},
             "subject": {"type": "string", "minLength": 1,
@@ -131,13 +159,20 @@ def envelope_schema(spec: EventSpec) -> dict[str, Any]:
     }
 
 
+def _source_schema(spec: EventSpec) -> dict[str, Any]:
+    if spec.received:
+        return {"type": "string", "pattern": spec.source_pattern, "examples": [spec.source_example],
+                "description": "Who published it; the group names the client it acts for (SPEC C2)."}
+    return {"const": f"/mypage/{spec.service}", "description": "The publishing service."}
+
+
 def example_envelope(spec: EventSpec) -> dict[str, Any]:
     """A deterministic example CloudEvent of `spec`, its data built from the field examples."""
     return {
         "specversion": SPEC_VERSION,
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"mypage:example:{spec.type}")),
         "type": spec.type,
-        "source": f"/mypage/{spec.service}",
+        "source": spec.source_example if spec.received else f"/mypage/{spec.service}",
         "time": "2024-04-01T00:00:00Z",
         "subject": str(uuid.uuid5(uuid.NAMESPACE_URL, "mypage:example:subject")),
         "datacontenttype": CONTENT_TYPE,
@@ -149,6 +184,7 @@ def example_envelope(spec: EventSpec) -> dict[str, Any]:
 def build_catalogue(specs: Iterable[EventSpec]) -> dict[str, Any]:
     """E1: the AsyncAPI 3.0.0 document describing `specs`."""
     specs = check_unique(specs)
+    received_by = receivers()
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
@@ -166,15 +202,18 @@ def build_catalogue(specs: Iterable[EventSpec]) -> dict[str, Any]:
                 "bindingVersion": AMQP_BINDING_VERSION,
             }},
         }
-        operations[f"{name}.send"] = {
-            "action": "send",
-            "title": f"{spec.service} publishes {name}",
+        readers = received_by.get(name, [])
+        action = "receive" if spec.received else "send"
+        operations[f"{name}.{action}"] = {
+            "action": action,
+            "title": f"{' and '.join(readers)} receive{'s' if len(readers) == 1 else ''} {name}" if spec.received
+            else f"{spec.service} publishes {name}",
             "summary": spec.summary,
             "channel": {"$ref": f"#/channels/{name}"},
             "messages": [{"$ref": f"#/channels/{name}/messages/{name}"}],
-            "tags": [{"name": spec.service}],
-            "bindings": {"amqp": {"deliveryMode": 2, "mandatory": True,
-                                  "bindingVersion": AMQP_BINDING_VERSION}},
+            "tags": [{"name": spec.service}, *({"name": reader} for reader in readers if spec.received)],
+            "bindings": {"amqp": {"ack": True, "bindingVersion": AMQP_BINDING_VERSION} if spec.received
+                         else {"deliveryMode": 2, "mandatory": True, "bindingVersion": AMQP_BINDING_VERSION}},
         }
         messages[name] = {
             "name": name,
@@ -195,8 +234,11 @@ def build_catalogue(specs: Iterable[EventSpec]) -> dict[str, Any]:
             "title": TITLE,
             "version": CATALOGUE_VERSION,
             "description": DESCRIPTION,
-            "tags": [{"name": service, "description": SERVICE_DESCRIPTIONS.get(service, service)}
-                     for service in SERVICES],
+            "tags": [*({"name": service, "description": SERVICE_DESCRIPTIONS.get(service, service)}
+                       for service in SERVICES),
+                     *({"name": name, "description": description}
+                       for name, description in OUTSIDE_PUBLISHERS.items()
+                       if any(spec.received and spec.service == name for spec in specs))],
         },
         "defaultContentType": CLOUDEVENTS_CONTENT_TYPE,
         "servers": {

@@ -114,11 +114,24 @@ class EventSpec:
     # broker drops it (kit.topology.discard_queue) instead of returning it to the relay forever.
     personal_data: bool = False
     outside_only: bool = False
+    # Set for a type another Hello Work system publishes and a service here receives (its `RECEIVES`,
+    # e.g. the employer-side system's `employer.posting.published.v1`): the regex the CloudEvent's
+    # `source` matches, its first group naming who published it. None for a type My Page publishes
+    # (source `/mypage/<service>`).
+    source_pattern: str | None = None
+    source_example: str | None = None  # a source that matches it, for the catalogue
 
     def __post_init__(self) -> None:
         check_type(self.type)
         if self.outside_only and not self.personal_data:
             raise ValueError(f"{self.type}: outside_only is for personal-data types (the others are archived)")
+        if self.source_pattern is not None and not re.fullmatch(self.source_pattern, self.source_example or ""):
+            raise ValueError(f"{self.type}: source_example must match source_pattern")
+
+    @property
+    def received(self) -> bool:
+        """A type published outside My Page and received here (documented as a `receive` operation)."""
+        return self.source_pattern is not None
 
     @property
     def service(self) -> str:

@@ -27,7 +27,7 @@ from kit.uow import UnitOfWork
 from services.auth import flows, sessions
 from services.auth.config import REGISTERED_CLIENT_PREFIX as CLIENT_ID_PREFIX
 from services.auth.domain import digest, new_token, same_digest
-from services.auth.events import CLIENT_TOKENS_REVOKED
+from services.auth.events import CLIENT_TOKENS_REVOKED, EMPLOYER_CLIENT_CHANGED
 from services.auth.models import EmployerClient
 
 log = logging.getLogger("mypage.auth.clients")
@@ -84,6 +84,14 @@ def _refuse_issued_tokens(uow: UnitOfWork, client: EmployerClient, reason: str, 
                 subject=client.client_id)
 
 
+def _announce(uow: UnitOfWork, client: EmployerClient) -> None:
+    """C2: jobs learns which establishments the client acts for (its postings by events are checked)."""
+    revoked = client.revoked_at is not None
+    uow.publish(EMPLOYER_CLIENT_CHANGED, {"client_id": client.client_id, "revoked": revoked,
+                                          "establishments": [] if revoked else list(client.establishments)},
+                subject=client.client_id)
+
+
 def register(ctx: flows.AuthContext, staff_client: str, name: str, establishments: list[str]) -> dict[str, Any]:
     """C1: staff register an employer client for `establishments` → its id and secret (shown only now)."""
     now = ctx.now()
@@ -93,6 +101,7 @@ def register(ctx: flows.AuthContext, staff_client: str, name: str, establishment
     secret = _new_secret(ctx, client)
     with ctx.uow() as uow:
         uow.session.add(client)
+        _announce(uow, client)
         uow.commit()
         log.info("employer client %s registered by %s", client.client_id, staff_client,
                  extra={"outcome": "client_registered"})
@@ -116,6 +125,7 @@ def set_establishments(ctx: flows.AuthContext, client_id: str, establishments: l
         if sorted(client.establishments) != sorted(establishments):
             client.establishments = establishments
             _refuse_issued_tokens(uow, client, "establishments_changed", ctx.now())
+            _announce(uow, client)
             uow.commit()
             log.info("employer client %s: establishments changed", client_id, extra={"outcome": "client_changed"})
         return _view(client)
@@ -142,6 +152,7 @@ def revoke(ctx: flows.AuthContext, client_id: str) -> None:
             now = ctx.now()
             client.revoked_at = now
             _refuse_issued_tokens(uow, client, "revoked", now)
+            _announce(uow, client)
             uow.commit()
             log.info("employer client %s revoked", client_id, extra={"outcome": "client_revoked"})
 

@@ -75,10 +75,25 @@ CLIENT_TOKENS_REVOKED = EventSpec(
     "Staff rotated an employer client's secret, changed its establishments or revoked it: the gateway "
     "refuses the tokens issued to it before, at once (SPEC C1).")
 
+class EmployerClientChangedPayload(Schema):
+    """C1/C2: the establishments an employer client acts for now (none once revoked)."""
+
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    establishments = fields.List(fields.String(validate=validate.Length(min=1, max=20)), required=True,
+                                 metadata={"description": "事業所番号 the client acts for",
+                                           "example": ["1104-123456-7"]})
+    revoked = fields.Boolean(required=True, metadata={"description": "true: the client acts for nothing any more"})
+
+
+EMPLOYER_CLIENT_CHANGED = EventSpec(
+    "auth.employer_client.changed.v1", EmployerClientChangedPayload,
+    "Staff registered an employer client, changed its establishments or revoked it (SPEC C1): jobs checks the "
+    "postings the employer-side system publishes as events on the client's behalf against them (C2).")
+
 ERASURE_COMPLETED = EventSpec(
     "auth.erasure.completed.v1", ErasureCompletedPayload,
     "Auth erased the seeker's account, keys, challenges, sessions, devices and mails, and its inbox and "
     "outbox rows about them; a count only, no seeker id (SPEC R3, A9, S12).")
 
 PUBLISHES: list[EventSpec] = [MYPAGE_OPENED, SESSION_REVOKED, MYPAGE_WITHDRAWN, MYPAGE_USABILITY_CHANGED,
-                              ERASURE_COMPLETED, CLIENT_TOKENS_REVOKED]
+                              ERASURE_COMPLETED, CLIENT_TOKENS_REVOKED, EMPLOYER_CLIENT_CHANGED]

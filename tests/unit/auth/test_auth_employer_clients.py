@@ -198,3 +198,22 @@ def test_c3_a_configured_staff_client_acts_for_its_office(tmp_path):
     settings = Settings.from_env("auth", {"MYPAGE_VAR_DIR": str(tmp_path),
                                           "MYPAGE_AUTH_SECRET_CLIENTS": "desk:staff@13010:" + "s" * 32})
     assert load_secrets(settings).clients["desk"].office == "13010"
+
+
+def test_c2_jobs_is_told_each_clients_establishments_on_registration_change_and_revocation(world):
+    """auth.employer_client.changed.v1: what jobs checks postings published as events against (C2)."""
+    client = _register(world)
+    path = f"{CLIENTS}/{client['client_id']}"
+    world.client.put(f"{path}/establishments", json={"establishments": [OTHER, OURS]}, headers=world.staff_headers())
+    world.client.put(f"{path}/establishments", json={"establishments": [OURS, OTHER]}, headers=world.staff_headers())
+    world.client.post(f"{path}/secret", headers=world.staff_headers())  # the establishments stay: nothing to say
+    assert world.client.delete(path, headers=world.staff_headers()).status_code == 204
+    world.client.delete(path, headers=world.staff_headers())
+    events = world.published("auth.employer_client.changed.v1")
+    assert [event.data for event in events] == [
+        {"client_id": client["client_id"], "establishments": [OURS], "revoked": False},
+        {"client_id": client["client_id"], "establishments": [OTHER, OURS], "revoked": False},
+        {"client_id": client["client_id"], "establishments": [], "revoked": True}]
+    for event in events:
+        assert event.subject == client["client_id"]
+        validate_event(event.to_dict())
