@@ -34,7 +34,7 @@ from kit.codes import find_municipality, normalise_occupation_code, occupation
 from kit.db import UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
-from services.jobs.domain import hours_span, normalise_text
+from services.jobs.domain import POSTING_PARTS, POSTING_PAYLOAD_FIELDS, hours_span, normalise_text
 
 # BigInteger on PostgreSQL; INTEGER PRIMARY KEY (the rowid, so autoincrementing) on SQLite.
 _ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -387,22 +387,11 @@ class DirectRequest(Base):
 direct_requests = DirectRequest.__table__
 
 
-# The payload keys of POST /api/v1/employer/jobs that have a column; the rest goes to `document`.
-_NESTED = {
-    "establishment": ("number", "name"),
-    "location": ("prefecture", "municipality", "station"),
-    "wage": ("type", "min", "max"),
-    "holidays": ("two_days_weekly", "annual_days"),
-}
-_FLAT = ("job_number", "title", "occupation_code", "description", "category", "full_time", "employment_type",
-         "hours", "publication_scope", "online_application", "received_on", "deadline")
-
-
 def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
     """J1: the postings row for a payload shaped like `POST /api/v1/employer/jobs`.
 
     Prefecture and municipality names are resolved to their codes (kit.codes); an unknown
-    place raises ValueError. Fields without a column are kept in `document`.
+    place raises ValueError. Fields without a column (domain.POSTING_FIELDS) are kept in `document`.
     """
     location = payload["location"]
     place = find_municipality(location["prefecture"], location["municipality"])
@@ -412,9 +401,8 @@ def posting_row(payload: Mapping[str, Any], *, now: datetime) -> dict[str, Any]:
     holidays = payload.get("holidays") or {}
     span = hours_span(payload.get("hours"))
     occupation_code = normalise_occupation_code(payload["occupation_code"])
-    document: dict[str, Any] = {key: value for key, value in payload.items()
-                                if key not in _FLAT and key not in _NESTED}
-    for key, known in _NESTED.items():
+    document: dict[str, Any] = {key: value for key, value in payload.items() if key not in POSTING_PAYLOAD_FIELDS}
+    for key, known in POSTING_PARTS.items():
         extra = {name: value for name, value in (payload.get(key) or {}).items() if name not in known}
         if extra:
             document[key] = extra

@@ -24,11 +24,6 @@ from services.jobs.commands import canonical_job_number, job_not_found, today
 from services.jobs.events import POSTING_CHANGED, POSTING_CLOSED, POSTING_PUBLISHED
 from services.jobs.models import posting_row, postings
 
-# The payload's fields that map to columns (models.posting_row); any other key is an extra of the document.
-_COLUMN_FIELDS = ("job_number", "establishment", "title", "occupation_code", "description", "category", "full_time",
-                  "employment_type", "location", "wage", "hours", "holidays", "publication_scope",
-                  "online_application", "received_on", "deadline")
-_NESTED_EXTRAS = ("establishment", "location", "wage", "holidays")
 # Columns a change never writes: the posting's identity, when it arrived, whether it is closed.
 _NOT_CHANGED = ("job_number", "created_at", "closed")
 
@@ -128,30 +123,34 @@ def _locked_own(uow: UnitOfWork, establishments: frozenset[str] | None, job_numb
 
 
 def employer_view(row, day) -> dict[str, Any]:
-    """Everything of a posting: the fields as the API names them, the rest as sent in `details`."""
-    return {
-        "job_number": row.job_number,
-        "establishment": {"number": row.establishment_number, "name": row.establishment_name},
-        "title": row.title,
-        "occupation_code": row.occupation_code,
-        "description": row.description,
-        "category": row.category,
-        "full_time": row.full_time,
-        "employment_type": row.employment_type,
-        "location": {"prefecture": row.prefecture, "municipality": row.municipality, "station": row.station,
-                     "prefecture_code": row.prefecture_code, "municipality_code": row.municipality_code},
-        "wage": {"type": row.wage_type, "min": row.wage_min, "max": row.wage_max},
-        "hours": row.hours,
-        "holidays": {"two_days_weekly": row.two_days_weekly, "annual_days": row.annual_holidays},
-        "publication_scope": row.publication_scope,
-        "online_application": row.online_application,
-        "received_on": row.received_on,
-        "deadline": row.deadline,
+    """Everything of a posting: the fields as the API names them (the place with its codes too), the rest as
+    sent in `details`."""
+    view = _fields_of(row)
+    view["location"] |= {"prefecture_code": row.prefecture_code, "municipality_code": row.municipality_code}
+    return view | {
         "details": dict(row.document or {}),
         "status": domain.posting_status(row.closed, row.deadline, day),
         "created_at": _aware(row.created_at),
         "updated_at": _aware(row.updated_at),
     }
+
+
+# A place is sent by its names (its codes are what the field map keeps).
+_SENT_AS = {"prefecture_code": "prefecture", "municipality_code": "municipality"}
+
+
+def _fields_of(row) -> dict[str, Any]:
+    """A posting row's fields shaped as the payload has them, by the field map (domain.POSTING_FIELDS)."""
+    values = row._asdict()
+    fields: dict[str, Any] = {}
+    for name, column in domain.POSTING_FIELDS.items():
+        part, dot, inner = name.partition(".")
+        value = values[_SENT_AS.get(column, column)]
+        if dot:
+            fields.setdefault(part, {})[inner] = value
+        else:
+            fields[name] = value
+    return fields
 
 
 def _find(uow: UnitOfWork, job_number: str):
@@ -172,33 +171,16 @@ def locked(uow: UnitOfWork, job_number: str):
 def _payload_of(row) -> dict[str, Any]:
     """The payload a posting row was made from (the inverse of models.posting_row)."""
     document = dict(row.document or {})
-    extras = {key: document.pop(key) for key in _NESTED_EXTRAS if isinstance(document.get(key), dict)}
-    return document | {
-        "job_number": row.job_number,
-        "establishment": {"number": row.establishment_number, "name": row.establishment_name}
-        | extras.get("establishment", {}),
-        "title": row.title,
-        "occupation_code": row.occupation_code,
-        "description": row.description,
-        "category": row.category,
-        "full_time": row.full_time,
-        "employment_type": row.employment_type,
-        "location": {"prefecture": row.prefecture, "municipality": row.municipality, "station": row.station}
-        | extras.get("location", {}),
-        "wage": {"type": row.wage_type, "min": row.wage_min, "max": row.wage_max} | extras.get("wage", {}),
-        "hours": row.hours,
-        "holidays": {"two_days_weekly": row.two_days_weekly, "annual_days": row.annual_holidays}
-        | extras.get("holidays", {}),
-        "publication_scope": row.publication_scope,
-        "online_application": row.online_application,
-        "received_on": row.received_on,
-        "deadline": row.deadline,
-    }
+    extras = {key: document.pop(key) for key in domain.POSTING_PARTS if isinstance(document.get(key), dict)}
+    payload = document | _fields_of(row)
+    for part, extra in extras.items():
+        payload[part] |= extra
+    return payload
 
 
 def _without_empty_extras(payload: dict[str, Any]) -> dict[str, Any]:
     """An extra given as null is not kept (on a change: it is removed)."""
-    return {key: value for key, value in payload.items() if value is not None or key in _COLUMN_FIELDS}
+    return {key: value for key, value in payload.items() if value is not None or key in domain.POSTING_PAYLOAD_FIELDS}
 
 
 def _aware(value: datetime) -> datetime:

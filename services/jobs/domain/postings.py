@@ -94,17 +94,28 @@ ESTABLISHMENT_NAME_MAX = 100
 DESCRIPTION_MAX = 3000
 HOURS_MAX = 100
 STATION_MAX = 60
-# A posting's fields that have a column, by the name the employer API gives them (changed_fields).
-_POSTING_FIELDS = {
-    "establishment_number": "establishment.number", "establishment_name": "establishment.name",
+# The posting's field map — the one place that says where the employer API's fields are kept: a field's name
+# in the payload (`wage.min`: `min` inside `wage`) → its column in `postings`. A place is kept by its codes (its
+# official names, the `prefecture` and `municipality` columns, follow from them). Whatever has no column is kept
+# as sent in the posting's `document`, a part's extra keys under the part's key (models.posting_row).
+POSTING_FIELDS = {
+    "job_number": "job_number",
+    "establishment.number": "establishment_number", "establishment.name": "establishment_name",
     "title": "title", "occupation_code": "occupation_code", "description": "description", "category": "category",
-    "full_time": "full_time", "employment_type": "employment_type", "prefecture_code": "location.prefecture",
-    "municipality_code": "location.municipality", "station": "location.station", "wage_type": "wage.type",
-    "wage_min": "wage.min", "wage_max": "wage.max", "hours": "hours", "two_days_weekly": "holidays.two_days_weekly",
-    "annual_holidays": "holidays.annual_days", "publication_scope": "publication_scope",
-    "online_application": "online_application", "received_on": "received_on", "deadline": "deadline",
+    "full_time": "full_time", "employment_type": "employment_type",
+    "location.prefecture": "prefecture_code", "location.municipality": "municipality_code",
+    "location.station": "station",
+    "wage.type": "wage_type", "wage.min": "wage_min", "wage.max": "wage_max",
+    "hours": "hours",
+    "holidays.two_days_weekly": "two_days_weekly", "holidays.annual_days": "annual_holidays",
+    "publication_scope": "publication_scope", "online_application": "online_application",
+    "received_on": "received_on", "deadline": "deadline",
 }
-_NESTED_EXTRAS = ("establishment", "location", "wage", "holidays")  # their extra keys sit under one document key
+# The payload's top-level fields that have a column, and the parts among them with their fields
+# ({"establishment": ("number", "name"), "location": …}).
+POSTING_PAYLOAD_FIELDS = tuple(dict.fromkeys(name.partition(".")[0] for name in POSTING_FIELDS))
+POSTING_PARTS = {part: tuple(name.removeprefix(f"{part}.") for name in POSTING_FIELDS if name.startswith(f"{part}."))
+                 for part in dict.fromkeys(name.partition(".")[0] for name in POSTING_FIELDS if "." in name)}
 DATES_OUT_OF_ORDER = ("紹介期限日は受付年月日以降の日付にしてください。",
                          "The referral deadline cannot be before the date the posting was received.")
 
@@ -146,10 +157,10 @@ def changed_posting_fields(before: dict, after: dict) -> list[str]:
     """J1: the names (not the values) of what differs between two postings rows: columns by their API name
     (`wage.min`, `location.municipality`), extras of the document by their key (`insurance`,
     `establishment.url`). Empty: nothing changed (a retry)."""
-    changed = {name for column, name in _POSTING_FIELDS.items() if before.get(column) != after.get(column)}
+    changed = {name for name, column in POSTING_FIELDS.items() if before.get(column) != after.get(column)}
     old, new = before.get("document") or {}, after.get("document") or {}
     for key in old.keys() | new.keys():
-        if key in _NESTED_EXTRAS and isinstance(old.get(key, {}), dict) and isinstance(new.get(key, {}), dict):
+        if key in POSTING_PARTS and isinstance(old.get(key, {}), dict) and isinstance(new.get(key, {}), dict):
             inner_old, inner_new = old.get(key, {}), new.get(key, {})
             changed |= {f"{key}.{inner}" for inner in inner_old.keys() | inner_new.keys()
                         if inner_old.get(inner) != inner_new.get(inner)}

@@ -158,11 +158,6 @@ class PostingContactSchema(_WithExtras):
         "invalid": msg("メールアドレスの形式が正しくありません。", "Not a valid email address.")})
 
 
-_POSTING_FIELDS = ("job_number", "establishment", "title", "occupation_code", "description", "category", "full_time",
-                   "employment_type", "location", "wage", "hours", "holidays", "publication_scope",
-                   "online_application", "received_on", "deadline", "insurance", "requirements", "contact")
-
-
 class PostingInputSchema(_WithExtras):
     """J1 求人 as the employer-side system sends it (SPEC "Employers publish a posting"). Every field is checked
     on its own; anything more (up to 20 keys) is kept as sent and shown in the posting's `details`."""
@@ -229,7 +224,7 @@ class PostingChangesSchema(PostingInputSchema):
     as a whole). An extra key given as null is removed. The dates are checked against the merged posting."""
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, partial=_POSTING_FIELDS, **kwargs)
+        super().__init__(*args, partial=tuple(PostingInputSchema._declared_fields), **kwargs)
 
     @pre_load
     def _something(self, data, **_kwargs):
