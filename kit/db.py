@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
@@ -81,6 +83,14 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def insert_ignore(bind: Session | Connection | Engine, table, on: str | Sequence[str]):
+    """`INSERT … ON CONFLICT (on) DO NOTHING` into `table` in the dialect of `bind` (PostgreSQL or SQLite):
+    a row whose key `on` is already there is left as it is. Chain `.values(…)` or execute it with a list of rows.
+    To learn which rows were new, add `.returning(…)`: SQLAlchemy 2.1 + psycopg 3 report rowcount -1 for an
+    INSERT, so `rowcount` cannot tell a new row from one left as it was on PostgreSQL."""
+    dialect = (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=[on] if isinstance(on, str) else list(on))
 
 
 class UtcDateTime(TypeDecorator):

@@ -13,10 +13,12 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kit.db import insert_ignore
+
 INBOX_TABLE = "inbox"
+_KEY = ("event_id", "handler")  # one claim per event and handler
 
 
 class Claim(NamedTuple):
@@ -51,12 +53,9 @@ def claim(
 
     The row is part of the handler's transaction, so a rollback releases the claim.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(table)
+        insert_ignore(session, table, on=_KEY)
         .values(event_id=event_id, handler=handler, event_type=event_type, subject=subject, handled_at=now)
-        .on_conflict_do_nothing(index_elements=["event_id", "handler"])
         .returning(table.c.event_id)
     )
     # RETURNING, not rowcount: SQLAlchemy 2.1 + psycopg 3 report rowcount -1 for this statement.
@@ -75,11 +74,7 @@ def claim_many(
     dialect = session.get_bind().dialect
     if dialect.name == "postgresql":
         return _claim_many_postgresql(session, table, claims, now)
-    statement = (
-        sqlite.insert(table)
-        .on_conflict_do_nothing(index_elements=["event_id", "handler"])
-        .returning(table.c.event_id, table.c.handler)
-    )
+    statement = insert_ignore(session, table, on=_KEY).returning(table.c.event_id, table.c.handler)
     rows = [
         {"event_id": c.event_id, "handler": c.handler, "event_type": c.event_type, "subject": c.subject,
          "handled_at": now}

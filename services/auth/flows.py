@@ -15,8 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kit.db import insert_ignore
 from kit.problem import Problem, msg
 from kit.runtime import Runtime
 from kit.tokens import Principal
@@ -564,10 +564,9 @@ def _lock_throttle(uow: UnitOfWork, email_digest: str) -> LoginThrottle:
     lock: then the lock finds nothing and the row is created again, as for a new email.
     """
     session = uow.session
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for _ in range(_THROTTLE_ATTEMPTS):
-        session.execute(insert(LoginThrottle).values(email_digest=email_digest, failures=0)
-                        .on_conflict_do_nothing(index_elements=["email_digest"]))
+        session.execute(insert_ignore(session, LoginThrottle, on="email_digest")
+                        .values(email_digest=email_digest, failures=0))
         throttle = session.scalar(select(LoginThrottle).where(LoginThrottle.email_digest == email_digest)
                                   .with_for_update().execution_options(populate_existing=True))
         if throttle is not None:

@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kit.db import insert_ignore
 from kit.erasure import SAGA_SERVICES, erase_seeker_rows
 from kit.uow import UnitOfWork
 from services.retention import domain
@@ -36,9 +36,8 @@ def record_registration(uow: UnitOfWork, seeker_id: str, invalid_since: date | N
 
     An event older than the state already applied changes nothing; returns whether it applied."""
     session = uow.session
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert(RegistrationRow).values(seeker_id=seeker_id, invalid_since=invalid_since, as_of=as_of)
-                    .on_conflict_do_nothing(index_elements=["seeker_id"]))
+    session.execute(insert_ignore(session, RegistrationRow, on="seeker_id")
+                    .values(seeker_id=seeker_id, invalid_since=invalid_since, as_of=as_of))
     row = session.get(RegistrationRow, seeker_id, with_for_update=True, populate_existing=True)
     if row.as_of == as_of and row.invalid_since == invalid_since:
         return True  # just inserted (or the same event again)
