@@ -53,6 +53,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from kit import topology
 from kit.amqp_buffered import BufferedTransport
 from kit.clock import Clock, SystemClock
+from kit.erasure import ERASURE_REQUESTED, parse_request
 from kit.events import Event, InvalidEvent
 from kit.inbox import Claim, claim, claim_many
 from kit.settings import DEFAULT_EXCHANGE
@@ -280,6 +281,7 @@ class Consumer(ConsumerMixin):
 
     def _settle(self, batch: list) -> None:
         work = [item for item in (self._decode(message) for message in batch) if item is not None]
+        self._erase_parked(work)
         failed: tuple[_Work | None, Exception] | None = None
         if len(work) > 1:
             failed = self._apply_together(work)
@@ -291,6 +293,22 @@ class Consumer(ConsumerMixin):
                 self._retry_or_park(item.message, failed[1])  # its handler already ran for this delivery
             else:
                 self._apply_alone(item)
+
+    def _erase_parked(self, work: list[_Work]) -> None:
+        """R3: an erasure request for this service reaches its parking queue too — the parked messages
+        naming the seeker are dropped before the request is applied (again on a redelivery: harmless).
+        A broker error propagates: the request stays unacked and comes back."""
+        requests = (parse_request(item.event) for item in work if item.event.type == ERASURE_REQUESTED)
+        seekers = sorted({request.seeker_id for request in requests if request and request.asks(self.service)})
+        if not seekers or self._active_connection is None:
+            return
+        from kit.parked import ParkingLot  # kit.parked reads this module's header names
+
+        lot = ParkingLot(self._active_connection, self.service, exchange_name=self.exchange_name)
+        dropped = sum(lot.drop_about(seeker_id) for seeker_id in seekers)
+        if dropped:
+            log.info("consumer %s: erasure dropped %d parked messages", self.service, dropped,
+                     extra={"outcome": "erased"})
 
     def _decode(self, message) -> _Work | None:
         try:

@@ -154,11 +154,16 @@ def erase_and_confirm(uow: UnitOfWork, event: Event, *, service: str, metadata: 
 
 def drop_pending_events(uow: UnitOfWork, seeker_id: str) -> int:
     """S12: forget events collected in `uow` (not yet in the outbox) that mention `seeker_id`."""
-    needle = _json_string(seeker_id)
-    kept = [event for event in uow.events if event.subject != seeker_id and needle not in event.to_json()]
+    kept = [event for event in uow.events if event.subject != seeker_id and not mentions(event.to_json(), seeker_id)]
     dropped = len(uow.events) - len(kept)
     uow.events[:] = kept
     return dropped
+
+
+def mentions(body: bytes, seeker_id: str) -> bool:
+    """S12: a CloudEvent body names `seeker_id` — as its subject or anywhere as a JSON string value
+    (quotes included, so one id never matches inside a longer one)."""
+    return _json_string(seeker_id) in body
 
 
 def _json_string(value: str) -> bytes:

@@ -6,6 +6,10 @@
     parked replay --all      every parked message
     parked drop ID           delete it
 
+Erasure (R3) reaches the parking queue as well: for every `retention.erasure.requested.v1` that asks
+its service, the consumer drops the parked messages naming the seeker (`ParkingLot.drop_about`)
+before it applies the request, so an event about an erased seeker is neither kept there nor replayed.
+
 ID is the event id (the AMQP message id), as `list` shows it; a message without one (an unparseable
 body) is named `body-` and the first 16 hex digits of its body's SHA-256. Every copy with that ID is
 acted on (a wire duplicate parked twice is replayed twice; the service's inbox applies it once).
@@ -15,8 +19,8 @@ so only this service gets it again, without the headers that count and explain i
 (`x-mypage-attempt`, `x-mypage-error`, `x-mypage-parked-at`, RabbitMQ's `x-death`…): it starts over
 with every retry delay. The copy is confirmed by the broker before the parked message is acked.
 
-Reading the parking queue takes its messages unacked and hands back the ones not acted on when the
-channel closes, so `list` and `show` change nothing. Run one such command at a time: messages another
+Reading the parking queue takes its messages unacked and gives back (requeues) the ones not acted on,
+so `list` and `show` change nothing. Run one such command at a time: messages another
 holds meanwhile are not seen.
 """
 
@@ -35,6 +39,7 @@ from kombu.exceptions import ChannelError
 
 from kit import topology
 from kit.consumer import ATTEMPT_HEADER, ERROR_HEADER, PARKED_AT_HEADER
+from kit.erasure import mentions
 from kit.settings import DEFAULT_EXCHANGE
 
 RESET_HEADERS = (ATTEMPT_HEADER, ERROR_HEADER, PARKED_AT_HEADER, "x-death", "x-delivery-count")
@@ -102,6 +107,11 @@ class ParkingLot:
         """Delete the messages named `message_id`; returns how many."""
         return self._count(lambda _channel, _message, parked: parked.id == message_id)
 
+    def drop_about(self, seeker_id: str) -> int:
+        """R3: delete every parked message naming `seeker_id` (kit.erasure.mentions); returns how many.
+        The consumer calls it for each erasure request of its service, so erasure reaches the broker too."""
+        return self._count(lambda _channel, message, _parked: mentions(message.body, seeker_id))
+
     def _count(self, act: Callable) -> int:
         taken = 0
 
@@ -115,9 +125,12 @@ class ParkingLot:
         return taken
 
     def _visit(self, act: Callable) -> list[ParkedMessage]:
-        """Take every parked message unacked; ack those `act` settled, the rest return on close."""
+        """Take every parked message unacked; ack those `act` settled and give the rest back, in order.
+        They are requeued explicitly: kombu's memory transport (the embedded mode) drops what a closing
+        channel still holds instead of returning it."""
         self._require(self.queue_name)
         channel = self._connection.channel()
+        held = []
         try:
             queue = Queue(self.queue_name, channel=channel, no_declare=True)
             seen = []
@@ -126,10 +139,15 @@ class ParkingLot:
                 if act(channel, message, parked):
                     message.ack()
                 else:
+                    held.append(message)
                     seen.append(parked)
             return seen
         finally:
-            channel.close()
+            try:
+                for message in held:
+                    message.requeue()
+            finally:
+                channel.close()
 
     def _require(self, name: str) -> None:
         channel = self._connection.channel()

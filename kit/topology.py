@@ -26,8 +26,8 @@ part of the queue's name, so a changed delay is a new queue, never a PRECONDITIO
 whose delay is no longer configured deletes itself (`x-expires`, renewed each time a consumer declares it,
 which it does before every retry it puts there): a lease longer than the delay, so it is empty by then.
 
-Parked messages hold personal data that erasure (R3) cannot reach inside RabbitMQ, so the parking
-queue carries `x-message-ttl` (DESIGN §8: inspect and replay within the TTL). RabbitMQ refuses to
+Parked messages hold personal data (an erasure, R3, drops the seeker's at once: kit.consumer), so the
+parking queue carries `x-message-ttl` as well (DESIGN §8: inspect and replay within the TTL). RabbitMQ refuses to
 redeclare a queue with other arguments (PRECONDITION_FAILED), and a policy needs management rights a
 service's user does not have and yields to any broader policy, so the TTL came with a new queue name:
 `.parked` replaced `.parking`, bound by the old routing key, which the service queues' own
