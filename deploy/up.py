@@ -12,8 +12,11 @@ restarts a process that dies (one crash never stops the stack):
 
 Before supervisor starts, on the machine's PostgreSQL and RabbitMQ: each service's database and
 login role are created when missing (as deploy/postgres/init-databases.sh does, through
-MYPAGE_UP_ADMIN_DATABASE_URL), every service is migrated (its queues declared), and the demo data
-of the embedded mode is loaded into empty databases (MYPAGE_DEMO=0: none).
+MYPAGE_UP_ADMIN_DATABASE_URL); each service and the gateway get a RabbitMQ user of their own with a
+new random password (kit/broker_users.py: through `rabbitmqctl`, or the management API named by
+MYPAGE_RABBITMQ_ADMIN_URL; MYPAGE_AMQP_URL is the administrator's login and no process gets it);
+every service is migrated (its queues declared) as its own user, and the demo data of the embedded
+mode is loaded into empty databases (MYPAGE_DEMO=0: none).
 
 Ports (MYPAGE_UP_BASE_PORT = B, default 8100; service k = 1..5 in the order auth, profile, jobs,
 messaging, retention): webs B+10k+r (r = 0..N-1), workers' metrics B+100+10k+r, relays' metrics
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import secrets
 import shlex
 import shutil
 import signal
@@ -44,7 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kit.settings import DEFAULT_VAR_DIR, ROOT, ConfigurationError
+from kit import broker_users as broker
+from kit.settings import DEFAULT_EXCHANGE, DEFAULT_VAR_DIR, ROOT, ConfigurationError
 
 SERVICE_ORDER = ("auth", "profile", "jobs", "messaging", "retention")
 DEFAULT_BASE_PORT = 8100
@@ -75,6 +80,7 @@ class Layout:
     """What `make up` runs and where, read from the environment (see the module's docstring)."""
 
     environ: Mapping[str, str]  # the stack's environment: the caller's, with the MYPAGE_ values filled in
+    broker_urls: Mapping[str, str]  # {service or "gateway": its own RabbitMQ URL} (kit/broker_users.py)
     var_dir: Path
     base_port: int
     gateway_host: str
@@ -104,7 +110,11 @@ class Layout:
             environ.setdefault(f"MYPAGE_{service.upper()}_DATABASE_URL",
                                f"postgresql://mypage_{service}@127.0.0.1:5432/mypage_{service}")
         gateway_host = given.get("MYPAGE_HOST", "").strip() or "127.0.0.1"
-        return cls(environ, var_dir, base_port, gateway_host, gateway_port, replicas, web_workers, sink=not smtp_url)
+        exchange = environ.get("MYPAGE_EXCHANGE", DEFAULT_EXCHANGE)
+        broker_urls = {who: broker.url_for(who, environ["MYPAGE_AMQP_URL"], secrets.token_urlsafe(24), exchange)
+                       for who in broker.WHO}
+        return cls(environ, broker_urls, var_dir, base_port, gateway_host, gateway_port, replicas, web_workers,
+                   sink=not smtp_url)
 
     @property
     def state_dir(self) -> Path:
@@ -136,6 +146,14 @@ class Layout:
     def database_urls(self) -> dict[str, str]:
         return {s: self.environ[f"MYPAGE_{s.upper()}_DATABASE_URL"] for s in SERVICE_ORDER}
 
+    def broker_env(self, who: str) -> dict[str, str]:
+        """The environment that makes a process of `who` connect as its own broker user."""
+        return {"MYPAGE_AMQP_URL": self.broker_urls[who]}
+
+    def supervisor_env(self) -> dict[str, str]:
+        """What supervisord and so every program inherits: no administrator's broker login."""
+        return {key: value for key, value in self.environ.items() if key != "MYPAGE_AMQP_URL"}
+
     def programs(self) -> list[Program]:
         """Every process of the stack, each in its group (GROUPS: the start order)."""
         python = sys.executable
@@ -149,19 +167,22 @@ class Layout:
                 name = f"{service}_web_{r}"
                 programs.append(Program(name, [python, "-m", module, "web", "--bind", f"127.0.0.1:{port}",
                                                "--workers", str(self.web_workers)], "web",
-                                        {"PROMETHEUS_MULTIPROC_DIR": str(self.state_dir / "metrics" / name)}))
+                                        {"PROMETHEUS_MULTIPROC_DIR": str(self.state_dir / "metrics" / name),
+                                         **self.broker_env(service)}))
             for r, port in enumerate(self.worker_ports(service), start=1):
                 programs.append(Program(f"{service}_worker_{r}",
-                                        [python, "-m", module, "worker", "--bind", f"127.0.0.1:{port}"], "bus"))
+                                        [python, "-m", module, "worker", "--bind", f"127.0.0.1:{port}"], "bus",
+                                        self.broker_env(service)))
             programs.append(Program(f"{service}_relay",
                                     [python, "-m", module, "relay", "--bind", f"127.0.0.1:{self.relay_port(service)}"],
-                                    "bus"))
+                                    "bus", self.broker_env(service)))
         sweep = f"while :; do {shlex.quote(python)} -m services.retention sweep; sleep 86400; done"
-        programs.append(Program("retention_sweep", ["sh", "-c", sweep], "bus"))
-        programs.append(Program("search_indexer", [python, "-m", "services.jobs", "indexer"], "bus"))
+        programs.append(Program("retention_sweep", ["sh", "-c", sweep], "bus", self.broker_env("retention")))
+        programs.append(Program("search_indexer", [python, "-m", "services.jobs", "indexer"], "bus",
+                                self.broker_env("jobs")))
         replicas = {f"MYPAGE_{service.upper()}_URL": ",".join(f"http://127.0.0.1:{port}"
                                                               for port in self.web_ports(service))
-                    for service in SERVICE_ORDER}
+                    for service in SERVICE_ORDER} | self.broker_env("gateway")
         bind = f"{self.gateway_host}:{self.gateway_port}"
         programs.append(Program("gateway", [python, "-m", "gateway", "--distributed", "--bind", bind,
                                             "--workers", str(self.web_workers)], "front", replicas))
@@ -261,12 +282,40 @@ def migrate(layout: Layout) -> None:
     """`python -m services.<name> migrate` for every service at once (tables, then its queues)."""
     def run(service: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", f"services.{service}", "migrate"], cwd=ROOT,
-                              env=dict(layout.environ), capture_output=True, text=True, timeout=300)
+                              env=layout.supervisor_env() | layout.broker_env(service), capture_output=True,
+                              text=True, timeout=300)
 
     with ThreadPoolExecutor(len(SERVICE_ORDER)) as pool:
         for service, done in zip(SERVICE_ORDER, pool.map(run, SERVICE_ORDER), strict=True):
             if done.returncode != 0:
                 raise SystemExit(f"migrating {service} failed:\n{done.stderr[-4000:]}")
+
+
+def provision_broker(layout: Layout) -> None:
+    """A RabbitMQ user per service and the gateway, with this run's passwords (kit/broker_users.py), and the
+    dead-letter exchange as the topic exchange the users' topic permissions need."""
+    from amqp.exceptions import PreconditionFailed
+
+    from kit import topology
+
+    admin_url = layout.environ["MYPAGE_AMQP_URL"]
+    exchange = layout.environ.get("MYPAGE_EXCHANGE", DEFAULT_EXCHANGE)
+    passwords = {who: urlsplit(url).password for who, url in layout.broker_urls.items()}
+    document = broker.definitions(passwords, broker.vhost_of(admin_url), exchange)
+    try:
+        broker.Admin(layout.environ.get("MYPAGE_RABBITMQ_ADMIN_URL") or None).import_definitions(document)
+        with topology.connection(admin_url) as connection:
+            try:
+                topology.dead_letter_exchange(exchange)(connection.channel()).declare()
+            except PreconditionFailed:  # an older version's direct exchange: nothing runs now, so replace it
+                connection.channel().exchange_delete(topology.dead_letter_exchange(exchange).name)
+    except (ConfigurationError, OSError) as error:
+        raise SystemExit(f"RabbitMQ (MYPAGE_AMQP_URL={_without_password(admin_url)}): {error}") from error
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    return url.replace(f":{parts.password}@", ":***@") if parts.password else url
 
 
 def load_demo(layout: Layout) -> None:
@@ -307,15 +356,18 @@ def up(layout: Layout) -> int:
         return 1
     for directory in (layout.state_dir / "logs", layout.state_dir / "metrics", layout.var_dir / "search"):
         directory.mkdir(parents=True, exist_ok=True)
+    layout.config_path.touch(mode=0o600)  # it holds the broker users' passwords
+    layout.config_path.chmod(0o600)
     layout.config_path.write_text(layout.config())
     _say("データベースを準備しています… / preparing the databases…")
     create_databases(layout)
+    provision_broker(layout)
     migrate(layout)
     if layout.environ.get("MYPAGE_DEMO", "1").lower() not in ("0", "false", "no"):
         _say("デモデータを読み込んでいます… / loading the demo data…")
         load_demo(layout)
     supervisor = subprocess.Popen([sys.executable, "-m", "supervisor.supervisord", "-c", str(layout.config_path)],
-                                  cwd=ROOT, env=dict(layout.environ))
+                                  cwd=ROOT, env=layout.supervisor_env())
     stopping = threading.Event()
 
     def stop(*_signal) -> None:

@@ -83,7 +83,9 @@ class Settings:
             service=service,
             env=env.get("MYPAGE_ENV", "dev"),
             database_url=env.get(prefix + "DATABASE_URL", default_db),
-            amqp_url=env.get("MYPAGE_AMQP_URL", EMBEDDED_AMQP_URL),
+            # §8: each service (and the gateway) connects as its own broker user (kit/broker_users.py) when
+            # MYPAGE_<SERVICE>_AMQP_URL is set; MYPAGE_AMQP_URL is the one URL of every process otherwise.
+            amqp_url=env.get(prefix + "AMQP_URL") or env.get("MYPAGE_AMQP_URL", EMBEDDED_AMQP_URL),
             exchange=env.get("MYPAGE_EXCHANGE", DEFAULT_EXCHANGE),
             smtp_url=env.get("MYPAGE_SMTP_URL", ""),
             mail_from=env.get("MYPAGE_MAIL_FROM", DEFAULT_MAIL_FROM),
@@ -96,7 +98,8 @@ class Settings:
             jwks_url=env.get("MYPAGE_JWKS_URL", f"file://{var_dir / 'jwks.json'}"),
             secrets={k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix + "SECRET_")},
             options={k[len(prefix):].lower(): v for k, v in env.items()
-                     if k.startswith(prefix) and not k.startswith(prefix + "SECRET_") and k != prefix + "DATABASE_URL"},
+                     if k.startswith(prefix) and not k.startswith(prefix + "SECRET_")
+                     and k not in (prefix + "DATABASE_URL", prefix + "AMQP_URL")},
         )
         values.update(overrides)
         settings = cls(**values)

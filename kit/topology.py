@@ -1,7 +1,7 @@
 """The broker topology (DESIGN §3): what exists on RabbitMQ and how it is named.
 
     exchange            <exchange>                 durable topic exchange, routing key = event type
-    dead letters        <exchange>.dlx             durable direct exchange
+    dead letters        <exchange>.dlx             durable topic exchange, bound only by exact queue names
     service queue       <prefix>.<service>         bound to the exchange by each subscribed key,
                                                    and to the dlx by its own name (retries)
     retry queues        <prefix>.<service>.retry.<delay>  one per retry delay (e.g. `.retry.10s`), bound to
@@ -109,8 +109,24 @@ def events_exchange(exchange_name: str = DEFAULT_EXCHANGE) -> Exchange:
 
 
 def dead_letter_exchange(exchange_name: str = DEFAULT_EXCHANGE) -> Exchange:
-    """S11: the durable direct exchange for retries and parked messages (`<exchange>.dlx`)."""
-    return Exchange(f"{exchange_name}.dlx", type="direct", durable=True)
+    """S11: the durable exchange for retries and parked messages (`<exchange>.dlx`).
+
+    A topic exchange whose bindings are exact queue names, so it routes as a direct one would; RabbitMQ
+    checks topic permissions on topic exchanges only, and with them a service's broker user can put a
+    message only into its own queues through it (kit/broker_users.py)."""
+    return Exchange(f"{exchange_name}.dlx", type="topic", durable=True)
+
+
+def declare_dead_letter_exchange(channel, exchange_name: str = DEFAULT_EXCHANGE) -> None:
+    """S11: declare the dlx; one left as a direct exchange by an older version is a clear start-up error."""
+    try:
+        dead_letter_exchange(exchange_name)(channel).declare()
+    except PreconditionFailed as error:
+        raise ConfigurationError(
+            f"{exchange_name}.dlx exists as a direct exchange; it is a topic exchange now (per-service broker "
+            f"users): with every worker stopped, delete it (`rabbitmqadmin delete exchange name={exchange_name}"
+            f".dlx`) and run every service's migrate again, which binds its queues to the new one",
+        ) from error
 
 
 def service_queue(
@@ -181,7 +197,7 @@ def declare(
     quorum = is_amqp(conn.as_uri())
     channel = conn.default_channel
     declare_exchange(conn, exchange_name)
-    dead_letter_exchange(exchange_name)(channel).declare()
+    declare_dead_letter_exchange(channel, exchange_name)
     queue = service_queue(service, routing_keys, exchange_name=exchange_name, quorum=quorum)(channel)
     queue.declare()
     if quorum:

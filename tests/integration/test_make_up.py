@@ -2,8 +2,8 @@
 
 One stack for the module (starting it takes most of the time): databases and roles of the test's own,
 created by deploy/up.py and dropped afterwards; an exchange of its own, so its queues are the test's
-and are deleted afterwards; jobs with two replicas. The last test runs `down` and checks that no
-process of the stack is left.
+and are deleted afterwards, and so are the RabbitMQ users make up creates; jobs with two replicas. The
+last test runs `down` and checks that no process of the stack is left.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from kit import topology
+from kit import broker_users, topology
 from kit.settings import ROOT, SERVICES
 from kit.testing.plugin import _delete_amqp_entities, eventually
 from kit.testing.servers import free_port
@@ -165,6 +165,7 @@ def up(tmp_path_factory, _postgres_server_url, _amqp_server_url) -> Iterator[Up]
                 process.kill()
         _delete_amqp_entities(_amqp_server_url, exchange)
         _delete_queues(_amqp_server_url, prefix)
+        broker_users.Admin().delete_users(broker_users.user_name(who, exchange) for who in broker_users.WHO)
         with psycopg.connect(_postgres_server_url, autocommit=True) as admin:
             for service in SERVICES:
                 admin.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
@@ -183,6 +184,20 @@ def test_s8_make_up_serves_the_api_with_the_demo_data_and_every_service_ready(up
     assert status == 422
     assert json.loads(body)["errors"][0]["field"] == "per_page"
     assert _get(f"{up.gateway}/dev/mail")[0] == 200  # no MYPAGE_SMTP_URL: the development mailbox
+
+
+def test_s8_every_service_and_the_gateway_connect_to_rabbitmq_as_their_own_users(up):
+    """Issue 11 item 4: make up created a user per service and the gateway and every program uses its own."""
+    exchange = up.environ["MYPAGE_EXCHANGE"]
+    expected = {broker_users.user_name(who, exchange) for who in broker_users.WHO}
+
+    def connected() -> set[str]:
+        listed = subprocess.run(["rabbitmqctl", "list_connections", "-q", "user"], capture_output=True, text=True,
+                                timeout=60, check=True).stdout.split()
+        return expected & set(listed)
+
+    assert eventually(lambda: connected() == expected and connected(), timeout=30, interval=1.0,
+                      message="a connection of every user") == expected
 
 
 def test_s8_both_jobs_replicas_take_requests_and_one_stopped_changes_nothing(up):

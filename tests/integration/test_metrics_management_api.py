@@ -4,9 +4,6 @@ management plugin (the shared one runs without it)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 from kombu import Exchange, Producer
 from prometheus_client import CollectorRegistry, generate_latest
@@ -14,19 +11,15 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from kit import topology
 from kit.metrics import BusCollector, BusProbe, QueueState
-from kit.testing.plugin import Bus, eventually, unavailable
-from kit.testing.servers import RABBITMQ_SERVER, PrivateRabbitMQ
+from kit.testing.plugin import Bus, eventually
 from tests.conftest import SERVICE
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def rabbit() -> Iterator[PrivateRabbitMQ]:
-    if not os.access(RABBITMQ_SERVER, os.X_OK):
-        unavailable(f"no {RABBITMQ_SERVER} to run a private RabbitMQ node")
-    with PrivateRabbitMQ(management=True) as rabbit:
-        yield rabbit
+def rabbit(managed_rabbit):
+    return managed_rabbit
 
 
 def _unacked_sample(probe: BusProbe) -> float | None:

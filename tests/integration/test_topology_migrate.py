@@ -209,3 +209,13 @@ def test_r3_a_no_show_is_confirmed_and_kept_nowhere_while_no_outside_system_read
         counter(conn.default_channel).declare()  # an outside subscriber binds its own queue
         assert _outcome(amqp_url, exchange_name, "jobs.no_show.reported.v1") == Outcome.CONFIRMED
         assert counter(conn.default_channel).get(no_ack=True) is not None
+
+
+def test_s8_a_dead_letter_exchange_left_direct_by_an_older_version_is_a_clear_start_up_error(amqp_url, exchange_name):
+    """The dlx is a topic exchange now (per-service broker users' topic permissions); RabbitMQ cannot change
+    an exchange's type, so the operator is told how to replace it."""
+    with topology.connection(amqp_url) as conn:
+        conn.default_channel.exchange_declare(f"{exchange_name}.dlx", "direct", durable=True)
+        with pytest.raises(ConfigurationError) as refused:
+            topology.declare(conn, "jobs", ["jobs.posting.published.v1"], exchange_name=exchange_name)
+    assert "exists as a direct exchange" in str(refused.value) and "delete it" in str(refused.value)

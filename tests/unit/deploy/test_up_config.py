@@ -104,3 +104,24 @@ def test_s8_a_replica_count_or_port_out_of_range_is_refused_naming_the_variable(
 def test_s8_one_and_ten_replicas_are_allowed(tmp_path, value):
     programs = _programs(_parsed(MYPAGE_VAR_DIR=str(tmp_path), MYPAGE_MESSAGING_REPLICAS=value))
     assert sum(name.startswith("messaging_web_") for name in programs) == int(value)
+
+
+def test_s8_every_program_connects_to_rabbitmq_as_its_own_user_never_as_the_administrator(tmp_path):
+    """Issue 11 item 4: the administrator's MYPAGE_AMQP_URL creates the users; no program gets it."""
+    admin = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    done = _config(MYPAGE_VAR_DIR=str(tmp_path), MYPAGE_AMQP_URL=admin)
+    assert done.returncode == 0, done.stderr
+    assert "guest:guest" not in done.stdout
+    parser = configparser.ConfigParser()
+    parser.read_string(done.stdout)
+    users = {}
+    for name, program in _programs(parser).items():
+        match = re.search(r'MYPAGE_AMQP_URL="amqp://([a-z-]+):[A-Za-z0-9_-]{32}@127\.0\.0\.1:5672/%2F"',
+                          program.get("environment", ""))
+        users[name] = match and match.group(1)
+    for service in SERVICES:
+        assert {users[f"{service}_web_1"], users[f"{service}_worker_1"], users[f"{service}_relay"]} == {
+            f"mypage-{service}"}
+    assert users["retention_sweep"] == "mypage-retention" and users["search_indexer"] == "mypage-jobs"
+    assert users["gateway"] == "mypage-gateway"
+    assert users["search_engine"] is None and users["mail_sink"] is None  # no broker at all
