@@ -9,8 +9,11 @@ nodes each hold the whole index and scale reads like any other replica; run one 
 An event says only which posting changed: the indexer reads the posting as PostgreSQL has it now and
 puts it in the index (or takes it out: closed, scope 4, gone), so duplicates and reordering cannot
 leave an older state behind. While the engine is down the indexer waits with the events unacked
-(kit.consumer.Unavailable) and catches up when it returns. Expired postings are swept hourly (search
-leaves them out by date meanwhile).
+(kit.consumer.Unavailable) and catches up when it returns.
+
+Expired postings are swept just after midnight (Japan) and hourly after that; a posting already past
+its 紹介期限日 is never put in. The sweep marks the generation (SearchEngine.mark_swept), and from then
+until the day changes its searches need no date condition; before the first sweep of a day they keep it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -48,6 +51,7 @@ log = logging.getLogger("mypage.jobs.indexer")
 POSTING_EVENTS = (POSTING_PUBLISHED.type, POSTING_CHANGED.type, POSTING_CLOSED.type)
 BATCH = 5_000  # postings per load when rebuilding
 EXPIRY_SWEEP_SECONDS = 3600
+AFTER_MIDNIGHT = timedelta(seconds=1)  # the first sweep of a day, once Japan's date has changed
 CATCH_UP_MARGIN = timedelta(seconds=5)  # clock skew between PostgreSQL writers and this process
 
 
@@ -56,15 +60,20 @@ def queue_service(node: str) -> str:
     return f"jobs.search.{node}"
 
 
-def index_handler(engine: SearchEngine, node: str) -> Callable[[list[Event], UnitOfWork], None]:
-    """J2: the batch handler of node `node` — its own inbox name, so every node applies every event."""
+def index_handler(engine: SearchEngine, node: str, today: Callable[[], date],
+                  lock: threading.Lock | None = None) -> Callable[[list[Event], UnitOfWork], None]:
+    """J2: the batch handler of node `node` — its own inbox name, so every node applies every event.
+    `lock` is held with the expiry sweep's (_sweep_expired), so no posting that expired at midnight is put
+    back after the sweep marked the day."""
+    lock = lock or threading.Lock()
 
     @handles_batches
     def index_postings(events: list[Event], uow: UnitOfWork) -> None:
         numbers = {event.subject or event.data["job_number"] for event in events}
         rows = uow.session.execute(select(postings).where(postings.c.job_number.in_(numbers))).all()
         try:
-            apply(engine, rows, numbers)
+            with lock:
+                apply(engine, rows, numbers, today=today())
         except SearchError:
             raise  # the engine refused the data: the message's to carry (retried, then parked)
         except SearchUnavailable as error:
@@ -74,17 +83,20 @@ def index_handler(engine: SearchEngine, node: str) -> Callable[[list[Event], Uni
     return index_postings
 
 
-def apply(engine: SearchEngine, rows: Iterable, numbers: Iterable[str], *, prefix: str | None = None) -> None:
-    """Put `rows` in the index as they are now; take out those of `numbers` that must not be found."""
-    keep = [row for row in rows if indexed(row)]
+def apply(engine: SearchEngine, rows: Iterable, numbers: Iterable[str], *, today: date,
+          prefix: str | None = None) -> None:
+    """Put `rows` in the index as they are now; take out those of `numbers` that must not be found (closed,
+    not online, gone, or past the 紹介期限日 `today`)."""
+    keep = [row for row in rows if indexed(row) and row.deadline >= today]
     engine.upsert([document(row) for row in keep], prefix=prefix)
     engine.delete(set(numbers) - {row.job_number for row in keep}, prefix=prefix)
 
 
-def build_indexer(runtime: Runtime, engine: SearchEngine, node: str) -> Consumer:
+def build_indexer(runtime: Runtime, engine: SearchEngine, node: str, lock: threading.Lock | None = None) -> Consumer:
     """The consumer of node `node`'s queue; it waits for the engine as long as it takes."""
+    handler = index_handler(engine, node, lambda: domain.today_in_japan(runtime.clock.now()), lock)
     return Consumer(topology.connection(runtime.settings.amqp_url), service=queue_service(node),
-                    subscriptions={key: index_handler(engine, node) for key in POSTING_EVENTS},
+                    subscriptions=dict.fromkeys(POSTING_EVENTS, handler),
                     uow_factory=runtime.uow, inbox_table=runtime.inbox, exchange_name=runtime.settings.exchange,
                     infrastructure_retries=None)
 
@@ -110,21 +122,35 @@ def prepare_node(runtime: Runtime, engine: SearchEngine, node: str, stop: thread
 def run_indexer(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event) -> None:
     """`python -m services.jobs indexer`: prepare_node, the expiry sweep, and the consumer until `stop`."""
     prepare_node(runtime, engine, node, stop)
-    sweeper = threading.Thread(target=_sweep_expired, args=(runtime, engine, stop), name="search-expiry",
+    lock = threading.Lock()
+    sweeper = threading.Thread(target=_sweep_expired, args=(runtime, engine, stop, lock), name="search-expiry",
                                daemon=True)
     sweeper.start()
-    build_indexer(runtime, engine, node).run_forever(stop)
+    build_indexer(runtime, engine, node, lock).run_forever(stop)
 
 
-def _sweep_expired(runtime: Runtime, engine: SearchEngine, stop: threading.Event) -> None:
+def sweep_expired(engine: SearchEngine, today: date, lock: threading.Lock) -> int:
+    """One expiry sweep (and the generation marked swept through `today`); how many postings it removed."""
+    with lock:
+        return engine.delete_expired(today)
+
+
+def seconds_to_next_sweep(now: datetime) -> float:
+    """An hour, or less when Japan's next midnight comes first (then just after it)."""
+    japan = now.astimezone(domain.JST)
+    midnight = datetime.combine(japan.date() + timedelta(days=1), datetime.min.time(), domain.JST)
+    return min(float(EXPIRY_SWEEP_SECONDS), (midnight + AFTER_MIDNIGHT - japan).total_seconds())
+
+
+def _sweep_expired(runtime: Runtime, engine: SearchEngine, stop: threading.Event, lock: threading.Lock) -> None:
     while not stop.is_set():
         try:
-            removed = engine.delete_expired(domain.today_in_japan(runtime.clock.now()))
+            removed = sweep_expired(engine, domain.today_in_japan(runtime.clock.now()), lock)
             if removed:
                 log.info("search: %d expired postings removed", removed)
         except SearchUnavailable as error:
             log.warning("search: expiry sweep skipped (%s)", error)
-        stop.wait(EXPIRY_SWEEP_SECONDS)
+        stop.wait(seconds_to_next_sweep(runtime.clock.now()))
 
 
 # -- rebuilding and checking --------------------------------------------------------------------------
@@ -165,7 +191,10 @@ def reindex(database: Engine, engine: SearchEngine, *, today: date, grace: float
     engine.switch_to(prefix)
     if started is not None:
         for rows in _indexed_rows(database, since=started - CATCH_UP_MARGIN):
-            apply(engine, rows, [row.job_number for row in rows], prefix=prefix)
+            apply(engine, rows, [row.job_number for row in rows], today=today, prefix=prefix)
+    # Only now: a live sweep after midnight may have marked the next day already; marking `today` again is
+    # the safe side (the date condition comes back until the next sweep).
+    engine.mark_swept(prefix, today)
     log.info("search: reindexed %d postings into %s", loaded, prefix)
     if old and old != prefix:
         time.sleep(grace)
