@@ -1,6 +1,7 @@
 """C1 and C3 on PostgreSQL (production's database): an employer client's life — registration, its
 establishments (a JSON column) in its token, a changed list, rotation, revocation, each announced in the
-outbox — parallel rotations that leave exactly one working secret, and the audit trail of staff writes.
+outbox — parallel rotations that leave exactly one working secret, and the audit trail of staff writes
+(kept five years to the second).
 A fresh database per test, the injected FrozenClock; parallel calls released together by a barrier."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from contracts import validate_event
 from kit.clock import FrozenClock
 from kit.testing.services import in_parallel, outbox_envelopes
 from kit.tokens import KeySet, TokenVerifier
+from services.auth.purge import purge_expired
 from tests.unit.auth.conftest import AuthWorld
 
 pytestmark = pytest.mark.integration
@@ -91,3 +93,14 @@ def test_c3_a_staff_write_is_recorded_on_postgresql(world):
     assert trail["items"] == [{"at": "2026-11-26T09:00:00+00:00", "client_id": "counter", "office": "11040",
                                "action": "PUT /api/v1/staff/seekers/*/restriction", "service": "jobs",
                                "request_id": "req-pg-1"}]
+
+
+def test_c3_the_trail_keeps_an_entry_five_years_to_the_second_on_postgresql(world):
+    assert world.client.post("/internal/v1/staff-audit", headers=world.staff_headers(), json={
+        "method": "POST", "path": "/api/v1/staff/notices", "service": "messaging"}).status_code == 201
+    world.clock.set("2031-11-26T08:59:59+00:00")
+    assert purge_expired(world.runtime)["audit"] == 0
+    assert world.client.get("/api/v1/staff/audit", headers=world.staff_headers()).json["total"] == 1
+    world.clock.set("2031-11-26T09:00:00+00:00")
+    assert purge_expired(world.runtime)["audit"] == 1
+    assert world.client.get("/api/v1/staff/audit", headers=world.staff_headers()).json["total"] == 0
