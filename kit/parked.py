@@ -19,8 +19,8 @@ so only this service gets it again, without the headers that count and explain i
 (`x-mypage-attempt`, `x-mypage-error`, `x-mypage-parked-at`, RabbitMQ's `x-death`…): it starts over
 with every retry delay. The copy is confirmed by the broker before the parked message is acked.
 
-Reading the parking queue takes its messages unacked and gives back (requeues) the ones not acted on,
-so `list` and `show` change nothing. Run one such command at a time: messages another
+Reading the parking queue takes its messages unacked and gives back the ones not acted on, so `list`
+and `show` change nothing. Run one such command at a time: messages another
 holds meanwhile are not seen.
 """
 
@@ -126,10 +126,12 @@ class ParkingLot:
 
     def _visit(self, act: Callable) -> list[ParkedMessage]:
         """Take every parked message unacked; ack those `act` settled and give the rest back, in order.
-        They are requeued explicitly: kombu's memory transport (the embedded mode) drops what a closing
-        channel still holds instead of returning it."""
+        On AMQP the closing channel returns them (an explicit basic.reject may count as a failed delivery
+        against a quorum queue's delivery limit); kombu's memory transport (the embedded mode) drops what
+        a closing channel holds, so there they are requeued first."""
         self._require(self.queue_name)
         channel = self._connection.channel()
+        returns_on_close = getattr(channel, "do_restore", True)  # kombu's virtual channels say; py-amqp's do
         held = []
         try:
             queue = Queue(self.queue_name, channel=channel, no_declare=True)
@@ -139,7 +141,8 @@ class ParkingLot:
                 if act(channel, message, parked):
                     message.ack()
                 else:
-                    held.append(message)
+                    if not returns_on_close:
+                        held.append(message)
                     seen.append(parked)
             return seen
         finally:
