@@ -66,6 +66,7 @@ class EmbeddedSystem:
         self.host = self.environ.get("MYPAGE_HOST", "127.0.0.1")
         self.clock = clock
         self.demo = self.environ.get("MYPAGE_DEMO", "1").lower() not in ("0", "false", "no")
+        self.demo_activity = self.environ.get("MYPAGE_DEMO_ACTIVITY", "1").lower() not in ("0", "false", "no")
         self.stop_event = threading.Event()
         self.services: dict[str, EmbeddedService] = {}
         self.threads: list[threading.Thread] = []
@@ -187,7 +188,7 @@ class EmbeddedSystem:
             self.threads.extend(start_background(service.runtime, self.stop_event))
 
     def _load_demo_data(self) -> None:
-        load_demo_data({name: service.runtime for name, service in self.services.items()})
+        load_demo_data({name: service.runtime for name, service in self.services.items()}, activity=self.demo_activity)
 
     def _serve(self) -> None:
         port = self.settings.port
@@ -217,22 +218,31 @@ class EmbeddedSystem:
         return "\n".join(lines)
 
 
-def load_demo_data(runtimes: Mapping[str, Runtime]) -> None:
+def load_demo_data(runtimes: Mapping[str, Runtime], *, activity: bool = True) -> None:
     """DESIGN §4's demo data (services.<name>.demo.load_demo), in DEMO_ORDER, into each service whose
-    data is missing — the embedded mode's and `make up`'s (deploy/up.py)."""
+    data is missing — the embedded mode's and `make up`'s (deploy/up.py); then, with `activity`, the
+    demo seeker's My Page in use (services.<name>.demo.load_activity: referrals, an application,
+    messages, notices …, each loaded once; MYPAGE_DEMO_ACTIVITY=0 leaves the seeker's My Page empty)."""
     for name in DEMO_ORDER:
         runtime = runtimes.get(name)
         demo = _optional_module(f"services.{name}.demo")
-        if runtime is None or demo is None or not hasattr(demo, "load_demo"):
+        if runtime is None or demo is None:
             continue
-        # A service whose tables also fill from other services' events (jobs' seeker_status)
-        # says itself whether its demo data is missing.
-        needed = getattr(demo, "demo_needed", None)
-        if not (needed(runtime) if needed else own_tables_empty(runtime)):
-            log.info("%s: data present, demo data not loaded", name)
-            continue
-        log.info("%s: loading demo data", name)
-        demo.load_demo(runtime)
+        if hasattr(demo, "load_demo"):
+            _load_demo(name, demo, runtime)
+        if activity and hasattr(demo, "load_activity") and demo.load_activity(runtime):
+            log.info("%s: the demo seeker's activity loaded", name)
+
+
+def _load_demo(name: str, demo: ModuleType, runtime: Runtime) -> None:
+    # A service whose tables also fill from other services' events (jobs' seeker_status)
+    # says itself whether its demo data is missing.
+    needed = getattr(demo, "demo_needed", None)
+    if not (needed(runtime) if needed else own_tables_empty(runtime)):
+        log.info("%s: data present, demo data not loaded", name)
+        return
+    log.info("%s: loading demo data", name)
+    demo.load_demo(runtime)
 
 
 def own_tables_empty(runtime: Runtime) -> bool:

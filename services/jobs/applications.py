@@ -100,12 +100,14 @@ def _own(uow: UnitOfWork, seeker_id: str, application_id: str):
 # -- the seeker: apply, list, read, withdraw ----------------------------------------------------
 
 
-def apply(uow: UnitOfWork, seeker_id: str, data: dict[str, Any]) -> dict[str, Any]:
+def apply(uow: UnitOfWork, seeker_id: str, data: dict[str, Any], *,
+          application_id: str | None = None) -> dict[str, Any]:
     """J8 / J7: apply online to a posting with a motivation statement and optional PDFs.
 
     To a posting Hello Work recommended to the seeker it is an online referral (a 利用登録者 only,
     P3b); otherwise an online self-application, only to postings that accept it and not while
     the no-show restriction holds (J9). P4 first: refused while the registration is invalid.
+    The id is random unless given (the demo's application, which messaging's demo data names).
     """
     status = domain.require_job_features(seekers.lock(uow.session, seeker_id))  # first: the seeker's lock
     posting = find_online(uow, data["job_number"])
@@ -121,7 +123,7 @@ def apply(uow: UnitOfWork, seeker_id: str, data: dict[str, Any]) -> dict[str, An
         raise Problem("conflict", detail_ja="この求人には既に応募しています。",
                       detail_en="You have already applied to this posting.", extra={"reason": "already_applied"})
     now = uow.clock.now()
-    application_id = uuid.uuid4().hex
+    application_id = application_id or uuid.uuid4().hex
     values = {"id": application_id, "seeker_id": seeker_id, "job_number": job_number,
               "establishment_number": posting.establishment_number, "route": route,
               "motivation": data["motivation"], "status": domain.APPLIED, "submitted_at": now,

@@ -15,7 +15,7 @@ import random
 import re
 from bisect import bisect
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import accumulate, islice
 from typing import Any
 
@@ -24,8 +24,11 @@ from sqlalchemy.exc import IntegrityError
 
 from kit import codes
 from kit.runtime import Runtime
+from services.jobs import applications, commands, domain, seekers
 from services.jobs import demo_data as data
-from services.jobs.models import posting_row, postings
+from services.jobs.events import POSTING_MATCHED
+from services.jobs.models import matches, posting_row, postings, referrals
+from services.jobs.schemas.criteria import CriteriaSchema
 
 JST = timezone(timedelta(hours=9), "JST")
 DEMO_POSTINGS = 3000  # DESIGN §4: "a few thousand postings"
@@ -311,3 +314,68 @@ def demo_needed(runtime: Runtime) -> bool:
 
 def _today() -> date:
     return datetime.now(JST).date()
+
+
+# -- the demo seeker's My Page in use (issue 12: something on every screen) ------------------------
+
+# services/profile/demo.py registers 求職 太郎 under this id (tests/unit/services/test_demo_activity.py
+# checks the three demo modules agree); messaging's demo writes the employer's message into the
+# thread of this application.
+DEMO_SEEKER_ID = "8f3b2c5e-6a1d-4e7b-9c0f-2d4a6b8e1f37"
+DEMO_SEEKER_NUMBER = "11040-12345678"
+DEMO_APPLICATION_ID = "c4a1e7f25b3d4c8e9a0f1e2d3c4b5a69"
+_LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)  # profile's own events about the seeker are newer
+_RESUME = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+           b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def load_activity(runtime: Runtime) -> bool:
+    """求職 太郎's My Page as a seeker who has used it: 2 お気に入り, a saved search, a 紹介 with its 紹介状,
+    a recommended posting, an application with its 志望動機 and a PDF, 2 matching new postings —
+    through the same commands as the API, so the events go out and messaging opens the threads and
+    inbox entries. The seeker is made known here as a valid 利用登録者 (profile's events, newer,
+    set the rest). Once: nothing when the seeker already has a referral; True if loaded now."""
+    with runtime.uow() as uow:
+        if uow.session.scalar(select(exists().where(referrals.c.seeker_id == DEMO_SEEKER_ID))):
+            return False
+        seekers.change(uow, DEMO_SEEKER_ID, lambda status: domain.registration_changed(
+            status, _LONG_AGO, registration=domain.VALID, kind="registered"), seeker_number=DEMO_SEEKER_NUMBER)
+        care, other = _demo_postings(uow)
+        if len(care) < 6 or len(other) < 1:
+            return False
+        seeker = {"seeker_id": DEMO_SEEKER_ID}
+        commands.record_referral(uow, seeker | {"job_number": care[0], "letter": {
+            "office": "越谷公共職業安定所", "interview_place": "本社（越谷市）",
+            "interview_date": commands.today(uow) + timedelta(days=7),
+            "note": "面接には履歴書と職務経歴書をお持ちください。"}})
+        commands.recommend(uow, seeker | {"job_number": care[1],
+                                          "comment": "介護福祉士の資格とご経験を活かせる求人です。"})
+        for job_number in (care[2], other[0]):
+            commands.add_favourite(uow, DEMO_SEEKER_ID, job_number)
+        criteria = CriteriaSchema().load({"q": "介護", "prefecture": "11", "municipality": "11222"})
+        commands.create_saved_search(uow, DEMO_SEEKER_ID, {"name": "越谷の介護", "criteria": criteria})
+        applications.apply(uow, DEMO_SEEKER_ID, {
+            "job_number": care[3], "motivation": "特別養護老人ホームで10年間介護に携わってきました。"
+            "利用者様お一人おひとりに寄り添う貴施設の方針に共感し、応募いたしました。",
+            "documents": [{"filename": "履歴書.pdf", "content": _RESUME}]}, application_id=DEMO_APPLICATION_ID)
+        now = uow.clock.now()
+        for job_number in care[4:6]:  # J6: new postings that match the desired conditions
+            uow.session.execute(insert(matches).values(seeker_id=DEMO_SEEKER_ID, job_number=job_number,
+                                                       matched_at=now))
+            uow.publish(POSTING_MATCHED, {"seeker_id": DEMO_SEEKER_ID, "job_number": job_number},
+                        subject=DEMO_SEEKER_ID)
+        uow.commit()
+    return True
+
+
+def _demo_postings(uow) -> tuple[list[str], list[str]]:
+    """Open postings in 越谷市 that name their establishment and take online applications: 介護 ones
+    (職業分類 36, 介護サービスの職業) and others, by 求人番号."""
+    day = commands.today(uow)
+    rows = uow.session.execute(
+        select(postings.c.job_number, postings.c.occupation_code)
+        .where(postings.c.municipality_code == "11222", postings.c.publication_scope == 1,
+               postings.c.online_application.is_(True), postings.c.closed.is_(False), postings.c.deadline >= day)
+        .order_by(postings.c.job_number)).all()
+    care = [row.job_number for row in rows if row.occupation_code.startswith("36")]
+    return care, [row.job_number for row in rows if not row.occupation_code.startswith("36")]

@@ -354,6 +354,8 @@ def record_application(uow: UnitOfWork, *, seeker_id: str, application_id: str, 
                          establishment_number=establishment_number)
     if thread.establishment_number is None:
         thread.establishment_number = establishment_number
+    if thread.job_number is None:  # a thread opened before jobs' event (the demo's)
+        thread.job_number = job_number
     if establishment_name and not thread.establishment_name:  # the submitted event names it (J2a permitting)
         thread.establishment_name = establishment_name
     if domain.is_newer(as_of, thread.application_status_as_of):

@@ -70,9 +70,11 @@ def seeker_by_id(uow: UnitOfWork, seeker_id: str, *, for_update: bool = False) -
 # -- 求職登録 by staff (P1) ---------------------------------------------------------------------------
 
 
-def register_seeker(uow: UnitOfWork, data: dict[str, Any]) -> Seeker:
+def register_seeker(uow: UnitOfWork, data: dict[str, Any], *, seeker_id: str | None = None) -> Seeker:
     """P1: staff register a seeker. A seeker number already registered is a 409 (correct it with
-    PATCH); so is a login email another seeker already uses (it is their login id, A1)."""
+    PATCH); so is a login email another seeker already uses (it is their login id, A1). The opaque
+    id is new and random, unless given (the demo seeker's is fixed, so the other services' demo
+    data can name them before profile's events arrive)."""
     now = uow.clock.now()
     day = today(uow)
     if uow.session.scalar(select(Seeker.id).where(Seeker.seeker_number == data["seeker_number"])) is not None:
@@ -85,7 +87,7 @@ def register_seeker(uow: UnitOfWork, data: dict[str, Any]) -> Seeker:
     with as_problem():
         registration = domain.new_registration(data.get("applied_on") or day, day)
     seeker = Seeker(
-        id=str(uuid.uuid4()),
+        id=seeker_id or str(uuid.uuid4()),
         seeker_number=data["seeker_number"],
         name=data["name"],
         name_kana=data["name_kana"],

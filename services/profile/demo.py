@@ -13,6 +13,9 @@ from services.profile import schemas
 from services.profile.commands import register_seeker
 from services.profile.models import Seeker
 
+# The demo seeker's opaque id, fixed: jobs' and messaging's demo data (their referrals, application,
+# messages and notices) name them by it before profile's events reach those services.
+DEMO_SEEKER_ID = "8f3b2c5e-6a1d-4e7b-9c0f-2d4a6b8e1f37"
 # SPEC "Staff register a seeker" example payload; applied_on is the day of loading.
 DEMO_SEEKER: dict[str, Any] = {
     "seeker_number": "11040-12345678",
@@ -44,7 +47,7 @@ def load_demo(runtime: Runtime) -> bool:
             return False
         with schemas.as_of(today_in_japan(runtime.clock.now())):
             seeker = schemas.SeekerRegistrationSchema().load(DEMO_SEEKER)
-        register_seeker(uow, seeker)
+        register_seeker(uow, seeker, seeker_id=DEMO_SEEKER_ID)
         try:
             uow.commit()
         except IntegrityError:  # registered concurrently by another process

@@ -18,9 +18,16 @@ def clock():
 
 
 @pytest.fixture(scope="module")
-def system(request, tmp_path_factory, clock):
+def demo_activity() -> bool:
+    """Whether the demo seeker's My Page starts in use (referrals, messages …): no, unless a module says so."""
+    return False
+
+
+@pytest.fixture(scope="module")
+def system(request, tmp_path_factory, clock, demo_activity):
     var_dir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
-    with EmbeddedSystem(isolated_environ(var_dir), clock=clock) as running:
+    environ = isolated_environ(var_dir, MYPAGE_DEMO_ACTIVITY="1" if demo_activity else "0")
+    with EmbeddedSystem(environ, clock=clock) as running:
         yield running
 
 

@@ -90,6 +90,17 @@ def test_demo_postings_load_on_postgresql(jobs_runtime):
     assert "insurance" in document
 
 
+def test_the_demo_seekers_activity_loads_on_postgresql(jobs_runtime):
+    from services.jobs.demo import DEMO_SEEKER_ID, load_activity, load_demo
+    from services.jobs.models import applications
+
+    load_demo(jobs_runtime)
+    assert load_activity(jobs_runtime) is True
+    assert load_activity(jobs_runtime) is False
+    with jobs_runtime.engine.connect() as connection:
+        assert connection.scalar(select(applications.c.seeker_id)) == DEMO_SEEKER_ID
+
+
 @pytest.fixture
 def profile_runtime(postgres_url):
     from services.profile.app import build_runtime
