@@ -4,11 +4,9 @@ Public: GET /jobs (J2), GET /jobs/{job_number} (J1, J2a). Seeker (token role see
 `sub` = their opaque id; refused with 403 while the registration is invalid, P4):
 /me/favourites (J4), /me/saved-searches (J3), /me/referrals (J5), /me/recommendations (J7),
 /me/applications (J8), /me/matching-jobs (J6). Staff (role staff): /staff/referrals (J5),
-/staff/recommendations (J7),
-/staff/seekers/{number}/restriction (J9). Employer-side system (role employer):
-/employer/jobs (J1: publish, change, close and read postings), /employer/applications (J8 status,
-J9 no-shows). Internal (not under /api/v1, so the gateway
-never routes clients to it): GET /internal/v1/home, jobs' counts for the home screen (P5).
+/staff/recommendations (J7), /staff/seekers/{number}/restriction (J9). The employer-side system's views
+are in employer_api.py. Internal (not under /api/v1, so the gateway never routes clients to it):
+GET /internal/v1/home, jobs' counts for the home screen (P5).
 """
 
 from __future__ import annotations
@@ -21,20 +19,19 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from kit.tokens import (
-    EMPLOYER,
     SEEKER,
     STAFF,
-    current_establishments,
     current_seeker_id,
     require_role,
     require_seeker,
 )
 from kit.web import current_runtime
-from services.jobs import applications, commands, direct_requests, letters, matching, postings, schemas
+from services.jobs import applications, commands, direct_requests, letters, matching, schemas
 from services.jobs.domain import DEFAULT_PER_PAGE
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="求人検索・お気に入り・応募 (jobs)")
 internal = FlaskBlueprint("jobs_internal", __name__, url_prefix="/internal/v1")
+
 
 def _caller() -> tuple[str | None, bool]:
     """(seeker id or None, is a staff system) of an optional token."""
@@ -251,11 +248,11 @@ class MatchingJobs(MethodView):
 
 # -- J8 applications (オンライン自主応募, オンラインハローワーク紹介), J9 no-shows --------------------------
 
-_PDF = {"200": {"description": "the PDF as attached", "content": {"application/pdf": {
+PDF_RESPONSES = {"200": {"description": "the PDF as attached", "content": {"application/pdf": {
     "schema": {"type": "string", "format": "binary"}}}}}
 
 
-def _pdf(filename: str, content: bytes) -> Response:
+def pdf_response(filename: str, content: bytes) -> Response:
     # send_file writes a Japanese name as RFC 5987 `filename*=UTF-8''…` (a raw one is not latin-1)
     response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
                          download_name=filename, etag=False, max_age=0)
@@ -275,7 +272,7 @@ class ReferralLetter(MethodView):
     def get(self, referral_id):
         """J5 紹介状 (PDF): the printable letter of one of the seeker's own referrals (another's id: 404)."""
         with current_runtime().uow() as uow:
-            return _pdf(*letters.seeker_letter(uow, current_seeker_id(), referral_id))
+            return pdf_response(*letters.seeker_letter(uow, current_seeker_id(), referral_id))
 
 
 @blp.route("/staff/referrals/<referral_id>/letter.pdf")
@@ -285,7 +282,7 @@ class StaffReferralLetter(MethodView):
     def get(self, referral_id):
         """J5 紹介状 (PDF): the printable letter of a referral, for the counter."""
         with current_runtime().uow() as uow:
-            return _pdf(*letters.staff_letter(uow, referral_id))
+            return pdf_response(*letters.staff_letter(uow, referral_id))
 
 
 @blp.route("/me/applications")
@@ -338,74 +335,11 @@ class ApplicationWithdrawal(MethodView):
 @blp.route("/me/applications/<application_id>/documents/<document_id>")
 class ApplicationDocument(MethodView):
     @require_seeker
-    @blp.doc(responses=_PDF)
+    @blp.doc(responses=PDF_RESPONSES)
     def get(self, application_id, document_id):
         """J8: a PDF the seeker attached."""
         with current_runtime().uow() as uow:
-            return _pdf(*applications.document(uow, application_id, document_id, seeker_id=current_seeker_id()))
-
-
-@blp.route("/employer/applications")
-class EmployerApplications(MethodView):
-    @require_role(EMPLOYER)
-    @blp.arguments(schemas.EmployerApplicationQuerySchema, location="query", as_kwargs=False)
-    @blp.response(200, schemas.EmployerApplicationListSchema)
-    def get(self, query):
-        """J8/C2: the applications to the client's establishments (or to the one named), newest first."""
-        with current_runtime().uow() as uow:
-            return applications.employer_applications(uow, current_establishments(),
-                                                      query.get("establishment_number"), page=query["page"],
-                                                      per_page=query.get("per_page", DEFAULT_PER_PAGE))
-
-
-@blp.route("/employer/applications/<application_id>")
-class EmployerApplication(MethodView):
-    @require_role(EMPLOYER)
-    @blp.response(200, schemas.EmployerApplicationSchema)
-    def get(self, application_id):
-        """J8: an application with its motivation statement and documents."""
-        with current_runtime().uow() as uow:
-            return applications.employer_application(uow, current_establishments(), application_id)
-
-
-@blp.route("/employer/applications/<application_id>/status")
-class EmployerApplicationStatus(MethodView):
-    @require_role(EMPLOYER)
-    @blp.arguments(schemas.StatusInputSchema)
-    @blp.response(200, schemas.EmployerApplicationSchema)
-    def put(self, data, application_id):
-        """J8: 選考中, 採用 or 不採用 (not once the seeker withdrew or the result is decided: 409)."""
-        with current_runtime().uow() as uow:
-            application = applications.set_status(uow, current_establishments(), application_id, data["status"])
-            uow.commit()
-            return application
-
-
-@blp.route("/employer/applications/<application_id>/documents/<document_id>")
-class EmployerApplicationDocument(MethodView):
-    @require_role(EMPLOYER)
-    @blp.doc(responses=_PDF)
-    def get(self, application_id, document_id):
-        """J8: a PDF attached to an application."""
-        with current_runtime().uow() as uow:
-            return _pdf(*applications.document(uow, application_id, document_id,
-                                               establishments=current_establishments()))
-
-
-@blp.route("/employer/applications/<application_id>/no-show")
-class EmployerNoShow(MethodView):
-    @require_role(EMPLOYER)
-    @blp.arguments(schemas.NoShowInputSchema)
-    @blp.response(201, schemas.NoShowSchema)
-    @blp.alt_response(200, schema=schemas.NoShowSchema, description="already reported: nothing changed")
-    def post(self, data, application_id):
-        """J9 面接不参加: on an online self-application the seeker neither withdrew (by the interview day)
-        nor attended. The 5th within 3 months restricts online self-application until staff lift it."""
-        with current_runtime().uow() as uow:
-            report, made = applications.report_no_show(uow, current_establishments(), application_id,
-                                                       data["interview_date"])
-            uow.commit()
-            return report, (201 if made else 200)
+            return pdf_response(*applications.document(uow, application_id, document_id, seeker_id=current_seeker_id()))
 
 
 @blp.route("/staff/seekers/<seeker_number>/restriction")
@@ -428,73 +362,6 @@ class StaffRestrictionLift(MethodView):
             restriction = applications.lift_restriction(uow, seeker_number)
             uow.commit()
             return restriction
-
-
-# -- J1 postings from the employer-side system ------------------------------------------------------
-
-
-@blp.route("/employer/jobs")
-class EmployerPostings(MethodView):
-    @require_role(EMPLOYER)
-    @blp.arguments(schemas.PostingInputSchema)
-    @blp.response(201, schemas.EmployerPostingSchema)
-    @blp.alt_response(200, schema=schemas.EmployerPostingSchema,
-                      description="the same posting again (a retry): nothing changed")
-    def post(self, data):
-        """J1 求人の受付: a posting from the employer-side system. The same 求人番号 with the same content
-        again is a 200 and changes nothing; with other content it is 409 (change it with PATCH)."""
-        with current_runtime().uow() as uow:
-            posting, created = postings.publish_posting(uow, current_establishments(), data)
-            uow.commit()
-            return posting, (201 if created else 200)
-
-
-@blp.route("/employer/jobs/<job_number>")
-class EmployerPosting(MethodView):
-    @require_role(EMPLOYER)
-    @blp.response(200, schemas.EmployerPostingSchema)
-    def get(self, job_number):
-        """J1: a posting as the employer-side system sees it (everything; closed ones too)."""
-        with current_runtime().uow() as uow:
-            return postings.employer_posting(uow, current_establishments(), job_number)
-
-    @require_role(EMPLOYER)
-    @blp.arguments(schemas.PostingChangesSchema)
-    @blp.response(200, schemas.EmployerPostingSchema)
-    def patch(self, changes, job_number):
-        """J1 求人の変更: each field given replaces that field (a nested object as a whole); checked again as
-        a whole. A closed posting cannot be changed (409)."""
-        with current_runtime().uow() as uow:
-            posting = postings.change_posting(uow, current_establishments(), job_number, changes)
-            uow.commit()
-            return posting
-
-    @require_role(EMPLOYER)
-    @blp.response(204)
-    def delete(self, job_number):
-        """J1 募集終了: close the posting — no longer found by search, still readable where favourited,
-        referred or applied to. Again: nothing changes."""
-        with current_runtime().uow() as uow:
-            postings.close_posting(uow, current_establishments(), job_number)
-            uow.commit()
-
-
-# -- J8a direct requests (直接リクエスト) ------------------------------------------------------------
-
-
-@blp.route("/employer/direct-requests")
-class EmployerDirectRequests(MethodView):
-    @require_role(EMPLOYER)
-    @blp.arguments(schemas.DirectRequestInputSchema)
-    @blp.response(201, schemas.DirectRequestSentSchema)
-    def post(self, data):
-        """J8a: send an open posting that accepts online applications to a disclosed seeker (`seeker_ref`
-        from GET /api/v1/employer/seekers); at most 10 seekers per posting (the 11th: 409 limit-reached),
-        once each (409 `already_requested`); not to a seeker whose My Page is gated or restricted (409)."""
-        with current_runtime().uow() as uow:
-            sent = direct_requests.send(uow, current_establishments(), data)
-            uow.commit()
-            return sent
 
 
 @blp.route("/me/direct-requests")

@@ -11,7 +11,7 @@ from kit.runtime import Runtime
 from kit.settings import Settings
 from kit.tokens import TokenVerifier
 from kit.web import create_service_app, problem_response
-from services.jobs import refusals
+from services.jobs import employer_api, refusals
 from services.jobs.api import blp, internal
 from services.jobs.config import load_settings, search_engine_of
 from services.jobs.domain import Refused
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
             engine.ping()
 
         readiness.append(search_engine)
-    app = create_service_app("jobs", title="My Page jobs", blueprints=[blp], runtime=runtime,
+    app = create_service_app("jobs", title="My Page jobs", blueprints=[blp, employer_api.blp], runtime=runtime,
                              token_verifier=token_verifier, readiness=readiness)
     app.extensions["search_engine"] = engine
     app.register_error_handler(Refused, lambda refused: problem_response(refusals.problem(refused)))
