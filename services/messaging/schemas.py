@@ -7,22 +7,15 @@ blanks of a title or body, CRLF → LF. Control characters are refused, field by
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from kit.problem import msg
+from kit.text import fold_number
 from services.messaging import domain
 
 SEEKER_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求職番号 NNNNN-NNNNNNNN
-_HYPHENS = dict.fromkeys(map(ord, "ー－‐‑–—―−"), "-")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text; the rest is not
-
-
-def _fold_number(value):
-    if not isinstance(value, str):
-        return value
-    return unicodedata.normalize("NFKC", value.strip()).translate(_HYPHENS)
 
 
 def _text(value):
@@ -58,8 +51,8 @@ class NoticeRequestSchema(Schema):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        if "seeker_number" in data:
-            data["seeker_number"] = _fold_number(data["seeker_number"])
+        if isinstance(data.get("seeker_number"), str):
+            data["seeker_number"] = fold_number(data["seeker_number"])
         for key in ("title", "body"):
             if key in data:
                 data[key] = _text(data[key])

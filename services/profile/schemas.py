@@ -19,18 +19,12 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_load, va
 
 from kit import codes
 from kit.clock import today_in_japan
-from kit.fields import JsonBoolean, TypedDate
+from kit.fields import JsonBoolean, NumberText, Text, TypedDate, at_most
 from kit.problem import Problem, msg
+from kit.text import clean_text, fold_number, fold_width
 from kit.web import current_runtime
 from services.profile import domain
-from services.profile.text import (
-    KATAKANA_NAME,
-    clean_text,
-    fold_width,
-    has_control_characters,
-    katakana,
-    number_text,
-)
+from services.profile.text import KATAKANA_NAME, katakana
 
 # The day in Japan for loading outside a request (as_of); None: the runtime's clock says.
 _AS_OF: ContextVar[date | None] = ContextVar("profile_as_of", default=None)
@@ -68,34 +62,7 @@ def as_of(day: date) -> Iterator[None]:
         _AS_OF.reset(token)
 
 
-def _length(maximum: int, minimum: int = 1) -> validate.Length:
-    return validate.Length(min=minimum, max=maximum, error=msg(
-        f"{minimum}文字以上{maximum}文字以内で入力してください。",
-        f"Enter between {minimum} and {maximum} characters."))
-
-
-def _at_most(count: int, what_ja: str, what_en: str) -> validate.Length:
-    return validate.Length(max=count, error=msg(f"{what_ja}は{count}件までです。", f"At most {count} {what_en}."))
-
-
-# -- fields that normalise what they read ------------------------------------------------------------
-
-
-class Text(fields.String):
-    """A line of text: width folded, spaces tidied, no control characters."""
-
-    def __init__(self, *, maximum: int, minimum: int = 1, **kwargs) -> None:
-        super().__init__(validate=_length(maximum, minimum), **kwargs)
-
-    def normalise(self, value: str) -> str:
-        return clean_text(value)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if has_control_characters(text.replace("\n", "")):
-            raise ValidationError(msg("使用できない文字が含まれています。",
-                                      "Contains characters that are not allowed."))
-        return self.normalise(text)
+# -- fields that normalise what they read (Text, NumberText, TypedDate: kit.fields) -------------------
 
 
 class LongText(Text):
@@ -119,21 +86,6 @@ class Kana(Text):
         return text
 
 
-class NumberText(fields.String):
-    """A number as people type it (full-width digits, ー for -) with a pattern it must then match."""
-
-    def __init__(self, pattern: re.Pattern, error: str, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.pattern = pattern
-        self.error = error
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = number_text(super()._deserialize(value, attr, data, **kwargs))
-        if not self.pattern.match(text):
-            raise ValidationError(self.error)
-        return text
-
-
 class PostalCode(NumberText):
     def __init__(self, **kwargs) -> None:
         super().__init__(POSTAL_CODE, msg("郵便番号は「123-4567」の形式で入力してください。",
@@ -141,7 +93,7 @@ class PostalCode(NumberText):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str):
-            digits = number_text(value)
+            digits = fold_number(value)
             if re.fullmatch(r"\d{7}", digits):
                 value = f"{digits[:3]}-{digits[3:]}"
         return super()._deserialize(value, attr, data, **kwargs)
@@ -163,7 +115,7 @@ class YearMonth(fields.String):
     """年月 of a work history or qualification: YYYY-MM (a full date is accepted and cut to its month)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = number_text(super()._deserialize(value, attr, data, **kwargs))
+        text = fold_number(super()._deserialize(value, attr, data, **kwargs))
         match = YEAR_MONTH.match(text)
         invalid = msg("年月は YYYY-MM の形式で入力してください。", "Enter the month as YYYY-MM.")
         if not match:
@@ -256,16 +208,16 @@ class DesiredSchema(Schema):
     """希望条件: what job matching (J6) and the seeker's searches start from."""
 
     occupations = fields.List(Text(maximum=50), load_default=list,
-                              validate=_at_most(MAX_DESIRED, "希望職種", "desired occupations"),
+                              validate=at_most(MAX_DESIRED, "希望職種", "desired occupations"),
                               metadata={"description": "希望職種: up to 3, a name (介護職員) "
                                                        "or a 職業分類 code (361-01)"})
     employment_types = fields.List(fields.String(validate=validate.OneOf(EMPLOYMENT_TYPES, error=msg(
         "雇用形態は " + "・".join(EMPLOYMENT_TYPES) + " のいずれかです。",
         "An employment type is one of " + ", ".join(EMPLOYMENT_TYPES) + "."))), load_default=list)
     prefectures = fields.List(Text(maximum=4), load_default=list,
-                              validate=_at_most(MAX_DESIRED, "希望勤務地の都道府県", "prefectures"))
+                              validate=at_most(MAX_DESIRED, "希望勤務地の都道府県", "prefectures"))
     municipalities = fields.List(Text(maximum=30), load_default=list,
-                                 validate=_at_most(MAX_DESIRED, "希望勤務地の市区町村", "municipalities"))
+                                 validate=at_most(MAX_DESIRED, "希望勤務地の市区町村", "municipalities"))
     wage_min = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(
         min=0, max=10_000_000, error=msg("希望賃金は0〜10,000,000円の整数です。", "The wage is 0 to 10,000,000 yen.")))
     wage_type = fields.String(load_default="monthly", validate=validate.OneOf(WAGE_TYPES, error=msg(
@@ -278,7 +230,7 @@ class DesiredSchema(Schema):
     @pre_load
     def _fold(self, data, **kwargs):
         if isinstance(data, dict) and isinstance(data.get("hours"), str):
-            data = {**data, "hours": number_text(data["hours"]).replace("~", "-").replace("〜", "-")}
+            data = {**data, "hours": fold_number(data["hours"]).replace("~", "-").replace("〜", "-")}
         return data
 
     @validates_schema(skip_on_field_errors=False)
@@ -358,10 +310,10 @@ class _ContactAndHistory(Schema):
 
     phone = Phone(allow_none=True, metadata={"example": "048-000-0000"})
     address = fields.Nested(AddressSchema)
-    education = fields.List(fields.Nested(EducationSchema), validate=_at_most(10, "学歴", "schools"))
-    work_history = fields.List(fields.Nested(WorkHistorySchema), validate=_at_most(MAX_ITEMS, "職歴", "jobs"))
+    education = fields.List(fields.Nested(EducationSchema), validate=at_most(10, "学歴", "schools"))
+    work_history = fields.List(fields.Nested(WorkHistorySchema), validate=at_most(MAX_ITEMS, "職歴", "jobs"))
     qualifications = fields.List(fields.Nested(QualificationSchema),
-                                 validate=_at_most(MAX_ITEMS, "資格・免許", "qualifications"))
+                                 validate=at_most(MAX_ITEMS, "資格・免許", "qualifications"))
     desired = fields.Nested(DesiredSchema)
 
 
@@ -393,11 +345,11 @@ class SeekerRegistrationSchema(Schema):
     applied_on = TypedDate(load_default=None, allow_none=True,
                               metadata={"description": "求職申込日 (default: today in Japan)"})
     education = fields.List(fields.Nested(EducationSchema), load_default=list,
-                            validate=_at_most(10, "学歴", "schools"))
+                            validate=at_most(10, "学歴", "schools"))
     work_history = fields.List(fields.Nested(WorkHistorySchema), load_default=list,
-                               validate=_at_most(MAX_ITEMS, "職歴", "jobs"))
+                               validate=at_most(MAX_ITEMS, "職歴", "jobs"))
     qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list,
-                                 validate=_at_most(MAX_ITEMS, "資格・免許", "qualifications"))
+                                 validate=at_most(MAX_ITEMS, "資格・免許", "qualifications"))
     desired = fields.Nested(DesiredSchema, load_default=empty_desired)
 
 

@@ -4,9 +4,9 @@ typed, the employer-side system's intake (求人の受付・変更・募集終�
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
+from kit.text import fold_number
 from services.jobs.domain.refused import Refused
 
 # J2a 公開範囲
@@ -66,14 +66,7 @@ def hidden_reason(scope: int) -> str:
     return "login_required" if scope == SCOPE_REGISTERED_ONLY else "not_published"
 
 
-_NUMBER_DASHES = str.maketrans({dash: "-" for dash in "‐‑‒–—―⁃−─━ーｰ"})
 _TYPED_JOB_NUMBER = re.compile(r"^(\d{5})-?(\d{8})$")
-
-
-def fold_number(value: str) -> str:
-    """A number as systems and people type it (求人番号, 事業所番号): full-width digits, every dash and the
-    long vowel mark as "-", spaces around trimmed."""
-    return unicodedata.normalize("NFKC", value).translate(_NUMBER_DASHES).strip()
 
 
 def canonical_job_number(typed: str) -> str | None:

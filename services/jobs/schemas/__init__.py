@@ -40,13 +40,8 @@ from services.jobs.schemas.direct_requests import (  # noqa: F401
 from services.jobs.schemas.fields import (  # noqa: F401
     Clock,
     JobNumber,
-    Line,
-    NumberCode,
     Occupation,
     Prefecture,
-    Several,
-    StrictInteger,
-    WholeNumber,
 )
 from services.jobs.schemas.postings import (  # noqa: F401
     EXTRA_KEY_MAX,

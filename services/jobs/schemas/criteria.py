@@ -10,6 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from kit import codes
+from kit.fields import Several, WholeNumber, at_most
 from kit.problem import msg
 from services.jobs import domain
 from services.jobs.schemas.fields import (
@@ -18,9 +19,6 @@ from services.jobs.schemas.fields import (
     JobNumber,
     Occupation,
     Prefecture,
-    Several,
-    WholeNumber,
-    at_most,
 )
 from services.jobs.search_engine import FACETS
 

@@ -10,10 +10,11 @@ import unicodedata
 from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from kit import codes
-from kit.fields import JsonBoolean, TypedDate
+from kit.fields import JsonBoolean, Line, NumberText, StrictInteger, TypedDate, at_most
 from kit.problem import msg
+from kit.text import CONTROL
 from services.jobs import domain
-from services.jobs.schemas.fields import CONTROL, MUNICIPALITY_CODE, Line, NumberCode, StrictInteger, at_most
+from services.jobs.schemas.fields import MUNICIPALITY_CODE
 from services.jobs.schemas.views import LocationSchema, WageSchema
 
 _JOB_NUMBER = re.compile(r"^[0-9]{5}-[0-9]{8}$")  # 求人番号 NNNNN-NNNNNNNN
@@ -67,7 +68,7 @@ class _WithExtras(Schema):
 class PostingEstablishmentSchema(_WithExtras):
     """事業所: its number (NNNN-NNNNNN-N) and name."""
 
-    number = NumberCode(_ESTABLISHMENT_NUMBER, msg("事業所番号は「1104-123456-7」の形式で入力してください。",
+    number = NumberText(_ESTABLISHMENT_NUMBER, msg("事業所番号は「1104-123456-7」の形式で入力してください。",
                                                    "The establishment number looks like 1104-123456-7."),
                         required=True, metadata={"description": "事業所番号", "example": "1104-123456-7"})
     name = Line(maximum=domain.ESTABLISHMENT_NAME_MAX, what_ja="事業所名", what_en="establishment name",
@@ -162,7 +163,7 @@ class PostingInputSchema(_WithExtras):
     """J1 求人 as the employer-side system sends it (SPEC "Employers publish a posting"). Every field is checked
     on its own; anything more (up to 20 keys) is kept as sent and shown in the posting's `details`."""
 
-    job_number = NumberCode(_JOB_NUMBER, msg("求人番号は「11040-00012345」の形式で入力してください。",
+    job_number = NumberText(_JOB_NUMBER, msg("求人番号は「11040-00012345」の形式で入力してください。",
                                              "The job number looks like 11040-00012345."),
                             required=True, metadata={"example": "11040-00012345",
                                                      "description": "求人番号 (full-width digits folded)"})
