@@ -74,6 +74,16 @@ on the durable topic exchange `{DEFAULT_EXCHANGE}`.
   password, key, OTP or token. `subject` names the entity (usually an opaque seeker id).
 - Outside subscribers bind their own durable queue to the exchange with the routing keys
   (or `<service>.#` patterns) they need.
+- **Received** (`receive` operations): types other Hello Work systems publish on the same
+  exchange for a service here. The employer-side system publishes `employer.posting.published.v1`,
+  `…changed.v1` and `…closed.v1` (SPEC J1; `data` = the body of `POST /api/v1/employer/jobs`)
+  connected as a broker user whose topic permission lets it publish only those three routing keys;
+  the CloudEvent's `source` names the employer client it acts for, `/employer-clients/<client_id>`
+  (SPEC C1), and jobs applies a posting only for an establishment of that client (C2, as auth
+  announced them in `auth.employer_client.changed.v1`). Each event of a posting carries the whole
+  posting and `time` orders them: an event older than the newest applied is ignored. Jobs answers
+  each with `jobs.posting.accepted.v1` or `jobs.posting.rejected.v1` (`in_reply_to` = its `id`; the
+  API's field-level errors). A body that is not a CloudEvent is parked, unanswered.
 """
 
 

@@ -2,7 +2,8 @@
 
 Only what `EventSpec.payload()` can emit is described: the dump of a loaded payload. So
 load-only fields are left out, a field with a `load_default` is always present (required),
-and unknown keys never appear (`additionalProperties: false`).
+and unknown keys never appear (`additionalProperties: false`) — except where the schema takes them
+(`unknown` INCLUDE or EXCLUDE: a type received from another system, whose sender may add keys).
 
 The output uses only keywords that mean the same in JSON Schema Draft 07 (AsyncAPI 3's
 default schema format) and Draft 2020-12, and inlines nested schemas (no `$ref`), so every
@@ -51,7 +52,8 @@ def _object(schema: marshmallow.Schema, where: str, seen: tuple[type, ...]) -> d
     result: dict[str, Any] = {"type": "object", "properties": dict(sorted(properties.items()))}
     if required:
         result["required"] = sorted(required)
-    result["additionalProperties"] = False
+    # a received type's schema may let a sender add keys (INCLUDE kept, EXCLUDE ignored); dumps never do
+    result["additionalProperties"] = schema.unknown != marshmallow.RAISE
     return result
 
 

@@ -8,6 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from kit.erasure import ErasureCompletedPayload
 from kit.events import EventSpec
+from services.jobs.employer_events import POSTING_ACCEPTED, POSTING_REJECTED
+from services.jobs.employer_events import RECEIVES as EMPLOYER_POSTING_EVENTS
 
 JOB_NUMBER = r"^\d{5}-\d{8}$"  # 求人番号 NNNNN-NNNNNNNN
 
@@ -245,5 +247,7 @@ PUBLISHES: list[EventSpec] = [FAVOURITE_ADDED, FAVOURITE_REMOVED, REFERRAL_RECOR
                               APPLICATION_SUBMITTED, APPLICATION_WITHDRAWN, APPLICATION_STATUS_CHANGED,
                               NO_SHOW_REPORTED, SEEKER_RESTRICTED, SEEKER_RESTRICTION_LIFTED, ERASURE_COMPLETED,
                               POSTING_PUBLISHED, POSTING_CHANGED, POSTING_CLOSED, POSTING_MATCHED,
-                              DIRECT_REQUEST_SENT]
+                              DIRECT_REQUEST_SENT, POSTING_ACCEPTED, POSTING_REJECTED]
+# J1 by events: what the employer-side system publishes and jobs receives (employer_events.py, intake.py)
+RECEIVES: list[EventSpec] = EMPLOYER_POSTING_EVENTS
 

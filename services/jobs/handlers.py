@@ -20,7 +20,8 @@ from datetime import date
 from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
-from services.jobs import direct_requests, domain, matching, seekers
+from services.jobs import direct_requests, domain, intake, matching, seekers
+from services.jobs.employer_events import CHANGED, CLOSED, PUBLISHED
 from services.jobs.erasure import ERASURE_REQUESTED, erase_seeker
 
 log = logging.getLogger("mypage.jobs")
@@ -35,6 +36,7 @@ MYPAGE_USABILITY_CHANGED = "auth.mypage.usability_changed.v1"
 MYPAGE_WITHDRAWN = "auth.mypage.withdrawn.v1"
 DESIRED_CONDITIONS_CHANGED = "profile.desired_conditions.changed.v1"
 DISCLOSURE_CHANGED = "profile.disclosure.changed.v1"
+EMPLOYER_CLIENT_CHANGED = "auth.employer_client.changed.v1"
 POSTING_PUBLISHED = "jobs.posting.published.v1"  # jobs' own event (events.POSTING_PUBLISHED)
 
 
@@ -165,4 +167,9 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     POSTING_PUBLISHED: on_posting_published,  # J6: jobs' own event, matched in the worker
     DISCLOSURE_CHANGED: on_disclosure_changed,  # J8a
     ERASURE_REQUESTED: erase_seeker,  # R3/S12
+    # J1 by events: the employer-side system's postings, checked against its client's establishments (C2)
+    EMPLOYER_CLIENT_CHANGED: intake.on_employer_client_changed,
+    PUBLISHED: intake.on_posting_event,
+    CHANGED: intake.on_posting_event,
+    CLOSED: intake.on_posting_event,
 }

@@ -371,6 +371,36 @@ class Disclosure(Base):
 disclosures = Disclosure.__table__
 
 
+class EmployerClientRow(Base):
+    """The establishments each employer client acts for (C1/C2), from auth.employer_client.changed.v1: what a
+    posting the employer-side system publishes as an event on a client's behalf is checked against (J1)."""
+
+    __tablename__ = "employer_clients"
+
+    client_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    establishments: Mapped[list[str]] = mapped_column(_DOCUMENT)
+    revoked: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())  # the event's time: an older one changes nothing
+
+
+employer_clients = EmployerClientRow.__table__
+
+
+class PostingEventVersion(Base):
+    """J1 by events: the time of the newest employer event applied to a posting, so an older one arriving
+    late (a retry, another worker) is ignored; `closed` keeps a close that overtook its publication."""
+
+    __tablename__ = "posting_event_versions"
+
+    job_number: Mapped[str] = mapped_column(String(14), primary_key=True)
+    event_time: Mapped[datetime] = mapped_column(UtcDateTime())
+    event_id: Mapped[str] = mapped_column(String(64))
+    closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+posting_event_versions = PostingEventVersion.__table__
+
+
 class DirectRequest(Base):
     """直接リクエスト (J8a): an employer sent a posting to a disclosed seeker; once per seeker and posting."""
 

@@ -91,16 +91,19 @@ def post_many(runtime) -> Callable[[int], list[str]]:
 
 @pytest.fixture
 def feed(runtime) -> Callable[..., None]:
-    """feed(type, data, at=None): deliver one event (checked against its publisher's schema) to the
-    jobs handler, in a unit of work committed as the consumer does."""
+    """feed(type, data, at=None, source=…) -> the event: delivered (checked against its publisher's schema
+    when a service here publishes it) to the jobs handler, in a unit of work committed as the consumer does."""
 
-    def deliver(event_type: str, data: dict, at: datetime | str | None = None) -> None:
+    def deliver(event_type: str, data: dict, at: datetime | str | None = None, source: str = "/mypage/test",
+                subject: str | None = None) -> Event:
         when = runtime.clock.now() if at is None else (datetime.fromisoformat(at) if isinstance(at, str) else at)
-        event = Event(type=event_type, data=SPECS[event_type].payload(data), source="/mypage/test",
-                      subject=data.get("seeker_id"), time=when)
+        event = Event(type=event_type, data=SPECS[event_type].payload(data) if event_type in SPECS else data,
+                      source=source, subject=subject or (data.get("seeker_id") if isinstance(data, dict) else None),
+                      time=when)
         with runtime.uow() as uow:
             SUBSCRIPTIONS[event_type](event, uow)
             uow.commit()
+        return event
 
     return deliver
 
