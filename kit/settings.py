@@ -119,6 +119,10 @@ class Settings:
                           ("MYPAGE_SMTP_URL", self.smtp_url)):
             if (_password(url) or "").lower() in DEFAULT_PASSWORDS:
                 raise self.refusal(f"{name} uses a default password; set a random one")
+        if self.jwks_url in ("", f"file://{self.var_dir / 'jwks.json'}"):  # written only by the embedded auth
+            raise self.refusal("MYPAGE_JWKS_URL must name auth's public keys, e.g. "
+                               "http://auth-web/api/v1/auth/jwks (the development default is a file no process "
+                               "writes in production, so every token would be refused)")
 
     def refusal(self, reason: str) -> ConfigurationError:
         """C4: the start-up error for a development default found in production."""

@@ -160,11 +160,59 @@ def test_compose_pins_rabbitmq_3_13_and_postgres_16_with_a_database_per_service(
                for volume in services["postgres"]["volumes"])
     assert any(volume.startswith("./rabbitmq/definitions.json:")
                for volume in services["rabbitmq-topology"]["volumes"])
-    environment = services["auth-web"]["environment"]
     for name in SERVICES:
+        environment = services[f"{name}-web"]["environment"]
         url = environment[f"MYPAGE_{name.upper()}_DATABASE_URL"]
-        assert url.startswith("postgresql://") and url.endswith(f"@postgres:5432/mypage_{name}")
+        assert url.startswith(f"postgresql://mypage_{name}:") and url.endswith(f"@postgres:5432/mypage_{name}")
         assert environment[f"MYPAGE_{name.upper()}_URL"] == f"http://{name}-web:8000"
+
+
+def _containers_of(compose: dict) -> dict[str, str]:
+    """compose service name → the My Page service (or `gateway`) whose process it runs."""
+    owners = {"gateway": "gateway", "search-indexer": "jobs"}
+    owners |= {f"{name}-{role}": name for name in SERVICES for role in (*ROLES, "migrate")}
+    owners["retention-sweep"] = "retention"
+    assert set(owners) <= set(compose["services"])
+    return owners
+
+
+def test_issue10_compose_has_no_default_password(compose):
+    text = (DEPLOY / "compose.yaml").read_text(encoding="utf-8")
+    assert not re.search(r"\$\{[A-Z_]*PASSWORD[A-Z_]*:?-", text), "a password with a default value"
+    assert re.findall(r"\$\{([A-Z_]*PASSWORD[A-Z_]*)", text)
+    for variable in re.findall(r"\$\{([A-Z_]*PASSWORD[A-Z_]*)", text):
+        assert re.search(rf"\$\{{{variable}:\?", text), f"{variable} is not required (${{{variable}:?…}})"
+    example = _env_file(DEPLOY / "secrets.env.example")
+    for variable in set(re.findall(r"\$\{([A-Z_]*PASSWORD[A-Z_]*):\?", text)):
+        assert example.get(variable) == "", f"secrets.env.example lacks {variable}"
+    for container in compose["services"].values():
+        for value in (container.get("environment") or {}).values():
+            password = re.match(r"\w+://[^:/]+:([^@]*)@", str(value))
+            assert not password or password.group(1).startswith("${"), value
+
+
+def test_s8_each_compose_container_holds_only_its_own_service_credentials_and_the_jwks_url(compose):
+    for container, owner in _containers_of(compose).items():
+        environment = compose["services"][container]["environment"]
+        assert "MYPAGE_AMQP_URL" not in environment
+        amqp = [key for key in environment if key.endswith("_AMQP_URL")]
+        databases = [key for key in environment if key.endswith("_DATABASE_URL")]
+        assert amqp == [f"MYPAGE_{owner.upper()}_AMQP_URL"], (container, amqp)
+        assert databases == ([] if owner == "gateway" else [f"MYPAGE_{owner.upper()}_DATABASE_URL"]), container
+        assert environment[amqp[0]].startswith(f"amqp://mypage-{owner}:")
+        assert environment["MYPAGE_JWKS_URL"] == "http://auth-web:8000/api/v1/auth/jwks"
+        assert compose["services"][container].get("env_file", []) in (
+            [], [{"path": f"secrets/{owner}.env", "required": False}])
+    users = compose["services"]["rabbitmq-users"]
+    assert users["command"] == ["python", "-m", "kit.broker_users", "provision"]
+    assert users["environment"]["MYPAGE_RABBITMQ_ADMIN_URL"].startswith("http://mypage-admin:${RABBITMQ_PASSWORD:?")
+    for who in (*SERVICES, "gateway"):
+        assert users["environment"][f"MYPAGE_{who.upper()}_AMQP_URL"].startswith(f"amqp://mypage-{who}:")
+    for name in SERVICES:
+        for role in (*ROLES, "migrate"):
+            depends = compose["services"][f"{name}-{role}"]["depends_on"]
+            assert depends.get("rabbitmq-users", {}).get("condition") == "service_completed_successfully" or \
+                depends.get(f"{name}-migrate"), (name, role)
 
 
 # Kubernetes ---------------------------------------------------------------------------------------------
@@ -289,6 +337,7 @@ NOT_YET: dict[tuple[str, str], str] = {}  # (module, command) -> why the code do
 def test_every_command_deploy_runs_is_accepted_by_the_code(monkeypatch, capsys, module, arguments):
     """`--help` after the arguments: argparse checks the command, then exits before doing anything."""
     monkeypatch.setattr(sys, "argv", [module, *arguments, "--help"])
+    monkeypatch.delitem(sys.modules, module, raising=False)  # run as __main__, not beside an imported copy
     with pytest.raises(SystemExit) as exited:
         runpy.run_module(module, run_name="__main__", alter_sys=False)
     assert exited.value.code == 0, capsys.readouterr().err
@@ -313,3 +362,23 @@ def test_search_nodes_run_groonga_and_an_indexer_everywhere(compose, k8s):
     assert ("Service", "mypage-search") in k8s
     indexer = next(c for c in pod["containers"] if c["name"] == "indexer")
     assert "readinessProbe" in indexer
+
+
+def test_s8_k8s_gives_each_service_its_own_rabbitmq_user_and_a_job_creates_them(k8s):
+    secrets = {document["metadata"]["name"]: document["stringData"]
+               for document in _yaml_documents(DEPLOY / "k8s" / "secrets.example.yaml")}
+    assert "mypage-amqp" not in secrets  # no shared broker login
+    for who in (*SERVICES, "gateway"):
+        own = [key for key in secrets[f"mypage-{who}"] if key.endswith("_AMQP_URL")]
+        assert own == [f"MYPAGE_{who.upper()}_AMQP_URL"]
+        assert secrets[f"mypage-{who}"][own[0]].startswith(f"amqp://mypage-{who}:")
+    job = k8s[("Job", "mypage-broker-users")]["spec"]["template"]["spec"]["containers"][0]
+    assert job["command"] == ["python", "-m", "kit.broker_users", "provision"]
+    refs = {(source.get("configMapRef") or source.get("secretRef"))["name"] for source in job["envFrom"]}
+    assert refs == {"mypage-config", "mypage-rabbitmq-admin", *(f"mypage-{who}" for who in (*SERVICES, "gateway"))}
+    assert "MYPAGE_RABBITMQ_ADMIN_URL" in secrets["mypage-rabbitmq-admin"]
+
+
+def test_issue10_k8s_sets_mypage_jwks_url_to_auths_endpoint(k8s):
+    config = k8s[("ConfigMap", "mypage-config")]["data"]
+    assert config["MYPAGE_JWKS_URL"] == f"{config['MYPAGE_AUTH_URL']}/api/v1/auth/jwks"

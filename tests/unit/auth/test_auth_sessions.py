@@ -306,7 +306,7 @@ def test_only_the_client_credentials_grant_exists(world):
 
 def _production(tmp_path, **secrets) -> Settings:
     environ = {"MYPAGE_ENV": "production", "MYPAGE_AMQP_URL": "amqp://x/", "MYPAGE_VAR_DIR": str(tmp_path),
-               "MYPAGE_AUTH_DATABASE_URL": "postgresql://x/auth"}
+               "MYPAGE_AUTH_DATABASE_URL": "postgresql://x/auth", "MYPAGE_JWKS_URL": "http://x/api/v1/auth/jwks"}
     environ.update({f"MYPAGE_AUTH_SECRET_{k.upper()}": v for k, v in secrets.items()})
     return Settings.from_env("auth", environ)
 

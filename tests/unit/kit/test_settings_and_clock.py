@@ -30,7 +30,7 @@ def test_production_refuses_embedded_defaults():
         Settings.from_env("auth", {"MYPAGE_ENV": "production", "MYPAGE_AMQP_URL": "amqp://rabbit/"})
     settings = Settings.from_env("auth", {
         "MYPAGE_ENV": "production", "MYPAGE_AMQP_URL": "amqp://rabbit/",
-        "MYPAGE_AUTH_DATABASE_URL": "postgresql://db/auth",
+        "MYPAGE_AUTH_DATABASE_URL": "postgresql://db/auth", "MYPAGE_JWKS_URL": "http://auth/api/v1/auth/jwks",
     })
     assert settings.production and not settings.embedded
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kit.settings import Settings
+import pytest
+
+from kit.settings import ConfigurationError, Settings
 
 
 def test_s8_a_service_connects_with_its_own_amqp_url_when_it_has_one():
@@ -14,3 +16,24 @@ def test_s8_a_service_connects_with_its_own_amqp_url_when_it_has_one():
     assert Settings.from_env("jobs", environ).amqp_url == "amqp://shared:x@broker/%2F"
     assert Settings.from_env("gateway", {**environ, "MYPAGE_GATEWAY_AMQP_URL": "amqp://mypage-gateway:z@broker/"}) \
         .amqp_url == "amqp://mypage-gateway:z@broker/"
+
+
+PRODUCTION = {"MYPAGE_ENV": "production", "MYPAGE_AMQP_URL": "amqp://mypage-auth:Rk2-random@rabbit:5672/%2F",
+              "MYPAGE_AUTH_DATABASE_URL": "postgresql://mypage_auth:Vt3-random@db:5432/mypage_auth"}
+
+
+@pytest.mark.parametrize("service", ["auth", "gateway"])
+def test_issue10_production_refuses_to_start_without_mypage_jwks_url(service, tmp_path):
+    """Every web and the gateway verify tokens with auth's public keys; the development default is a file in the
+    var dir that only the embedded auth writes, so in production every token would be refused."""
+    environ = {**PRODUCTION, "MYPAGE_VAR_DIR": str(tmp_path)}
+    with pytest.raises(ConfigurationError, match="MYPAGE_JWKS_URL must name auth's public keys"):
+        Settings.from_env(service, environ)
+    with pytest.raises(ConfigurationError, match="MYPAGE_JWKS_URL"):  # the default's value, spelt out, too
+        Settings.from_env(service, {**environ, "MYPAGE_JWKS_URL": f"file://{tmp_path / 'jwks.json'}"})
+    settings = Settings.from_env(service, {**environ, "MYPAGE_JWKS_URL": "http://mypage-auth-web/api/v1/auth/jwks"})
+    assert settings.jwks_url == "http://mypage-auth-web/api/v1/auth/jwks"
+
+
+def test_issue10_development_keeps_the_jwks_file_default(tmp_path):
+    assert Settings.from_env("auth", {"MYPAGE_VAR_DIR": str(tmp_path)}).jwks_url == f"file://{tmp_path}/jwks.json"

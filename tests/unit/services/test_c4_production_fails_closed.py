@@ -23,6 +23,7 @@ from services.auth.config import DEV_HMAC_KEY, DEV_SIGNING_KEY_FILE, load_secret
 
 PRODUCTION_SPELLINGS = ["Production", "prod", "staging"]
 RABBIT = "amqp://mypage:Xq7-random-broker-secret@rabbit:5672/%2F"
+JWKS = "http://mypage-auth-web/api/v1/auth/jwks"
 POSTGRES = "postgresql://mypage_auth:Vt3-random-database-secret@db:5432/mypage_auth"
 HMAC_KEY = "h" * 40
 
@@ -33,7 +34,7 @@ def env(request) -> str:
 
 
 def _environ(env: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {"MYPAGE_ENV": env, "MYPAGE_VAR_DIR": str(tmp_path), "MYPAGE_AMQP_URL": RABBIT,
+    return {"MYPAGE_ENV": env, "MYPAGE_VAR_DIR": str(tmp_path), "MYPAGE_AMQP_URL": RABBIT, "MYPAGE_JWKS_URL": JWKS,
             "MYPAGE_AUTH_DATABASE_URL": POSTGRES, **extra}
 
 
@@ -150,7 +151,8 @@ def test_c4_the_gateway_started_as_prod_without_an_operations_token_refuses_to_s
     urls = {f"MYPAGE_{s.upper()}_URL": "http://127.0.0.1:9" for s in ("auth", "profile", "jobs", "messaging",
                                                                       "retention")}
     result = _start(["gateway", "--distributed", "--bind", "127.0.0.1:0"],
-                    {"MYPAGE_ENV": "prod", "MYPAGE_VAR_DIR": str(tmp_path), "MYPAGE_AMQP_URL": RABBIT, **urls})
+                    {"MYPAGE_ENV": "prod", "MYPAGE_VAR_DIR": str(tmp_path), "MYPAGE_AMQP_URL": RABBIT,
+                     "MYPAGE_JWKS_URL": JWKS, **urls})
     assert result.returncode != 0
     assert "MYPAGE_ENV='prod' is production" in result.stderr
     assert "MYPAGE_GATEWAY_SECRET_OPERATIONS_TOKEN" in result.stderr
