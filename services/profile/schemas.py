@@ -432,10 +432,10 @@ class RegistrationSchema(Schema):
 
     status = fields.String(metadata={"description": "valid (有効) | invalid (無効)"})
     kind = fields.String(metadata={"description": "registered (利用登録者) | online (オンライン登録者)"})
-    applied_on = fields.Date()
-    valid_until = fields.Date(metadata={"description": "有効期限 (P3a)"})
-    invalidated_on = fields.Date(allow_none=True, metadata={"description": "the day it last became invalid"})
-    confirmed_on = fields.Date(allow_none=True)
+    applied_on = TypedDate()
+    valid_until = TypedDate(metadata={"description": "有効期限 (P3a)"})
+    invalidated_on = TypedDate(allow_none=True, metadata={"description": "the day it last became invalid"})
+    confirmed_on = TypedDate(allow_none=True)
 
 
 class ProfileSchema(Schema):
@@ -444,7 +444,7 @@ class ProfileSchema(Schema):
     seeker_number = fields.String()
     name = fields.String()
     name_kana = fields.String()
-    birth_date = fields.Date()
+    birth_date = TypedDate()
     email = fields.String()
     office = fields.Nested(OfficeSchema)
     address = fields.Nested(AddressSchema)

@@ -7,6 +7,7 @@ import binascii
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from kit.fields import TypedDate
 from kit.problem import msg
 from services.jobs import domain
 from services.jobs.schemas.criteria import PageQuerySchema
@@ -130,12 +131,12 @@ class StatusInputSchema(Schema):
 
 
 class NoShowInputSchema(Schema):
-    interview_date = fields.Date(required=True, metadata={"description": "面接日 (YYYY-MM-DD)"})
+    interview_date = TypedDate(required=True, metadata={"description": "面接日 (YYYY-MM-DD)"})
 
 
 class NoShowSchema(Schema):
     application_id = fields.String()
-    interview_date = fields.Date()
+    interview_date = TypedDate()
     reported_at = fields.AwareDateTime()
 
 

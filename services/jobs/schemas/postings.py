@@ -262,8 +262,8 @@ class EmployerPostingSchema(Schema):
     holidays = fields.Dict(metadata={"description": "two_days_weekly, annual_days"})
     publication_scope = fields.Integer()
     online_application = fields.Boolean()
-    received_on = fields.Date()
-    deadline = fields.Date()
+    received_on = TypedDate()
+    deadline = TypedDate()
     details = fields.Dict(metadata={"description": "everything else the employer sent (insurance, requirements, "
                                                   "contact, …), as sent"})
     status = fields.String(metadata={"description": "open | closed (募集終了) | expired (紹介期限日 passed)"})

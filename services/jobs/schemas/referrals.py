@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from kit.fields import Line, TypedDate
 from kit.problem import msg
 from services.jobs import domain
 from services.jobs.schemas.views import JobSummarySchema
@@ -43,16 +44,19 @@ class LetterInputSchema(Schema):
     office = fields.String(required=True, validate=validate.Length(min=1, max=100, error=msg(
         "紹介安定所名を入力してください（100文字以内）。", "Enter the referring office (at most 100 characters).")),
         metadata={"example": "ハローワーク越谷"})
+    seeker_name = Line(maximum=100, what_ja="紹介者氏名", what_en="seeker's name", allow_none=True, metadata={
+        "description": "紹介者氏名 as printed on the letter (jobs keeps no names; the counter gives it)",
+        "example": "求職 太郎"})
     interview_place = fields.String(allow_none=True, validate=validate.Length(max=200, error=msg(
         "面接場所は200文字以内です。", "The interview place is at most 200 characters.")))
-    interview_date = fields.Date(allow_none=True)
+    interview_date = TypedDate(allow_none=True)
     note = fields.String(allow_none=True, validate=validate.Length(max=domain.REFERRAL_NOTE_MAX, error=msg(
         f"備考は{domain.REFERRAL_NOTE_MAX}文字以内です。",
         f"The note is at most {domain.REFERRAL_NOTE_MAX} characters.")))
 
 
 class ReferralInputSchema(SeekerTargetSchema):
-    referred_on = fields.Date(allow_none=True, metadata={"description": "紹介日; today in Japan if not given"})
+    referred_on = TypedDate(allow_none=True, metadata={"description": "紹介日; today in Japan if not given"})
     letter = fields.Nested(LetterInputSchema, required=True)
 
 
@@ -89,7 +93,7 @@ class RecommendationListSchema(Schema):
 class ReferralSchema(Schema):
     id = fields.String()
     job_number = fields.String()
-    referred_on = fields.Date()
+    referred_on = TypedDate()
     recorded_at = fields.AwareDateTime()
     job = fields.Nested(JobSummarySchema, allow_none=True, metadata={"description": "the posting as it is now"})
 
@@ -102,4 +106,4 @@ class ReferralListSchema(Schema):
 class ReferralDetailSchema(ReferralSchema):
     seeker_id = fields.String()
     letter = fields.Dict(metadata={"description": "紹介状 as issued: office, referred_on, establishment, job, "
-                                                 "interview {place, date}, note"})
+                                                 "interview {place, date}, note, seeker_name"})

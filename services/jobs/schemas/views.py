@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from kit.fields import TypedDate
+
 
 class EstablishmentSchema(Schema):
     number = fields.String(allow_none=True, metadata={"description": "事業所番号; null when not disclosed"})
@@ -39,8 +41,8 @@ class JobSummarySchema(Schema):
     category = fields.String()
     occupation_code = fields.String()
     online_application = fields.Boolean()
-    received_on = fields.Date()
-    deadline = fields.Date()
+    received_on = TypedDate()
+    deadline = TypedDate()
     status = fields.String(metadata={"description": "open | closed | expired (J1: kept readable where favourited)"})
 
 

@@ -284,6 +284,7 @@ def test_j9_a_no_show_is_reported_once(client, seeker, post, apply, employer, ou
     first = no_show(client, employer, made["id"], "2026-11-26")
     assert first.status_code == 201 and first.json["interview_date"] == "2026-11-26"
     assert no_show(client, employer, made["id"], "2026-11-26").status_code == 200  # the same again: nothing new
+    assert no_show(client, employer, made["id"], "２０２６－１１－２６").status_code == 200  # typed: the same day
     other_day = no_show(client, employer, made["id"], "2026-11-25")
     assert other_day.status_code == 409
     [event] = outbox("jobs.no_show.reported.v1")
