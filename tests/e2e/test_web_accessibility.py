@@ -1,12 +1,16 @@
 """The web client as the demo seeker of `make run` sees it (issue 12): 求職 太郎's My Page in use
 (MYPAGE_DEMO_ACTIVITY: referrals with a letter, an application, messages, notices, recommendations,
-matching postings, favourites, a saved search) shows something on every screen."""
+matching postings, favourites, a saved search) shows something on every screen; and JIS X 8341-3:2016
+AA / WCAG 2.1 AA: axe-core (vendored, tests/e2e/vendor/axe-core) finds no violation of the wcag2a,
+wcag2aa, wcag21a or wcag21aa rules on any screen or state at 390 and 1280 px."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from kit.testing.browser import goto
+from kit.testing.browser import DESKTOP, EMAIL, PASSWORD, PHONE, goto
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +45,148 @@ def test_the_demo_seeker_sees_something_on_every_screen(seeker):
     seeker.get_by_text("このたびはご応募いただき、誠にありがとうございます。", exact=False).wait_for()
     goto(seeker, "/notices")
     assert seeker.get_by_role("link", name="職業相談のご予約について").is_visible()
+
+
+# -- JIS X 8341-3:2016 AA / WCAG 2.1 AA: axe-core on every screen --------------------------------
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14.1"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN_AXE = """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"""
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as shown, one line each (rule, impact, where).
+    The script goes in through the DevTools protocol, which the page's CSP does not govern."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    assert page.evaluate("() => axe.version") == AXE_VERSION
+    found = page.evaluate(RUN_AXE, WCAG_21_AA)["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} — "
+            + " | ".join(" ".join(node["target"]) for node in v["nodes"][:4]) for v in found]
+
+
+ANONYMOUS = ["/", "/open", "/login", "/reset", "/search", "/search?q=%E4%BB%8B%E8%AD%B7", "/nowhere"]
+SEEKER = ["/home", "/search?q=%E4%BB%8B%E8%AD%B7&per_page=10", "/saved", "/favourites", "/referrals",
+          "/recommendations", "/matching", "/direct-requests", "/applications", "/messages", "/notices", "/profile",
+          "/registration", "/password", "/withdraw"]
+
+
+def _detail_routes(page) -> list[str]:
+    """One of each detail screen the demo data gives (a saved search, a letter, a thread, a notice,
+    a posting, the 応募 form of a posting not applied to)."""
+    routes = []
+    for route, prefix in (("/saved", "#/saved/"), ("/referrals", "#/referrals/"), ("/messages", "#/messages/"),
+                          ("/notices", "#/notices/"), ("/recommendations", "#/jobs/")):
+        goto(page, route)
+        routes.append(page.locator(f"main a[href^='{prefix}']").first.get_attribute("href")[1:])
+    goto(page, "/recommendations")
+    routes.append(page.locator("main a[href^='#/apply/']").first.get_attribute("href")[1:])
+    return routes
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_axe_finds_no_wcag_21_aa_violation_on_any_screen(seeker, page, viewport):
+    problems = {}
+    for shown, routes in ((page, ANONYMOUS), (seeker, SEEKER + _detail_routes(seeker))):
+        shown.set_viewport_size(viewport)
+        for route in routes:
+            goto(shown, route)
+            found = axe_violations(shown)
+            if found:
+                problems[route] = found
+    seeker.set_viewport_size(PHONE)
+    assert problems == {}, "\n".join(f"{route}: {line}" for route, lines in problems.items() for line in lines)
+
+
+def _states(seeker, page, system):
+    """The states a route alone does not show: open menus, drawers and panels, errors beside fields,
+    the OTP step, the confirm steps, the offline page; yields (name, page) with the state shown."""
+    goto(seeker, "/home")
+    if seeker.locator(".nav-more summary").is_visible():
+        seeker.locator(".nav-more summary").click()
+        yield "the menu open", seeker
+        seeker.locator(".nav-more summary").click()
+    goto(seeker, "/search?q=%E4%BB%8B%E8%AD%B7")
+    seeker.get_by_role("button", name="詳しい条件").click()
+    seeker.get_by_role("dialog").wait_for()
+    yield "the search drawer", seeker
+    seeker.get_by_role("dialog").get_by_role("button", name="閉じる").last.click()
+    for summary in (".refine summary", ".save-panel summary"):
+        if not seeker.locator(summary).evaluate("(el) => el.parentElement.open"):
+            seeker.locator(summary).click()
+    yield "search with every panel open", seeker
+    seeker.get_by_role("button", name="この条件を保存する").click()  # no name: the error beside the field
+    seeker.locator('[data-error-for="name"]').wait_for(state="visible")
+    yield "a saved search without a name", seeker
+
+    goto(seeker, "/applications")
+    seeker.locator(".sent-content summary").first.click()
+    seeker.locator(".sent-content .motivation").first.wait_for()
+    yield "an application's sent content", seeker
+    goto(seeker, "/recommendations")
+    goto(seeker, seeker.locator("main a[href^='#/apply/']").first.get_attribute("href")[1:])
+    seeker.get_by_role("button", name="応募内容を確認する").click()
+    seeker.locator('[data-error-for="motivation"]').wait_for(state="visible")
+    yield "an application without a 志望動機", seeker
+    seeker.get_by_label("志望動機", exact=True).fill("ご経験を活かして働きたく、応募いたします。")
+    seeker.get_by_role("button", name="応募内容を確認する").click()
+    seeker.get_by_role("region", name="応募内容の確認").wait_for()
+    yield "応募内容の確認", seeker
+    goto(seeker, "/profile")
+    seeker.get_by_role("button", name="求職情報を公開する…", exact=True).click()
+    yield "the disclosure's confirm step", seeker
+    goto(seeker, "/password")
+    seeker.locator("main form button[type=submit]").click()
+    seeker.locator("main [aria-invalid=true]").first.wait_for()
+    yield "the password form with errors", seeker
+
+    goto(page, "/open")
+    page.get_by_role("region", name="利用規約の本文").wait_for()
+    yield "the opening's terms", page
+    goto(page, "/login")
+    page.get_by_role("button", name="ログイン").click()
+    page.locator("main [aria-invalid=true]").first.wait_for()
+    yield "the login form with errors", page
+    page.get_by_label("メールアドレス", exact=True).fill(EMAIL)
+    page.get_by_label("パスワード", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_label("ワンタイムパスワード", exact=True).wait_for()
+    yield "the OTP step", page
+    page.goto("/offline.html")
+    yield "the offline page", page
+    goto(page, "/search?q=%E4%BB%8B%E8%AD%B7")
+    goto(page, page.locator("main .job-card h3 a").first.get_attribute("href")[1:])
+    yield "a posting, logged out", page
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_axe_finds_no_wcag_21_aa_violation_in_any_state(seeker, page, system, viewport):
+    seeker.set_viewport_size(viewport)
+    page.set_viewport_size(viewport)
+    problems = {}
+    try:
+        for name, shown in _states(seeker, page, system):
+            found = axe_violations(shown)
+            if found:
+                problems[name] = found
+    finally:
+        seeker.set_viewport_size(PHONE)
+    assert problems == {}, "\n".join(f"{name}: {line}" for name, lines in problems.items() for line in lines)
+
+
+def test_the_axe_check_finds_what_it_should(page):
+    """The harness itself: on a screen spoiled on purpose (an input without a label, light grey text
+    on white) axe reports both."""
+    goto(page, "/login")
+    assert axe_violations(page) == []
+    page.evaluate("""() => {
+      const main = document.querySelector('main');
+      const input = document.createElement('input');
+      const faint = document.createElement('p');
+      faint.textContent = '読みにくい文字';
+      faint.style.color = '#bbbbbb';
+      main.append(input, faint);
+    }""")
+    found = {line.split(" ")[0] for line in axe_violations(page)}
+    assert {"label", "color-contrast"} <= found, found

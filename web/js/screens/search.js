@@ -259,9 +259,10 @@ function refinements(criteria, facets) {
   const groups = FACETS.filter(([facet, , key]) => !criteria[key] && (facets[facet] || []).length > 1)
     .map(([facet, label, key, by]) => h("div", { class: "refine-group" }, h("p", { class: "refine-title" }, label),
       h("ul", { class: "chips" }, facets[facet].slice(0, FACET_CHIPS).map((value) => h("li", {},
-        h("a", { class: "chip refine-chip", href: hrefWith(criteria, { [key]: value[by], page: "1" }),
-          "aria-label": `${label}「${value.name}」で絞り込む（${value.count.toLocaleString("ja-JP")}件）` },
-        value.name, h("span", { class: "chip-count", "aria-hidden": "true" }, value.count.toLocaleString("ja-JP"))))))));
+        // the name begins with what the chip shows (WCAG 2.5.3): 「正社員1,234件（雇用形態で絞り込む）」
+        h("a", { class: "chip refine-chip", href: hrefWith(criteria, { [key]: value[by], page: "1" }) },
+          value.name, h("span", { class: "chip-count" }, value.count.toLocaleString("ja-JP")),
+          h("span", { class: "visually-hidden" }, `件（${label}で絞り込む）`)))))));
   if (!groups.length) return null;
   return h("details", { class: "refine", open: window.matchMedia("(min-width: 1024px)").matches },
     h("summary", {}, "絞り込み（件数つき）"), h("nav", { "aria-label": "絞り込み" }, groups));
