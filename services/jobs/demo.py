@@ -345,7 +345,7 @@ def load_activity(runtime: Runtime) -> bool:
             return False
         seeker = {"seeker_id": DEMO_SEEKER_ID}
         commands.record_referral(uow, seeker | {"job_number": care[0], "letter": {
-            "office": "越谷公共職業安定所", "interview_place": "本社（越谷市）",
+            "office": "越谷公共職業安定所", "seeker_name": "求職 太郎", "interview_place": "本社（越谷市）",
             "interview_date": commands.today(uow) + timedelta(days=7),
             "note": "面接には履歴書と職務経歴書をお持ちください。"}})
         commands.recommend(uow, seeker | {"job_number": care[1],

@@ -33,7 +33,7 @@ def record_referral(uow: UnitOfWork, data: dict[str, Any]) -> dict[str, Any]:
     letter = domain.referral_letter(row._asdict(), office=letter_input["office"], referred_on=referred_on,
                                     interview_place=letter_input.get("interview_place"),
                                     interview_date=letter_input.get("interview_date"),
-                                    note=letter_input.get("note"))
+                                    note=letter_input.get("note"), seeker_name=letter_input.get("seeker_name"))
     values = {"id": uuid.uuid4().hex, "seeker_id": seeker_id, "job_number": job_number, "referred_on": referred_on,
               "letter": letter, "recorded_at": uow.clock.now()}
     uow.session.execute(insert(referrals).values(**values))

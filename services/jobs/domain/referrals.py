@@ -36,7 +36,7 @@ def check_recommendable(status: SeekerStatus | None) -> SeekerStatus:
 
 
 def referral_letter(posting: dict, *, office: str, referred_on: date, interview_place: str | None,
-                    interview_date: date | None, note: str | None) -> dict:
+                    interview_date: date | None, note: str | None, seeker_name: str | None = None) -> dict:
     """J5 紹介状: what the letter says, fixed when the referral is made (a later change of the
     posting does not rewrite a letter already issued). `posting` holds the postings columns."""
     return {
@@ -49,4 +49,5 @@ def referral_letter(posting: dict, *, office: str, referred_on: date, interview_
         "interview": {"place": interview_place,
                       "date": interview_date.isoformat() if interview_date else None},
         "note": note,
+        "seeker_name": seeker_name,  # 紹介者氏名 as the counter gave it (None: left blank, written by hand)
     }

@@ -16,8 +16,8 @@ from services.jobs import letters
 from tests.unit.jobs.conftest import LONG, registration
 
 REFERRALS = "/api/v1/staff/referrals"
-LETTER = {"office": "ハローワーク越谷", "interview_place": "越谷市本社 2階", "interview_date": "2026-12-01",
-          "note": "履歴書を持参してください。\n<b>印鑑</b> & 筆記用具"}
+LETTER = {"office": "ハローワーク越谷", "seeker_name": "求職 太郎", "interview_place": "越谷市本社 2階",
+          "interview_date": "2026-12-01", "note": "履歴書を持参してください。\n<b>印鑑</b> & 筆記用具"}
 A4 = (595.28, 841.89)  # points
 
 
@@ -78,7 +78,7 @@ def test_j5_the_seeker_gets_their_letter_as_an_a4_pdf_with_the_print_views_conte
     # the print view's lines and rows (web/js/screens/referrals.js), in Japanese
     for expected in ("紹介状", "紹介日：2026年11月26日", "株式会社越谷ケア", "御中",
                      "下記の者を紹介いたしますので、よろしくお取り計らいください。", "ハローワーク越谷",
-                     "紹介者氏名", "求職番号", "11040-12345678", "求人番号", job, "職種", "介護職員",
+                     "紹介者氏名", "求職 太郎", "求職番号", "11040-12345678", "求人番号", job, "職種", "介護職員",
                      "雇用形態", "正社員", "事業所", "（事業所番号 1104-123456-7）", "所在地", "埼玉県越谷市",
                      "面接日", "2026年12月1日", "面接場所", "越谷市本社 2階", "備考", "履歴書を持参してください。",
                      "<b>印鑑</b> & 筆記用具"):  # markup in a note is text, not markup
@@ -87,10 +87,23 @@ def test_j5_the_seeker_gets_their_letter_as_an_a4_pdf_with_the_print_views_conte
     assert reader.metadata.title == "紹介状"
 
 
-def test_j5_without_an_interview_date_or_place_the_letter_says_so(client, referred):
+def test_j5_without_an_interview_date_or_place_the_letter_says_so_and_leaves_the_name_to_be_written(
+        client, referred):
     referral_id, _, headers, _ = referred(letter={"office": "ハローワーク越谷"})
     _, text = parsed(client.get(f"/api/v1/me/referrals/{referral_id}/letter.pdf", headers=headers))
     assert "事業所からの連絡によります" in text and "—" in text
+    assert "求職 太郎" not in text and "紹介者氏名\n求職番号" in text  # the name's row is blank
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("求職\n太郎", "紹介者氏名に使用できない文字が含まれています。"),
+    ("あ" * 101, "紹介者氏名は100文字以内で入力してください。")])
+def test_j5_the_name_on_the_letter_is_one_line_of_at_most_100_characters(client, staff, seeker, post, name, message):
+    seeker_id, _ = seeker()
+    refused = client.post(REFERRALS, json={"seeker_id": seeker_id, "job_number": post(),
+                                           "letter": LETTER | {"seeker_name": name}}, headers=staff)
+    assert refused.status_code == 422 and refused.json["errors"] == [
+        {"field": "letter.seeker_name", "messages": [message]}]
 
 
 def test_j5_the_letter_is_as_issued_whatever_the_posting_says_now(client, referred):
