@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kit.runtime import Runtime
 from services.messaging import commands, domain
-from services.messaging.models import Notice
+from services.messaging.models import Notice, SeekerStatusRow
 
 # The demo seeker's opaque id (services/profile/demo.py) and the application jobs' demo makes for
 # them (services/jobs/demo.py); tests/unit/services/test_demo_activity.py checks they agree.
@@ -44,7 +44,9 @@ def _load_activity(runtime: Runtime) -> bool:
         if uow.session.scalar(select(exists().where(Notice.seeker_id == DEMO_SEEKER_ID,
                                                     Notice.kind == domain.NOTICE))):
             return False
-        commands.record_seeker(uow, DEMO_SEEKER_ID, DEMO_SEEKER_NUMBER)
+        if uow.session.get(SeekerStatusRow, DEMO_SEEKER_ID) is None:  # profile's events fill in the rest
+            uow.session.add(SeekerStatusRow(seeker_id=DEMO_SEEKER_ID, seeker_number=DEMO_SEEKER_NUMBER, usable=True,
+                                            updated_at=uow.clock.now()))
         posted = [commands.post_notice(uow, {"seeker_id": DEMO_SEEKER_ID, "title": title, "body": body}, POSTED_BY)[0]
                   for title, body in reversed(NOTICES)]
         posted[0].read_at = uow.clock.now()  # the older one was read
