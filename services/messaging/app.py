@@ -12,15 +12,14 @@ from kit.settings import Settings
 from kit.tokens import TokenVerifier
 from kit.web import create_service_app
 from services.messaging.api import blp
-from services.messaging.commands import retention_task
 from services.messaging.config import load_settings
 from services.messaging.events import PUBLISHES
 from services.messaging.handlers import SUBSCRIPTIONS
 from services.messaging.internal import internal
 from services.messaging.models import Base
+from services.messaging.tasks import RETENTION_TASK, retention_task
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-RETENTION_TASK = "message-retention"
 
 
 def build_runtime(settings: Settings | None = None, *, clock: Clock | None = None) -> Runtime:

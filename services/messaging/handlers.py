@@ -21,7 +21,7 @@ from datetime import datetime
 from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
-from services.messaging import commands, domain
+from services.messaging import commands, domain, seekers
 from services.messaging.erasure import ERASURE_REQUESTED, erase_seeker
 
 log = logging.getLogger("mypage.messaging")
@@ -76,13 +76,13 @@ def on_seeker_registered(event: Event, uow: UnitOfWork) -> None:
     The email and birth date in the payload are auth's business and are not kept (E3)."""
     seeker_id, number = _seeker_id(event), _seeker_number(event)
     if seeker_id and number:
-        commands.record_seeker(uow, seeker_id, number)
+        seekers.record_seeker(uow, seeker_id, number)
 
 
 def on_registration_validated(event: Event, uow: UnitOfWork) -> None:
     """P4: the registration is valid (new, re-applied, set valid again): messaging opens."""
     if seeker_id := _seeker_id(event):
-        commands.record_registration(uow, seeker_id, _seeker_number(event), domain.VALID, event.time)
+        seekers.record_registration(uow, seeker_id, _seeker_number(event), domain.VALID, event.time)
 
 
 def on_registration_extended(event: Event, uow: UnitOfWork) -> None:
@@ -93,14 +93,14 @@ def on_registration_extended(event: Event, uow: UnitOfWork) -> None:
 def on_registration_invalidated(event: Event, uow: UnitOfWork) -> None:
     """P4: the registration became invalid (by the seeker, staff, or expiry): messaging is refused."""
     if seeker_id := _seeker_id(event):
-        commands.record_registration(uow, seeker_id, _seeker_number(event), domain.INVALID, event.time)
+        seekers.record_registration(uow, seeker_id, _seeker_number(event), domain.INVALID, event.time)
 
 
 def on_usability_changed(event: Event, uow: UnitOfWork) -> None:
     """A10: 利用不可 refuses messaging and notices; lifting it gives them back."""
     seeker_id, usable = _seeker_id(event), event.data.get("usable")
     if seeker_id and isinstance(usable, bool):
-        commands.record_usability(uow, seeker_id, usable, event.time)
+        seekers.record_usability(uow, seeker_id, usable, event.time)
 
 
 def on_withdrawn(event: Event, uow: UnitOfWork) -> None:
@@ -108,14 +108,14 @@ def on_withdrawn(event: Event, uow: UnitOfWork) -> None:
     (Erasure of their rows is retention's saga, R3 — not done here.)"""
     seeker_id, withdrawn_at = _seeker_id(event), _time(event, "withdrawn_at")
     if seeker_id and withdrawn_at:
-        commands.record_withdrawal(uow, seeker_id, withdrawn_at)
+        seekers.record_withdrawal(uow, seeker_id, withdrawn_at)
 
 
 def on_opened(event: Event, uow: UnitOfWork) -> None:
     """A6: a My Page opened after a withdrawal (re-registered at the counter) is usable again."""
     seeker_id, opened_at = _seeker_id(event), _time(event, "opened_at")
     if seeker_id and opened_at:
-        commands.record_opening(uow, seeker_id, opened_at)
+        seekers.record_opening(uow, seeker_id, opened_at)
 
 
 # -- jobs' events: applications open threads (M1), recommendations reach the inbox (M2) -----------

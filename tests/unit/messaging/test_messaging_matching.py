@@ -5,7 +5,7 @@ seeker's My Page inbox as an entry 「希望条件に合う新着求人が届き
 from __future__ import annotations
 
 from contracts import validate_event
-from services.messaging import commands
+from services.messaging import commands, tasks
 
 NOTICES = "/api/v1/me/notices"
 HOME = "/internal/v1/home"
@@ -55,9 +55,9 @@ def test_m3_a_matching_entry_is_deleted_a_year_later(runtime, client, seeker, as
     known = seeker()
     _match(deliver, known)
     clock.set("2027-11-26T09:59:59+09:00")
-    assert commands.purge_expired(runtime) == 0
+    assert tasks.purge_expired(runtime) == 0
     clock.set("2027-11-26T10:00:00+09:00")
-    assert commands.purge_expired(runtime) == 1
+    assert tasks.purge_expired(runtime) == 1
     assert client.get(NOTICES, headers=as_seeker(known["seeker_id"])).json["total"] == 0
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from kit.events import Event
 from kit.testing.services import migrated_runtime
-from services.messaging import commands
+from services.messaging import commands, seekers, tasks
 from services.messaging.app import build_runtime
 from services.messaging.handlers import SUBSCRIPTIONS
 
@@ -32,14 +32,14 @@ def test_projection_notices_and_m3_on_postgres(pg_runtime, clock, validated, inv
     clock.advance(seconds=1)
     _deliver(pg_runtime, "profile.registration.invalidated.v1", invalidated(seeker_id, number))
     with pg_runtime.uow() as uow:
-        assert commands.status_of(uow, seeker_id).registration == "invalid"
+        assert seekers.status_of(uow, seeker_id).registration == "invalid"
         notice, _ = commands.post_notice(uow, {"seeker_number": number, "title": "t", "body": "b"}, "counter")
         uow.commit()
     clock.set("2027-11-26T10:00:00.999999+09:00")  # posted at 10:00:01 JST: a microsecond short of the year
-    assert commands.purge_expired(pg_runtime) == 0
+    assert tasks.purge_expired(pg_runtime) == 0
     clock.set("2027-11-26T10:00:01+09:00")
     results: list[int] = []
-    sweeps = [threading.Thread(target=lambda: results.append(commands.purge_expired(pg_runtime))) for _ in range(2)]
+    sweeps = [threading.Thread(target=lambda: results.append(tasks.purge_expired(pg_runtime))) for _ in range(2)]
     for sweep in sweeps:
         sweep.start()
     for sweep in sweeps:

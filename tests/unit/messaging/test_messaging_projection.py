@@ -9,14 +9,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from kit.events import Event
-from services.messaging import commands, domain
+from services.messaging import domain, seekers
 from services.messaging.handlers import SUBSCRIPTIONS
 from services.messaging.models import SeekerStatusRow
 
 
 def _status(runtime, seeker_id: str) -> domain.SeekerStatus:
     with runtime.uow() as uow:
-        return commands.status_of(uow, seeker_id)
+        return seekers.status_of(uow, seeker_id)
 
 
 def _row(runtime, seeker_id: str):

@@ -5,7 +5,7 @@ counted in unread like any notice and deleted a year later (M3)."""
 from __future__ import annotations
 
 from contracts import validate_event
-from services.messaging import commands
+from services.messaging import commands, tasks
 
 NOTICES = "/api/v1/me/notices"
 HOME = "/internal/v1/home"
@@ -64,9 +64,9 @@ def test_m3_a_recommendation_is_deleted_a_year_later_like_any_notice(runtime, cl
     known = seeker()
     _recommend(deliver, known)
     clock.set("2027-11-26T09:59:59+09:00")  # delivered at 10:00 JST: one second short of the year
-    assert commands.purge_expired(runtime) == 0
+    assert tasks.purge_expired(runtime) == 0
     clock.set("2027-11-26T10:00:00+09:00")
-    assert commands.purge_expired(runtime) == 1
+    assert tasks.purge_expired(runtime) == 1
     assert client.get(NOTICES, headers=as_seeker(known["seeker_id"])).json["total"] == 0
 
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from kit.testing.plugin import eventually
-from services.messaging import commands
-from services.messaging.app import RETENTION_TASK
+from services.messaging import commands, tasks
 from services.messaging.models import Message, Notice
+from services.messaging.tasks import RETENTION_TASK
 
 NOTICES = "/api/v1/me/notices"
 
@@ -37,15 +37,15 @@ def test_m3_kept_at_one_year_minus_one_second_gone_at_one_year(runtime, clock, c
     notice = post_notice(known)
     thread_id = _thread_with_a_message(runtime, known["seeker_id"])
     clock.set("2027-11-26T09:59:59+09:00")  # one year minus one second
-    assert commands.purge_expired(runtime) == 0
+    assert tasks.purge_expired(runtime) == 0
     assert client.get(f"{NOTICES}/{notice['id']}", headers=as_seeker(known["seeker_id"])).status_code == 200
     assert _count(runtime, Message) == 1
     clock.set("2027-11-26T10:00:00+09:00")  # one year exactly
-    assert commands.purge_expired(runtime) == 2
+    assert tasks.purge_expired(runtime) == 2
     assert client.get(f"{NOTICES}/{notice['id']}", headers=as_seeker(known["seeker_id"])).status_code == 404
     conversation = client.get(f"/api/v1/me/messages/{thread_id}", headers=as_seeker(known["seeker_id"])).json
     assert conversation["items"] == [] and conversation["total"] == 0  # the thread stays, its message is gone
-    assert commands.purge_expired(runtime) == 0  # again: harmless
+    assert tasks.purge_expired(runtime) == 0  # again: harmless
 
 
 def test_m3_a_read_notice_goes_by_when_it_was_sent_not_read(runtime, clock, client, seeker, as_seeker, post_notice):
@@ -54,7 +54,7 @@ def test_m3_a_read_notice_goes_by_when_it_was_sent_not_read(runtime, clock, clie
     clock.advance(days=300)
     client.post(f"{NOTICES}/{notice['id']}/read", headers=as_seeker(known["seeker_id"]))
     clock.advance(days=65)  # 365 days after 2026-11-26: the year has passed
-    assert commands.purge_expired(runtime) == 1
+    assert tasks.purge_expired(runtime) == 1
 
 
 def test_m3_sent_on_29_february_it_goes_at_the_start_of_1_march(runtime, clock, seeker, post_notice):
@@ -62,20 +62,20 @@ def test_m3_sent_on_29_february_it_goes_at_the_start_of_1_march(runtime, clock, 
     clock.set("2028-02-29T15:00:00+09:00")
     post_notice(known)
     clock.set("2029-02-28T23:59:59+09:00")
-    assert commands.purge_expired(runtime) == 0
+    assert tasks.purge_expired(runtime) == 0
     clock.set("2029-03-01T00:00:00+09:00")
-    assert commands.purge_expired(runtime) == 1
+    assert tasks.purge_expired(runtime) == 1
 
 
 def test_m3_large_backlogs_go_in_batches(runtime, clock, seeker, monkeypatch):
     known = seeker()
-    monkeypatch.setattr(commands, "RETENTION_BATCH", 3)
+    monkeypatch.setattr(tasks, "RETENTION_BATCH", 3)
     with runtime.uow() as uow:
         for n in range(7):
             commands.post_notice(uow, {"seeker_id": known["seeker_id"], "title": f"t{n}", "body": "b"}, "counter")
         uow.commit()
     clock.advance(timedelta(days=366))
-    assert commands.purge_expired(runtime) == 7 and _count(runtime, Notice) == 0
+    assert tasks.purge_expired(runtime) == 7 and _count(runtime, Notice) == 0
 
 
 def test_m3_the_runtime_task_sweeps_on_the_injected_clock(runtime, clock, seeker, post_notice):
