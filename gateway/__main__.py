@@ -17,7 +17,7 @@ from gateway.app import create_gateway
 from gateway.backends import http_backends_from_env
 from gateway.routes import services
 from gateway.security import SessionGuard
-from kit.logs import configure_logging
+from kit.logs import GunicornLogger, configure_logging
 from kit.settings import Settings
 
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
             self.cfg.set("workers", args.workers)
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", args.threads)
-            self.cfg.set("accesslog", "-")
+            self.cfg.set("logger_class", GunicornLogger)  # JSON; the app logs each request (kit.logs)
 
         def load(self):
             # In each worker: connection pools are never shared across a fork.

@@ -37,6 +37,7 @@ from gateway.ratelimit import RateLimiter
 from gateway.routes import API_PREFIX, Access, Route, match
 from gateway.security import Authenticator, verify_request
 from kit.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth, looks_like_json, too_deep
+from kit.logs import log_access
 from kit.problem import Problem
 from kit.settings import ROOT, Settings
 from kit.tokens import bearer_token
@@ -51,7 +52,6 @@ from kit.web import (
 )
 
 log = logging.getLogger("mypage.gateway")
-access_log = logging.getLogger("mypage.gateway.access")
 
 WEB_DIR = ROOT / "web"
 READINESS_TIMEOUT = 2.0
@@ -119,9 +119,8 @@ def _install_request_ids(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         started = g.get("started")
-        elapsed_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
-        access_log.info("%s %s %s %.1f ms", request.method, request.path, response.status_code, elapsed_ms,
-                        extra={"request_id": g.get("request_id", "")})
+        log_access(request.method, request.path, request.args.keys(), response.status_code,
+                   time.perf_counter() - started if started is not None else 0.0, g.get("request_id", ""))
         response.headers.setdefault(REQUEST_ID_HEADER, g.get("request_id", ""))
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")

@@ -90,6 +90,7 @@ class RevokedSessions:
         from kombu import Consumer, Queue, binding
 
         name = f"{topology.queue_prefix(exchange)}.gateway.revocations.{uuid.uuid4().hex[:8]}"
+        failures = 0  # §8: one WARNING per broker outage, then DEBUG until it is back
         while not stop.is_set():
             try:
                 with topology.connection(amqp_url) as conn:
@@ -99,13 +100,18 @@ class RevokedSessions:
                                   durable=False, auto_delete=True, exclusive=topology.is_amqp(amqp_url))
                     with Consumer(conn, queues=[queue], on_message=self._receive):
                         self.ready.set()
+                        if failures:
+                            log.info("revocation listener: broker reachable again after %d failed attempts", failures)
+                            failures = 0
                         while not stop.is_set():
                             with contextlib.suppress(socket.timeout, TimeoutError):
                                 conn.drain_events(timeout=0.5)
                             with contextlib.suppress(NotImplementedError, AttributeError):
                                 conn.heartbeat_check()
             except Exception as error:  # noqa: BLE001 — keep listening after a broker outage
-                log.warning("revocation listener: %s; reconnecting", error)
+                failures += 1
+                log.log(logging.WARNING if failures == 1 else logging.DEBUG,
+                        "revocation listener: %s; reconnecting every second (attempt %d)", error, failures)
                 stop.wait(1.0)
         with contextlib.suppress(Exception), topology.connection(amqp_url) as conn:
             conn.default_channel.queue_delete(name)

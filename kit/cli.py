@@ -88,13 +88,14 @@ def _stop_on_signal() -> threading.Event:
 def _serve(app, bind: str, workers: int, clean_metrics: Callable[[], None]) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from kit.logs import GunicornLogger
     from kit.metrics import process_exited
 
     class _Gunicorn(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
+            self.cfg.set("logger_class", GunicornLogger)  # JSON; the app logs each request (kit.logs)
             self.cfg.set("child_exit", lambda _server, worker: process_exited(worker.pid))
             self.cfg.set("on_exit", lambda _server: clean_metrics())
 

@@ -163,6 +163,7 @@ class Consumer(ConsumerMixin):
         self._multiple_acks = False
         self._active_connection: Connection | None = None
         self._last_heartbeat_check = 0.0
+        self._connection_failures = 0  # failed attempts to reach the broker since it was last reached
         self._external_stop: threading.Event | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -208,7 +209,17 @@ class Consumer(ConsumerMixin):
     def on_connection_error(self, exc, interval) -> None:
         if self._stop_requested():
             raise _Stopped()  # kombu would otherwise retry connecting forever
-        log.warning("consumer %s: broker connection lost (%s); retrying in %s s", self.service, exc, interval)
+        self._connection_failures += 1
+        # §8: one WARNING per outage; the attempts after the first at DEBUG, the return at INFO
+        log.log(logging.WARNING if self._connection_failures == 1 else logging.DEBUG,
+                "consumer %s: broker unreachable (%s); retrying in %s s (attempt %d)", self.service, exc, interval,
+                self._connection_failures)
+
+    def on_connection_revived(self) -> None:
+        if self._connection_failures:
+            log.info("consumer %s: broker reachable again after %d failed attempts", self.service,
+                     self._connection_failures)
+        self._connection_failures = 0
 
     def _stop_requested(self) -> bool:
         if self._external_stop is not None and self._external_stop.is_set():

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from kit import bodies, tokens
+from kit.logs import log_access
 from kit.metrics import BusCollector, bus_probe, scrape_registry
 from kit.problem import Problem, flatten_errors, prefers_english
 from kit.tokens import KeySet, TokenVerifier
@@ -147,6 +148,9 @@ def _install_request_ids(app: Flask) -> None:
     @app.after_request
     def _echo(response: Response) -> Response:
         response.headers.setdefault(REQUEST_ID_HEADER, g.get("request_id", ""))
+        started = g.get("started")
+        log_access(request.method, request.path, request.args.keys(), response.status_code,
+                   time.perf_counter() - started if started is not None else 0.0, g.get("request_id", ""))
         return response
 
     app.teardown_request(end_correlation)

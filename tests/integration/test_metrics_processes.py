@@ -239,3 +239,25 @@ def test_s8_a_relay_cut_off_from_its_broker_fails_its_liveness_with_the_reason(s
     assert _metric(health, "mypage_stalled", service=SERVICE, role="relay") == 1
     assert _metric(health, "mypage_broker_up", service=SERVICE) == 0
     assert _metric(health, "mypage_outbox_backlog", service=SERVICE) == 1
+
+
+def test_s8_a_gunicorn_web_writes_json_lines_only_one_access_line_per_request_with_its_request_id(stack, tmp_path):
+    """Issue 11 item 6: gunicorn's plain-text access log is off; the app's JSON line names the request id."""
+    _, base = stack.start("web", "--workers", "2")
+    request = urllib.request.Request(f"{base}/api/v1/staff/seekers/12345-67890123?email=taro%40example.jp",
+                                     headers={"X-Request-ID": "access-log-probe"})
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(request, timeout=10)
+
+    def access() -> list[dict]:
+        lines = [json.loads(line) for path in tmp_path.glob("web-*.log")
+                 for line in path.read_text(encoding="utf-8").splitlines()]  # every line is JSON
+        return [line for line in lines if line.get("logger") == "mypage.access"]
+
+    [line] = eventually(access, timeout=10, message="the access line")
+    assert line["request_id"] == "access-log-probe" and line["method"] == "GET"
+    assert line["path"] == "/api/v1/staff/seekers/*" and line["query"] == ["email"]
+    assert line["status"] >= 400 and line["duration_ms"] >= 0
+    assert "taro" not in json.dumps(line) and "12345-67890123" not in json.dumps(line)
+    assert any("Booting worker" in entry["message"] for path in tmp_path.glob("web-*.log")
+               for entry in map(json.loads, path.read_text(encoding="utf-8").splitlines()))  # gunicorn's own, as JSON
