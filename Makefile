@@ -33,8 +33,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
+# The events catalogue from the code, then the released contracts (contracts/released/: what changed
+# compatibly is released; a breaking change is refused with exit 1 — contracts/release.py).
 contracts: $(STAMP)
 	$(PY) -m contracts.generate
+	$(PY) -m contracts.release
 
 bench-events: $(STAMP)
 	$(PY) bench/events.py

@@ -4,7 +4,7 @@ Paths are merged operation by operation (GET /api/v1/me is profile's, DELETE is 
 components are shared when two services define the same thing identically and renamed with
 the service's name (`AuthError`) when they differ, with every `$ref` rewritten; tags are
 merged by name. The gateway adds its bearer-token scheme and marks the operations that need
-a token from the routing table.
+a token from the routing table, and names every operation (`operationId`, gateway/operation_ids.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from gateway.operation_ids import operation_id
 from gateway.routes import Access, match
 
 OPENAPI_VERSION = "3.1.0"
@@ -51,6 +52,7 @@ def merge_documents(documents: Mapping[str, Mapping[str, Any]], *, title: str, v
     merged["tags"] = sorted(tags.values(), key=lambda tag: tag["name"])
     merged["paths"] = dict(sorted(merged["paths"].items()))
     _add_security(merged)
+    _name_operations(merged)
     return merged
 
 
@@ -122,6 +124,16 @@ def _add_security(merged: dict[str, Any]) -> None:
                 operation["security"] = [{BEARER_SCHEME: []}]
             elif route.access is Access.OPTIONAL:
                 operation["security"] = [{}, {BEARER_SCHEME: []}]
+
+
+def _name_operations(merged: dict[str, Any]) -> None:
+    """Issue 13 item 7: each operation's stable operationId from the one table (gateway/operation_ids.py)."""
+    for path, item in merged["paths"].items():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            name = operation_id(method, path) if isinstance(operation, dict) else None
+            if name:
+                operation["operationId"] = name
 
 
 def _concrete(path: str) -> str:
