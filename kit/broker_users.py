@@ -13,11 +13,14 @@ exchange name without `.events`, kit.topology), with the least the code needs (`
   dead-letter exchange (a topic exchange for that reason) to another service's queue;
 - the gateway binds its own revocation queues to the two revocation types and publishes nothing;
 - the subscriber user of other Hello Work systems reads events into queues named `hellowork.*`
-  it declares itself, and publishes nothing.
+  it declares itself, and publishes nothing;
+- the employer user of the employer-side system publishes only `employer.posting.*` (J1 by events,
+  services/jobs/employer_events.py) and reads, into its own `hellowork.*` queues, only jobs' answers
+  (`jobs.posting.accepted.v1` / `jobs.posting.rejected.v1`).
 
 Passwords are never in a file of this repository: `provision` takes them from the URLs the
-processes will use (MYPAGE_<WHO>_AMQP_URL; MYPAGE_SUBSCRIBER_AMQP_URL optional), hashes them as
-RabbitMQ does (salted SHA-256) and imports users, permissions and topic permissions as one
+processes will use (MYPAGE_<WHO>_AMQP_URL; MYPAGE_SUBSCRIBER_AMQP_URL and MYPAGE_EMPLOYER_AMQP_URL
+optional), hashes them as RabbitMQ does (salted SHA-256) and imports users, permissions and topic permissions as one
 definitions document — through the management API when MYPAGE_RABBITMQ_ADMIN_URL names it
 (http://admin:password@host:15672), else with `rabbitmqctl import_definitions` (from stdin) on this machine's
 node. Importing again sets the same permissions and the given passwords (idempotent).
@@ -45,7 +48,12 @@ from kit.settings import DEFAULT_EXCHANGE, SERVICES, ConfigurationError
 
 GATEWAY = "gateway"
 SUBSCRIBER = "subscriber"
+EMPLOYER = "employer"
 WHO = (*SERVICES, GATEWAY)  # every process of My Page connects as one of these
+OUTSIDE = (SUBSCRIBER, EMPLOYER)  # other Hello Work systems; provisioned when their URL is given
+# What the employer-side system publishes and the answers it reads (services/jobs/employer_events.py).
+EMPLOYER_PUBLISHES = r"^employer\.posting\.(published|changed|closed)\.v1$"
+EMPLOYER_READS = r"^jobs\.posting\.(accepted|rejected)\.v1$"
 # The gateway's revocation queues bind only these (gateway/security.py).
 GATEWAY_KEYS = ("auth.session.revoked.v1", "auth.client_tokens.revoked.v1")
 NOTHING = "^$"
@@ -78,10 +86,13 @@ def grant(who: str, exchange: str = DEFAULT_EXCHANGE) -> Grant:
     events = re.escape(exchange)
     dlx = re.escape(topology.dead_letter_exchange(exchange).name)
     prefix = re.escape(topology.queue_prefix(exchange))
-    if who == SUBSCRIBER:
+    if who in OUTSIDE:  # queues of their own; the employer-side system also publishes its three types
         own = r"hellowork\..+"
-        return Grant(user_name(who, exchange), configure=_any(own), write=_any(own), read=_any(own, events),
-                     topics={exchange: (NOTHING, ".*")})
+        if who == SUBSCRIBER:
+            return Grant(user_name(who, exchange), configure=_any(own), write=_any(own), read=_any(own, events),
+                         topics={exchange: (NOTHING, ".*")})
+        return Grant(user_name(who, exchange), configure=_any(own), write=_any(own, events), read=_any(own, events),
+                     topics={exchange: (EMPLOYER_PUBLISHES, EMPLOYER_READS)})
     if who == GATEWAY:
         own = rf"{prefix}\.gateway\..+"
         keys = "|".join(re.escape(key) for key in GATEWAY_KEYS)
@@ -189,11 +200,11 @@ def vhost_of(url: str) -> str:
 def passwords_from(environ: Mapping[str, str], exchange: str) -> tuple[dict[str, str], str]:
     """{who: password} from MYPAGE_<WHO>_AMQP_URL (each user named as `user_name` says), and their vhost."""
     passwords, vhosts = {}, set()
-    for who in (*WHO, SUBSCRIBER):
+    for who in (*WHO, *OUTSIDE):
         variable = f"MYPAGE_{who.upper()}_AMQP_URL"
         url = environ.get(variable, "").strip()
         if not url:
-            if who == SUBSCRIBER:
+            if who in OUTSIDE:
                 continue
             raise ConfigurationError(f"{variable} is not set: every process connects as its own user")
         parts = urlsplit(url)

@@ -35,7 +35,7 @@ def test_s8_a_service_may_publish_exactly_its_own_event_types(service):
 
 def test_s8_the_gateway_and_the_subscriber_publish_nothing_and_the_gateway_binds_the_revocations():
     every_type = [event_type for service in SERVICES for event_type in _publishes(service)]
-    for who in (broker_users.GATEWAY, broker_users.SUBSCRIBER):
+    for who in (broker_users.GATEWAY, broker_users.SUBSCRIBER, broker_users.EMPLOYER):
         assert not any(_topic_write(who).match(event_type) for event_type in every_type)
     assert set(broker_users.GATEWAY_KEYS) == {security.REVOKED_EVENT, security.CLIENT_TOKENS_REVOKED}
     read = re.compile(broker_users.grant(broker_users.GATEWAY).topics[DEFAULT_EXCHANGE][1])
@@ -64,3 +64,16 @@ def test_s8_user_names_and_a_password_hash_rabbitmq_can_check():
     # RabbitMQ's documented example: salt 908D C60A, password "test12"
     assert broker_users.password_hash("test12", bytes.fromhex("908DC60A")) == \
         "kI3GCqW5JLMJa4iX1lo7X4D6XbYqlLgxIs30+P6tENUV2POR"
+
+
+def test_j1_the_employer_side_system_publishes_only_its_three_posting_types_and_reads_only_jobs_answers():
+    from services.jobs import employer_events
+
+    topics = broker_users.grant(broker_users.EMPLOYER).topics[DEFAULT_EXCHANGE]
+    write, read = (re.compile(pattern) for pattern in topics)
+    assert all(write.match(key) for key in (employer_events.PUBLISHED, employer_events.CHANGED, employer_events.CLOSED))
+    assert not any(write.match(event_type) for service in SERVICES for event_type in _publishes(service))
+    for service in SERVICES:  # no service may speak for an employer
+        assert not _topic_write(service).match(employer_events.PUBLISHED)
+    answers = sorted(event_type for event_type in _publishes("jobs") if read.match(event_type))
+    assert answers == ["jobs.posting.accepted.v1", "jobs.posting.rejected.v1"]

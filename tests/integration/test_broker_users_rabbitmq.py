@@ -48,7 +48,7 @@ def users(_amqp_server_url, exchange) -> Iterator[dict[str, str]]:
     service's topology declared as its own user (what migrate and a worker's start do)."""
     if shutil.which("rabbitmqctl") is None:
         unavailable("no rabbitmqctl to create RabbitMQ users (make up uses it)")
-    passwords = {who: secrets.token_urlsafe(16) for who in (*broker.WHO, broker.SUBSCRIBER)}
+    passwords = {who: secrets.token_urlsafe(16) for who in (*broker.WHO, *broker.OUTSIDE)}
     admin = broker.Admin()
     admin.import_definitions(broker.definitions(passwords, "/", exchange))
     try:
@@ -109,7 +109,7 @@ def test_s8_a_forged_profile_event_from_another_service_is_refused_by_the_broker
         users, exchange, _amqp_server_url):
     auth_queue = topology.queue_name("auth", exchange)  # auth opens accounts on profile's events
     before = _ready(_amqp_server_url, auth_queue)
-    for forger in ("jobs", "messaging", "auth", "retention", broker.GATEWAY, broker.SUBSCRIBER):
+    for forger in ("jobs", "messaging", "auth", "retention", broker.GATEWAY, broker.SUBSCRIBER, broker.EMPLOYER):
         with pytest.raises(AccessRefused, match="ACCESS_REFUSED"):
             _publish(users[forger], exchange, FORGED_TYPE)
     assert _ready(_amqp_server_url, auth_queue) == before
@@ -175,3 +175,17 @@ def test_s8_the_management_api_provisions_the_same_users(managed_rabbit, exchang
     with Connection(managed_rabbit.url.replace("guest:guest", f"{broker.user_name('auth', exchange_name)}:wrong")) \
             as connection, pytest.raises(AccessRefused):
         connection.ensure_connection(max_retries=0)
+
+
+def test_j1_only_the_employer_user_publishes_employer_posting_events(users, exchange, _amqp_server_url):
+    """J1 by events: no service (and no subscriber) may speak for an employer; the employer-side system
+    may say nothing else."""
+    jobs_queue = topology.queue_name("jobs", exchange)  # jobs subscribes to the employer's posting events
+    before = _ready(_amqp_server_url, jobs_queue)
+    for forger in ("profile", "messaging", broker.SUBSCRIBER, broker.GATEWAY):
+        with pytest.raises(AccessRefused):
+            _publish(users[forger], exchange, "employer.posting.published.v1")
+    with pytest.raises(AccessRefused):
+        _publish(users[broker.EMPLOYER], exchange, "jobs.posting.published.v1")
+    _publish(users[broker.EMPLOYER], exchange, "employer.posting.published.v1")
+    assert _ready(_amqp_server_url, jobs_queue) == before + 1
