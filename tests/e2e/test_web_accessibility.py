@@ -2,7 +2,8 @@
 (MYPAGE_DEMO_ACTIVITY: referrals with a letter, an application, messages, notices, recommendations,
 matching postings, favourites, a saved search) shows something on every screen; and JIS X 8341-3:2016
 AA / WCAG 2.1 AA: axe-core (vendored, tests/e2e/vendor/axe-core) finds no violation of the wcag2a,
-wcag2aa, wcag21a or wcag21aa rules on any screen or state at 390 and 1280 px."""
+wcag2aa, wcag21a or wcag21aa rules on any screen or state at 390 and 1280 px; the keyboard alone
+opens, logs in, searches and applies."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kit.testing.browser import DESKTOP, EMAIL, PASSWORD, PHONE, goto
+from kit.testing.browser import DESKTOP, EMAIL, PASSWORD, PHONE, goto, settle
+from kit.testing.e2e import OTP_LINE, OTP_MAIL, mail_ids, new_mail
+from kit.testing.plugin import eventually
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +193,192 @@ def test_the_axe_check_finds_what_it_should(page):
     }""")
     found = {line.split(" ")[0] for line in axe_violations(page)}
     assert {"label", "color-contrast"} <= found, found
+
+
+# -- the keyboard alone: skip link, every control in order with a visible focus ------------------
+
+# Marks the controls of main a keyboard should reach, in document order (one radio per group, none
+# inside a closed <details> or <dialog>), and returns how many.
+MARK_CONTROLS = """() => {
+  const shown = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
+    && getComputedStyle(el).visibility !== 'hidden';
+  const selector = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), '
+    + 'select:not([disabled]), textarea:not([disabled]), summary, [tabindex]';
+  const groups = new Set();
+  let n = 0;
+  for (const el of document.querySelectorAll('[data-kbd]')) delete el.dataset.kbd;
+  for (const el of document.querySelector('main').querySelectorAll(selector)) {
+    if (el.tabIndex < 0 || !shown(el) || el.closest('dialog:not([open])')) continue;
+    const shut = el.closest('details:not([open])');
+    if (shut && !(el.tagName === 'SUMMARY' && el.parentElement === shut)) continue;
+    if (el.type === 'radio') {
+      if (groups.has(el.name)) continue;
+      groups.add(el.name);
+    }
+    el.dataset.kbd = String(n++);
+  }
+  return n;
+}"""
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  return {kbd: el.dataset.kbd ?? null, inMain: !!el.closest('main'), tag: el.tagName,
+          name: (el.getAttribute('aria-label') || el.textContent || el.name || '').trim().slice(0, 40),
+          visibleFocus: outline || style.boxShadow !== 'none',
+          onScreen: box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth};
+}"""
+
+
+def tab_through_main(page) -> list[dict]:
+    """From the screen's heading, Tab until focus leaves main; asserts every control of main was
+    reached once, in document order, scrolled into view and with a visible focus ring."""
+    total = page.evaluate(MARK_CONTROLS)
+    assert total > 0
+    page.locator("main h1").focus()
+    seen = []
+    for _ in range(total + 5):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if not focused["inMain"]:
+            break
+        seen.append(focused)
+    assert [f["kbd"] for f in seen] == [str(i) for i in range(total)], [(f["tag"], f["name"]) for f in seen]
+    assert [f["name"] for f in seen if not (f["visibleFocus"] and f["onScreen"])] == []
+    return seen
+
+
+def skip_link_leads_to_main(page) -> None:
+    """The skip link is the page's first control, shows when focused and moves focus to the screen."""
+    assert page.evaluate("() => document.querySelector('a[href], button, input, select, textarea').id") == \
+        "skip-link"
+    page.locator("main h1").focus()
+    for _ in range(40):  # back through the menu and the header
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("() => document.activeElement.id") == "skip-link":
+            break
+    focused = page.evaluate(FOCUSED)
+    assert focused["name"] == "本文へ移動" and focused["onScreen"] and focused["visibleFocus"]
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => !!document.activeElement.closest('main')")
+
+
+def _enter_otp(page, system, seen) -> None:
+    """The mailed OTP, typed; 「この端末を記憶する」 left unticked; 認証する by Enter (an OTP entered
+    while its mail is only just sent is refused without using a try: then again)."""
+    mail = eventually(lambda: new_mail(system, EMAIL, OTP_MAIL, seen), timeout=20, message="the OTP mail")
+    otp = OTP_LINE.search(mail.text).group(1)
+
+    def accepted() -> bool:
+        assert page.evaluate("() => document.activeElement.name") == "otp"
+        page.keyboard.press("Control+A")
+        page.keyboard.type(otp)
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.name") == "remember_device"
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.textContent") == "認証する"
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => location.hash.startsWith('#/home') || "
+                               "document.activeElement.name === 'otp'")
+        return page.url.endswith("#/home")
+
+    eventually(accepted, timeout=10, interval=0.2, message="the OTP to be accepted")
+
+
+def via_menu(page, name: str, *, in_the_menu: bool = False) -> None:
+    """Shift+Tab from the screen back into the menu to the link `name`, then Enter. On a phone the
+    links under メニュー are shut in its disclosure: Enter opens it, Tab goes on into it."""
+    page.locator("main h1").focus()
+    text = ""
+    for _ in range(60):
+        page.keyboard.press("Shift+Tab")
+        text = page.evaluate("() => document.activeElement.textContent.trim()")
+        if text.startswith(name):
+            break
+        if text == "メニュー" and in_the_menu:
+            page.keyboard.press("Enter")
+            for _ in range(30):
+                page.keyboard.press("Tab")
+                text = page.evaluate("() => document.activeElement.textContent.trim()")
+                if text.startswith(name):
+                    break
+            break
+    assert text.startswith(name), text
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+def login_with_the_keyboard(page, system) -> None:
+    page.locator("main h1").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.type(EMAIL)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    seen = mail_ids(system)
+    page.keyboard.press("Enter")
+    page.get_by_label("ワンタイムパスワード", exact=True).wait_for()
+    _enter_otp(page, system, seen)
+    settle(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_login_and_search_with_the_keyboard_alone(seeker, page, system, viewport):
+    """Issue 12: the skip link; login (email, password, OTP) and a search without a mouse; on the
+    login and search screens every control is reached by Tab in document order, in view and with a
+    visible focus ring."""
+    page.set_viewport_size(viewport)
+    goto(page, "/login")
+    skip_link_leads_to_main(page)
+    reached = tab_through_main(page)
+    assert [f["tag"] for f in reached] == ["INPUT", "INPUT", "BUTTON", "A", "A"]
+    assert [f["name"] for f in reached][2:] == ["ログイン", "パスワードを忘れた方", "マイページを開設する"]
+    login_with_the_keyboard(page, system)
+
+    via_menu(page, "求人検索")
+    assert page.url.endswith("#/search")
+    tab_through_main(page)
+    page.locator("main h1").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.name") == "q"
+    page.keyboard.type("介護")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash.includes('q=')")
+    settle(page)
+    names = [f["name"] for f in tab_through_main(page)]
+    assert any(name.startswith("検索する") for name in names)
+    skip_link_leads_to_main(page)
+
+
+def test_apply_with_the_keyboard_alone(seeker, page, system):
+    """Issue 12: from the menu to おすすめ求人, 応募する, the 志望動機, 応募内容の確認 and この内容で応募する,
+    by Tab and Enter only; every control of the 応募 screen in order with a visible focus ring."""
+    goto(page, "/login")
+    login_with_the_keyboard(page, system)
+    via_menu(page, "おすすめ求人", in_the_menu=True)
+    page.locator("main h1").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent") == "応募する":
+            break
+    page.keyboard.press("Enter")
+    settle(page)
+    assert "#/apply/" in page.url
+    job_number = page.url.split("#/apply/")[1]
+    tab_through_main(page)
+    page.locator("main h1").focus()
+    page.keyboard.press("Tab")
+    while page.evaluate("() => document.activeElement.name") != "motivation":
+        page.keyboard.press("Tab")
+    page.keyboard.type("介護福祉士として利用者様に寄り添いたく、応募いたします。")
+    while page.evaluate("() => document.activeElement.textContent") != "応募内容を確認する":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    review = page.get_by_role("region", name="応募内容の確認")
+    review.wait_for()
+    while page.evaluate("() => document.activeElement.textContent") != "この内容で応募する":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash === '#/applications?applied=1'")
+    settle(page)
+    assert page.locator(".card").filter(has_text=job_number).locator(".status").inner_text() == "応募中"
