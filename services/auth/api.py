@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from kit.problem import Problem
 from kit.tokens import STAFF, current_principal, current_seeker_id, require_role
-from services.auth import clients, flows, schemas, terms
+from services.auth import clients, commands, schemas, terms
 from services.auth.domain import DEVICE_LIFETIME, SESSION_ABSOLUTE
 from services.auth.sessions import Tokens
 
@@ -28,7 +28,7 @@ RESET_ACCEPTED = ("ご登録のメールアドレスと生年月日が確認で�
                   "メールに記載の認証キーは、配信から50分間有効です。")
 
 
-def _ctx() -> flows.AuthContext:
+def _ctx() -> commands.AuthContext:
     return current_app.extensions["auth"]
 
 
@@ -57,7 +57,7 @@ class Opening(MethodView):
     @blp.response(202, schemas.AcceptedSchema)
     def post(self, body):
         """A2/A3: ask for the key mail (the same 202 whether or not the email and birth date match, S3)"""
-        flows.request_opening(_ctx(), body["email"], body["birth_date"], body["terms_version"],
+        commands.request_opening(_ctx(), body["email"], body["birth_date"], body["terms_version"],
                               body["privacy_version"])
         return {"message": OPENING_ACCEPTED}
 
@@ -68,7 +68,7 @@ class OpeningCompletion(MethodView):
     @blp.response(201, schemas.OpenedSchema)
     def post(self, body):
         """A5/A6: the emailed key and your own password open the My Page"""
-        opened_at = flows.complete_opening(_ctx(), body["email"], body["auth_key"], body["password"])
+        opened_at = commands.complete_opening(_ctx(), body["email"], body["auth_key"], body["password"])
         return {"opened": True, "opened_at": opened_at}
 
 
@@ -79,7 +79,7 @@ class Login(MethodView):
     def post(self, body):
         """A7: email + password → a one-time password by mail (or, on a remembered device, the tokens)"""
         device_token = body["device_token"] or request.cookies.get(DEVICE_COOKIE)
-        result = flows.login(_ctx(), body["email"], body["password"], device_token)
+        result = commands.login(_ctx(), body["email"], body["password"], device_token)
         if result.tokens is None:
             return {"otp_required": True, "login_ticket": result.login_ticket}
         return {"otp_required": False, **_tokens(result.tokens, body["client"])}
@@ -91,7 +91,7 @@ class LoginOtp(MethodView):
     @blp.response(200, schemas.TokensSchema)
     def post(self, body):
         """A7: the mailed one-time password completes the login"""
-        tokens = flows.verify_otp(_ctx(), body["login_ticket"], body["otp"], body["remember_device"])
+        tokens = commands.verify_otp(_ctx(), body["login_ticket"], body["otp"], body["remember_device"])
         return _tokens(tokens, body["client"])
 
 
@@ -105,7 +105,7 @@ class Refresh(MethodView):
         token = from_body or request.cookies.get(REFRESH_COOKIE)
         if not token:
             raise Problem("unauthorized")
-        return _tokens(flows.refresh(_ctx(), token), "mobile" if from_body else "web")
+        return _tokens(commands.refresh(_ctx(), token), "mobile" if from_body else "web")
 
 
 @blp.route("/auth/logout")
@@ -113,7 +113,7 @@ class Logout(MethodView):
     @blp.response(204)
     def post(self):
         """S5: end this session (its tokens are refused from now on); a remembered device stays remembered"""
-        flows.logout(_ctx(), current_principal())
+        commands.logout(_ctx(), current_principal())
         _clear_cookie()
 
 
@@ -122,7 +122,7 @@ class RememberedDevices(MethodView):
     @blp.response(204)
     def delete(self):
         """A7: forget every remembered device (the one-time password is asked again)"""
-        flows.forget_devices(_ctx(), current_seeker_id())
+        commands.forget_devices(_ctx(), current_seeker_id())
 
 
 @blp.route("/auth/password-reset")
@@ -131,7 +131,7 @@ class PasswordReset(MethodView):
     @blp.response(202, schemas.AcceptedSchema)
     def post(self, body):
         """A8: ask for a reset key by mail (the same 202 for every well-formed request, S3)"""
-        flows.request_reset(_ctx(), body["email"], body["birth_date"])
+        commands.request_reset(_ctx(), body["email"], body["birth_date"])
         return {"message": RESET_ACCEPTED}
 
 
@@ -141,7 +141,7 @@ class PasswordResetCompletion(MethodView):
     @blp.response(204)
     def post(self, body):
         """A8/S5: the reset key and a new password; every session ends"""
-        flows.complete_reset(_ctx(), body["email"], body["auth_key"], body["password"])
+        commands.complete_reset(_ctx(), body["email"], body["auth_key"], body["password"])
 
 
 @blp.route("/me/password")
@@ -150,7 +150,7 @@ class Password(MethodView):
     @blp.response(204)
     def put(self, body):
         """A8/S5: change the password (the current one is needed); every session ends"""
-        flows.change_password(_ctx(), current_seeker_id(), body["current_password"], body["new_password"])
+        commands.change_password(_ctx(), current_seeker_id(), body["current_password"], body["new_password"])
         _clear_cookie()
 
 
@@ -160,7 +160,7 @@ class Me(MethodView):
     @blp.response(204)
     def delete(self, body):
         """A9: withdraw (退会) — the My Page is closed at once and its data erased everywhere"""
-        flows.withdraw(_ctx(), current_seeker_id(), body["password"])
+        commands.withdraw(_ctx(), current_seeker_id(), body["password"])
         _clear_cookie()
 
 
@@ -171,7 +171,7 @@ class MyPageStatus(MethodView):
     @require_role(STAFF)
     def put(self, body, seeker_number):
         """A10: staff make a My Page 利用不可 (usable false) or lift it"""
-        return flows.set_usability(_ctx(), seeker_number, body["usable"])
+        return commands.set_usability(_ctx(), seeker_number, body["usable"])
 
 
 @blp.route("/auth/token")

@@ -15,9 +15,9 @@ from kit.settings import Settings
 from kit.web import create_service_app
 from services.auth import audit_api, clients_api
 from services.auth.api import blp
+from services.auth.commands import AuthContext
 from services.auth.config import AuthSecrets, load_secrets, load_settings
 from services.auth.events import PUBLISHES
-from services.auth.flows import AuthContext
 from services.auth.handlers import SUBSCRIPTIONS
 from services.auth.mail import MailDispatcher
 from services.auth.models import Base

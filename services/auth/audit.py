@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kit.tokens import Principal
-from services.auth import flows
+from services.auth import commands
 from services.auth.models import StaffAudit
 
 MAX_PER_PAGE = 100
@@ -32,7 +32,7 @@ def action(method: str, path: str) -> str:
     return f"{method.upper()} {shape}"[:200]
 
 
-def record(ctx: flows.AuthContext, staff: Principal, what: str, service: str, request_id: str) -> None:
+def record(ctx: commands.AuthContext, staff: Principal, what: str, service: str, request_id: str) -> None:
     """C3: one staff write, committed before the gateway forwards it."""
     with ctx.uow() as uow:
         uow.session.add(StaffAudit(at=ctx.now(), client_id=staff.subject, office=staff.office, action=what,
@@ -40,7 +40,7 @@ def record(ctx: flows.AuthContext, staff: Principal, what: str, service: str, re
         uow.commit()
 
 
-def trail(ctx: flows.AuthContext, office: str | None, *, page: int, per_page: int) -> dict[str, Any]:
+def trail(ctx: commands.AuthContext, office: str | None, *, page: int, per_page: int) -> dict[str, Any]:
     """C3: the staff writes of `office` (a staff client without one: those without an office), newest first."""
     where = StaffAudit.office == office if office is not None else StaffAudit.office.is_(None)
     with ctx.uow() as uow:

@@ -24,7 +24,7 @@ from kit.problem import Problem
 from kit.text import fold_number
 from kit.tokens import EMPLOYER
 from kit.uow import UnitOfWork
-from services.auth import flows, sessions
+from services.auth import commands, sessions
 from services.auth.config import REGISTERED_CLIENT_PREFIX as CLIENT_ID_PREFIX
 from services.auth.domain import digest, new_token, same_digest
 from services.auth.events import CLIENT_TOKENS_REVOKED, EMPLOYER_CLIENT_CHANGED
@@ -58,7 +58,7 @@ def _view(client: EmployerClient, secret: str | None = None) -> dict[str, Any]:
     return view
 
 
-def _new_secret(ctx: flows.AuthContext, client: EmployerClient) -> str:
+def _new_secret(ctx: commands.AuthContext, client: EmployerClient) -> str:
     secret = new_token()
     client.secret_digest = digest(ctx.secrets.hmac_key, CLIENT_SECRET, secret)
     return secret
@@ -91,7 +91,7 @@ def _announce(uow: UnitOfWork, client: EmployerClient) -> None:
                 subject=client.client_id)
 
 
-def register(ctx: flows.AuthContext, staff_client: str, name: str, establishments: list[str]) -> dict[str, Any]:
+def register(ctx: commands.AuthContext, staff_client: str, name: str, establishments: list[str]) -> dict[str, Any]:
     """C1: staff register an employer client for `establishments` → its id and secret (shown only now)."""
     now = ctx.now()
     client = EmployerClient(client_id=CLIENT_ID_PREFIX + random.token_hex(12), name=name,
@@ -107,7 +107,7 @@ def register(ctx: flows.AuthContext, staff_client: str, name: str, establishment
         return _view(client, secret)
 
 
-def read(ctx: flows.AuthContext, client_id: str) -> dict[str, Any]:
+def read(ctx: commands.AuthContext, client_id: str) -> dict[str, Any]:
     """C1: an employer client as staff see it (never its secret); a revoked one shows `revoked_at`."""
     with ctx.uow() as uow:
         client = uow.session.get(EmployerClient, client_id)
@@ -116,7 +116,7 @@ def read(ctx: flows.AuthContext, client_id: str) -> dict[str, Any]:
         return _view(client)
 
 
-def set_establishments(ctx: flows.AuthContext, client_id: str, establishments: list[str]) -> dict[str, Any]:
+def set_establishments(ctx: commands.AuthContext, client_id: str, establishments: list[str]) -> dict[str, Any]:
     """C1/C2: the client acts for `establishments` from now on; tokens naming the old list are refused
     (the same list again changes nothing)."""
     with ctx.uow() as uow:
@@ -130,7 +130,7 @@ def set_establishments(ctx: flows.AuthContext, client_id: str, establishments: l
         return _view(client)
 
 
-def rotate_secret(ctx: flows.AuthContext, client_id: str) -> dict[str, Any]:
+def rotate_secret(ctx: commands.AuthContext, client_id: str) -> dict[str, Any]:
     """C1: a new secret (shown only now); the old one is refused, and so are tokens issued with it."""
     with ctx.uow() as uow:
         client = _live(uow, client_id)
@@ -141,7 +141,7 @@ def rotate_secret(ctx: flows.AuthContext, client_id: str) -> dict[str, Any]:
         return _view(client, secret)
 
 
-def revoke(ctx: flows.AuthContext, client_id: str) -> None:
+def revoke(ctx: commands.AuthContext, client_id: str) -> None:
     """C1: no new tokens, and its live tokens refused within seconds; revoking again changes nothing."""
     with ctx.uow() as uow:
         client = uow.session.get(EmployerClient, client_id, with_for_update=True)
@@ -156,11 +156,11 @@ def revoke(ctx: flows.AuthContext, client_id: str) -> None:
             log.info("employer client %s revoked", client_id, extra={"outcome": "client_revoked"})
 
 
-def client_token(ctx: flows.AuthContext, client_id: str, client_secret: str) -> str:
+def client_token(ctx: commands.AuthContext, client_id: str, client_secret: str) -> str:
     """DESIGN §5, C2: client credentials → a 5-minute token; a registered employer client's names its
-    establishments and its current credential id (`sid`); the configured clients are flows.client_token's."""
+    establishments and its current credential id (`sid`); the configured clients are commands.client_token's."""
     if not client_id.startswith(CLIENT_ID_PREFIX):
-        return flows.client_token(ctx, client_id, client_secret)
+        return commands.client_token(ctx, client_id, client_secret)
     with ctx.uow() as uow:
         client = uow.session.get(EmployerClient, client_id)
         stored = client.secret_digest if client is not None else _NO_SECRET  # the same work either way
