@@ -43,8 +43,9 @@ from sqlalchemy import delete, insert  # noqa: E402
 from kit import codes  # noqa: E402
 from kit.clock import FrozenClock  # noqa: E402
 from kit.settings import Settings  # noqa: E402
-from services.jobs import desired, matching, search  # noqa: E402
+from services.jobs import desired, search  # noqa: E402
 from services.jobs.app import build_runtime  # noqa: E402
+from services.jobs.commands import matching  # noqa: E402
 from services.jobs.domain import EMPLOYMENT_TYPES  # noqa: E402
 from services.jobs.models import matches, posting_row, postings  # noqa: E402
 

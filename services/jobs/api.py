@@ -26,7 +26,8 @@ from kit.tokens import (
     require_seeker,
 )
 from kit.web import current_runtime
-from services.jobs import applications, commands, direct_requests, letters, matching, schemas
+from services.jobs import commands, letters, schemas
+from services.jobs.commands import applications, direct_requests, matching
 from services.jobs.domain import DEFAULT_PER_PAGE
 
 blp = Blueprint("jobs", __name__, url_prefix="/api/v1", description="求人検索・お気に入り・応募 (jobs)")

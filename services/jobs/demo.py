@@ -24,8 +24,9 @@ from sqlalchemy.exc import IntegrityError
 
 from kit import codes
 from kit.runtime import Runtime
-from services.jobs import applications, commands, domain, seekers
+from services.jobs import commands, domain, seekers
 from services.jobs import demo_data as data
+from services.jobs.commands import applications
 from services.jobs.events import POSTING_MATCHED
 from services.jobs.models import matches, posting_row, postings, referrals
 from services.jobs.schemas.criteria import CriteriaSchema

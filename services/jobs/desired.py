@@ -19,7 +19,7 @@ a 職業名 example with or without its note (介護職員 → 361-01); a name f
 
 Normalised, the occupation, employment-type and place conditions are sets of (kind, value) terms,
 "*" standing for "named none of this kind", and a posting has a short list of values per kind that
-a term must equal: the match is three equality lookups in an index (matching.py).
+a term must equal: the match is three equality lookups in an index (commands/matching.py).
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ from flask_smorest import Blueprint
 
 from kit.tokens import EMPLOYER, current_establishments, require_role
 from kit.web import current_runtime
-from services.jobs import applications, direct_requests, postings, schemas
+from services.jobs import schemas
 from services.jobs.api import PDF_RESPONSES, pdf_response
+from services.jobs.commands import applications, direct_requests, postings
 from services.jobs.domain import DEFAULT_PER_PAGE
 
 blp = Blueprint("jobs_employer", __name__, url_prefix="/api/v1/employer",

@@ -7,7 +7,7 @@ never commit. Each part of the projection keeps its event time, so a late older 
 changes nothing. The payloads are profile's and auth's (contracts/asyncapi.yaml); jobs reads
 only the fields below and imports neither service.
 
-J6: profile's desired conditions feed the `desired_conditions` projection (matching.py), and jobs
+J6: profile's desired conditions feed the `desired_conditions` projection (commands/matching.py), and jobs
 consumes its own `jobs.posting.published.v1` to match a new posting against them — in the worker,
 so the employer's POST only writes the posting and its event (DESIGN §3: requests never wait).
 """
@@ -20,7 +20,8 @@ from datetime import date
 from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
-from services.jobs import direct_requests, domain, intake, matching, seekers
+from services.jobs import domain, intake, seekers
+from services.jobs.commands import direct_requests, matching
 from services.jobs.employer_events import CHANGED, CLOSED, PUBLISHED
 from services.jobs.erasure import ERASURE_REQUESTED, erase_seeker
 

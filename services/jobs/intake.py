@@ -33,7 +33,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kit.events import Event
 from kit.problem import Problem, flatten_errors
 from kit.uow import UnitOfWork
-from services.jobs import domain, postings, refusals, schemas
+from services.jobs import domain, refusals, schemas
+from services.jobs.commands import postings
 from services.jobs.domain import Refused
 from services.jobs.employer_events import (
     CHANGED,

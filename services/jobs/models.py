@@ -320,7 +320,7 @@ desired_conditions = DesiredConditions.__table__
 
 
 class DesiredConditionTerm(Base):
-    """One normalised term of a seeker's desired conditions (J6, matching.py): `kind` o (occupation:
+    """One normalised term of a seeker's desired conditions (J6, commands/matching.py): `kind` o (occupation:
     a 職業分類 code the posting's code must equal or start with), e (employment type), p (place: a
     5-digit municipality or a 2-digit prefecture taken whole); `value` "*" when the seeker named none of
     that kind. A seeker who named nothing at all has no terms, so matches nothing."""

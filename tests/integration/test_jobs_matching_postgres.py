@@ -16,11 +16,12 @@ from kit import codes
 from kit.clock import FrozenClock
 from kit.events import Event
 from kit.testing.services import migrated_runtime, outbox_envelopes
-from services.jobs import matching, search
+from services.jobs import search
 from services.jobs.app import build_runtime
+from services.jobs.commands import matching
+from services.jobs.commands.postings import publish_posting
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import matches
-from services.jobs.postings import publish_posting
 
 pytestmark = pytest.mark.integration
 

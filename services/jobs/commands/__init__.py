@@ -3,9 +3,9 @@ work its caller commits (the view in api.py, the consumer for handlers.py; a fun
 commits). The rules are in domain/, the projection of seekers in seekers.py, the search in search.py.
 
 common: what the use cases share; jobs: J2 search, a posting's page, P5 counts; favourites: J3/J4;
-referrals: J5/J7 — every one re-exported here (`commands.add_favourite`). applications.py (J8/J9),
-postings.py (J1 from the employer-side system), direct_requests.py (J8a) and matching.py (J6) beside this
-package are use cases of the same kind.
+referrals: J5/J7 — these four re-exported here (`commands.add_favourite`); applications: J8/J9; postings: J1
+from the employer-side system; direct_requests: J8a; matching: J6 (`from services.jobs.commands import
+postings`).
 """
 
 from services.jobs.commands.common import (  # noqa: F401

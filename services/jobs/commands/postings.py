@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
 from services.jobs import domain
-from services.jobs.commands import canonical_job_number, job_not_found, today
+from services.jobs.commands.common import canonical_job_number, job_not_found, today
 from services.jobs.events import POSTING_CHANGED, POSTING_CLOSED, POSTING_PUBLISHED
 from services.jobs.models import posting_row, postings
 

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kit.problem import Problem
 from kit.uow import UnitOfWork
 from services.jobs import domain, search, seekers
-from services.jobs.commands import find_online, target_seeker, today
+from services.jobs.commands.common import find_online, target_seeker, today
 from services.jobs.events import (
     APPLICATION_STATUS_CHANGED,
     APPLICATION_SUBMITTED,

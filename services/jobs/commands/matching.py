@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kit.uow import UnitOfWork
 from services.jobs import desired, domain, search, seekers
-from services.jobs.commands import today
+from services.jobs.commands.common import today
 from services.jobs.events import POSTING_MATCHED
 from services.jobs.models import desired_condition_terms, desired_conditions, matches, postings, seeker_status
 

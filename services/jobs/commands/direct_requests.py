@@ -17,8 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kit.problem import Problem
 from kit.uow import UnitOfWork
-from services.jobs import applications, domain, postings, search, seekers
-from services.jobs.commands import canonical_job_number, job_not_found, today
+from services.jobs import domain, search, seekers
+from services.jobs.commands import applications, postings
+from services.jobs.commands.common import canonical_job_number, job_not_found, today
 from services.jobs.events import DIRECT_REQUEST_SENT
 from services.jobs.models import applications as applications_table
 from services.jobs.models import direct_requests, disclosures
