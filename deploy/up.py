@@ -185,7 +185,8 @@ class Layout:
                     for service in SERVICE_ORDER} | self.broker_env("gateway")
         bind = f"{self.gateway_host}:{self.gateway_port}"
         programs.append(Program("gateway", [python, "-m", "gateway", "--distributed", "--bind", bind,
-                                            "--workers", str(self.web_workers)], "front", replicas))
+                                            "--workers", str(self.web_workers)], "front",
+                                {**replicas, "PROMETHEUS_MULTIPROC_DIR": str(self.state_dir / "metrics" / "gateway")}))
         return programs
 
     def config(self) -> str:

@@ -18,6 +18,7 @@ from gateway.backends import http_backends_from_env
 from gateway.routes import services
 from gateway.security import SessionGuard
 from kit.logs import GunicornLogger, configure_logging
+from kit.metrics import enable_multiprocess, process_exited
 from kit.settings import Settings
 
 
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         _embedded(args.bind)
         return
     configure_logging()
+    clean_metrics = enable_multiprocess()  # §8: /metrics adds up every gunicorn worker (before any metric)
     settings = Settings.from_env("gateway")
     http_backends_from_env(os.environ, required=services())  # fail now, not in every worker
     bind = args.bind or f"127.0.0.1:{settings.port}"
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", args.threads)
             self.cfg.set("logger_class", GunicornLogger)  # JSON; the app logs each request (kit.logs)
+            self.cfg.set("child_exit", lambda _server, worker: process_exited(worker.pid))
+            self.cfg.set("on_exit", lambda _server: clean_metrics())
 
         def load(self):
             # In each worker: connection pools are never shared across a fork.

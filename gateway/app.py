@@ -38,6 +38,7 @@ from gateway.routes import API_PREFIX, Access, Route, match
 from gateway.security import Authenticator, verify_request
 from kit.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_depth, looks_like_json, too_deep
 from kit.logs import log_access
+from kit.metrics import scrape_registry
 from kit.problem import Problem
 from kit.settings import ROOT, Settings
 from kit.tokens import bearer_token
@@ -175,6 +176,7 @@ def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
     unavailable = Counter("upstream_unavailable_total", "Requests answered 503 because a service was down",
                           ["service"], registry=registry, namespace="mypage", subsystem="gateway")
     app.extensions["metrics_registry"] = registry
+    scraped = scrape_registry(registry)  # under gunicorn (multiprocess mode), every worker's counts
 
     @app.route(API_PREFIX, defaults={"rest": ""}, methods=FORWARDED_METHODS, provide_automatic_options=False)
     @app.route(f"{API_PREFIX}/<path:rest>", methods=FORWARDED_METHODS, provide_automatic_options=False)
@@ -226,7 +228,7 @@ def _install_proxy(app: Flask, authenticate: Authenticator) -> None:
     def metrics() -> Response:
         """Prometheus metrics (operators only)."""
         _operators_only()
-        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(scraped), mimetype=CONTENT_TYPE_LATEST)
 
 
 def may_be_personal(route: Route) -> bool:

@@ -111,3 +111,44 @@ def test_the_gunicorn_gateway_forwards_a_canonical_path_exactly(gunicorn_gateway
     status, _, _ = _raw(gunicorn_gateway, "GET", target)
     assert status == 200
     assert recorder[1] == [target]
+
+
+@pytest.fixture(scope="module")
+def gateway_of_three_workers(recorder, tmp_path_factory) -> Iterator[int]:
+    """The distributed gateway under gunicorn with three workers (its /metrics open: no operations token)."""
+    url, _ = recorder
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    environ.update({f"MYPAGE_{s.upper()}_URL": url for s in SERVICES},
+                   MYPAGE_VAR_DIR=str(tmp_path_factory.mktemp("gateway3")), MYPAGE_ENV="test",
+                   MYPAGE_EXCHANGE=f"metrics{port}.events")
+    process = subprocess.Popen([sys.executable, "-m", "gateway", "--distributed", "--workers", "3",
+                                "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=environ,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        eventually(lambda: process.poll() is None and _healthy(port), timeout=START_TIMEOUT,
+                   message="the gunicorn gateway to answer /healthz")
+        yield port
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+
+
+def _upstream_count(port: int) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    status, _, body = _raw(port, "GET", "/metrics")
+    assert status == 200
+    return sum(sample.value for family in text_string_to_metric_families(body.decode())
+               for sample in family.samples if sample.name == "mypage_gateway_upstream_seconds_count")
+
+
+def test_s8_the_gateways_metrics_count_every_workers_requests_on_every_scrape(gateway_of_three_workers):
+    """Issue 11 item 3 for the gateway: one registry per gunicorn worker read 726, 726, 757… on consecutive
+    scrapes; in multiprocess mode every scrape adds up all three workers."""
+    port = gateway_of_three_workers
+    before = _upstream_count(port)
+    for _ in range(30):
+        assert _raw(port, "GET", "/api/v1/terms")[0] == 200
+    scrapes = [_upstream_count(port) for _ in range(12)]
+    assert scrapes == [before + 30] * 12
