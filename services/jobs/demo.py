@@ -317,7 +317,7 @@ def _today() -> date:
     return datetime.now(JST).date()
 
 
-# -- the demo seeker's My Page in use (issue 12: something on every screen) ------------------------
+# -- the demo seeker's My Page in use: something on every screen ----------------------------------------
 
 # services/profile/demo.py registers 求職 太郎 under this id (tests/unit/services/test_demo_activity.py
 # checks the three demo modules agree); messaging's demo writes the employer's message into the
