@@ -382,3 +382,41 @@ def test_s8_k8s_gives_each_service_its_own_rabbitmq_user_and_a_job_creates_them(
 def test_issue10_k8s_sets_mypage_jwks_url_to_auths_endpoint(k8s):
     config = k8s[("ConfigMap", "mypage-config")]["data"]
     assert config["MYPAGE_JWKS_URL"] == f"{config['MYPAGE_AUTH_URL']}/api/v1/auth/jwks"
+
+
+# issue 11 item 7: probes for workers and relays, autoscaling, disruption budgets ---------------------
+
+def test_s8_k8s_workers_and_relays_serve_healthz_on_their_bind_port_and_are_probed_there(k8s):
+    for name in SERVICES:
+        for role in ("worker", "relay"):
+            container = _container(k8s[("Deployment", f"mypage-{name}-{role}")])
+            command = container["command"]
+            assert command[:5] == ["python", "-m", f"services.{name}", role, "--bind"]
+            port = int(command[5].rsplit(":", 1)[1])
+            ports = {entry["name"]: entry["containerPort"] for entry in container["ports"]}
+            for probe in ("livenessProbe", "readinessProbe"):
+                check = container[probe]["httpGet"]
+                assert check["path"] == "/healthz" and ports[check["port"]] == port, (name, role, probe)
+            assert container["livenessProbe"]["failureThreshold"] * container["livenessProbe"]["periodSeconds"] >= 60
+
+
+def _selects(selector: dict, deployment: dict) -> bool:
+    return selector["matchLabels"].items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
+
+
+def test_s8_k8s_every_web_and_the_gateway_autoscale_and_keep_one_pod_through_a_disruption(k8s):
+    for name in [f"mypage-{service}-web" for service in SERVICES] + ["mypage-gateway"]:
+        deployment = k8s[("Deployment", name)]
+        assert "replicas" not in deployment["spec"], f"{name}: kubectl apply would undo the autoscaler"
+        autoscaler = k8s[("HorizontalPodAutoscaler", name)]["spec"]
+        assert autoscaler["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+        assert 2 <= autoscaler["minReplicas"] < autoscaler["maxReplicas"]
+        budget = k8s[("PodDisruptionBudget", name)]["spec"]
+        assert _selects(budget["selector"], deployment)
+        assert 1 <= budget["minAvailable"] < autoscaler["minReplicas"]
+        container = _container(deployment)
+        assert container["resources"]["requests"]["cpu"], f"{name}: a CPU autoscaler needs a CPU request"
+    for service in SERVICES:
+        budget = k8s[("PodDisruptionBudget", f"mypage-{service}-worker")]["spec"]
+        assert _selects(budget["selector"], k8s[("Deployment", f"mypage-{service}-worker")])
+        assert budget["maxUnavailable"] == 1
