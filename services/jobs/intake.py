@@ -28,8 +28,8 @@ from typing import Any, NamedTuple
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kit.db import insert_ignore
 from kit.events import Event
 from kit.problem import Problem, flatten_errors
 from kit.uow import UnitOfWork
@@ -61,7 +61,7 @@ def on_employer_client_changed(event: Event, uow: UnitOfWork) -> None:
         return
     values = {"establishments": [e for e in establishments if isinstance(e, str)],
               "revoked": event.data.get("revoked") is True, "at": event.time}
-    _insert_ignore(uow, employer_clients, {"client_id": client_id, **values}, "client_id")
+    uow.session.execute(insert_ignore(uow.session, employer_clients, "client_id").values(client_id=client_id, **values))
     uow.session.execute(update(employer_clients).where(employer_clients.c.client_id == client_id,
                                                        employer_clients.c.at <= event.time).values(**values))
 
@@ -136,18 +136,13 @@ class _Version(NamedTuple):
 
 def _version(uow: UnitOfWork, job_number: str) -> _Version:
     """The posting's version row, created if new and held until the transaction ends."""
-    _insert_ignore(uow, posting_event_versions,
-                   {"job_number": job_number, "event_time": _NEVER, "event_id": "", "closed": False}, "job_number")
+    uow.session.execute(insert_ignore(uow.session, posting_event_versions, "job_number").values(
+        job_number=job_number, event_time=_NEVER, event_id="", closed=False))
     query = select(posting_event_versions).where(posting_event_versions.c.job_number == job_number)
     if uow.session.get_bind().dialect.name != "sqlite":  # SQLite's write lock is already held (the insert)
         query = query.with_for_update()
     row = uow.session.execute(query).one()
-    return _Version(_aware(row.event_time), row.closed)
-
-
-def _insert_ignore(uow: UnitOfWork, table, values: dict[str, Any], key: str) -> None:
-    dialect = postgresql if uow.session.get_bind().dialect.name == "postgresql" else sqlite
-    uow.session.execute(dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=[key]))
+    return _Version(row.event_time, row.closed)
 
 
 def _load(schema_class: type[Schema], data: Any) -> dict[str, Any]:
@@ -176,8 +171,3 @@ def _rejection(problem: Problem) -> dict[str, Any]:
 def _job_number_named(data: Any) -> str | None:
     number = data.get("job_number") if isinstance(data, dict) else None
     return number if isinstance(number, str) and re.fullmatch(r"\d{5}-\d{8}", number) else None
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back the UTC time it was given without its offset
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
