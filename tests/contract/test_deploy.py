@@ -420,3 +420,90 @@ def test_s8_k8s_every_web_and_the_gateway_autoscale_and_keep_one_pod_through_a_d
         budget = k8s[("PodDisruptionBudget", f"mypage-{service}-worker")]["spec"]
         assert _selects(budget["selector"], k8s[("Deployment", f"mypage-{service}-worker")])
         assert budget["maxUnavailable"] == 1
+
+
+# issue 10 item 7: NetworkPolicies -------------------------------------------------------------------------
+
+def _pods(k8s) -> dict[str, dict]:
+    """Every pod template of the namespace by its workload's name: its labels."""
+    pods = {}
+    for (kind, name), manifest in k8s.items():
+        if kind in ("Deployment", "StatefulSet", "Job"):
+            pods[name] = manifest["spec"]["template"]["metadata"]["labels"]
+        elif kind == "CronJob":
+            pods[name] = manifest["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+    return pods
+
+
+def _matches(selector: dict, labels: dict) -> bool:
+    return selector.get("matchLabels", {}).items() <= labels.items()
+
+
+def _policies_for(k8s, labels: dict, direction: str) -> list[dict]:
+    return [manifest["spec"] for (kind, _), manifest in k8s.items()
+            if kind == "NetworkPolicy" and _matches(manifest["spec"]["podSelector"], labels)
+            and direction in manifest["spec"]["policyTypes"]]
+
+
+def _peer_allows(peer: dict, labels: dict | None, namespace: str) -> bool:
+    """A NetworkPolicy peer against a pod of this namespace (`labels`) or of another namespace (None)."""
+    if "namespaceSelector" in peer:
+        return labels is None and _matches(peer["namespaceSelector"], {"kubernetes.io/metadata.name": namespace}) \
+            and "podSelector" not in peer
+    return labels is not None and _matches(peer["podSelector"], labels)
+
+
+def _allowed(k8s, source: dict | None, target: dict, port: int, *, source_namespace: str = "mypage") -> bool:
+    """Ingress of `target` on `port` from `source` (labels; None: a pod of `source_namespace`) — and the
+    source's own egress when it is one of ours."""
+    def rule_allows(rule: dict, peers_key: str, labels: dict | None, namespace: str) -> bool:
+        ports = [entry["port"] for entry in rule.get("ports", [])]
+        peers = rule.get(peers_key)
+        return (not ports or port in ports) and (peers is None or any(
+            _peer_allows(peer, labels, namespace) for peer in peers))
+
+    ingress = any(rule_allows(rule, "from", source, source_namespace)
+                  for policy in _policies_for(k8s, target, "Ingress") for rule in policy.get("ingress", []))
+    if source is None:
+        return ingress
+    egress = any(rule_allows(rule, "to", target, "mypage")
+                 for policy in _policies_for(k8s, source, "Egress") for rule in policy.get("egress", []))
+    return ingress and egress
+
+
+def test_issue10_k8s_denies_everything_a_policy_does_not_allow(k8s):
+    deny = k8s[("NetworkPolicy", "mypage-default-deny")]["spec"]
+    assert deny["podSelector"] == {} and set(deny["policyTypes"]) == {"Ingress", "Egress"}
+    assert "ingress" not in deny and "egress" not in deny
+    for name, labels in _pods(k8s).items():  # every pod has a policy of its own besides the deny and DNS
+        assert len(_policies_for(k8s, labels, "Egress")) >= 3, name
+
+
+def test_issue10_k8s_only_the_gateway_reaches_the_service_webs(k8s):
+    pods = _pods(k8s)
+    for service in SERVICES:
+        web = pods[f"mypage-{service}-web"]
+        callers = {name for name, labels in pods.items() if _allowed(k8s, labels, web, 8000)}
+        expected = {"mypage-gateway"}
+        if service == "auth":  # every web and the gateway read auth's public keys (MYPAGE_JWKS_URL)
+            expected |= {f"mypage-{other}-web" for other in SERVICES}
+        assert callers == expected, (service, callers)
+        assert _allowed(k8s, None, web, 8000, source_namespace="monitoring")  # Prometheus scrapes /metrics
+        assert not _allowed(k8s, None, web, 8000, source_namespace="elsewhere")
+    assert _allowed(k8s, None, pods["mypage-gateway"], 8080, source_namespace="elsewhere")  # the public door
+    search = pods["mypage-search"]
+    assert {name for name, labels in pods.items() if _allowed(k8s, labels, search, 10041)} == {"mypage-jobs-web"}
+
+
+def test_issue10_k8s_workers_and_relays_take_no_connection_and_reach_only_the_database_and_the_broker(k8s):
+    pods = _pods(k8s)
+    for service in SERVICES:
+        for role in ("worker", "relay"):
+            labels = pods[f"mypage-{service}-{role}"]
+            assert not any(_allowed(k8s, other, labels, 9000) for other in pods.values())
+            assert _allowed(k8s, None, labels, 9000, source_namespace="monitoring")
+            rules = [rule for policy in _policies_for(k8s, labels, "Egress") for rule in policy.get("egress", [])]
+            assert all("to" not in rule or all("namespaceSelector" in peer for peer in rule["to"]) for rule in rules)
+            ports = {entry["port"] for rule in rules for entry in rule["ports"]}
+            mail = {25, 465, 587} if (service, role) == ("auth", "worker") else set()
+            assert ports == {53, 5432, 5672} | mail, (service, role, ports)
