@@ -12,7 +12,8 @@ unknown or revoked client is refused (403).
 
 Order per posting: every event carries the whole posting, so the newest one wins. `posting_event_versions`
 keeps the time of the newest event applied to each 求人番号; an event older than it is ignored (accepted,
-outcome `stale`); a change that arrives before its publication publishes the posting (the publication,
+outcome `stale`); one more than 5 minutes ahead of jobs' clock is refused (422 on `time`: it would make
+every later event stale); a change that arrives before its publication publishes the posting (the publication,
 older, is then ignored); a close that arrives before its publication is kept (`closed`), so the older
 publication is ignored too. The version row is taken first (inserted if new, then locked), so two workers
 handling events of one posting run one after the other. Duplicates (the same event id) never get here:
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from marshmallow import Schema, ValidationError
@@ -31,7 +32,7 @@ from sqlalchemy import select, update
 
 from kit.db import insert_ignore
 from kit.events import Event
-from kit.problem import Problem, flatten_errors
+from kit.problem import Problem, flatten_errors, msg
 from kit.uow import UnitOfWork
 from services.jobs import domain, refusals, schemas
 from services.jobs.commands import postings
@@ -50,6 +51,7 @@ log = logging.getLogger("mypage.jobs.intake")
 
 _CLIENT = re.compile(CLIENT_SOURCE)
 _NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # the time of a version row no event has set yet
+FUTURE_TOLERANCE = timedelta(minutes=5)  # how far ahead of jobs' clock an event's `time` may be (clock skew)
 _SCHEMAS: dict[type[Schema], Schema] = {}
 
 
@@ -85,6 +87,11 @@ def on_posting_event(event: Event, uow: UnitOfWork) -> None:
 def _apply(event: Event, uow: UnitOfWork) -> tuple[str, str, str]:
     """(求人番号, 事業所番号, outcome) of an event applied, or raise what the API would answer."""
     establishments = _client_establishments(event, uow)
+    if event.time > uow.clock.now() + FUTURE_TOLERANCE:
+        # an event from the future would make every later one stale until then
+        raise Problem("validation-failed", fields={"time": [msg(
+            f"time が現在より{FUTURE_TOLERANCE.seconds // 60}分以上先です。送信側の時計を確認してください。",
+            f"time is more than {FUTURE_TOLERANCE.seconds // 60} minutes ahead; check the sender's clock.")]})
     if event.type == CLOSED:
         data = _load(PostingClosedData, event.data)
         job_number, establishment = data["job_number"], data["establishment"]["number"]

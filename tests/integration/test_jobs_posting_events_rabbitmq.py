@@ -96,7 +96,7 @@ class Employer:
         self.channel = self.connection.channel()
         self.channel.confirm_delivery()
         self.exchange = exchange
-        self.base = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
+        self.base = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)  # an hour before jobs' clock: never ahead of it
 
     def send(self, event_type: str, data, *, minute: int, event_id: str | None = None,
              source: str = f"/employer-clients/{CLIENT}") -> str:

@@ -35,13 +35,17 @@ def client_announced(feed, clock):
 
 @pytest.fixture
 def deliver(feed, clock, client_announced):
-    """deliver(type, data, minutes=0, source=SOURCE, check=True) -> the event, handled as the consumer does
-    (conftest's feed); `minutes` after the clock's now is the event's time."""
+    """deliver(type, data, minutes=0, source=SOURCE, check=True, ahead=None) -> the event, handled as the consumer
+    does (conftest's feed). Its time is `minutes` past an hour ago (so never ahead of jobs' clock), or `ahead`
+    of the clock's now."""
+    start = clock.now() - timedelta(hours=1)
 
-    def send(event_type: str, data: dict, minutes: int = 0, source: str = SOURCE, check: bool = True) -> Event:
+    def send(event_type: str, data, minutes: int = 0, source: str = SOURCE, check: bool = True,
+             ahead: timedelta | None = None) -> Event:
         if check:  # what a well-behaved employer-side system sends is what the catalogue documents
             validate_event(Event(type=event_type, data=data, source=source, time=clock.now()))
-        return feed(event_type, data, at=clock.now() + timedelta(minutes=minutes), source=source,
+        at = clock.now() + ahead if ahead is not None else start + timedelta(minutes=minutes)
+        return feed(event_type, data, at=at, source=source,
                     subject=data.get("job_number") if isinstance(data, dict) else None)
 
     return send
@@ -192,3 +196,16 @@ def test_j1_a_payload_that_is_not_an_object_is_rejected_not_retried(deliver, ans
     (rejected,) = answers()
     assert rejected["data"]["job_number"] is None and rejected["data"]["status"] == 422
     assert rejected["data"]["errors"][0]["messages"] == ["オブジェクトで入力してください。"]
+
+
+def test_j1_an_event_at_most_5_minutes_ahead_of_jobs_clock_is_applied_one_later_is_refused(deliver, answers, stored):
+    """Clock skew: an event dated far ahead would make every later event of its posting stale."""
+    ahead, too_far = posting(), posting()
+    deliver(PUBLISHED, ahead, ahead=timedelta(minutes=5))
+    assert answers()[-1]["data"]["outcome"] == "published"
+    deliver(PUBLISHED, too_far, ahead=timedelta(minutes=5, seconds=1))
+    refused = answers()[-1]["data"]
+    assert refused["status"] == 422 and refused["errors"] == [{
+        "field": "time", "messages": ["time が現在より5分以上先です。送信側の時計を確認してください。"],
+        "messages_en": ["time is more than 5 minutes ahead; check the sender's clock."]}]
+    assert stored(too_far["job_number"]) is None
