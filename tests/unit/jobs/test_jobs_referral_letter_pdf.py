@@ -149,3 +149,11 @@ def test_j5_without_the_fonts_the_letter_is_a_503_problem_not_boxes(client, refe
     refused = client.get(f"/api/v1/me/referrals/{referral_id}/letter.pdf", headers=headers)
     assert refused.status_code == 503 and refused.mimetype == "application/problem+json"
     assert refused.json["detail"].startswith("紹介状のPDFを作成できません。")
+
+
+def test_j5_a_name_of_100_characters_is_kept_and_printed(client, referred):
+    name = "求職" * 50
+    referral_id, _, headers, _ = referred(letter=LETTER | {"seeker_name": name})
+    assert client.get(f"/api/v1/me/referrals/{referral_id}", headers=headers).json["letter"]["seeker_name"] == name
+    _, text = parsed(client.get(f"/api/v1/me/referrals/{referral_id}/letter.pdf", headers=headers))
+    assert name in text.replace("\n", "")  # wrapped over lines in its cell
