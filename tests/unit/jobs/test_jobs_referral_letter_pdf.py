@@ -137,6 +137,8 @@ def test_j5_staff_get_any_letter_and_only_staff(client, referred, staff):
     reader, text = parsed(response)
     assert "no-store" in response.headers["Cache-Control"]
     assert job in text and "11040-12345678" in text and embedded_fonts(reader) == {"IPAexMincho", "IPAexGothic"}
+    # the counter prints the very document the seeker keeps (no creation time or random id in it)
+    assert response.data == client.get(f"/api/v1/me/referrals/{referral_id}/letter.pdf", headers=headers).data
     unknown = client.get("/api/v1/staff/referrals/made-up/letter.pdf", headers=staff)
     assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"
     assert client.get(f"/api/v1/staff/referrals/{referral_id}/letter.pdf", headers=headers).status_code == 403
