@@ -73,7 +73,13 @@ on the durable topic exchange `{DEFAULT_EXCHANGE}`.
 - `data` carries identifiers and the least personal data subscribers need (SPEC E3), never a
   password, key, OTP or token. `subject` names the entity (usually an opaque seeker id).
 - Outside subscribers bind their own durable queue to the exchange with the routing keys
-  (or `<service>.#` patterns) they need.
+  (or `<service>.#` patterns) they need, as the broker user `mypage-subscriber` (queues named
+  `hellowork.…`, nothing published); `deploy/examples/subscriber.py` is a plain pika subscriber
+  that does so and validates each envelope.
+- **Released contracts**: `contracts/released/events/<type>.json` is the JSON Schema of each
+  type's whole CloudEvent as released, open to fields added later, which subscribers ignore. A
+  released type only gains optional fields; a removed, retyped or newly required field is a new
+  major version (a contract test fails otherwise).
 - **Received** (`receive` operations): types other Hello Work systems publish on the same
   exchange for a service here. The employer-side system publishes `employer.posting.published.v1`,
   `…changed.v1` and `…closed.v1` (SPEC J1; `data` = the body of `POST /api/v1/employer/jobs`)

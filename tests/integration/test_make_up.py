@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -24,10 +25,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from kombu import Producer
 from prometheus_client.parser import text_string_to_metric_families
 
 from kit import broker_users, topology
 from kit.settings import ROOT, SERVICES
+from kit.testing import e2e
+from kit.testing.e2e import GatewayClient, staff_token
 from kit.testing.plugin import _delete_amqp_entities, eventually
 from kit.testing.servers import free_port
 
@@ -52,6 +56,14 @@ class Up:
 
     def pid(self, program: str) -> int:
         return int(self.ctl("pid", program) or 0)
+
+    @property
+    def url(self) -> str:  # what kit.testing.e2e's steps take: the gateway and the mail sink's folder
+        return self.gateway
+
+    @property
+    def mail_dir(self) -> Path:
+        return Path(self.environ["MYPAGE_VAR_DIR"]) / "mail"
 
     def down(self) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "deploy.up", "down"], cwd=ROOT, env=self.environ,
@@ -200,6 +212,27 @@ def test_s8_every_service_and_the_gateway_connect_to_rabbitmq_as_their_own_users
                       message="a connection of every user") == expected
 
 
+def test_s8_the_acceptance_flows_pass_on_make_up_across_every_services_broker_user(up):
+    """Issue 11 item 7: the demo seeker opens a My Page with the mailed key (profile's event → auth), logs in
+    with the mailed OTP (auth's worker), keeps a favourite (auth's events → jobs), sees it counted on the
+    home screen (the gateway's composition), and logs out: the gateway refuses the token as soon as it hears
+    auth.session.revoked.v1 — every hop as its own RabbitMQ user."""
+    call = e2e.GatewayClient(up.url)
+    try:
+        e2e.open_mypage(call, up, "taro@example.jp", "1990-04-01", "Koshigaya@2026", timeout=90)
+        token = e2e.login(call, up, "taro@example.jp", "Koshigaya@2026")["access_token"]
+        number = call("GET", "/api/v1/jobs?per_page=10").json()["items"][0]["job_number"]
+        eventually(lambda: call("PUT", f"/api/v1/me/favourites/{number}", token=token).status == 204, timeout=60,
+                   interval=0.5, message="jobs to know the seeker from auth's event")
+        home = call("GET", "/api/v1/me", token=token)
+        assert home.status == 200 and home.json()["counts"]["favourites"] == 1, home.data
+        assert call("POST", "/api/v1/auth/logout", token=token).status == 204
+        eventually(lambda: call("GET", "/api/v1/me", token=token).status == 401, timeout=30, interval=0.2,
+                   message="the gateway to refuse the revoked session")
+    finally:
+        call.close()
+
+
 def test_s8_both_jobs_replicas_take_requests_and_one_stopped_changes_nothing(up):
     webs = [f"http://127.0.0.1:{up.base_port + 30 + r}" for r in (0, 1)]
     before = [_requests_served(web) for web in webs]
@@ -222,6 +255,63 @@ def test_s8_a_worker_killed_with_sigkill_is_restarted_and_the_stack_keeps_servin
     eventually(lambda: "RUNNING" in up.ctl("status", program), timeout=30, message="the worker RUNNING again")
     assert _get(f"{up.gateway}/api/v1/jobs")[0] == 200
     assert up.process.poll() is None
+
+
+def _printed(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_issue13_an_outside_subscriber_validates_a_real_event_against_the_released_contracts(up, tmp_path):
+    """deploy/examples/subscriber.py run as another Hello Work system would: as the subscriber user, with a
+    hellowork.* queue of its own bound to profile's registrations. A forged envelope breaking the released
+    contract is rejected; the counter's registration (profile's web → outbox → its relay → RabbitMQ) is
+    validated and printed."""
+    exchange, admin_url = up.environ["MYPAGE_EXCHANGE"], up.environ["MYPAGE_AMQP_URL"]
+    event_type = "profile.seeker.registered.v1"
+    password = secrets.token_urlsafe(16)
+    admin = broker_users.Admin()
+    admin.import_definitions(broker_users.definitions({broker_users.SUBSCRIBER: password}, "/", exchange))
+    queue = f"hellowork.{topology.queue_prefix(exchange)}"
+    printed, reported = tmp_path / "subscriber.out", tmp_path / "subscriber.err"
+    with printed.open("wb") as stdout, reported.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "deploy/examples/subscriber.py", "--exchange", exchange, "--queue", queue,
+             "--url", broker_users.url_for(broker_users.SUBSCRIBER, admin_url, password, exchange),
+             "--bind", event_type], cwd=ROOT, stdout=stdout, stderr=stderr)
+    try:
+        eventually(lambda: process.poll() is not None or "listening on" in reported.read_text(), timeout=30,
+                   message="the subscriber bound to the exchange")
+        assert process.poll() is None, reported.read_text()
+        forged = {"specversion": "1.0", "id": "forged-1", "type": event_type, "source": "/mypage/profile",
+                  "time": "2026-11-26T09:00:00Z", "datacontenttype": "application/json",
+                  "data": {"seeker_id": "s-1", "email": "a@example.jp", "birth_date": "1990-04-01"}}
+        with topology.connection(admin_url) as connection:
+            Producer(connection.default_channel).publish(
+                json.dumps(forged), exchange=topology.events_exchange(exchange), routing_key=event_type,
+                content_type="application/cloudevents+json", content_encoding="utf-8", retry=False)
+        eventually(lambda: f"rejected {event_type} forged-1" in reported.read_text(), timeout=30,
+                   message="the forged event rejected")
+        assert "data: 'seeker_number' is a required property" in reported.read_text()
+
+        call = GatewayClient(up.gateway)
+        number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+        body = {"seeker_number": number, "name": "求職 三郎", "name_kana": "キュウショク サブロウ",
+                "birth_date": "1992-02-29", "email": f"{number}@example.jp",
+                "office": {"code": "11040", "name": "越谷公共職業安定所"},
+                "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"}}
+        created = call("POST", "/api/v1/staff/seekers", body, token=staff_token(call))
+        assert created.status == 201, created.data
+        event = eventually(lambda: next((e for e in _printed(printed) if e["data"]["seeker_number"] == number), None),
+                           timeout=60, message="the registration printed by the subscriber")
+        assert (event["type"], event["source"], event["data"]["email"], event["data"]["birth_date"]) == (
+            event_type, "/mypage/profile", f"{number}@example.jp", "1992-02-29")
+        assert "forged-1" not in printed.read_text()
+    finally:
+        process.terminate()
+        process.wait(30)
+        with topology.connection(admin_url) as connection:
+            connection.default_channel.queue_delete(queue)
+        admin.delete_users([broker_users.user_name(broker_users.SUBSCRIBER, exchange)])
 
 
 def test_s8_make_down_stops_every_process_of_the_stack(up):
