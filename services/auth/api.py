@@ -77,7 +77,13 @@ class Login(MethodView):
     @blp.arguments(schemas.LoginSchema)
     @blp.response(200, schemas.LoginResultSchema)
     def post(self, body):
-        """A7: email + password → a one-time password by mail (or, on a remembered device, the tokens)"""
+        """A7: email + password → a one-time password by mail (or, on a remembered device, the tokens)
+
+        A remembered device skips the one-time password: a browser sends the HttpOnly cookie
+        `mypage_device` (path /api/v1/auth/login) that the OTP step set; a mobile app sends the
+        `device_token` it was given in the body (`client: mobile`), and gets the refresh token in the
+        body too.
+        """
         device_token = body["device_token"] or request.cookies.get(DEVICE_COOKIE)
         result = commands.login(_ctx(), body["email"], body["password"], device_token)
         if result.tokens is None:
@@ -90,7 +96,14 @@ class LoginOtp(MethodView):
     @blp.arguments(schemas.OtpSchema)
     @blp.response(200, schemas.TokensSchema)
     def post(self, body):
-        """A7: the mailed one-time password completes the login"""
+        """A7: the mailed one-time password completes the login
+
+        `client: web` (the default): the refresh token comes as the HttpOnly cookie `mypage_refresh`
+        (path /api/v1/auth, 12 hours) and, with `remember_device`, the device token as `mypage_device`
+        (path /api/v1/auth/login, 30 days); neither is in the body. `client: mobile`: no cookie —
+        `refresh_token` and, with `remember_device`, `device_token` are in the body for the app to keep
+        in its secure storage.
+        """
         tokens = commands.verify_otp(_ctx(), body["login_ticket"], body["otp"], body["remember_device"])
         return _tokens(tokens, body["client"])
 
@@ -100,7 +113,13 @@ class Refresh(MethodView):
     @blp.arguments(schemas.RefreshSchema)
     @blp.response(200, schemas.TokensSchema)
     def post(self, body):
-        """DESIGN §5: a new access token; the refresh token (cookie or body) is rotated"""
+        """DESIGN §5: a new access token; the refresh token (cookie or body) is rotated
+
+        A mobile app sends `{"refresh_token": …}` and gets the next one in the body (the one sent is
+        spent: sending it again ends the session); a browser sends nothing in the body and the cookie
+        `mypage_refresh` is rotated. Refresh within 30 minutes of the last use, at most 12 hours after
+        the login.
+        """
         from_body = body.get("refresh_token")
         token = from_body or request.cookies.get(REFRESH_COOKIE)
         if not token:
