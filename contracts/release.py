@@ -17,6 +17,8 @@ check that nothing in them breaks without a new major version.
   a higher major `info.version` (gateway/docs.py VERSION).
 
 Release never writes a breaking change: it names it and exits 1, leaving the released file as it was.
+A change to something never deployed may be taken back by deleting its released file and releasing
+again — by hand, so the diff of contracts/released/ shows it to the reviewer.
 """
 
 from __future__ import annotations
@@ -121,9 +123,14 @@ def load_released_openapi(path: Path = OPENAPI_PATH) -> dict[str, Any] | None:
 def api_unreleased(released: dict[str, Any], current: dict[str, Any]) -> list[str]:
     """What `current` has that the released document lacks (an operation, parameter or field), or a new
     version: `make contracts` releases it."""
-    lines = [f"unreleased: {line}" for line in api_differences(current, released)]
+    lines = []
+    for line in api_differences(current, released):  # read backwards: what the released document lacks
+        if line.endswith(" removed"):
+            lines.append(f"not released yet: {line.removesuffix(' removed').removesuffix(':')} is new")
+        else:
+            lines.append(f"not released yet: the released document differs (from the served one: {line})")
     if current["info"]["version"] != released["info"]["version"]:
-        lines.append(f"unreleased: info.version {current['info']['version']}")
+        lines.append(f"not released yet: info.version {current['info']['version']}")
     return lines
 
 

@@ -19,6 +19,7 @@ from contracts.catalogue import build_catalogue, render_yaml
 from contracts.compat import api_breaking_changes, schema_breaking_changes
 from contracts.release import (
     EVENTS_DIR,
+    api_unreleased,
     catalogued_events,
     event_breaking_changes,
     load_released_events,
@@ -239,6 +240,11 @@ def test_issue13_an_optional_parameter_or_response_field_added_to_the_api_is_com
     added["components"]["schemas"]["JobDetail"]["properties"]["station"] = {"type": ["string", "null"]}
     added["components"]["schemas"]["Login"]["properties"]["note"] = {"type": "string"}
     assert api_breaking_changes(released_api, added) == []
+    unreleased = api_unreleased(released_api, added)  # compatible, but `make contracts` has to release it
+    assert {"not released yet: GET /api/v1/jobs: query parameter station is new",
+            "not released yet: POST /api/v1/auth/login: request note is new",
+            "not released yet: GET /api/v1/jobs/{job_number}: response 200 station is new"} <= set(unreleased)
+    assert all(line.endswith(" is new") for line in unreleased), unreleased
     renamed = copy.deepcopy(released_api)
     renamed["paths"]["/api/v1/jobs"]["get"]["operationId"] = "getJobs"
     assert api_breaking_changes(released_api, renamed) == [
