@@ -221,11 +221,14 @@ def test_s8_the_acceptance_flows_pass_on_make_up_across_every_services_broker_us
     try:
         e2e.open_mypage(call, up, "taro@example.jp", "1990-04-01", "Koshigaya@2026", timeout=90)
         token = e2e.login(call, up, "taro@example.jp", "Koshigaya@2026")["access_token"]
-        number = call("GET", "/api/v1/jobs?per_page=10").json()["items"][0]["job_number"]
-        eventually(lambda: call("PUT", f"/api/v1/me/favourites/{number}", token=token).status == 204, timeout=60,
-                   interval=0.5, message="jobs to know the seeker from auth's event")
+        listed = eventually(lambda: (answer := call("GET", "/api/v1/me/favourites", token=token)).status == 200
+                            and answer, timeout=60, interval=0.5, message="jobs to know the seeker from auth's event")
+        kept = listed.json()["items"]
+        numbers = [item["job_number"] for item in call("GET", "/api/v1/jobs?per_page=50").json()["items"]]
+        number = next(n for n in numbers if n not in {item["job_number"] for item in kept})  # the demo keeps some
+        assert call("PUT", f"/api/v1/me/favourites/{number}", token=token).status == 204
         home = call("GET", "/api/v1/me", token=token)
-        assert home.status == 200 and home.json()["counts"]["favourites"] == 1, home.data
+        assert home.status == 200 and home.json()["counts"]["favourites"] == len(kept) + 1, home.data
         assert call("POST", "/api/v1/auth/logout", token=token).status == 204
         eventually(lambda: call("GET", "/api/v1/me", token=token).status == 401, timeout=30, interval=0.2,
                    message="the gateway to refuse the revoked session")
