@@ -507,3 +507,11 @@ def test_issue10_k8s_workers_and_relays_take_no_connection_and_reach_only_the_da
             ports = {entry["port"] for rule in rules for entry in rule["ports"]}
             mail = {25, 465, 587} if (service, role) == ("auth", "worker") else set()
             assert ports == {53, 5432, 5672} | mail, (service, role, ports)
+
+
+def test_s8_compose_checks_every_worker_and_relay_on_its_healthz(compose):
+    for name in SERVICES:
+        for role in ("worker", "relay"):
+            container = compose["services"][f"{name}-{role}"]
+            assert container["command"][-2:] == ["--bind", "0.0.0.0:9000"]
+            assert "http://127.0.0.1:9000/healthz" in " ".join(container["healthcheck"]["test"])
