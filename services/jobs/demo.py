@@ -15,7 +15,7 @@ import random
 import re
 from bisect import bisect
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate, islice
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy import exists, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from kit import codes
+from kit.clock import today_in_japan
 from kit.runtime import Runtime
 from services.jobs import commands, domain, seekers
 from services.jobs import demo_data as data
@@ -31,7 +32,6 @@ from services.jobs.events import POSTING_MATCHED
 from services.jobs.models import matches, posting_row, postings, referrals
 from services.jobs.schemas.criteria import CriteriaSchema
 
-JST = timezone(timedelta(hours=9), "JST")
 DEMO_POSTINGS = 3000  # DESIGN §4: "a few thousand postings"
 BATCH = 1000
 ESTABLISHMENTS = 20_000  # size of the invented establishment pool (popularity is skewed)
@@ -274,13 +274,13 @@ class _Generator:
         return {"type": "hourly", "min": low, "max": max(low, high)}
 
 
-def generate_postings(count: int, *, seed: int = 0, start: date | None = None) -> Iterator[dict[str, Any]]:
+def generate_postings(count: int, *, start: date, seed: int = 0) -> Iterator[dict[str, Any]]:
     """Yield `count` demo postings shaped like `POST /api/v1/employer/jobs` (SPEC J1), lazily.
 
-    Received dates fall within the 60 days up to `start` (default: today in Japan), deadlines
+    Received dates fall within the 60 days up to `start` (the caller's today in Japan), deadlines
     at the end of the month after next; job numbers are unique for up to 10^8 postings.
     """
-    generator = _Generator(seed, start or _today())
+    generator = _Generator(seed, start)
     for i in range(count):
         yield generator.posting(i)
 
@@ -292,7 +292,7 @@ def load_demo(runtime: Runtime, count: int = DEMO_POSTINGS) -> int:
     own seed data). Idempotent: a second call, or one racing another, inserts nothing.
     """
     now = runtime.clock.now()
-    payloads = generate_postings(count, start=now.astimezone(JST).date())
+    payloads = generate_postings(count, start=today_in_japan(now))
     inserted = 0
     try:
         with runtime.engine.begin() as connection:
@@ -311,10 +311,6 @@ def demo_needed(runtime: Runtime) -> bool:
     may already hold rows from profile's events by then)."""
     with runtime.engine.connect() as connection:
         return not connection.scalar(select(exists().select_from(postings)))
-
-
-def _today() -> date:
-    return datetime.now(JST).date()
 
 
 # -- the demo seeker's My Page in use: something on every screen ----------------------------------------

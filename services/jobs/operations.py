@@ -10,9 +10,8 @@ import socket
 import sys
 from itertools import islice
 
-from sqlalchemy.dialects import postgresql, sqlite
-
 from kit.cli import _stop_on_signal
+from kit.db import insert_ignore
 from kit.logs import configure_logging
 from services.jobs import domain, indexer
 from services.jobs.app import build_runtime
@@ -65,11 +64,10 @@ def load_demo(runtime, count: int, *, seed: int = 0) -> int:
     transactions of LOAD_BATCH (never the whole list in memory); job numbers already there are skipped."""
     now = runtime.clock.now()
     payloads = generate_postings(count, seed=seed, start=domain.today_in_japan(now))
-    insert = postgresql.insert if runtime.engine.dialect.name == "postgresql" else sqlite.insert
     inserted = 0
     while batch := list(islice(payloads, LOAD_BATCH)):
         with runtime.engine.begin() as connection:
-            statement = insert(postings).on_conflict_do_nothing(index_elements=["job_number"]).returning(postings.c.id)
+            statement = insert_ignore(connection, postings, on="job_number").returning(postings.c.id)
             inserted += len(connection.execute(statement, [posting_row(payload, now=now) for payload in batch]).all())
         if inserted and inserted % 100_000 < LOAD_BATCH:
             log.info("load-demo: %d postings", inserted)

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import fields
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from kit.db import insert_ignore
 from kit.uow import UnitOfWork
 from services.jobs.domain import SeekerStatus
 from services.jobs.models import seeker_status
@@ -51,11 +51,8 @@ def change(uow: UnitOfWork, seeker_id: str, apply: Callable[[SeekerStatus], Seek
     """Create the seeker's row if it is new, then apply `apply` to it under the row lock."""
     session = uow.session
     now = uow.clock.now()
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(seeker_status).values(seeker_id=seeker_id, seeker_number=seeker_number, usable=True,
-                                                 withdrawn=False, updated_at=now)
-                    .on_conflict_do_nothing(index_elements=["seeker_id"]))
+    session.execute(insert_ignore(session, seeker_status, on="seeker_id").values(
+        seeker_id=seeker_id, seeker_number=seeker_number, usable=True, withdrawn=False, updated_at=now))
     current = lock(session, seeker_id)
     changed = apply(current)
     values = {part: getattr(changed, part) for part in _PARTS if getattr(changed, part) != getattr(current, part)}

@@ -164,3 +164,44 @@ def test_migrations_0003_and_0009_fill_the_free_word_text_of_postings_loaded_bef
         assert tuple(migrated) == ("カイゴ職員\ndx推進\n施設介護員\n正社員\n一般", "株式会社越谷ケア", "E")
     finally:
         runtime.dispose()
+
+
+# -- an INSERT's rowcount is -1 on PostgreSQL (SQLAlchemy 2.1 + psycopg 3): new or not is read by RETURNING --
+
+def test_j1_a_job_number_posted_again_is_a_retry_or_refused_on_postgresql(runtime):
+    from services.jobs.commands.postings import publish_posting
+    from services.jobs.domain import Refused
+
+    def publish(payload):
+        with runtime.uow() as uow:
+            result = publish_posting(uow, None, copy.deepcopy(payload))
+            uow.commit()
+        return result
+
+    assert publish(POSTING)[1] is True
+    assert publish(POSTING)[1] is False  # the same content again: a retry, nothing new
+    with pytest.raises(Refused) as refused:
+        publish(POSTING | {"title": "看護職員"})  # other content under the same number: PATCH it instead
+    assert refused.value.kind == "conflict"
+    with runtime.engine.connect() as connection:
+        published = connection.scalar(select(func.count()).select_from(runtime.outbox)
+                                      .where(runtime.outbox.c.type == "jobs.posting.published.v1"))
+    assert published == 1
+
+
+def test_j6_newer_desired_conditions_replace_the_kept_ones_on_postgresql(runtime):
+    from services.jobs.models import desired_conditions
+
+    seeker_id = str(uuid.uuid4())
+    nothing = {"occupations": [], "employment_types": [], "prefectures": [], "municipalities": [], "wage_min": None,
+               "wage_type": "monthly", "hours": None, "days_per_week": None}
+    for minutes, wage in ((0, 180000), (5, 220000), (1, 150000)):  # the last is older than the second: ignored
+        event = Event(type="profile.desired_conditions.changed.v1", source="/mypage/profile", subject=seeker_id,
+                      data={"seeker_id": seeker_id, "desired": nothing | {"wage_min": wage}},
+                      time=runtime.clock.now() + timedelta(minutes=minutes))
+        with runtime.uow() as uow:
+            SUBSCRIPTIONS[event.type](event, uow)
+            uow.commit()
+    with runtime.engine.connect() as connection:
+        assert connection.scalar(select(desired_conditions.c.wage_min)
+                                 .where(desired_conditions.c.seeker_id == seeker_id)) == 220000

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kit.db import insert_ignore
 from kit.problem import Problem
 from kit.uow import UnitOfWork
 from services.jobs import domain, search, seekers
@@ -272,9 +272,8 @@ def _lock_restriction(uow: UnitOfWork, seeker_id: str):
     """The seeker's restriction row, created if new and held until the transaction ends."""
     session = uow.session
     dialect = session.get_bind().dialect.name
-    insert_ = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert_(no_show_restrictions).values(seeker_id=seeker_id, updated_at=uow.clock.now())
-                    .on_conflict_do_nothing(index_elements=["seeker_id"]))
+    session.execute(insert_ignore(session, no_show_restrictions, on="seeker_id")
+                    .values(seeker_id=seeker_id, updated_at=uow.clock.now()))
     query = select(no_show_restrictions).where(no_show_restrictions.c.seeker_id == seeker_id)
     return session.execute(query if dialect == "sqlite" else query.with_for_update()).first()
 

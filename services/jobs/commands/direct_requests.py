@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kit.db import insert_ignore
 from kit.problem import Problem
 from kit.uow import UnitOfWork
 from services.jobs import domain, search, seekers
@@ -29,9 +29,8 @@ from services.jobs.models import postings as postings_table
 def record_disclosure(uow: UnitOfWork, seeker_id: str, public: bool, public_ref: str | None, at: datetime) -> None:
     """J8a: profile said the seeker is (not) disclosed, under `public_ref`, at `at`; older news changes nothing."""
     session = uow.session
-    insert_ = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert_(disclosures).values(seeker_id=seeker_id, public=False, public_ref=None, at=at)
-                    .on_conflict_do_nothing(index_elements=["seeker_id"]))
+    session.execute(insert_ignore(session, disclosures, on="seeker_id")
+                    .values(seeker_id=seeker_id, public=False, public_ref=None, at=at))
     row = session.execute(select(disclosures).where(disclosures.c.seeker_id == seeker_id)).first()
     if at >= row.at:
         session.execute(update(disclosures).where(disclosures.c.seeker_id == seeker_id)

@@ -21,8 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kit.db import insert_ignore
 from kit.uow import UnitOfWork
 from services.jobs import desired, domain, search, seekers
 from services.jobs.commands.common import today
@@ -30,10 +30,6 @@ from services.jobs.events import POSTING_MATCHED
 from services.jobs.models import desired_condition_terms, desired_conditions, matches, postings, seeker_status
 
 log = logging.getLogger("mypage.jobs")
-
-
-def _insert(uow: UnitOfWork):
-    return postgresql.insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def record_desired_conditions(uow: UnitOfWork, seeker_id: str, payload: dict[str, Any], at: datetime) -> bool:
@@ -44,9 +40,10 @@ def record_desired_conditions(uow: UnitOfWork, seeker_id: str, payload: dict[str
     values = {"wage_type": terms.wage_type, "wage_min": terms.wage_min, "desired": dict(payload),
               "changed_at": at, "updated_at": now}
     session = uow.session
-    inserted = session.execute(_insert(uow)(desired_conditions).values(seeker_id=seeker_id, **values)
-                               .on_conflict_do_nothing(index_elements=["seeker_id"])).rowcount
-    if not inserted:
+    # RETURNING, not rowcount: an INSERT's rowcount is -1 on PostgreSQL (kit.db.insert_ignore)
+    inserted = session.execute(insert_ignore(session, desired_conditions, on="seeker_id")
+                               .values(seeker_id=seeker_id, **values).returning(desired_conditions.c.seeker_id)).first()
+    if inserted is None:
         if session.get_bind().dialect.name == "sqlite":  # the write lock first (see seekers.lock)
             session.execute(update(desired_conditions).where(desired_conditions.c.seeker_id == seeker_id)
                             .values(seeker_id=desired_conditions.c.seeker_id))
@@ -110,7 +107,7 @@ def match_posting(uow: UnitOfWork, job_number: str) -> list[str]:
     if not seeker_ids:
         return []
     now = uow.clock.now()
-    uow.session.execute(_insert(uow)(matches).on_conflict_do_nothing(index_elements=["seeker_id", "job_number"]),
+    uow.session.execute(insert_ignore(uow.session, matches, on=("seeker_id", "job_number")),
                         [{"seeker_id": seeker_id, "job_number": job_number, "matched_at": now}
                          for seeker_id in seeker_ids])
     for seeker_id in seeker_ids:

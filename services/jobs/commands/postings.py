@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from kit.db import insert_ignore
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
 from services.jobs import domain
@@ -38,13 +38,12 @@ def publish_posting(uow: UnitOfWork, establishments: frozenset[str] | None,
     """
     row = posting_row(_without_empty_extras(payload), now=uow.clock.now())
     domain.check_acts_for(establishments, row["establishment_number"])
-    dialect = uow.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # ON CONFLICT DO NOTHING: a parallel retry of the same posting waits for the first, then compares
-    inserted = uow.session.execute(insert(postings).values(**row)
-                                   .on_conflict_do_nothing(index_elements=["job_number"])).rowcount
+    # ON CONFLICT DO NOTHING: a parallel retry of the same posting waits for the first, then compares;
+    # RETURNING, not rowcount: an INSERT's rowcount is -1 on PostgreSQL (kit.db.insert_ignore)
+    inserted = uow.session.execute(insert_ignore(uow.session, postings, on="job_number").values(**row)
+                                   .returning(postings.c.id)).first()
     stored = locked(uow, row["job_number"])
-    if not inserted:
+    if inserted is None:
         if domain.changed_posting_fields(stored._asdict(), row):
             raise domain.already_posted(row["job_number"])
         return employer_view(stored, today(uow)), False

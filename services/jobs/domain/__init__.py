@@ -1,11 +1,12 @@
 """The jobs service's rules — no Flask, no SQLAlchemy session; one module a feature, every name
 re-exported here (`from services.jobs import domain; domain.X`).
 
-refused: the error the rules raise; days: the calendar day in Japan; gating: the seeker_status
+refused: the error the rules raise (the calendar day in Japan: kit.clock); gating: the seeker_status
 projection and P4; saved: J3/J4 limits; search: J2 criteria and the free word; postings: J1/J2a/C2;
 referrals: J5/J7; applications: J8; no_shows: J9/R4; direct_requests: J8a.
 """
 
+from kit.clock import JST, today_in_japan  # noqa: F401 — the day every jobs rule counts in
 from services.jobs.domain.applications import (  # noqa: F401
     APPLICATION_STATUSES,
     APPLIED,
@@ -24,10 +25,6 @@ from services.jobs.domain.applications import (  # noqa: F401
     check_can_apply,
     check_employer_status,
     check_withdrawable,
-)
-from services.jobs.domain.days import (  # noqa: F401
-    JST,
-    today_in_japan,
 )
 from services.jobs.domain.direct_requests import (  # noqa: F401
     DIRECT_REQUEST_MESSAGE_MAX,
