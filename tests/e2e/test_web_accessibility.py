@@ -7,12 +7,13 @@ opens, logs in, searches and applies."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
 
 from kit.testing.browser import DESKTOP, EMAIL, PASSWORD, PHONE, goto, settle
-from kit.testing.e2e import OTP_LINE, OTP_MAIL, mail_ids, new_mail
+from kit.testing.e2e import KEY_LINE, KEY_MAIL, OTP_LINE, OTP_MAIL, mail_ids, new_mail
 from kit.testing.plugin import eventually
 
 
@@ -389,3 +390,60 @@ def test_apply_with_the_keyboard_alone(seeker, page, system):
     page.wait_for_function("() => location.hash === '#/applications?applied=1'")
     settle(page)
     assert page.locator(".card").filter(has_text=job_number).locator(".status").inner_text() == "応募中"
+
+
+def test_open_a_mypage_with_the_keyboard_alone(page, system, call, staff_token):
+    """Issue 12: A2–A6 by Tab, Space, typing and Enter — the terms (each a focusable region),
+    both consents, email and birth date (the date input filled where focus is), then the mailed key and
+    a password — for a seeker staff registered at the counter just now."""
+    number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+    email = f"{number}@example.jp"
+    registered = call("POST", "/api/v1/staff/seekers", {
+        "seeker_number": number, "name": "鍵盤 花子", "name_kana": "ケンバン ハナコ", "birth_date": "1988-02-29",
+        "email": email, "kind": "registered", "office": {"code": "11040", "name": "越谷公共職業安定所"},
+        "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"},
+        "phone": "048-000-0000"}, token=staff_token)
+    assert registered.status == 201, registered.data
+    key = None
+    for _ in range(60):  # auth learns of the seeker from profile's event: until a key mail comes
+        goto(page, "/open")
+        page.get_by_role("region", name="利用規約の本文").wait_for()
+        page.locator("main h1").focus()
+        for expected in ("利用規約の本文", "プライバシーポリシーの本文"):
+            page.keyboard.press("Tab")
+            assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == expected
+        for consent in ("agree_terms", "agree_privacy"):
+            page.keyboard.press("Tab")
+            assert page.evaluate("() => document.activeElement.name") == consent
+            page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        page.keyboard.type(email)
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.name") == "birth_date"
+        # the focused date input, as its parts are typed (their order follows the browser's own language)
+        page.locator(":focus").fill("1988-02-29")
+        assert page.get_by_label("生年月日（西暦）", exact=True).input_value() == "1988-02-29"
+        seen = mail_ids(system)
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name="メールを送信しました").wait_for()
+        try:
+            mail = eventually(lambda seen=seen: new_mail(system, email, KEY_MAIL, seen), timeout=3, interval=0.1,
+                              message="the key mail")
+        except pytest.fail.Exception:
+            continue
+        key = KEY_LINE.search(mail.text).group(1)
+        break
+    assert key is not None, "no key mail"
+    assert page.evaluate("() => document.activeElement.name") == "auth_key"  # focus moved to the next step
+    page.keyboard.type(key)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="マイページの開設が完了しました").wait_for()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "ログインへ"
+    page.keyboard.press("Enter")
+    settle(page)
+    assert page.url.endswith("#/login")
