@@ -156,10 +156,7 @@ class EmbeddedSystem:
 
     def _build_services(self) -> None:
         for name in SERVICES:
-            app_module = _optional_module(f"services.{name}.app")
-            if app_module is None:
-                log.warning("services.%s.app does not exist yet: %s is not part of this run", name, name)
-                continue
+            app_module = importlib.import_module(f"services.{name}.app")
             settings = self._service_settings(name)
             runtime = app_module.build_runtime(settings, clock=self.clock)
             self.services[name] = EmbeddedService(name, runtime, None)

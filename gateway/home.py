@@ -6,7 +6,7 @@ restrictions profile knows) and, at the same time, every contributing service fo
 fragment at `GET /internal/v1/home` with the same bearer token (each service checks it and
 answers for the token's own seeker only). The fragments fill in the `counts` and
 `restriction` keys profile's answer leaves null. A contributor that does not answer within
-FRAGMENT_TIMEOUT, answers an error, or does not serve the fragment yet leaves its keys null:
+FRAGMENT_TIMEOUT or answers an error leaves its keys null:
 unknown, never invented. `/internal/...` is not under /api/v1, so clients cannot call it.
 
 A fragment is JSON: `{"counts": {"favourites": 3, ...}, "restriction": {"no_show": false}}`;
@@ -90,7 +90,7 @@ def _fragment(name: str, future: Future, timeout: float) -> dict | None:
         log.warning("home: %s unavailable (%s); its counts are unknown", name, error.reason)
         return None
     if answer.status != 200:
-        return None  # e.g. 404 while the service does not serve its fragment yet
+        return None  # an error answer: its counts are unknown
     return _json_object(answer)
 
 

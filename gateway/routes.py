@@ -5,8 +5,8 @@ number, an id). A route may be limited to some methods, and may be `exact` (the 
 not the paths under it). The gateway forwards the path unchanged: every service serves the
 same full `/api/v1/...` paths it owns.
 
-Each route also says whether it needs a bearer token (`access`): the token check the auth
-work adds reads it, and the merged OpenAPI document marks the operations with it.
+Each route also says whether it needs a bearer token (`access`): the gateway's token check
+(gateway/security.py) reads it, and the merged OpenAPI document marks the operations with it.
 """
 
 from __future__ import annotations
