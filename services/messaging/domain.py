@@ -49,7 +49,7 @@ PER_PAGE_MAX = 100
 REGISTRATION_UNKNOWN = "unknown"
 REGISTRATION_INVALID = "registration_invalid"
 MYPAGE_UNUSABLE = "unusable"
-WITHDRAWN = "withdrawn"
+MYPAGE_WITHDRAWN = "withdrawn"  # A9 退会 (not an application's 辞退, APPLICATION_WITHDRAWN, the same word on the wire)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Refused(Exception):
 def messaging_refusal(status: SeekerStatus) -> str | None:
     """P4: why the message function (M1) is refused to this seeker now, or None when it is open."""
     if status.withdrawn:
-        return WITHDRAWN
+        return MYPAGE_WITHDRAWN
     if not status.usable:
         return MYPAGE_UNUSABLE
     if status.registration is None:
@@ -93,7 +93,7 @@ def messaging_refusal(status: SeekerStatus) -> str | None:
 def notices_refusal(status: SeekerStatus) -> str | None:
     """M2: notices stay readable while the registration is invalid or not known yet (see the module)."""
     if status.withdrawn:
-        return WITHDRAWN
+        return MYPAGE_WITHDRAWN
     if not status.usable:
         return MYPAGE_UNUSABLE
     return None

@@ -39,7 +39,7 @@ _REFUSALS: dict[str, tuple[str, str, str]] = {
         "このマイページは利用不可となっています。ハローワークにお問い合わせください。",
         "This My Page has been made unusable; please contact Hello Work.",
     ),
-    domain.WITHDRAWN: (
+    domain.MYPAGE_WITHDRAWN: (
         "forbidden",
         "このマイページは退会済みです。",
         "This My Page has been closed (withdrawn).",

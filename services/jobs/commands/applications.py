@@ -176,11 +176,11 @@ def withdraw(uow: UnitOfWork, seeker_id: str, application_id: str) -> dict[str, 
     seekers.lock(uow.session, seeker_id)
     # locked: a no-show report for the same application waits for the withdrawal, and sees it
     row = _application_row(uow, _own(uow, seeker_id, application_id).id, lock=True)
-    if row.status != domain.WITHDRAWN:
+    if row.status != domain.APPLICATION_WITHDRAWN:
         domain.check_withdrawable(row.status)
         now = uow.clock.now()
         uow.session.execute(update(applications).where(applications.c.id == row.id)
-                            .values(status=domain.WITHDRAWN, status_changed_at=now, withdrawn_at=now))
+                            .values(status=domain.APPLICATION_WITHDRAWN, status_changed_at=now, withdrawn_at=now))
         uow.publish(APPLICATION_WITHDRAWN, _event(row), subject=seeker_id)
     return application(uow, seeker_id, application_id, gated=False)
 

@@ -9,6 +9,7 @@ referrals: J5/J7; applications: J8; no_shows: J9/R4; direct_requests: J8a.
 from kit.clock import JST, today_in_japan  # noqa: F401 — the day every jobs rule counts in
 from services.jobs.domain.applications import (  # noqa: F401
     APPLICATION_STATUSES,
+    APPLICATION_WITHDRAWN,
     APPLIED,
     DOCUMENT_MAX_BYTES,
     EMPLOYER_STATUSES,
@@ -20,7 +21,6 @@ from services.jobs.domain.applications import (  # noqa: F401
     SCREENING,
     SELF,
     STATUS_LABELS,
-    WITHDRAWN,
     application_route,
     check_can_apply,
     check_employer_status,

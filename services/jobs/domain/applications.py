@@ -6,9 +6,11 @@ from __future__ import annotations
 from services.jobs.domain.gating import ONLINE, SeekerStatus
 from services.jobs.domain.refused import Refused
 
-APPLIED, SCREENING, HIRED, REJECTED, WITHDRAWN = "applied", "screening", "hired", "rejected", "withdrawn"
-APPLICATION_STATUSES = (APPLIED, SCREENING, HIRED, REJECTED, WITHDRAWN)  # 応募中, 選考中, 採用, 不採用, 辞退
-STATUS_LABELS = {APPLIED: "応募中", SCREENING: "選考中", HIRED: "採用", REJECTED: "不採用", WITHDRAWN: "辞退"}
+APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRAWN = "applied", "screening", "hired", "rejected", "withdrawn"
+# 応募中, 選考中, 採用, 不採用, 辞退 (the seeker withdrew the application — not 退会, the seeker leaving the My Page)
+APPLICATION_STATUSES = (APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRAWN)
+STATUS_LABELS = {APPLIED: "応募中", SCREENING: "選考中", HIRED: "採用", REJECTED: "不採用",
+                 APPLICATION_WITHDRAWN: "辞退"}
 EMPLOYER_STATUSES = (SCREENING, HIRED, REJECTED)  # what the employer-side system may set
 SELF, RECOMMENDATION = "self", "recommendation"  # オンライン自主応募 / オンラインハローワーク紹介 (J7)
 
@@ -60,7 +62,7 @@ def check_withdrawable(status: str) -> None:
 
 def check_employer_status(current: str, new: str) -> None:
     """The employer moves an application on: 応募中 → 選考中 → 採用／不採用; not once withdrawn or decided."""
-    if current == WITHDRAWN:
+    if current == APPLICATION_WITHDRAWN:
         raise Refused("conflict", ja="求職者が辞退した応募です。",
                       en="The seeker withdrew this application.", data={"status": current})
     if current in (HIRED, REJECTED) and new != current:

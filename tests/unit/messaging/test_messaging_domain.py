@@ -19,8 +19,9 @@ T0 = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
     (SeekerStatus(registration="invalid"), domain.REGISTRATION_INVALID, None),
     (domain.UNKNOWN, domain.REGISTRATION_UNKNOWN, None),
     (SeekerStatus(registration="valid", usable=False), domain.MYPAGE_UNUSABLE, domain.MYPAGE_UNUSABLE),
-    (SeekerStatus(registration="valid", withdrawn_at=T0), domain.WITHDRAWN, domain.WITHDRAWN),
-    (SeekerStatus(registration="invalid", usable=False, withdrawn_at=T0), domain.WITHDRAWN, domain.WITHDRAWN),
+    (SeekerStatus(registration="valid", withdrawn_at=T0), domain.MYPAGE_WITHDRAWN, domain.MYPAGE_WITHDRAWN),
+    (SeekerStatus(registration="invalid", usable=False, withdrawn_at=T0), domain.MYPAGE_WITHDRAWN,
+     domain.MYPAGE_WITHDRAWN),
     (SeekerStatus(registration="valid", withdrawn_at=T0, opened_at=T0 + timedelta(days=1)), None, None),
 ])
 def test_p4_messaging_is_refused_unless_valid_notices_only_when_closed(status, messaging, notices):
