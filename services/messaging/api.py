@@ -37,7 +37,7 @@ class StaffNotices(MethodView):
     @blp.arguments(schemas.NoticeRequestSchema)
     @blp.response(201, schemas.PostedNoticeSchema)
     def post(self, body):
-        """M2 お知らせ: Hello Work posts a notice to one seeker's My Page inbox (by 求職番号 or seeker id).
+        """M2 お知らせ: Hello Work posts a notice to one seeker's notices (お知らせ) (by 求職番号 or seeker id).
 
         Allowed while the registration is invalid or the My Page 利用不可 (kept for later);
         refused (409) for a seeker who withdrew, 404 for one messaging does not know.

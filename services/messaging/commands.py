@@ -23,15 +23,15 @@ from services.messaging.seekers import require_messaging, require_notices, statu
 
 log = logging.getLogger("mypage.messaging")
 
-RECOMMENDED_BY = "jobs.recommendation"  # `posted_by` of a recommendation's inbox entry (J7: from jobs' event)
-MATCHED_BY = "jobs.matching"  # `posted_by` of a matching posting's inbox entry (J6: from jobs' event)
-DIRECT_REQUESTED_BY = "jobs.direct_request"  # `posted_by` of a direct request's inbox entry (J8a)
+RECOMMENDED_BY = "jobs.recommendation"  # `posted_by` of a recommendation's notice (J7: from jobs' event)
+MATCHED_BY = "jobs.matching"  # `posted_by` of a matching posting's notice (J6: from jobs' event)
+DIRECT_REQUESTED_BY = "jobs.direct_request"  # `posted_by` of a direct request's notice (J8a)
 
 # -- notices (M2) ---------------------------------------------------------------------------------
 
 
 def post_notice(uow: UnitOfWork, data: dict[str, Any], posted_by: str) -> tuple[Notice, str | None]:
-    """M2: staff post a notice to one seeker's inbox, named by 求職番号 or opaque id.
+    """M2: staff post a notice to one seeker's notices, named by 求職番号 or opaque id.
 
     The seeker must be known to messaging (from profile's events) and not withdrawn.
     Returns the notice and the seeker number (if known)."""
@@ -56,7 +56,7 @@ def post_notice(uow: UnitOfWork, data: dict[str, Any], posted_by: str) -> tuple[
 
 
 def deliver_recommendation(uow: UnitOfWork, seeker_id: str, job_number: str) -> Notice | None:
-    """M2/J7: a posting staff recommended reaches the seeker's My Page inbox as an entry
+    """M2/J7: a posting staff recommended reaches the seeker's notices (お知らせ) as an entry
     「ハローワークからおすすめの求人が届きました」 naming the 求人番号 — once per (seeker, posting), however
     often the event arrives; unread until read, deleted a year later (M3) like any notice. Nothing is
     delivered to a seeker who withdrew (A9). Returns the new entry, or None when nothing was added."""
@@ -65,7 +65,7 @@ def deliver_recommendation(uow: UnitOfWork, seeker_id: str, job_number: str) -> 
 
 
 def deliver_matching(uow: UnitOfWork, seeker_id: str, job_number: str) -> Notice | None:
-    """M2/J6: a new posting that matched the seeker's desired conditions reaches their My Page inbox as an
+    """M2/J6: a new posting that matched the seeker's desired conditions reaches their My Page notices (お知らせ) as an
     entry 「希望条件に合う新着求人が届きました」 naming the 求人番号 — once per (seeker, posting), however often
     the event arrives; unread until read, deleted a year later (M3), not delivered after a withdrawal (A9).
     One entry per posting (not a daily digest): each names the posting to act on, and the unique index
@@ -75,7 +75,7 @@ def deliver_matching(uow: UnitOfWork, seeker_id: str, job_number: str) -> Notice
 
 
 def deliver_direct_request(uow: UnitOfWork, seeker_id: str, job_number: str) -> Notice | None:
-    """J8a: a posting an employer sent the seeker reaches their inbox as 「求人者から直接リクエストが届きました」,
+    """J8a: a posting an employer sent the seeker reaches their notices as 「求人者から直接リクエストが届きました」,
     once per (seeker, posting), like a recommendation (M3 applies; nothing after a withdrawal)."""
     return _deliver_posting(uow, seeker_id, job_number, domain.DIRECT_REQUEST, domain.DIRECT_REQUEST_TITLE,
                             domain.direct_request_body(job_number), DIRECT_REQUESTED_BY)
@@ -83,7 +83,7 @@ def deliver_direct_request(uow: UnitOfWork, seeker_id: str, job_number: str) -> 
 
 def _deliver_posting(uow: UnitOfWork, seeker_id: str, job_number: str, kind: str, title: str, body: str,
                      posted_by: str) -> Notice | None:
-    """An inbox entry about a posting, once per (seeker, kind, 求人番号); none for a withdrawn seeker."""
+    """An notice about a posting, once per (seeker, kind, 求人番号); none for a withdrawn seeker."""
     if status_of(uow, seeker_id).withdrawn:
         log.info("%s for a withdrawn seeker: not delivered", kind)
         return None
@@ -376,7 +376,7 @@ def message_view(message: Message) -> dict[str, Any]:
 def home_fragment(uow: UnitOfWork, seeker_id: str) -> dict[str, Any]:
     """P5: messaging's part of the home screen, for gateway/home.py.
 
-    `unread_messages` is everything unread in the seeker's My Page inbox — the establishments'
+    `unread_messages` is everything unread in the seeker's notices (お知らせ) — the establishments'
     messages (M1) and Hello Work's notices (M2) — as the home screen has one unread count;
     `unread_notices` and `unread_establishment_messages` are the two parts. While the My Page is
     利用不可 or withdrawn the answer is the refusal (the gateway then shows the counts as unknown).

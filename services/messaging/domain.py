@@ -9,7 +9,7 @@
 - M1: the seeker exchanges messages with the establishments they applied to, with no other: one
   thread per application, opened by jobs' application events; the employer-side system writes
   and reads by application id. A message is unread until the other side reads it.
-- M2: a posting Hello Work recommended (J7) reaches the inbox once per (seeker, 求人番号).
+- M2: a posting Hello Work recommended (J7) reaches the seeker's notices once per (seeker, 求人番号).
 - M3 retention: a message or notice is deleted automatically one year after it was sent or
   received: at the same time of day on the same date one year later, in Japan time; one sent
   on 29 February is deleted at the start of 1 March the next year (the period ends with the
@@ -31,7 +31,7 @@ SEEKER, EMPLOYER = "seeker", "employer"  # who wrote a message (M1), and who rea
 APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRAWN = "applied", "screening", "hired", "rejected", "withdrawn"
 APPLICATION_STATUSES = (APPLIED, SCREENING, HIRED, REJECTED, APPLICATION_WITHDRAWN)
 
-# M2: what lands in the seeker's inbox (お知らせ from Hello Work, a J7 recommendation, a J6 matching posting)
+# M2: what lands in the seeker's notices (お知らせ from Hello Work, a J7 recommendation, a J6 matching posting)
 NOTICE, RECOMMENDATION, MATCHING = "notice", "recommendation", "matching"
 DIRECT_REQUEST = "direct_request"  # J8a: an employer sent the seeker a posting
 NOTICE_KINDS = (NOTICE, RECOMMENDATION, MATCHING, DIRECT_REQUEST)
@@ -125,21 +125,21 @@ def written_for(reader: str) -> str:
 
 
 def recommendation_body(job_number: str) -> str:
-    """M2/J7: the inbox entry of a recommendation names the posting by 求人番号 (the posting itself is
+    """M2/J7: the notice of a recommendation names the posting by 求人番号 (the posting itself is
     read in job search, where the seeker can apply)."""
     return (f"求人番号 {job_number} の求人がハローワークからおすすめされました。"
             "求人情報を確認し、マイページからオンラインで応募することができます。")
 
 
 def matching_body(job_number: str) -> str:
-    """M2/J6: the inbox entry of a new posting that matched the seeker's desired conditions names it by
+    """M2/J6: the notice of a new posting that matched the seeker's desired conditions names it by
     求人番号 (the list of them is マイページの「希望条件に合う新着求人」, GET /api/v1/me/matching-jobs)."""
     return (f"求人番号 {job_number} の新着求人が、登録されている希望条件に合いました。"
             "求人情報を確認してください。")
 
 
 def direct_request_body(job_number: str) -> str:
-    """J8a: the inbox entry of a direct request names the posting by 求人番号 (the list is マイページの
+    """J8a: the notice of a direct request names the posting by 求人番号 (the list is マイページの
     「直接リクエスト」, GET /api/v1/me/direct-requests, where the seeker can apply)."""
     return (f"求人番号 {job_number} の求人について、求人者から直接リクエストが届きました。"
             "求人情報を確認し、マイページからオンラインで応募することができます。")

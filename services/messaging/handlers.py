@@ -9,7 +9,7 @@ than the state already applied (by its CloudEvents `time`) changes nothing.
 Messaging depends on no other service's code (import-linter): the types are written out here,
 the payloads are those of services/profile/events.py, services/auth/events.py and
 services/jobs/events.py (applications open threads, M1; recommendations and matching postings reach
-the inbox, M2).
+the notices, M2).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def on_opened(event: Event, uow: UnitOfWork) -> None:
         seekers.record_opening(uow, seeker_id, opened_at)
 
 
-# -- jobs' events: applications open threads (M1), recommendations reach the inbox (M2) -----------
+# -- jobs' events: applications open threads (M1), recommendations reach the notices (M2) -----------
 
 
 def _text(event: Event, key: str, max_length: int) -> str | None:
@@ -176,7 +176,7 @@ def on_application_status_changed(event: Event, uow: UnitOfWork) -> None:
 
 def on_recommendation_made(event: Event, uow: UnitOfWork) -> None:
     """M2/J7: staff recommended a posting: an entry 「ハローワークからおすすめの求人が届きました」 reaches the
-    seeker's inbox, once per (seeker, 求人番号)."""
+    seeker's notices, once per (seeker, 求人番号)."""
     seeker_id, job_number = _seeker_id(event), _job_number(event)
     if not job_number:
         log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
@@ -186,7 +186,7 @@ def on_recommendation_made(event: Event, uow: UnitOfWork) -> None:
 
 def on_posting_matched(event: Event, uow: UnitOfWork) -> None:
     """M2/J6: a new posting matched the seeker's desired conditions: an entry 「希望条件に合う新着求人が
-    届きました」 reaches the seeker's inbox, once per (seeker, 求人番号)."""
+    届きました」 reaches the seeker's notices, once per (seeker, 求人番号)."""
     seeker_id, job_number = _seeker_id(event), _job_number(event)
     if not job_number:
         log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
@@ -195,7 +195,7 @@ def on_posting_matched(event: Event, uow: UnitOfWork) -> None:
 
 
 def on_direct_request_sent(event: Event, uow: UnitOfWork) -> None:
-    """J8a: an employer sent the seeker a posting: 「求人者から直接リクエストが届きました」 in the inbox, once
+    """J8a: an employer sent the seeker a posting: 「求人者から直接リクエストが届きました」 in the notices, once
     per (seeker, 求人番号)."""
     seeker_id, job_number = _seeker_id(event), _job_number(event)
     if not job_number:

@@ -50,7 +50,7 @@ class SeekerStatusRow(Base):
 
 
 class Notice(Base):
-    """An entry of one seeker's My Page inbox from Hello Work (SPEC M2): an お知らせ staff posted, a
+    """An entry of one seeker's notices (お知らせ) from Hello Work (SPEC M2): an お知らせ staff posted, a
     recommended posting (J7, kind `recommendation`) or a new posting matching the desired conditions
     (J6, kind `matching`) — the last two once per 求人番号, from jobs' events."""
 

@@ -68,7 +68,7 @@ class NoticeRequestSchema(Schema):
 
 
 class NoticeSchema(Schema):
-    """An inbox entry as the seeker reads it: an お知らせ, a recommended posting (J7), or a new posting that
+    """An notice as the seeker reads it: an お知らせ, a recommended posting (J7), or a new posting that
     matched the desired conditions (J6)."""
 
     id = fields.String()

@@ -1,4 +1,4 @@
-"""J8a: a posting an employer sent the seeker (jobs.direct_request.sent.v1) reaches their My Page inbox as
+"""J8a: a posting an employer sent the seeker (jobs.direct_request.sent.v1) reaches their My Page notices (お知らせ) as
 「求人者から直接リクエストが届きました」 naming the 求人番号 — once per (seeker, posting), unread until read."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ NOTICES = "/api/v1/me/notices"
 SENT = "jobs.direct_request.sent.v1"
 
 
-def test_j8a_a_direct_request_reaches_the_inbox_once_per_seeker_and_posting(client, seeker, as_seeker, deliver,
+def test_j8a_a_direct_request_reaches_the_notices_once_per_seeker_and_posting(client, seeker, as_seeker, deliver,
                                                                             outbox):
     mine, theirs = seeker(), seeker()
     headers = as_seeker(mine["seeker_id"])

@@ -7,7 +7,7 @@ from gateway.home import CONTRIBUTORS, FRAGMENT_PATH
 from services.messaging import commands
 
 
-def test_p5_the_fragment_counts_the_seekers_own_unread_inbox(runtime, client, seeker, as_seeker, post_notice):
+def test_p5_the_fragment_counts_the_seekers_own_unread_notices(runtime, client, seeker, as_seeker, post_notice):
     mine, theirs = seeker(), seeker()
     post_notice(mine)
     post_notice(theirs)

@@ -1,5 +1,5 @@
 """M2/J6: a new posting that matched the seeker's desired conditions (jobs.posting.matched.v1) reaches the
-seeker's My Page inbox as an entry 「希望条件に合う新着求人が届きました」 naming the 求人番号 — once per
+seeker's notices (お知らせ) as an entry 「希望条件に合う新着求人が届きました」 naming the 求人番号 — once per
 (seeker, posting) — counted in unread like any notice and deleted a year later (M3)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def _match(deliver, seeker: dict, job_number: str = "11040-00012345") -> None:
     deliver(MATCHED, {"seeker_id": seeker["seeker_id"], "job_number": job_number})
 
 
-def test_m2_a_matching_posting_reaches_the_inbox_once_per_seeker_and_posting(client, seeker, as_seeker, deliver,
+def test_m2_a_matching_posting_reaches_the_notices_once_per_seeker_and_posting(client, seeker, as_seeker, deliver,
                                                                              outbox):
     mine, theirs = seeker(), seeker()
     headers = as_seeker(mine["seeker_id"])

@@ -54,7 +54,7 @@ def test_m1_m2_application_threads_and_recommendations_on_postgres(pg_runtime, c
     _deliver(pg_runtime, "profile.registration.validated.v1", validated(seeker_id, "11040-00000010"))
     application = {"application_id": application_id, "seeker_id": seeker_id, "job_number": "11040-00012345",
                    "establishment_number": "1104-123456-7"}
-    for _ in range(2):  # delivered twice: one thread, one inbox entry
+    for _ in range(2):  # delivered twice: one thread, one notice
         _deliver(pg_runtime, "jobs.application.submitted.v1",
                  application | {"route": "self", "submitted_at": clock.now().isoformat()})
         _deliver(pg_runtime, "jobs.recommendation.made.v1", {"seeker_id": seeker_id, "job_number": "11040-00012345"})

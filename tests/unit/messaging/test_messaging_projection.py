@@ -32,7 +32,7 @@ def test_subscriptions_are_the_gating_events_the_erasure_request_and_jobs_applic
         "profile.registration.invalidated.v1", "profile.registration.extended.v1", "auth.mypage.opened.v1",
         "auth.mypage.usability_changed.v1", "auth.mypage.withdrawn.v1",
         "retention.erasure.requested.v1",  # R3/S12 (services/messaging/erasure.py)
-        # jobs: applications open threads (M1), recommendations and matching postings reach the inbox (M2)
+        # jobs: applications open threads (M1), recommendations and matching postings reach the notices (M2)
         "jobs.application.submitted.v1", "jobs.application.withdrawn.v1", "jobs.application.status_changed.v1",
         "jobs.recommendation.made.v1", "jobs.posting.matched.v1",
         "jobs.direct_request.sent.v1", "jobs.referral.recorded.v1"}

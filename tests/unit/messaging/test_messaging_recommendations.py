@@ -1,4 +1,4 @@
-"""M2/J7: a posting staff recommended (jobs.recommendation.made.v1) reaches the seeker's My Page inbox as
+"""M2/J7: a posting staff recommended (jobs.recommendation.made.v1) reaches the seeker's notices (お知らせ) as
 an entry 「ハローワークからおすすめの求人が届きました」 naming the 求人番号 — once per (seeker, posting) —
 counted in unread like any notice and deleted a year later (M3)."""
 
@@ -16,7 +16,7 @@ def _recommend(deliver, seeker: dict, job_number: str = "11040-00012345") -> Non
     deliver(RECOMMENDED, {"seeker_id": seeker["seeker_id"], "job_number": job_number})
 
 
-def test_m2_a_recommendation_reaches_the_inbox_once_per_seeker_and_posting(client, seeker, as_seeker, deliver,
+def test_m2_a_recommendation_reaches_the_notices_once_per_seeker_and_posting(client, seeker, as_seeker, deliver,
                                                                            outbox):
     mine, theirs = seeker(), seeker()
     headers = as_seeker(mine["seeker_id"])
