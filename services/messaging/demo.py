@@ -28,7 +28,7 @@ EMPLOYER_MESSAGE = ("このたびはご応募いただき、誠にありがと�
 
 
 def load_activity(runtime: Runtime) -> bool:
-    """Two お知らせ from Hello Work (the older one read) and the establishment's unread reply in the
+    """Two お知らせ from Hello Work (one read) and the establishment's unread reply in the
     thread of the demo application. Once: nothing when the seeker already has a notice; True if
     loaded now. The thread may open here or from jobs' event, whichever comes first (M1)."""
     for _attempt in range(2):  # jobs' event may open the thread between our read and our insert
@@ -49,7 +49,7 @@ def _load_activity(runtime: Runtime) -> bool:
                                             updated_at=uow.clock.now()))
         posted = [commands.post_notice(uow, {"seeker_id": DEMO_SEEKER_ID, "title": title, "body": body}, POSTED_BY)[0]
                   for title, body in reversed(NOTICES)]
-        posted[0].read_at = uow.clock.now()  # the older one was read
+        posted[0].read_at = uow.clock.now()  # 年末年始の閉庁 was read; 職業相談 stays unread
         thread = commands.open_thread(uow, DEMO_SEEKER_ID, application_id=DEMO_APPLICATION_ID)
         commands.receive_message(uow, thread.id, EMPLOYER_MESSAGE)
         uow.commit()
