@@ -19,7 +19,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not timing"
+	$(PY) -m pytest -m timing  # S3's timing comparisons alone, after the rest: nothing else loads the machine
 
 # The distributed mode on this machine under supervisor (deploy/up.py; README "make up"): Ctrl-C or
 # `make down` (from another terminal) stops it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
+import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
@@ -458,6 +459,7 @@ def test_s3_an_unknown_email_costs_one_argon2id_verification_like_a_known_one(wo
     assert {stored.rsplit("$", 2)[0] for stored in verified} == {"$argon2id$v=19$m=19456,t=2,p=1"}
 
 
+@pytest.mark.timing
 def test_s3_login_timing_is_indistinguishable_within_a_generous_bound(world):
     """Medians of interleaved samples; a missing dummy hash would make the unknown email ~20× faster,
     the bound only asks that neither takes less than half the other's time."""

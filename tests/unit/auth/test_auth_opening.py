@@ -83,6 +83,7 @@ def test_s3_opening_for_an_already_open_account_answers_the_same_and_sends_nothi
     assert len(world.mailbox.sent) == sent
 
 
+@pytest.mark.timing
 def test_s3_opening_timing_is_indistinguishable_within_a_generous_bound(world):
     """Medians over 25 requests each; the bound (25 ms) is far above the work a match adds (two inserts)."""
     seeker = world.register()

@@ -349,6 +349,7 @@ def test_production_refuses_the_generated_dev_signing_key_file(tmp_path):
         load_secrets(_production(tmp_path, hmac_key="x" * 40, signing_key_file=str(dev_key)))
 
 
+@pytest.mark.timing
 def test_s3_password_reset_timing_is_indistinguishable_within_a_generous_bound(world):
     """As for opening: medians over 25 requests each, 25 ms apart at most (a match adds two inserts)."""
     seeker = world.open_mypage()
