@@ -23,15 +23,15 @@ import contextlib
 import logging
 import socket
 import threading
-import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from flask import Request, current_app
 
 from gateway.routes import Access, Route
 from kit import topology
-from kit.clock import Clock
+from kit.clock import Clock, SystemClock
 from kit.events import Event, InvalidEvent
 from kit.problem import Problem
 from kit.settings import Settings
@@ -50,14 +50,15 @@ REMEMBER_SECONDS = 5 * 60 + 30  # an access token's lifetime plus the verifiers'
 class RevokedSessions:
     """S5: session ids whose access tokens are refused, each kept while such a token can still be valid."""
 
-    def __init__(self, remember_seconds: float = REMEMBER_SECONDS) -> None:
-        self._remember = remember_seconds
-        self._until: dict[str, float] = {}
+    def __init__(self, remember_seconds: float = REMEMBER_SECONDS, *, clock: Clock | None = None) -> None:
+        self._remember = timedelta(seconds=remember_seconds)
+        self._clock = clock or SystemClock()  # the injected clock: tests move it, nothing sleeps
+        self._until: dict[str, datetime] = {}
         self._lock = threading.Lock()
         self.ready = threading.Event()  # set once the listener's queue is bound
 
     def revoke(self, session_ids) -> None:
-        forget_at = time.monotonic() + self._remember
+        forget_at = self._clock.now() + self._remember
         with self._lock:
             for session_id in session_ids:
                 self._until[session_id] = forget_at
@@ -66,7 +67,7 @@ class RevokedSessions:
     def __contains__(self, session_id: str) -> bool:
         with self._lock:
             until = self._until.get(session_id)
-            return until is not None and until > time.monotonic()
+            return until is not None and until > self._clock.now()
 
     def __len__(self) -> int:
         with self._lock:
@@ -74,7 +75,7 @@ class RevokedSessions:
             return len(self._until)
 
     def _forget_expired(self) -> None:
-        now = time.monotonic()
+        now = self._clock.now()
         for session_id in [sid for sid, until in self._until.items() if until <= now]:
             del self._until[session_id]
 
@@ -141,6 +142,7 @@ class SessionGuard:
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock | None = None,
                       revoked: RevokedSessions | None = None) -> SessionGuard:
+        revoked = revoked if revoked is not None else RevokedSessions(clock=clock)
         return cls(TokenVerifier(KeySet(settings.jwks_url), clock=clock), revoked)
 
     def __call__(self, route: Route, request: Request) -> Problem | None:

@@ -4,7 +4,6 @@ which it learns from auth.session.revoked.v1 on the bus."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -12,8 +11,9 @@ from flask import Flask, jsonify, request
 
 from gateway.app import create_gateway
 from gateway.backends import InProcessBackend
-from gateway.security import RevokedSessions, SessionGuard
+from gateway.security import REMEMBER_SECONDS, RevokedSessions, SessionGuard
 from kit import topology
+from kit.clock import FrozenClock
 from kit.events import Event
 from kit.publisher import OutgoingMessage, make_publisher
 from kit.settings import Settings
@@ -90,14 +90,17 @@ def test_s5_a_revoked_session_is_refused_and_others_are_not(gateway, guard, sign
     assert gateway.get("/api/v1/me/favourites", headers=other).status_code == 200
 
 
-def test_revocations_are_forgotten_once_no_token_can_name_them():
-    revoked = RevokedSessions(remember_seconds=0.05)
+def test_s5_a_revocation_is_kept_while_a_token_can_name_it_then_forgotten_by_the_injected_clock():
+    clock = FrozenClock()
+    revoked = RevokedSessions(clock=clock)  # REMEMBER_SECONDS: an access token's 5 minutes plus the leeway
     revoked.revoke(["s1"])
-    assert "s1" in revoked
-    deadline = time.monotonic() + 5
-    while "s1" in revoked and time.monotonic() < deadline:
-        threading.Event().wait(0.01)
-    assert "s1" not in revoked and len(revoked) == 0
+    clock.advance(seconds=REMEMBER_SECONDS - 1)
+    revoked.revoke(["s2"])
+    assert "s1" in revoked and len(revoked) == 2
+    clock.advance(seconds=1)  # the edge: exactly REMEMBER_SECONDS after the revocation
+    assert "s1" not in revoked and "s2" in revoked and len(revoked) == 1
+    clock.advance(seconds=REMEMBER_SECONDS)
+    assert "s2" not in revoked and len(revoked) == 0
 
 
 def _through_the_listener(memory_bus, event: Event, session_ids: list[str]) -> RevokedSessions:
