@@ -7,9 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from kit import codes
 from kit.fields import JsonBoolean, Text
 from kit.problem import msg
-from services.profile.schemas.parts import (
-    DesiredSchema,
-)
+from services.profile.schemas import parts
 
 # -- J8a 求職情報公開 ------------------------------------------------------------------------------
 
@@ -31,7 +29,7 @@ class PublicProfileSchema(Schema):
     ref = fields.String(metadata={"description": "the reference a direct request names (new at each disclosure)"})
     age = fields.String(metadata={"example": "30代"})
     prefecture = fields.String(allow_none=True, metadata={"description": "of residence"})
-    desired = fields.Nested(DesiredSchema)
+    desired = fields.Nested(parts.DesiredSchema)
     qualifications = fields.List(fields.String())
     education = fields.List(fields.String(), metadata={"description": "卒業, 中退, … of each school, no names"})
     work_history = fields.List(fields.Nested(PublicWorkSchema))

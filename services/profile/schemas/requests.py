@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 from kit.fields import NumberText, Text, TypedDate, at_most
 from kit.problem import Problem, msg
 from services.profile import domain
+from services.profile.schemas import parts
 from services.profile.schemas.fields import (
     MAX_ITEMS,
     SEEKER_NUMBER,
@@ -17,15 +18,6 @@ from services.profile.schemas.fields import (
     Kana,
     Phone,
     today,
-)
-from services.profile.schemas.parts import (
-    AddressSchema,
-    DesiredSchema,
-    EducationSchema,
-    OfficeSchema,
-    QualificationSchema,
-    WorkHistorySchema,
-    empty_desired,
 )
 
 # -- requests ---------------------------------------------------------------------------------------
@@ -45,12 +37,12 @@ class _ContactAndHistory(Schema):
     """The parts of the registration the seeker may change themselves (P2)."""
 
     phone = Phone(allow_none=True, metadata={"example": "048-000-0000"})
-    address = fields.Nested(AddressSchema)
-    education = fields.List(fields.Nested(EducationSchema), validate=at_most(10, "学歴", "schools"))
-    work_history = fields.List(fields.Nested(WorkHistorySchema), validate=at_most(MAX_ITEMS, "職歴", "jobs"))
-    qualifications = fields.List(fields.Nested(QualificationSchema),
+    address = fields.Nested(parts.AddressSchema)
+    education = fields.List(fields.Nested(parts.EducationSchema), validate=at_most(10, "学歴", "schools"))
+    work_history = fields.List(fields.Nested(parts.WorkHistorySchema), validate=at_most(MAX_ITEMS, "職歴", "jobs"))
+    qualifications = fields.List(fields.Nested(parts.QualificationSchema),
                                  validate=at_most(MAX_ITEMS, "資格・免許", "qualifications"))
-    desired = fields.Nested(DesiredSchema)
+    desired = fields.Nested(parts.DesiredSchema)
 
 
 class _Identity(Schema):
@@ -58,7 +50,7 @@ class _Identity(Schema):
     name_kana = Kana(maximum=100, metadata={"example": "キュウショク タロウ"})
     birth_date = TypedDate(validate=_birth_date_rules, metadata={"example": "1990-04-01"})
     email = EmailField(validate=validate.Length(max=254), metadata={"example": "taro@example.jp"})
-    office = fields.Nested(OfficeSchema)
+    office = fields.Nested(parts.OfficeSchema)
 
 
 class SeekerRegistrationSchema(Schema):
@@ -75,18 +67,18 @@ class SeekerRegistrationSchema(Schema):
         (domain.REGISTERED, domain.ONLINE),
         error=msg("kind は registered（利用登録者）か online（オンライン登録者）です。",
                   "kind is registered or online.")))
-    office = fields.Nested(OfficeSchema, required=True)
-    address = fields.Nested(AddressSchema, required=True)
+    office = fields.Nested(parts.OfficeSchema, required=True)
+    address = fields.Nested(parts.AddressSchema, required=True)
     phone = Phone(load_default=None, allow_none=True, metadata={"example": "048-000-0000"})
     applied_on = TypedDate(load_default=None, allow_none=True,
                               metadata={"description": "求職申込日 (default: today in Japan)"})
-    education = fields.List(fields.Nested(EducationSchema), load_default=list,
+    education = fields.List(fields.Nested(parts.EducationSchema), load_default=list,
                             validate=at_most(10, "学歴", "schools"))
-    work_history = fields.List(fields.Nested(WorkHistorySchema), load_default=list,
+    work_history = fields.List(fields.Nested(parts.WorkHistorySchema), load_default=list,
                                validate=at_most(MAX_ITEMS, "職歴", "jobs"))
-    qualifications = fields.List(fields.Nested(QualificationSchema), load_default=list,
+    qualifications = fields.List(fields.Nested(parts.QualificationSchema), load_default=list,
                                  validate=at_most(MAX_ITEMS, "資格・免許", "qualifications"))
-    desired = fields.Nested(DesiredSchema, load_default=empty_desired)
+    desired = fields.Nested(parts.DesiredSchema, load_default=parts.empty_desired)
 
 
 _PATCH_REFUSED = {

@@ -5,14 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from kit.fields import TypedDate
-from services.profile.schemas.parts import (
-    AddressSchema,
-    DesiredSchema,
-    EducationSchema,
-    OfficeSchema,
-    QualificationSchema,
-    WorkHistorySchema,
-)
+from services.profile.schemas import parts
 
 # -- responses --------------------------------------------------------------------------------------
 
@@ -36,13 +29,13 @@ class ProfileSchema(Schema):
     name_kana = fields.String()
     birth_date = TypedDate()
     email = fields.String()
-    office = fields.Nested(OfficeSchema)
-    address = fields.Nested(AddressSchema)
+    office = fields.Nested(parts.OfficeSchema)
+    address = fields.Nested(parts.AddressSchema)
     phone = fields.String(allow_none=True)
-    education = fields.List(fields.Nested(EducationSchema))
-    work_history = fields.List(fields.Nested(WorkHistorySchema))
-    qualifications = fields.List(fields.Nested(QualificationSchema))
-    desired = fields.Nested(DesiredSchema)
+    education = fields.List(fields.Nested(parts.EducationSchema))
+    work_history = fields.List(fields.Nested(parts.WorkHistorySchema))
+    qualifications = fields.List(fields.Nested(parts.QualificationSchema))
+    desired = fields.Nested(parts.DesiredSchema)
     registration = fields.Nested(RegistrationSchema)
 
 
@@ -70,7 +63,7 @@ class HomeSchema(Schema):
     greeting = fields.String(metadata={"example": "求職 太郎様"})
     name = fields.String()
     seeker_number = fields.String()
-    office = fields.Nested(OfficeSchema)
+    office = fields.Nested(parts.OfficeSchema)
     registration = fields.Nested(RegistrationSchema)
     restriction = fields.Nested(RestrictionSchema)
     counts = fields.Nested(CountsSchema)
