@@ -27,7 +27,7 @@ from kit.clock import today_in_japan
 from kit.runtime import Runtime
 from services.jobs import commands, domain, seekers
 from services.jobs import demo_data as data
-from services.jobs.commands import applications
+from services.jobs.commands import applications, direct_requests
 from services.jobs.events import POSTING_MATCHED
 from services.jobs.models import matches, posting_row, postings, referrals
 from services.jobs.schemas.criteria import CriteriaSchema
@@ -321,6 +321,7 @@ def demo_needed(runtime: Runtime) -> bool:
 DEMO_SEEKER_ID = "8f3b2c5e-6a1d-4e7b-9c0f-2d4a6b8e1f37"
 DEMO_SEEKER_NUMBER = "11040-12345678"
 DEMO_APPLICATION_ID = "c4a1e7f25b3d4c8e9a0f1e2d3c4b5a69"
+DEMO_PUBLIC_REF = "3b9d6f0a2c4e48a1b7d5e9f1a3c5e7b9"  # profile's demo discloses the seeker under it (J8a)
 _LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)  # profile's own events about the seeker are newer
 _RESUME = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
            b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -338,7 +339,7 @@ def load_activity(runtime: Runtime) -> bool:
         seekers.change(uow, DEMO_SEEKER_ID, lambda status: domain.registration_changed(
             status, _LONG_AGO, registration=domain.VALID, kind="registered"), seeker_number=DEMO_SEEKER_NUMBER)
         care, other = _demo_postings(uow)
-        if len(care) < 6 or len(other) < 1:
+        if len(care) < 6 or len(other) < 2:
             return False
         seeker = {"seeker_id": DEMO_SEEKER_ID}
         commands.record_referral(uow, seeker | {"job_number": care[0], "letter": {
@@ -355,6 +356,10 @@ def load_activity(runtime: Runtime) -> bool:
             "job_number": care[3], "motivation": "特別養護老人ホームで10年間介護に携わってきました。"
             "利用者様お一人おひとりに寄り添う貴施設の方針に共感し、応募いたしました。",
             "documents": [{"filename": "履歴書.pdf", "content": _RESUME}]}, application_id=DEMO_APPLICATION_ID)
+        # J8a: an employer's direct request to the disclosed seeker (profile's event, newer, says the same)
+        direct_requests.record_disclosure(uow, DEMO_SEEKER_ID, True, DEMO_PUBLIC_REF, _LONG_AGO)
+        direct_requests.send(uow, None, {"job_number": other[1], "seeker_ref": DEMO_PUBLIC_REF,
+                                         "message": "介護のご経験を拝見し、ぜひ一度お話を伺いたくご連絡いたしました。"})
         now = uow.clock.now()
         for job_number in care[4:6]:  # J6: new postings that match the desired conditions
             uow.session.execute(insert(matches).values(seeker_id=DEMO_SEEKER_ID, job_number=job_number,

@@ -304,9 +304,10 @@ def home_view(seeker: Seeker) -> dict[str, Any]:
 # -- J8a 求職情報公開: the seeker discloses an anonymous profile; employers look for candidates --------
 
 
-def set_disclosure(uow: UnitOfWork, seeker_id: str, public: bool) -> Seeker:
-    """J8a: disclose (a new random reference each time) or withdraw; the same again changes nothing.
-    Only a valid registration can be disclosed (an invalid one is not looking, P3)."""
+def set_disclosure(uow: UnitOfWork, seeker_id: str, public: bool, *, public_ref: str | None = None) -> Seeker:
+    """J8a: disclose (a new random reference each time, unless given: the demo seeker's is fixed) or
+    withdraw; the same again changes nothing. Only a valid registration can be disclosed (an invalid
+    one is not looking, P3)."""
     seeker = seeker_by_id(uow, seeker_id, for_update=True)
     if public == (seeker.disclosed_at is not None):
         return seeker
@@ -314,7 +315,8 @@ def set_disclosure(uow: UnitOfWork, seeker_id: str, public: bool) -> Seeker:
         raise Problem("conflict", detail_ja="求職登録が無効のため、求職情報を公開できません。",
                       detail_en="Your registration is invalid, so your information cannot be disclosed.",
                       extra={"reason": "registration_invalid"})
-    seeker.public_ref, seeker.disclosed_at = (uuid.uuid4().hex, uow.clock.now()) if public else (None, None)
+    seeker.public_ref = (public_ref or uuid.uuid4().hex) if public else None
+    seeker.disclosed_at = uow.clock.now() if public else None
     seeker.updated_at = uow.clock.now()
     uow.publish(DISCLOSURE_CHANGED, {"seeker_id": seeker.id, "public": public, "public_ref": seeker.public_ref},
                 subject=seeker.id)

@@ -10,12 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from kit.clock import today_in_japan
 from kit.runtime import Runtime
 from services.profile import schemas
-from services.profile.commands import register_seeker
+from services.profile.commands import register_seeker, set_disclosure
 from services.profile.models import Seeker
 
 # The demo seeker's opaque id, fixed: jobs' and messaging's demo data (their referrals, application,
 # messages and notices) name them by it before profile's events reach those services.
 DEMO_SEEKER_ID = "8f3b2c5e-6a1d-4e7b-9c0f-2d4a6b8e1f37"
+# … and the reference they are disclosed under (J8a), to which jobs' demo sends a direct request.
+DEMO_PUBLIC_REF = "3b9d6f0a2c4e48a1b7d5e9f1a3c5e7b9"
 # SPEC "Staff register a seeker" example payload; applied_on is the day of loading.
 DEMO_SEEKER: dict[str, Any] = {
     "seeker_number": "11040-12345678",
@@ -52,4 +54,18 @@ def load_demo(runtime: Runtime) -> bool:
             uow.commit()
         except IntegrityError:  # registered concurrently by another process
             return False
+    return True
+
+
+def load_activity(runtime: Runtime) -> bool:
+    """求職 太郎 discloses their job-seeking information (求職情報公開, J8a) as a seeker using the My Page
+    might, so the disclosure preview shows and an employer's direct request can reach them (jobs'
+    demo sends one under DEMO_PUBLIC_REF). Only while the seeker is as loaded — never changed since —
+    so a disclosure stopped later stays stopped; True if disclosed now."""
+    with runtime.uow() as uow:
+        seeker = uow.session.get(Seeker, DEMO_SEEKER_ID)
+        if seeker is None or seeker.disclosed_at is not None or seeker.updated_at != seeker.created_at:
+            return False
+        set_disclosure(uow, DEMO_SEEKER_ID, True, public_ref=DEMO_PUBLIC_REF)
+        uow.commit()
     return True

@@ -1,6 +1,7 @@
 """The web client as the demo seeker of `make run` sees it (issue 12): 求職 太郎's My Page in use
 (MYPAGE_DEMO_ACTIVITY: referrals with a letter, an application, messages, notices, recommendations,
-matching postings, favourites, a saved search) shows something on every screen; and JIS X 8341-3:2016
+matching postings, favourites, a saved search, the disclosure and a direct request) shows something
+on every screen; and JIS X 8341-3:2016
 AA / WCAG 2.1 AA: axe-core (vendored, tests/e2e/vendor/axe-core) finds no violation of the wcag2a,
 wcag2aa, wcag21a or wcag21aa rules on any screen or state at 390 and 1280 px; the keyboard alone
 opens, logs in, searches and applies."""
@@ -25,7 +26,8 @@ def demo_activity() -> bool:
 EMPTY = {"/favourites": "お気に入りはまだありません", "/saved": "保存した検索条件はありません",
          "/referrals": "紹介を受けた求人はありません", "/recommendations": "おすすめ求人はまだありません",
          "/matching": "希望条件に合う新着求人はまだありません", "/applications": "応募した求人はありません",
-         "/messages": "メッセージはありません", "/notices": "お知らせはありません"}
+         "/messages": "メッセージはありません", "/notices": "お知らせはありません",
+         "/direct-requests": "直接リクエストはまだありません"}
 
 
 def test_the_demo_seeker_sees_something_on_every_screen(seeker):
@@ -138,7 +140,10 @@ def _states(seeker, page, system):
     seeker.get_by_role("region", name="応募内容の確認").wait_for()
     yield "応募内容の確認", seeker
     goto(seeker, "/profile")
-    seeker.get_by_role("button", name="求職情報を公開する…", exact=True).click()
+    seeker.get_by_role("region", name="事業所に表示される内容").wait_for()  # the demo seeker is disclosed
+    yield "the disclosure's preview", seeker
+    seeker.get_by_role("button", name="公開を停止する…", exact=True).click()
+    seeker.get_by_role("group", name="公開停止の確認").wait_for()
     yield "the disclosure's confirm step", seeker
     goto(seeker, "/password")
     seeker.locator("main form button[type=submit]").click()
