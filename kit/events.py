@@ -8,6 +8,7 @@ subscribers need (SPEC E3) — never a password, key, OTP or token.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ import marshmallow
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 EVENT_TYPE = re.compile(r"^(?P<service>[a-z]+)\.(?P<entity>[a-z_]+)\.(?P<action>[a-z_]+)\.v(?P<major>[1-9][0-9]*)$")
+
+
+log = logging.getLogger("mypage.events")
 
 
 class InvalidEvent(ValueError):
@@ -94,6 +98,16 @@ class Event:
         if not isinstance(envelope, dict):
             raise InvalidEvent("a CloudEvent is a JSON object")
         return cls.from_dict(envelope)
+
+
+def seeker_id_of(event: Event) -> str | None:
+    """The event's `seeker_id` (an opaque id of 1 to 36 characters), or None when it has none usable: a
+    malformed event cannot become valid by retrying, so it is logged and the handler lets it go."""
+    seeker_id = event.data.get("seeker_id")
+    if isinstance(seeker_id, str) and 0 < len(seeker_id) <= 36:
+        return seeker_id
+    log.warning("%s %s without a usable seeker_id; ignored", event.type, event.id)
+    return None
 
 
 @dataclass(frozen=True)

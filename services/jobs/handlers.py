@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from kit.events import Event
+from kit.events import Event, seeker_id_of
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
 from services.jobs import domain, intake, seekers
@@ -41,15 +41,6 @@ EMPLOYER_CLIENT_CHANGED = "auth.employer_client.changed.v1"
 POSTING_PUBLISHED = "jobs.posting.published.v1"  # jobs' own event (events.POSTING_PUBLISHED)
 
 
-def _seeker_id(event: Event) -> str | None:
-    seeker_id = event.data.get("seeker_id")
-    if isinstance(seeker_id, str) and 0 < len(seeker_id) <= 36:
-        return seeker_id
-    # A malformed event cannot become valid by retrying: log it and let it go.
-    log.warning("%s %s without a usable seeker_id; ignored", event.type, event.id)
-    return None
-
-
 def _kind(event: Event) -> str | None:
     kind = event.data.get("kind")
     return kind if kind in (domain.REGISTERED, domain.ONLINE) else None
@@ -70,7 +61,7 @@ def _number(event: Event) -> str | None:
 def on_seeker_registered(event: Event, uow: UnitOfWork) -> None:
     """P1: a new 求職登録 — the seeker is known here (status comes with the validated event). Should the
     event ever carry the desired conditions (`desired`), they are kept as from their own event (J6)."""
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         seekers.change(uow, seeker_id, lambda status: status, seeker_number=_number(event))
         if isinstance(event.data.get("desired"), dict):
             matching.record_desired_conditions(uow, seeker_id, event.data["desired"], event.time)
@@ -81,7 +72,7 @@ def on_desired_conditions_changed(event: Event, uow: UnitOfWork) -> None:
     desired = event.data.get("desired")
     if not isinstance(desired, dict):
         log.warning("%s %s without usable desired conditions; ignored", event.type, event.id)
-    elif seeker_id := _seeker_id(event):
+    elif seeker_id := seeker_id_of(event):
         matching.record_desired_conditions(uow, seeker_id, desired, event.time)
 
 
@@ -96,7 +87,7 @@ def on_posting_published(event: Event, uow: UnitOfWork) -> None:
 
 
 def _registration(event: Event, uow: UnitOfWork, registration: str, *, with_valid_until: bool) -> None:
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         valid_until = _date(event, "valid_until") if with_valid_until else None
         seekers.change(uow, seeker_id, lambda status: domain.registration_changed(
             status, event.time, registration=registration, kind=_kind(event), valid_until=valid_until),
@@ -120,7 +111,7 @@ def on_registration_extended(event: Event, uow: UnitOfWork) -> None:
 
 def on_seeker_confirmed(event: Event, uow: UnitOfWork) -> None:
     """P3b: staff confirmed an online registrant — a 利用登録者 from now on."""
-    if (seeker_id := _seeker_id(event)) and (kind := _kind(event) or domain.REGISTERED):
+    if (seeker_id := seeker_id_of(event)) and (kind := _kind(event) or domain.REGISTERED):
         seekers.change(uow, seeker_id, lambda status: domain.kind_changed(status, event.time, kind),
                        seeker_number=_number(event))
 
@@ -128,19 +119,19 @@ def on_seeker_confirmed(event: Event, uow: UnitOfWork) -> None:
 def on_usability_changed(event: Event, uow: UnitOfWork) -> None:
     """A10: 利用不可 (usable false) gates every My Page job feature until staff lift it."""
     usable = event.data.get("usable")
-    if (seeker_id := _seeker_id(event)) and isinstance(usable, bool):
+    if (seeker_id := seeker_id_of(event)) and isinstance(usable, bool):
         seekers.change(uow, seeker_id, lambda status: domain.usability_changed(status, event.time, usable))
 
 
 def on_withdrawn(event: Event, uow: UnitOfWork) -> None:
     """A9: the seeker withdrew (退会); the features are closed. (Erasure itself is retention's saga, R3.)"""
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         seekers.change(uow, seeker_id, lambda status: domain.withdrawal_changed(status, event.time, True))
 
 
 def on_mypage_opened(event: Event, uow: UnitOfWork) -> None:
     """A6: a My Page opened (again, after a withdrawal) — no longer withdrawn."""
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         seekers.change(uow, seeker_id, lambda status: domain.withdrawal_changed(status, event.time, False))
 
 
@@ -151,7 +142,7 @@ def on_disclosure_changed(event: Event, uow: UnitOfWork) -> None:
     if not isinstance(public, bool) or (public and not (isinstance(public_ref, str) and len(public_ref) == 32)):
         log.warning("%s %s is malformed; ignored", event.type, event.id)
         return
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         direct_requests.record_disclosure(uow, seeker_id, public, public_ref, event.time)
 
 

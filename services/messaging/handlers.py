@@ -18,7 +18,7 @@ import logging
 import re
 from datetime import datetime
 
-from kit.events import Event
+from kit.events import Event, seeker_id_of
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
 from services.messaging import commands, domain, seekers
@@ -45,15 +45,6 @@ DIRECT_REQUEST_SENT = "jobs.direct_request.sent.v1"
 JOB_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求人番号
 
 
-def _seeker_id(event: Event) -> str | None:
-    seeker_id = event.data.get("seeker_id")
-    if isinstance(seeker_id, str) and 0 < len(seeker_id) <= 36:
-        return seeker_id
-    # A malformed event cannot become valid by retrying: log it and let it go.
-    log.warning("%s %s without a usable seeker_id; ignored", event.type, event.id)
-    return None
-
-
 def _seeker_number(event: Event) -> str | None:
     number = event.data.get("seeker_number")
     return number if isinstance(number, str) and len(number) == 14 else None
@@ -74,14 +65,14 @@ def _time(event: Event, key: str) -> datetime | None:
 def on_seeker_registered(event: Event, uow: UnitOfWork) -> None:
     """M2: a 求職登録 (or a correction of it) names the seeker by 求職番号; remember the pair.
     The email and birth date in the payload are auth's business and are not kept (E3)."""
-    seeker_id, number = _seeker_id(event), _seeker_number(event)
+    seeker_id, number = seeker_id_of(event), _seeker_number(event)
     if seeker_id and number:
         seekers.record_seeker(uow, seeker_id, number)
 
 
 def on_registration_validated(event: Event, uow: UnitOfWork) -> None:
     """P4: the registration is valid (new, re-applied, set valid again): messaging opens."""
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         seekers.record_registration(uow, seeker_id, _seeker_number(event), domain.VALID, event.time)
 
 
@@ -92,13 +83,13 @@ def on_registration_extended(event: Event, uow: UnitOfWork) -> None:
 
 def on_registration_invalidated(event: Event, uow: UnitOfWork) -> None:
     """P4: the registration became invalid (by the seeker, staff, or expiry): messaging is refused."""
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         seekers.record_registration(uow, seeker_id, _seeker_number(event), domain.INVALID, event.time)
 
 
 def on_usability_changed(event: Event, uow: UnitOfWork) -> None:
     """A10: 利用不可 refuses messaging and notices; lifting it gives them back."""
-    seeker_id, usable = _seeker_id(event), event.data.get("usable")
+    seeker_id, usable = seeker_id_of(event), event.data.get("usable")
     if seeker_id and isinstance(usable, bool):
         seekers.record_usability(uow, seeker_id, usable, event.time)
 
@@ -106,14 +97,14 @@ def on_usability_changed(event: Event, uow: UnitOfWork) -> None:
 def on_withdrawn(event: Event, uow: UnitOfWork) -> None:
     """A9: the seeker withdrew (退会): messaging and notices are refused from now on.
     (Erasure of their rows is retention's saga, R3 — not done here.)"""
-    seeker_id, withdrawn_at = _seeker_id(event), _time(event, "withdrawn_at")
+    seeker_id, withdrawn_at = seeker_id_of(event), _time(event, "withdrawn_at")
     if seeker_id and withdrawn_at:
         seekers.record_withdrawal(uow, seeker_id, withdrawn_at)
 
 
 def on_opened(event: Event, uow: UnitOfWork) -> None:
     """A6: a My Page opened after a withdrawal (re-registered at the counter) is usable again."""
-    seeker_id, opened_at = _seeker_id(event), _time(event, "opened_at")
+    seeker_id, opened_at = seeker_id_of(event), _time(event, "opened_at")
     if seeker_id and opened_at:
         seekers.record_opening(uow, seeker_id, opened_at)
 
@@ -134,7 +125,7 @@ def _job_number(event: Event) -> str | None:
 def _on_application(event: Event, uow: UnitOfWork, status: str | None) -> None:
     """M1: any application event carries the whole application (jobs' ApplicationPayload): it opens the
     thread if none is open yet — one per application id — and says the status as of its time."""
-    seeker_id, application_id = _seeker_id(event), _text(event, "application_id", 64)
+    seeker_id, application_id = seeker_id_of(event), _text(event, "application_id", 64)
     job_number, establishment_number = _job_number(event), _text(event, "establishment_number", 20)
     if not (seeker_id and application_id and job_number and establishment_number
             and status in domain.APPLICATION_STATUSES):
@@ -147,7 +138,7 @@ def _on_application(event: Event, uow: UnitOfWork, status: str | None) -> None:
 
 def on_referral_recorded(event: Event, uow: UnitOfWork) -> None:
     """M1/J5: Hello Work referred the seeker: the thread with the referred establishment opens."""
-    seeker_id, referral_id = _seeker_id(event), _text(event, "referral_id", 32)
+    seeker_id, referral_id = seeker_id_of(event), _text(event, "referral_id", 32)
     job_number, establishment_number = _job_number(event), _text(event, "establishment_number", 20)
     if not (seeker_id and referral_id and job_number and establishment_number):
         log.warning("%s %s without a usable referral; ignored", event.type, event.id)
@@ -177,7 +168,7 @@ def on_application_status_changed(event: Event, uow: UnitOfWork) -> None:
 def on_recommendation_made(event: Event, uow: UnitOfWork) -> None:
     """M2/J7: staff recommended a posting: an entry 「ハローワークからおすすめの求人が届きました」 reaches the
     seeker's notices, once per (seeker, 求人番号)."""
-    seeker_id, job_number = _seeker_id(event), _job_number(event)
+    seeker_id, job_number = seeker_id_of(event), _job_number(event)
     if not job_number:
         log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
     elif seeker_id:
@@ -187,7 +178,7 @@ def on_recommendation_made(event: Event, uow: UnitOfWork) -> None:
 def on_posting_matched(event: Event, uow: UnitOfWork) -> None:
     """M2/J6: a new posting matched the seeker's desired conditions: an entry 「希望条件に合う新着求人が
     届きました」 reaches the seeker's notices, once per (seeker, 求人番号)."""
-    seeker_id, job_number = _seeker_id(event), _job_number(event)
+    seeker_id, job_number = seeker_id_of(event), _job_number(event)
     if not job_number:
         log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
     elif seeker_id:
@@ -197,7 +188,7 @@ def on_posting_matched(event: Event, uow: UnitOfWork) -> None:
 def on_direct_request_sent(event: Event, uow: UnitOfWork) -> None:
     """J8a: an employer sent the seeker a posting: 「求人者から直接リクエストが届きました」 in the notices, once
     per (seeker, 求人番号)."""
-    seeker_id, job_number = _seeker_id(event), _job_number(event)
+    seeker_id, job_number = seeker_id_of(event), _job_number(event)
     if not job_number:
         log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
     elif seeker_id:

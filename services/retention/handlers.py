@@ -19,7 +19,7 @@ from datetime import date
 
 from kit.clock import today_in_japan
 from kit.erasure import SAGA_SERVICES
-from kit.events import Event
+from kit.events import Event, seeker_id_of
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
 from services.retention import commands, domain
@@ -33,15 +33,6 @@ MYPAGE_WITHDRAWN = "auth.mypage.withdrawn.v1"
 CONFIRMATIONS = {service: f"{service}.erasure.completed.v1" for service in SAGA_SERVICES}
 
 
-def _seeker_id(event: Event) -> str | None:
-    seeker_id = event.data.get("seeker_id")
-    if isinstance(seeker_id, str) and 0 < len(seeker_id) <= 36:
-        return seeker_id
-    # A malformed event cannot become valid by retrying: log it and let it go.
-    log.warning("%s %s without a usable seeker_id; ignored", event.type, event.id)
-    return None
-
-
 def _invalidated_on(event: Event) -> date:
     try:
         return date.fromisoformat(event.data["invalidated_on"])
@@ -51,19 +42,19 @@ def _invalidated_on(event: Event) -> date:
 
 def on_registration_invalidated(event: Event, uow: UnitOfWork) -> None:
     """R2: the registration became invalid on `invalidated_on` (求職無効日): the five years run from it."""
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         commands.record_registration(uow, seeker_id, _invalidated_on(event), event.time)
 
 
 def on_registration_valid(event: Event, uow: UnitOfWork) -> None:
     """R2: valid again (a re-application 再求職申込, set valid, or extended): no five years run."""
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         commands.record_registration(uow, seeker_id, None, event.time)
 
 
 def on_withdrawn(event: Event, uow: UnitOfWork) -> None:
     """A9: the seeker withdrew (退会): their erasure starts at once in every service (R3)."""
-    if seeker_id := _seeker_id(event):
+    if seeker_id := seeker_id_of(event):
         commands.start_erasure(uow, seeker_id, domain.WITHDRAWAL)
 
 

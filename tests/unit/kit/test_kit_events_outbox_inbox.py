@@ -10,7 +10,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 
 from kit.clock import FrozenClock
 from kit.db import make_engine, make_session_factory
-from kit.events import Event, EventSpec, InvalidEvent, check_type
+from kit.events import Event, EventSpec, InvalidEvent, check_type, seeker_id_of
 from kit.inbox import Claim, claim, claim_many, inbox_table
 from kit.outbox import outbox_table
 from kit.publisher import OutgoingMessage
@@ -162,3 +162,15 @@ def test_e2_claim_many_claims_each_pair_once(db):
         claim(session, tables["inbox"], event_id="old", handler="h", event_type="x.y.z.v1", subject=None, now=now)
         claims = [Claim(event_id, "h", "x.y.z.v1", None) for event_id in ("old", "new", "new", "other")]
         assert claim_many(session, tables["inbox"], claims, now=now) == {("new", "h"), ("other", "h")}
+
+
+@pytest.mark.parametrize("seeker_id", [None, "", "x" * 37, 42, ["s"]])
+def test_an_event_without_a_usable_seeker_id_is_logged_and_let_go(seeker_id, caplog):
+    event = Event(type="profile.seeker.registered.v1", source="/mypage/profile", data={"seeker_id": seeker_id})
+    assert seeker_id_of(event) is None
+    assert f"profile.seeker.registered.v1 {event.id} without a usable seeker_id; ignored" in caplog.text
+
+
+def test_a_usable_seeker_id_is_read_as_sent():
+    event = Event(type="profile.seeker.registered.v1", source="/mypage/profile", data={"seeker_id": "x" * 36})
+    assert seeker_id_of(event) == "x" * 36
