@@ -359,7 +359,7 @@ def load_activity(runtime: Runtime) -> bool:
         # J8a: an employer's direct request to the disclosed seeker (profile's event, newer, says the same)
         direct_requests.record_disclosure(uow, DEMO_SEEKER_ID, True, DEMO_PUBLIC_REF, _LONG_AGO)
         direct_requests.send(uow, None, {"job_number": other[1], "seeker_ref": DEMO_PUBLIC_REF,
-                                         "message": "介護のご経験を拝見し、ぜひ一度お話を伺いたくご連絡いたしました。"})
+                                         "message": "求職情報を拝見し、ぜひ一度お話を伺いたくご連絡いたしました。"})
         now = uow.clock.now()
         for job_number in care[4:6]:  # J6: new postings that match the desired conditions
             uow.session.execute(insert(matches).values(seeker_id=DEMO_SEEKER_ID, job_number=job_number,
