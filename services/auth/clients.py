@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 from kit.problem import Problem
-from kit.text import fold_number
 from kit.tokens import EMPLOYER
 from kit.uow import UnitOfWork
 from services.auth import commands, sessions
@@ -37,12 +36,6 @@ MAX_ESTABLISHMENTS = 100  # C1: per client (they all travel in every token)
 NAME_MAX = 100
 ESTABLISHMENT_NUMBER = re.compile(r"^[0-9]{4}-[0-9]{6}-[0-9]$")  # 事業所番号 NNNN-NNNNNN-N
 _NO_SECRET = digest(random.token_bytes(32), CLIENT_SECRET, "no client")  # compared for an unknown id
-
-
-def establishment_number(value: str) -> str | None:
-    """事業所番号 as typed (full-width digits and long dashes folded), or None when it is not one."""
-    folded = fold_number(value)
-    return folded if ESTABLISHMENT_NUMBER.match(folded) else None
 
 
 def _not_found() -> Problem:

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
+from kit.fields import NumberText
 from kit.problem import msg
 from kit.tokens import STAFF, current_principal, require_role
 from services.auth import clients
@@ -22,20 +23,11 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-class EstablishmentNumber(fields.String):
-    """事業所番号 NNNN-NNNNNN-N (full-width digits and long dashes folded)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        number = clients.establishment_number(super()._deserialize(value, attr, data, **kwargs))
-        if number is None:
-            raise ValidationError(msg("事業所番号は「1104-123456-7」の形式で入力してください。",
-                                      "Enter the establishment number as 1104-123456-7."))
-        return number
-
-
 class EstablishmentsSchema(Schema):
     establishments = fields.List(
-        EstablishmentNumber(), required=True,
+        NumberText(clients.ESTABLISHMENT_NUMBER, msg("事業所番号は「1104-123456-7」の形式で入力してください。",
+                                                     "Enter the establishment number as 1104-123456-7.")),
+        required=True,
         validate=validate.Length(min=1, max=clients.MAX_ESTABLISHMENTS, error=msg(
             f"事業所番号は1〜{clients.MAX_ESTABLISHMENTS}件指定してください。",
             f"Give 1 to {clients.MAX_ESTABLISHMENTS} establishment numbers.")),
