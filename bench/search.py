@@ -65,6 +65,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY  # noqa: E402
 from kit import topology  # noqa: E402
 from kit.clock import SystemClock  # noqa: E402
 from kit.db import make_engine  # noqa: E402
+from kit.fields import Several  # noqa: E402
 from kit.settings import SERVICES  # noqa: E402
 from kit.testing.servers import PrivateGroonga, free_port  # noqa: E402
 from kit.testing.tokens import TestSigner  # noqa: E402
@@ -72,7 +73,7 @@ from kit.tokens import EMPLOYER, EVERY_ESTABLISHMENT  # noqa: E402
 from services.jobs import domain, search  # noqa: E402
 from services.jobs.demo import generate_postings  # noqa: E402
 from services.jobs.models import postings  # noqa: E402
-from services.jobs.schemas import JobQuerySchema, Several  # noqa: E402
+from services.jobs.schemas import JobQuerySchema  # noqa: E402
 from services.jobs.search_engine import FACETS, LOAD_TIMEOUT, SearchEngine  # noqa: E402
 
 PYTHON = sys.executable
