@@ -10,12 +10,12 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from kit.fields import length
 from kit.problem import msg
-from kit.text import fold_number
+from kit.text import CONTROL, fold_number
 from services.messaging import domain
 
 SEEKER_NUMBER = re.compile(r"^\d{5}-\d{8}$")  # 求職番号 NNNNN-NNNNNNNN
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text; the rest is not
 
 
 def _text(value):
@@ -23,14 +23,8 @@ def _text(value):
 
 
 def _no_control(value: str) -> None:
-    if _CONTROL.search(value):
+    if CONTROL.search(value):
         raise ValidationError(msg("使用できない制御文字が含まれています。", "Contains control characters."))
-
-
-def _length(max_length: int):
-    return validate.Length(min=1, max=max_length,
-                           error=msg(f"1文字以上{max_length}文字以内で入力してください。",
-                                     f"Enter 1 to {max_length} characters."))
 
 
 class NoticeRequestSchema(Schema):
@@ -41,9 +35,9 @@ class NoticeRequestSchema(Schema):
         metadata={"description": "求職番号 NNNNN-NNNNNNNN", "example": "11040-12345678"})
     seeker_id = fields.String(validate=validate.Length(min=1, max=36),
                               metadata={"description": "or the opaque seeker id"})
-    title = fields.String(required=True, validate=[_length(domain.TITLE_MAX), _no_control],
+    title = fields.String(required=True, validate=[length(domain.TITLE_MAX), _no_control],
                           metadata={"example": "求職活動についてのお知らせ"})
-    body = fields.String(required=True, validate=[_length(domain.BODY_MAX), _no_control],
+    body = fields.String(required=True, validate=[length(domain.BODY_MAX), _no_control],
                          metadata={"example": "職業相談のご予約をお待ちしております。"})
 
     @pre_load
@@ -160,7 +154,7 @@ class ThreadMessagesSchema(_Page):
 
 
 class MessageRequestSchema(Schema):
-    body = fields.String(required=True, validate=[_length(domain.MESSAGE_MAX), _no_control])
+    body = fields.String(required=True, validate=[length(domain.MESSAGE_MAX), _no_control])
 
     @pre_load
     def _fold(self, data, **_):
