@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from kit.events import Event, seeker_id_of
@@ -165,34 +166,31 @@ def on_application_status_changed(event: Event, uow: UnitOfWork) -> None:
     _on_application(event, uow, status if status in (domain.SCREENING, domain.HIRED, domain.REJECTED) else None)
 
 
-def on_recommendation_made(event: Event, uow: UnitOfWork) -> None:
-    """M2/J7: staff recommended a posting: an entry 「ハローワークからおすすめの求人が届きました」 reaches the
-    seeker's notices, once per (seeker, 求人番号)."""
+def _deliver_posting(event: Event, uow: UnitOfWork, deliver: Callable[[UnitOfWork, str, str], object]) -> None:
+    """M2: a notice about a posting for the event's seeker; an event without a usable 求人番号 is let go."""
     seeker_id, job_number = seeker_id_of(event), _job_number(event)
     if not job_number:
         log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
     elif seeker_id:
-        commands.deliver_recommendation(uow, seeker_id, job_number)
+        deliver(uow, seeker_id, job_number)
+
+
+def on_recommendation_made(event: Event, uow: UnitOfWork) -> None:
+    """M2/J7: staff recommended a posting: an entry 「ハローワークからおすすめの求人が届きました」 reaches the
+    seeker's notices, once per (seeker, 求人番号)."""
+    _deliver_posting(event, uow, commands.deliver_recommendation)
 
 
 def on_posting_matched(event: Event, uow: UnitOfWork) -> None:
     """M2/J6: a new posting matched the seeker's desired conditions: an entry 「希望条件に合う新着求人が
     届きました」 reaches the seeker's notices, once per (seeker, 求人番号)."""
-    seeker_id, job_number = seeker_id_of(event), _job_number(event)
-    if not job_number:
-        log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
-    elif seeker_id:
-        commands.deliver_matching(uow, seeker_id, job_number)
+    _deliver_posting(event, uow, commands.deliver_matching)
 
 
 def on_direct_request_sent(event: Event, uow: UnitOfWork) -> None:
     """J8a: an employer sent the seeker a posting: 「求人者から直接リクエストが届きました」 in the notices, once
     per (seeker, 求人番号)."""
-    seeker_id, job_number = seeker_id_of(event), _job_number(event)
-    if not job_number:
-        log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
-    elif seeker_id:
-        commands.deliver_direct_request(uow, seeker_id, job_number)
+    _deliver_posting(event, uow, commands.deliver_direct_request)
 
 
 SUBSCRIPTIONS: dict[str, Handler] = {
