@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -11,6 +12,7 @@ from kombu import Queue
 
 from kit import topology
 from kit.consumer import ATTEMPT_HEADER, ERROR_HEADER, Consumer
+from kit.logs import QUIET_LOGGERS
 from kit.testing.plugin import eventually
 
 pytestmark = pytest.mark.resilience
@@ -146,3 +148,35 @@ def _parked(world):
         while (message := queue.get(no_ack=True)) is not None:
             messages.append(message)
         return messages
+
+
+def test_s8_a_broker_outage_is_one_warning_per_loop_and_one_line_when_it_is_back(
+        bus_world, database_url, rabbit, rabbit_bus, caplog):
+    """Issue 11 item 6: pika wrote ~7 ERROR lines per connection attempt; now the relay and the consumer each
+    say once that the broker is gone (their later attempts at DEBUG) and the consumer once that it is back."""
+    quiet = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    for name, level in QUIET_LOGGERS.items():  # what configure_logging does in every process
+        logging.getLogger(name).setLevel(level)
+    try:
+        world = bus_world(database_url, rabbit_bus)
+        world.declare()
+        world.emit(1)
+        with world.consuming() as consumer, world.relaying() as relay:
+            eventually(lambda: world.effects() == 1, timeout=30, message="the first event handled")
+            with caplog.at_level(logging.DEBUG):
+                rabbit.kill()
+                world.emit(5, start=1)
+                eventually(lambda: relay.broker_failures >= 5 and consumer._connection_failures >= 3, timeout=90,
+                           interval=0.2, message="several failed attempts of both")
+                rabbit.restart()
+                eventually(lambda: world.effects() == 6, timeout=90, interval=0.2, message="all handled after")
+    finally:
+        for name, level in quiet.items():
+            logging.getLogger(name).setLevel(level)
+    loud = [(record.name, record.levelname, record.getMessage()) for record in caplog.records
+            if record.levelno >= logging.WARNING]
+    assert [name for name, _, _ in loud].count("kit.consumer") == 1, loud
+    assert [name for name, _, _ in loud].count("kit.relay") == 1, loud
+    assert not [entry for entry in loud if entry[0] not in ("kit.consumer", "kit.relay")], loud
+    assert any("broker reachable again after" in record.getMessage() for record in caplog.records
+               if record.name == "kit.consumer" and record.levelno == logging.INFO)
