@@ -208,9 +208,6 @@ class EmbeddedSystem:
         else:
             lines.append(f"  メール送信先 {self.smtp_url}")
         lines.append(f"  データ       {self.settings.var_dir}")
-        missing = [name for name in SERVICES if name not in self.services]
-        if missing:
-            lines.append(f"  未実装       {', '.join(missing)}")
         lines.append("Ctrl-C で停止します。")
         return "\n".join(lines)
 
