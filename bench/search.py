@@ -28,6 +28,9 @@ Then, once:
   the gateway with an employer token, each given a unique word; the delay until a search through the
   gateway finds it (outbox → relay → RabbitMQ → indexer → Groonga).
 
+A database kept by an earlier run (--keep-database, then --database NAME) skips the load; with --search-url
+a Groonga server already indexed from it (`python -m services.jobs reindex`) skips the reindex too.
+
 Figures go to bench/results/search-<date>.json (a `-<N>` suffix below 100,000 postings) and, with
 --json, to OUT: a list with one object per client count, each {"postings", "clients", "searches_per_s",
 "freshness_p99_ms", "queries": [{"query", "total", "postgres_total", "p50_ms", "p99_ms",
@@ -114,8 +117,10 @@ BIGRAMS_INDEX = ("CREATE INDEX ix_bench_bigrams ON postings USING gin "
 class System:
     """The processes of one run and what they share (database, Groonga, exchange, token signer)."""
 
-    def __init__(self, server: str, directory: Path, database: str | None = None, keep: bool = False) -> None:
+    def __init__(self, server: str, directory: Path, database: str | None = None, keep: bool = False,
+                 search_url: str | None = None) -> None:
         self.server = server
+        self.search_url = search_url  # a Groonga server an earlier reindex of `database` filled (not stopped)
         self.directory = directory
         self.reused = database is not None
         self.keep = keep or self.reused
@@ -130,7 +135,7 @@ class System:
     def environment(self) -> dict[str, str]:
         closed = f"http://127.0.0.1:{self.closed_port}"  # nobody listens: GET /api/v1/jobs needs no other service
         return {**os.environ, "MYPAGE_ENV": "dev", "MYPAGE_VAR_DIR": str(self.directory),
-                "MYPAGE_JOBS_DATABASE_URL": self.database_url, "MYPAGE_SEARCH_URL": self.groonga.url,
+                "MYPAGE_JOBS_DATABASE_URL": self.database_url, "MYPAGE_SEARCH_URL": self.groonga_url,
                 "MYPAGE_SEARCH_NODE": SEARCH_NODE, "MYPAGE_AMQP_URL": AMQP_URL, "MYPAGE_EXCHANGE": self.exchange,
                 "MYPAGE_JWKS_URL": f"file://{self.directory / 'jwks.json'}",
                 "MYPAGE_GATEWAY_RATE_LIMIT": "off",  # every client of the bench has one address
@@ -141,13 +146,22 @@ class System:
         if not self.reused:
             with psycopg.connect(self.server, autocommit=True) as admin:
                 admin.execute(f'CREATE DATABASE "{self.database}"')
-        self.groonga = PrivateGroonga()
-        self.groonga.start()
-        ports = {self.groonga.port}
+        if self.search_url is None:
+            self.groonga = PrivateGroonga()
+            self.groonga.start()
+        ports = {self.groonga_port}
         while len(ports) < 4:  # free_port may hand out a port twice until someone binds it
             ports.add(free_port())
-        self.web_port, self.gateway_port, self.closed_port = sorted(ports - {self.groonga.port})
+        self.web_port, self.gateway_port, self.closed_port = sorted(ports - {self.groonga_port})
         (self.directory / "jwks.json").write_text(json.dumps(self.signer.jwks()))
+
+    @property
+    def groonga_url(self) -> str:
+        return self.search_url or self.groonga.url
+
+    @property
+    def groonga_port(self) -> int:
+        return urlsplit(self.groonga_url).port
 
     def run(self, *command: str, search_node: bool = True) -> subprocess.CompletedProcess:
         """A one-shot command of the jobs service (without `search_node`: PostgreSQL only)."""
@@ -167,6 +181,8 @@ class System:
             started = time.perf_counter()
             _succeeded(self.run("load-demo", "--postings", str(count), search_node=False))
             figures["load_demo_s"] = round(time.perf_counter() - started, 1)
+        if self.search_url and SearchEngine(self.search_url).current_generation():
+            return figures | {"reindex": f"reused the index at {self.search_url}", "reindex_s": 0}
         for attempt in ("reindex", "reindex with a wide send timeout"):
             started = time.perf_counter()
             done = self.run("reindex") if attempt == "reindex" else subprocess.run(
@@ -432,7 +448,7 @@ def prepare(lines: list[str], groonga_url: str) -> list[Query]:
 
 def latency_battery(system: System, queries: list[Query], clients: int, samples: int, raw_samples: int) -> list:
     """Per query: through the gateway without and with facets, and raw Groonga for the same selects."""
-    gateway, groonga = system.gateway_port, system.groonga.port
+    gateway, groonga = system.gateway_port, system.groonga_port
     results = []
     for query in queries:
         answer, faceted = first_answer(gateway, query.path), first_answer(gateway, query.facets_path)
@@ -599,11 +615,14 @@ def main() -> int:
     parser.add_argument("--raw-samples", type=int, default=40, help="raw Groonga requests per query and variant")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of the sustained run")
     parser.add_argument("--changes", type=int, default=50, help="postings changed or published for freshness")
-    parser.add_argument("--postgres-runs", type=int, default=3, help="timed runs of the old PostgreSQL path")
+    parser.add_argument("--postgres-runs", type=int, default=3, help="timed runs of the old PostgreSQL path (0: "
+                        "skip it, totals not compared)")
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep-database", action="store_true", help="do not drop the loaded database")
     parser.add_argument("--database", help="a database a --keep-database run loaded (kept too; load-demo adds "
                         "what is missing)")
+    parser.add_argument("--search-url", help="with --database: a Groonga server already indexed from it (e.g. "
+                        "by `python -m services.jobs reindex`), searched instead of a fresh private one")
     args = parser.parse_args()
     client_counts = [int(value) for value in args.clients.split(",")]
     lines = read_queries(args.queries)
@@ -613,7 +632,7 @@ def main() -> int:
                     "samples": args.samples, "raw_samples": args.raw_samples}
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-search-") as folder:
-        system = System(args.server, Path(folder), args.database, args.keep_database)
+        system = System(args.server, Path(folder), args.database, args.keep_database, args.search_url)
         try:
             system.start_stores()
             _succeeded(system.run("migrate"))
@@ -621,7 +640,7 @@ def main() -> int:
             print(f"load-demo {report.get('load_demo_s', '(reused)')} s, {report['reindex']} in "
                   f"{report['reindex_s']} s", flush=True)
             system.start_processes()
-            queries = prepare(lines, system.groonga.url)
+            queries = prepare(lines, system.groonga_url)
             report["loadavg_before_searches"] = os.getloadavg()
             for clients in client_counts:
                 with recorded(report, f"{clients} clients"):
@@ -633,14 +652,15 @@ def main() -> int:
                     runs.append({"postings": args.postings, "clients": clients,
                                  "searches_per_s": rate["searches_per_s"], "sustained": rate, "queries": battery})
             report["loadavg_after_searches"] = os.getloadavg()
-            with recorded(report, "postgres"):
-                report["postgres"] = postgres_battery(system, queries, args.postgres_runs)
+            if args.postgres_runs:  # 0: a quick look, totals not compared (and the exit status says so)
+                with recorded(report, "postgres"):
+                    report["postgres"] = postgres_battery(system, queries, args.postgres_runs)
             with recorded(report, "freshness"):
                 report["freshness"] = freshness(system, args.changes)
         finally:
             system.stop()
     mismatches = check_totals(runs, report["postgres"]["queries"]) if "postgres" in report else [
-        "not compared: the PostgreSQL path failed"]
+        "not compared: the PostgreSQL path " + ("failed" if args.postgres_runs else "was skipped (--postgres-runs 0)")]
     delay = report.get("freshness", {}).get("delay")
     for run in runs:
         run["freshness_p99_ms"] = delay["p99_ms"] if delay else None
