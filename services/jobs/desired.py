@@ -38,6 +38,9 @@ ANY = "*"  # the seeker named none of this kind: every posting qualifies on it
 OCCUPATION, EMPLOYMENT_TYPE, PLACE = "o", "e", "p"
 KINDS = (OCCUPATION, EMPLOYMENT_TYPE, PLACE)
 DEFAULT_WAGE_TYPE = "monthly"
+# J6 again: changed desired conditions meet at most this many postings of J2's 新着 week (one page of the
+# list, newest received first), so a broad change does not flood the seeker's お知らせ
+REMATCH_LIMIT = 30
 _NOTE = re.compile(r"[（(].*?[)）]")
 _CODE = re.compile(r"^(?:[A-K]|\d{2}|\d{3}|\d{3}-?\d{2})$")
 

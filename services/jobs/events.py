@@ -222,8 +222,9 @@ class PostingMatchedPayload(FavouritePayload):
 POSTING_MATCHED = EventSpec(
     "jobs.posting.matched.v1",
     PostingMatchedPayload,
-    "A newly published posting matched the seeker's desired conditions (希望条件, SPEC J6); once per seeker and "
-    "posting. Messaging puts it in the seeker's My Page inbox (M2); the seeker lists them through the API.",
+    "A newly published or changed posting matched the seeker's desired conditions (希望条件, SPEC J6), or their "
+    "changed conditions matched a posting of the last week; once per seeker and posting. Messaging puts it in the "
+    "seeker's My Page inbox (M2); the seeker lists them through the API.",
 )
 POSTING_CLOSED = EventSpec(
     "jobs.posting.closed.v1",

@@ -9,7 +9,9 @@ only the fields below and imports neither service.
 
 J6: profile's desired conditions feed the `desired_conditions` projection (commands/matching.py), and jobs
 consumes its own `jobs.posting.published.v1` to match a new posting against them — in the worker,
-so the employer's POST only writes the posting and its event (DESIGN §3: requests never wait).
+so the employer's POST only writes the posting and its event (DESIGN §3: requests never wait) — and its
+`jobs.posting.changed.v1` to match a changed one again (commands/rematching.py), as a change of desired
+conditions is.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from kit.events import Event, seeker_id_of
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
 from services.jobs import domain, intake, seekers
-from services.jobs.commands import direct_requests, matching
+from services.jobs.commands import direct_requests, matching, rematching
 from services.jobs.employer_events import CHANGED, CLOSED, PUBLISHED
 from services.jobs.erasure import ERASURE_REQUESTED, erase_seeker
 
@@ -39,6 +41,7 @@ DESIRED_CONDITIONS_CHANGED = "profile.desired_conditions.changed.v1"
 DISCLOSURE_CHANGED = "profile.disclosure.changed.v1"
 EMPLOYER_CLIENT_CHANGED = "auth.employer_client.changed.v1"
 POSTING_PUBLISHED = "jobs.posting.published.v1"  # jobs' own event (events.POSTING_PUBLISHED)
+POSTING_CHANGED = "jobs.posting.changed.v1"  # jobs' own event (events.POSTING_CHANGED)
 
 
 def _kind(event: Event) -> str | None:
@@ -73,7 +76,7 @@ def on_desired_conditions_changed(event: Event, uow: UnitOfWork) -> None:
     if not isinstance(desired, dict):
         log.warning("%s %s without usable desired conditions; ignored", event.type, event.id)
     elif seeker_id := seeker_id_of(event):
-        matching.record_desired_conditions(uow, seeker_id, desired, event.time)
+        rematching.change_desired_conditions(uow, seeker_id, desired, event.time)
 
 
 def on_posting_published(event: Event, uow: UnitOfWork) -> None:
@@ -82,6 +85,16 @@ def on_posting_published(event: Event, uow: UnitOfWork) -> None:
     job_number = event.data.get("job_number")
     if isinstance(job_number, str) and len(job_number) == 14:
         matching.match_posting(uow, job_number)
+    else:
+        log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
+
+
+def on_posting_changed(event: Event, uow: UnitOfWork) -> None:
+    """J6: a posting changed — matched again (commands/rematching.py): seekers it fits now get it once, those
+    it no longer fits lose it from their list."""
+    job_number = event.data.get("job_number")
+    if isinstance(job_number, str) and len(job_number) == 14:
+        rematching.rematch_posting(uow, job_number)
     else:
         log.warning("%s %s without a usable job_number; ignored", event.type, event.id)
 
@@ -157,6 +170,7 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     MYPAGE_WITHDRAWN: on_withdrawn,
     DESIRED_CONDITIONS_CHANGED: on_desired_conditions_changed,  # J6
     POSTING_PUBLISHED: on_posting_published,  # J6: jobs' own event, matched in the worker
+    POSTING_CHANGED: on_posting_changed,  # J6: matched again
     DISCLOSURE_CHANGED: on_disclosure_changed,  # J8a
     ERASURE_REQUESTED: erase_seeker,  # R3/S12
     # J1 by events: the employer-side system's postings, checked against its client's establishments (C2)

@@ -342,13 +342,16 @@ desired_condition_terms = DesiredConditionTerm.__table__
 
 
 class Match(Base):
-    """J6: a new posting matched the seeker's desired conditions; once per seeker and posting."""
+    """J6: a new posting matched the seeker's desired conditions; once per seeker and posting, kept while
+    it no longer fits (`unmatched_at`: the posting or the conditions changed; off the list) so a posting
+    that fits again is listed again but never delivered twice (commands/rematching.py)."""
 
     __tablename__ = "matches"
 
     seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     job_number: Mapped[str] = mapped_column(String(14), primary_key=True)
     matched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    unmatched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_matches_seeker_at", "seeker_id", "matched_at"),)
 

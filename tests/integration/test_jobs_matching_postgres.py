@@ -19,7 +19,7 @@ from kit.testing.services import migrated_runtime, outbox_envelopes
 from services.jobs import search
 from services.jobs.app import build_runtime
 from services.jobs.commands import matching
-from services.jobs.commands.postings import publish_posting
+from services.jobs.commands.postings import change_posting, publish_posting
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import matches
 
@@ -156,3 +156,69 @@ def test_j6_the_match_is_one_statement_served_by_the_terms_index(runtime):
         uow.session.execute(select(func.set_config("enable_seqscan", "off", True)))
         plan = "\n".join(row[0] for row in uow.session.connection().exec_driver_sql(f"EXPLAIN {compiled}"))
     assert "ix_desired_condition_terms_lookup" in plan
+
+
+def _deliver_all(runtime, event_type: str) -> None:
+    for envelope in outbox_envelopes(runtime, event_type):
+        with runtime.uow() as uow:
+            SUBSCRIPTIONS[event_type](Event.from_dict(envelope), uow)
+            uow.commit()
+
+
+def _listed(runtime) -> dict[str, set[str]]:
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(select(matches.c.job_number, matches.c.seeker_id)
+                                  .where(matches.c.unmatched_at.is_(None))).all()
+    listed: dict[str, set[str]] = {}
+    for number, seeker_id in rows:
+        listed.setdefault(number, set()).add(seeker_id)
+    return listed
+
+
+def test_j6_matched_again_on_postgres_a_changed_posting_and_changed_conditions(runtime):
+    """J6 again (commands/rematching.py) on PostgreSQL: a changed posting is listed for exactly the seekers the
+    reference picks for its new content and delivered once to each; changed desired conditions take the
+    postings they no longer fit off the list and meet a posting of the 新着 week."""
+    draw = random.Random(13)
+    population = [(str(uuid.uuid4()), draw.choice(STATES), _desired(draw)) for _ in range(SEEKERS)]
+    with runtime.uow() as uow:
+        for seeker_id, state, desired in population:
+            for event in _events(seeker_id, state, desired, runtime.clock.now()):
+                SUBSCRIPTIONS[event.type](event, uow)
+        uow.commit()
+    tokyo = copy.deepcopy(POSTING) | {"job_number": "11040-00054321", "received_on": "2026-11-26",
+                                      "location": {"prefecture": "東京都", "municipality": "港区", "station": None}}
+    with runtime.uow() as uow:
+        publish_posting(uow, None, copy.deepcopy(POSTING))
+        uow.commit()
+    _deliver_all(runtime, "jobs.posting.published.v1")
+    changed = copy.deepcopy(POSTING) | {"wage": {"type": "monthly", "min": 199999, "max": 260000},
+                                        "employment_type": "パート労働者"}
+    with runtime.uow() as uow:
+        change_posting(uow, None, POSTING["job_number"], {"wage": changed["wage"], "employment_type": "パート労働者"})
+        uow.commit()
+    _deliver_all(runtime, "jobs.posting.changed.v1")
+
+    before = {s for s, state, desired in population if reference(desired, state, POSTING)}
+    after = {s for s, state, desired in population if reference(desired, state, changed)}
+    assert before - after and after - before  # the change takes some off and brings others in
+    assert _listed(runtime).get(POSTING["job_number"], set()) == after
+    delivered = [e["data"]["seeker_id"] for e in outbox_envelopes(runtime, "jobs.posting.matched.v1")]
+    assert sorted(delivered) == sorted(before | after)  # each once
+
+    with runtime.uow() as uow:
+        publish_posting(uow, None, copy.deepcopy(tokyo))
+        uow.commit()  # not delivered: only changed conditions meet it
+    moving = sorted(after)[:40]
+    later = runtime.clock.now().replace(minute=5)
+    with runtime.uow() as uow:
+        for seeker_id in moving:
+            desired = {"occupations": [], "employment_types": [], "prefectures": ["東京都"], "municipalities": [],
+                       "wage_min": None, "wage_type": "monthly", "hours": None, "days_per_week": None}
+            SUBSCRIPTIONS["profile.desired_conditions.changed.v1"](Event(
+                type="profile.desired_conditions.changed.v1", source="/mypage/test", subject=seeker_id,
+                data={"seeker_id": seeker_id, "desired": desired}, time=later), uow)
+        uow.commit()
+    listed = _listed(runtime)
+    assert listed[POSTING["job_number"]] == after - set(moving)
+    assert listed[tokyo["job_number"]] == set(moving)

@@ -11,7 +11,9 @@ case, in a unit of work (the consumer or the view commits).
   `jobs.posting.matched.v1` {seeker_id, job_number} per new match through the outbox. Asynchronous,
   so the employer's POST never waits for it; a redelivery finds the matches already there and adds
   nothing (the primary key (seeker, job number) is the backstop).
-- `matching_jobs`: the seeker's matched postings, newest first, open ones only (P4 gated).
+- `matching_jobs`: the seeker's matched postings, newest first, open ones still fitting only (P4 gated).
+
+A changed posting and changed desired conditions are matched again in commands/rematching.py.
 """
 
 from __future__ import annotations
@@ -64,11 +66,11 @@ def record_desired_conditions(uow: UnitOfWork, seeker_id: str, payload: dict[str
     return True
 
 
-def matching_seekers_query(posting, *, job_number: str | None = None):
+def matching_seekers_query(posting, *, job_number: str | None = None, gated: bool = True):
     """J6: the SELECT of the seekers whose desired conditions match `posting` (a postings row) and whose
-    My Page job features are open (P4: registration valid, usable, not withdrawn) — one statement, each
-    kind an equality lookup in ix_desired_condition_terms_lookup. With `job_number`, seekers already
-    matched to it are left out (a redelivery adds nothing)."""
+    My Page job features are open (P4: registration valid, usable, not withdrawn; `gated=False`: whatever
+    their features) — one statement, each kind an equality lookup in ix_desired_condition_terms_lookup.
+    With `job_number`, seekers already matched to it are left out (a redelivery adds nothing)."""
     keys = desired.posting_keys(occupation_code=posting.occupation_code, employment_type=posting.employment_type,
                                 prefecture_code=posting.prefecture_code, municipality_code=posting.municipality_code)
     occupation = desired_condition_terms.alias("occupation_term")
@@ -82,14 +84,15 @@ def matching_seekers_query(posting, *, job_number: str | None = None):
         .join(place, and_(place.c.seeker_id == seeker, place.c.kind == desired.PLACE,
                           place.c.value.in_(keys[desired.PLACE])))
         .join(desired_conditions, desired_conditions.c.seeker_id == seeker)
-        .join(seeker_status, seeker_status.c.seeker_id == seeker)
         .where(occupation.c.kind == desired.OCCUPATION, occupation.c.value.in_(keys[desired.OCCUPATION]),
                or_(desired_conditions.c.wage_min.is_(None),
                    and_(desired_conditions.c.wage_type == posting.wage_type,
-                        desired_conditions.c.wage_min <= posting.wage_min)),
-               seeker_status.c.registration == domain.VALID, seeker_status.c.usable.is_(True),
-               seeker_status.c.withdrawn.is_(False))
+                        desired_conditions.c.wage_min <= posting.wage_min)))
     )
+    if gated:
+        query = query.join(seeker_status, seeker_status.c.seeker_id == seeker).where(
+            seeker_status.c.registration == domain.VALID, seeker_status.c.usable.is_(True),
+            seeker_status.c.withdrawn.is_(False))
     if job_number is not None:
         query = query.where(~exists().where(matches.c.seeker_id == seeker, matches.c.job_number == job_number))
     return query
@@ -118,10 +121,12 @@ def match_posting(uow: UnitOfWork, job_number: str) -> list[str]:
 
 def matching_jobs(uow: UnitOfWork, seeker_id: str, *, page: int, per_page: int) -> dict[str, Any]:
     """J6: the postings matched to the seeker, newest match first, as job summaries with `matched_at`;
-    closed and expired ones (and any no longer shown online) drop out. P4 gated."""
+    closed and expired ones (and any no longer shown online), and those that no longer fit the posting's
+    or the seeker's changed conditions (commands/rematching.py), drop out. P4 gated."""
     domain.require_job_features(seekers.load(uow.session, seeker_id))
     day = today(uow)
-    where = (matches.c.seeker_id == seeker_id, postings.c.closed.is_(False), postings.c.deadline >= day,
+    where = (matches.c.seeker_id == seeker_id, matches.c.unmatched_at.is_(None), postings.c.closed.is_(False),
+             postings.c.deadline >= day,
              postings.c.publication_scope != domain.SCOPE_NOT_ONLINE)
     joined = matches.join(postings, postings.c.job_number == matches.c.job_number)
     total = uow.session.scalar(select(func.count()).select_from(joined).where(*where))

@@ -292,3 +292,130 @@ def test_e3_the_matched_events_carry_ids_only_and_validate(wanting, publish, out
     for envelope in events:
         validate_event(envelope)
         assert envelope["data"] == {"seeker_id": envelope["subject"], "job_number": number}
+
+
+# -- matched again: a changed posting, changed desired conditions (commands/rematching.py) ----------------
+
+CHANGED = "jobs.posting.changed.v1"
+
+
+@pytest.fixture
+def change(client, employer, runtime, outbox):
+    """change(job_number, **changes): the employer's PATCH, then jobs' worker handling the changed event."""
+
+    def make(number: str, **changes) -> None:
+        response = client.patch(f"{JOBS}/{number}", json=changes, headers=employer)
+        assert response.status_code == 200, response.json
+        envelope = [e for e in outbox(CHANGED) if e["data"]["job_number"] == number][-1]
+        with runtime.uow() as uow:
+            SUBSCRIPTIONS[CHANGED](Event.from_dict(envelope), uow)
+            uow.commit()
+
+    return make
+
+
+def _listed(client, headers) -> list[str]:
+    listed = client.get(MATCHING, headers=headers)
+    assert listed.status_code == 200, listed.json
+    return [item["job_number"] for item in listed.json["items"]]
+
+
+def test_j6_a_changed_posting_meets_the_seekers_it_fits_now_once(wanting, publish, change, matched):
+    hourly, _ = wanting(wage_min=1100, wage_type="hourly")
+    monthly, _ = wanting(occupations=["361"])
+    number = publish()
+    assert matched(number) == [monthly]
+    change(number, wage=_wage(1100, "hourly"))
+    assert sorted(matched(number)) == sorted([monthly, hourly])  # hourly met it now; monthly not a second time
+    change(number, title="介護職員（夜勤なし）")
+    assert sorted(matched(number)) == sorted([monthly, hourly])  # a change that fits nobody new adds nothing
+
+
+def test_j6_a_changed_posting_that_no_longer_fits_leaves_the_list_and_comes_back_once(wanting, publish, change,
+                                                                                      matched, client):
+    seeker_id, headers = wanting(wage_min=200000)
+    number = publish()
+    assert _listed(client, headers) == [number]
+    change(number, wage=_wage(199999))  # one yen under wage_min
+    assert _listed(client, headers) == []
+    change(number, wage=_wage(200000))
+    assert _listed(client, headers) == [number]
+    assert matched(number) == [seeker_id]  # listed again, never delivered twice
+
+
+def test_j6_the_changed_event_delivered_twice_changes_nothing(runtime, wanting, publish, change, matched, outbox):
+    seeker_id, _ = wanting(employment_types=["パート労働者"])
+    number = publish()
+    change(number, employment_type="パート労働者", full_time=False)
+    [envelope] = outbox(CHANGED)
+    with runtime.uow() as uow:
+        SUBSCRIPTIONS[CHANGED](Event.from_dict(envelope), uow)
+        uow.commit()
+    assert matched(number) == [seeker_id]
+    with runtime.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(matches)) == 1
+
+
+def test_j6_changed_conditions_meet_the_new_postings_of_the_week_once(wanting, feed, publish, matched, client,
+                                                                        employer, clock):
+    seeker_id, headers = wanting(occupations=["133"])  # nothing in care
+    today = "2026-11-26"  # the clock's day in Japan; J2's 新着 week is 2026-11-19 and later
+    week_old = publish(received_on="2026-11-19")
+    older = publish(received_on="2026-11-18")
+    not_online = publish(received_on=today, publication_scope=4)
+    closed = publish(received_on=today)
+    assert client.delete(f"{JOBS}/{closed}", headers=employer).status_code == 204
+    other = publish(received_on=today, occupation_code="362-01")
+    assert [matched(n) for n in (week_old, older, not_online, closed, other)] == [[]] * 5
+    clock.advance(minutes=1)
+    feed(DESIRED, {"seeker_id": seeker_id, "desired": NOTHING | {"occupations": ["361"]}})
+    assert matched(week_old) == [seeker_id]
+    assert [matched(n) for n in (older, not_online, closed, other)] == [[]] * 4
+    assert _listed(client, headers) == [week_old]
+    clock.advance(minutes=1)  # the same conditions again (a redelivery, another change that keeps them)
+    feed(DESIRED, {"seeker_id": seeker_id, "desired": NOTHING | {"occupations": ["361"]}})
+    assert matched(week_old) == [seeker_id]
+
+
+def test_j6_changed_conditions_meet_at_most_30_postings_newest_received_first(wanting, feed, publish, matched, clock):
+    from services.jobs.desired import REMATCH_LIMIT
+
+    assert REMATCH_LIMIT == 30
+    seeker_id, _ = wanting(occupations=["133"])
+    oldest = publish(received_on="2026-11-19")
+    numbers = [publish(received_on="2026-11-26") for _ in range(REMATCH_LIMIT)]
+    clock.advance(minutes=1)
+    feed(DESIRED, {"seeker_id": seeker_id, "desired": NOTHING | {"occupations": ["361"]}})
+    assert all(matched(n) == [seeker_id] for n in numbers)  # the 30 newest
+    assert matched(oldest) == []  # the 31st is left out
+
+
+def test_j6_the_first_conditions_meet_only_postings_published_from_then_on(seeker, feed, publish, matched):
+    number = publish(received_on="2026-11-26")
+    seeker_id, _ = seeker()
+    feed(DESIRED, {"seeker_id": seeker_id, "desired": NOTHING | {"occupations": ["361"]}})
+    assert matched(number) == []
+    assert matched(publish()) == [seeker_id]
+
+
+def test_j6_matches_the_changed_conditions_no_longer_fit_leave_the_list_and_come_back(wanting, feed, publish,
+                                                                                       matched, client, clock):
+    seeker_id, headers = wanting(prefectures=["埼玉県"])
+    number = publish()  # received 2026-11-02: not of the 新着 week, matched when it was published
+    assert _listed(client, headers) == [number]
+    clock.advance(minutes=1)
+    feed(DESIRED, {"seeker_id": seeker_id, "desired": NOTHING | {"prefectures": ["東京都"]}})
+    assert _listed(client, headers) == []
+    clock.advance(minutes=1)
+    feed(DESIRED, {"seeker_id": seeker_id, "desired": NOTHING | {"prefectures": ["埼玉県"]}})
+    assert _listed(client, headers) == [number]
+    assert matched(number) == [seeker_id]  # once
+
+
+def test_p4_changed_conditions_of_a_gated_seeker_match_nothing_new(wanting, feed, publish, matched, clock):
+    seeker_id, _ = wanting(occupations=["133"])
+    number = publish(received_on="2026-11-26")
+    feed("auth.mypage.usability_changed.v1", {"seeker_id": seeker_id, "usable": False})
+    clock.advance(minutes=1)
+    feed(DESIRED, {"seeker_id": seeker_id, "desired": NOTHING | {"occupations": ["361"]}})
+    assert matched(number) == []
