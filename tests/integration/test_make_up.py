@@ -236,6 +236,29 @@ def test_s8_the_acceptance_flows_pass_on_make_up_across_every_services_broker_us
         call.close()
 
 
+def test_s8_the_counters_email_change_reaches_auth_as_profiles_own_event_on_make_up(up):
+    """The event the issue forged, sent by its rightful publisher: the counter registers a seeker and changes
+    their email at profile (profile.seeker.changed.v1 as the profile user); auth applies it, so the seeker
+    opens the My Page and logs in with the new address."""
+    call = e2e.GatewayClient(up.url)
+    try:
+        staff = e2e.staff_token(call)
+        number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+        body = {"seeker_number": number, "name": "求職 四郎", "name_kana": "キュウショク シロウ",
+                "birth_date": "1994-04-04", "email": f"old-{number}@example.jp",
+                "office": {"code": "11040", "name": "越谷公共職業安定所"},
+                "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"}}
+        assert call("POST", "/api/v1/staff/seekers", body, token=staff).status == 201
+        changed = call("PATCH", f"/api/v1/staff/seekers/{number}", {"email": f"new-{number}@example.jp"},
+                       token=staff)
+        assert changed.status == 200, changed.data
+        # opens only once auth has applied profile's events: the key is mailed to, and accepted for, the new address
+        e2e.open_mypage(call, up, f"new-{number}@example.jp", "1994-04-04", "Koshigaya@2026", timeout=90)
+        assert e2e.login(call, up, f"new-{number}@example.jp", "Koshigaya@2026")["access_token"]
+    finally:
+        call.close()
+
+
 def test_s8_both_jobs_replicas_take_requests_and_one_stopped_changes_nothing(up):
     webs = [f"http://127.0.0.1:{up.base_port + 30 + r}" for r in (0, 1)]
     before = [_requests_served(web) for web in webs]
