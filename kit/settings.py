@@ -57,6 +57,7 @@ class Settings:
     retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS  # MYPAGE_RETRY_DELAYS: seconds, e.g. "1,10,60,600"
     # MYPAGE_<SERVICE>_<NAME> besides the database URL and secrets, as {"<name>": value} (e.g. rate limits)
     options: Mapping[str, str] = field(default_factory=dict)
+    amqp_setting: str = "MYPAGE_AMQP_URL"  # the variable amqp_url came from (C4's messages name it)
 
     @property
     def production(self) -> bool:
@@ -86,6 +87,7 @@ class Settings:
             # §8: each service (and the gateway) connects as its own broker user (kit/broker_users.py) when
             # MYPAGE_<SERVICE>_AMQP_URL is set; MYPAGE_AMQP_URL is the one URL of every process otherwise.
             amqp_url=env.get(prefix + "AMQP_URL") or env.get("MYPAGE_AMQP_URL", EMBEDDED_AMQP_URL),
+            amqp_setting=prefix + "AMQP_URL" if env.get(prefix + "AMQP_URL") else "MYPAGE_AMQP_URL",
             exchange=env.get("MYPAGE_EXCHANGE", DEFAULT_EXCHANGE),
             smtp_url=env.get("MYPAGE_SMTP_URL", ""),
             mail_from=env.get("MYPAGE_MAIL_FROM", DEFAULT_MAIL_FROM),
@@ -112,10 +114,10 @@ class Settings:
             return
         database = f"MYPAGE_{self.service.upper()}_DATABASE_URL"
         if self.embedded:
-            raise self.refusal("MYPAGE_AMQP_URL must name a RabbitMQ broker, not the in-memory bus")
+            raise self.refusal(f"{self.amqp_setting} must name a RabbitMQ broker, not the in-memory bus")
         if self.service != "gateway" and self.database_url.startswith("sqlite"):  # the gateway has no database
             raise self.refusal(f"{database} must be PostgreSQL, not SQLite")
-        for name, url in (("MYPAGE_AMQP_URL", self.amqp_url), (database, self.database_url),
+        for name, url in ((self.amqp_setting, self.amqp_url), (database, self.database_url),
                           ("MYPAGE_SMTP_URL", self.smtp_url)):
             if (_password(url) or "").lower() in DEFAULT_PASSWORDS:
                 raise self.refusal(f"{name} uses a default password; set a random one")

@@ -37,3 +37,13 @@ def test_issue10_production_refuses_to_start_without_mypage_jwks_url(service, tm
 
 def test_issue10_development_keeps_the_jwks_file_default(tmp_path):
     assert Settings.from_env("auth", {"MYPAGE_VAR_DIR": str(tmp_path)}).jwks_url == f"file://{tmp_path}/jwks.json"
+
+
+def test_c4_a_default_password_in_a_services_own_broker_url_is_refused_naming_that_variable(tmp_path):
+    environ = {**PRODUCTION, "MYPAGE_VAR_DIR": str(tmp_path), "MYPAGE_JWKS_URL": "http://auth/api/v1/auth/jwks",
+               "MYPAGE_AUTH_AMQP_URL": "amqp://mypage-auth:guest@rabbit:5672/%2F"}
+    with pytest.raises(ConfigurationError, match="MYPAGE_AUTH_AMQP_URL uses a default password"):
+        Settings.from_env("auth", environ)
+    environ["MYPAGE_AUTH_AMQP_URL"] = "memory://"
+    with pytest.raises(ConfigurationError, match="MYPAGE_AUTH_AMQP_URL must name a RabbitMQ broker"):
+        Settings.from_env("auth", environ)
