@@ -184,6 +184,17 @@ def status(row, today: date) -> str:
     return domain.posting_status(row.closed, row.deadline, today)
 
 
+# A place is shown (and sent) by its names; its codes are what the field map keeps.
+_SHOWN_AS = {"prefecture_code": "prefecture", "municipality_code": "municipality"}
+
+
+def posting_part(row, part: str) -> dict[str, Any]:
+    """One part of a posting (`establishment`, `location`, `wage`, `holidays`) as the API has it, read from the
+    row by the posting's field map (domain.POSTING_FIELDS); a place by its names."""
+    columns = {inner: domain.POSTING_FIELDS[f"{part}.{inner}"] for inner in domain.POSTING_PARTS[part]}
+    return {inner: getattr(row, _SHOWN_AS.get(column, column)) for inner, column in columns.items()}
+
+
 def summary(row, *, today: date, registered_caller: bool) -> dict[str, Any]:
     """A posting in a list, as this caller may see it (J2a)."""
     disclosed = domain.discloses_establishment(row.publication_scope, registered_caller)
@@ -196,8 +207,8 @@ def summary(row, *, today: date, registered_caller: bool) -> dict[str, Any]:
             "disclosed": disclosed,
             "hidden_reason": None if disclosed else domain.hidden_reason(row.publication_scope),
         },
-        "location": {"prefecture": row.prefecture, "municipality": row.municipality, "station": row.station},
-        "wage": {"type": row.wage_type, "min": row.wage_min, "max": row.wage_max},
+        "location": posting_part(row, "location"),
+        "wage": posting_part(row, "wage"),
         "employment_type": row.employment_type,
         "full_time": row.full_time,
         "category": row.category,
@@ -218,6 +229,6 @@ def detail(row, *, today: date, registered_caller: bool) -> dict[str, Any]:
         for key in CONTACT_KEYS:
             document.pop(key, None)
     view.update(description=row.description, hours=row.hours, publication_scope=row.publication_scope,
-                holidays={"two_days_weekly": row.two_days_weekly, "annual_days": row.annual_holidays},
+                holidays=posting_part(row, "holidays"),
                 details=document)
     return view

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from kit.db import insert_ignore
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
-from services.jobs import domain
+from services.jobs import domain, search
 from services.jobs.commands.common import canonical_job_number, job_not_found, today
 from services.jobs.events import POSTING_CHANGED, POSTING_CLOSED, POSTING_PUBLISHED
 from services.jobs.models import posting_row, postings
@@ -134,22 +134,10 @@ def employer_view(row, day) -> dict[str, Any]:
     }
 
 
-# A place is sent by its names (its codes are what the field map keeps).
-_SENT_AS = {"prefecture_code": "prefecture", "municipality_code": "municipality"}
-
-
 def _fields_of(row) -> dict[str, Any]:
     """A posting row's fields shaped as the payload has them, by the field map (domain.POSTING_FIELDS)."""
-    values = row._asdict()
-    fields: dict[str, Any] = {}
-    for name, column in domain.POSTING_FIELDS.items():
-        part, dot, inner = name.partition(".")
-        value = values[_SENT_AS.get(column, column)]
-        if dot:
-            fields.setdefault(part, {})[inner] = value
-        else:
-            fields[name] = value
-    return fields
+    fields = {name: getattr(row, column) for name, column in domain.POSTING_FIELDS.items() if "." not in name}
+    return fields | {part: search.posting_part(row, part) for part in domain.POSTING_PARTS}
 
 
 def _find(uow: UnitOfWork, job_number: str):
