@@ -174,3 +174,9 @@ def _schema_instance(schema_class: type[marshmallow.Schema]) -> marshmallow.Sche
     if schema is None:
         schema = _SCHEMAS.setdefault(schema_class, schema_class())
     return schema
+
+
+def is_newer(event_time: datetime, applied: datetime | None) -> bool:
+    """Projection order (DESIGN §1): an event older than the state already applied changes nothing. Equal
+    times apply — two events of one transaction carry the same time, and the later one wins."""
+    return applied is None or event_time >= applied

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from kit.events import is_newer
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
 from services.messaging import domain
@@ -226,7 +227,7 @@ def record_application(uow: UnitOfWork, *, seeker_id: str, application_id: str, 
         thread.job_number = job_number
     if establishment_name and not thread.establishment_name:  # the submitted event names it (J2a permitting)
         thread.establishment_name = establishment_name
-    if domain.is_newer(as_of, thread.application_status_as_of):
+    if is_newer(as_of, thread.application_status_as_of):
         thread.application_status, thread.application_status_as_of = status, as_of
     return thread
 

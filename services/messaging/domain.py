@@ -145,14 +145,6 @@ def direct_request_body(job_number: str) -> str:
             "求人情報を確認し、マイページからオンラインで応募することができます。")
 
 
-def is_newer(event_time: datetime, applied: datetime | None) -> bool:
-    """Projection order: an event older than the state already applied changes nothing.
-
-    Equal times (two events of one transaction) apply in arrival order.
-    """
-    return applied is None or event_time >= applied
-
-
 # -- M3: one year --------------------------------------------------------------------------------
 
 

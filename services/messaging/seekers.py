@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import update
 
+from kit.events import is_newer
 from kit.problem import Problem
 from kit.uow import UnitOfWork
 from services.messaging import domain
@@ -98,7 +99,7 @@ def record_registration(uow: UnitOfWork, seeker_id: str, seeker_number: str | No
     Returns whether the state was applied."""
     row = _status_row(uow, seeker_id)
     _set_seeker_number(uow, row, seeker_number)
-    if not domain.is_newer(as_of, row.registration_as_of):
+    if not is_newer(as_of, row.registration_as_of):
         log.info("registration event of %s older than the state applied; ignored", seeker_id)
         return False
     row.registration, row.registration_as_of, row.updated_at = status, as_of, uow.clock.now()
@@ -108,7 +109,7 @@ def record_registration(uow: UnitOfWork, seeker_id: str, seeker_number: str | No
 def record_usability(uow: UnitOfWork, seeker_id: str, usable: bool, as_of: datetime) -> bool:
     """A10: staff made the My Page 利用不可 or lifted it, as of `as_of`; older events change nothing."""
     row = _status_row(uow, seeker_id)
-    if not domain.is_newer(as_of, row.usable_as_of):
+    if not is_newer(as_of, row.usable_as_of):
         return False
     row.usable, row.usable_as_of, row.updated_at = usable, as_of, uow.clock.now()
     return True

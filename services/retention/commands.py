@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, exists, or_, select
 
 from kit.db import insert_ignore
 from kit.erasure import SAGA_SERVICES, erase_seeker_rows
+from kit.events import is_newer
 from kit.uow import UnitOfWork
 from services.retention import domain
 from services.retention.events import ERASURE_COMPLETED, ERASURE_REQUESTED
@@ -41,7 +42,7 @@ def record_registration(uow: UnitOfWork, seeker_id: str, invalid_since: date | N
     row = session.get(RegistrationRow, seeker_id, with_for_update=True, populate_existing=True)
     if row.as_of == as_of and row.invalid_since == invalid_since:
         return True  # just inserted (or the same event again)
-    if not domain.is_newer(as_of, row.as_of):
+    if not is_newer(as_of, row.as_of):
         log.info("registration event older than the state applied; ignored", extra={"seeker": seeker_id})
         return False
     row.invalid_since, row.as_of = invalid_since, as_of

@@ -64,11 +64,6 @@ def latest_due_invalid_date(now: datetime) -> date:
         return date(today.year - RETENTION_YEARS, 2, 28)
 
 
-def is_newer(event_time: datetime, applied: datetime | None) -> bool:
-    """Projection order: an event older than the state already applied changes nothing (equal: applies)."""
-    return applied is None or event_time >= applied
-
-
 def pending_services(confirmed: Iterable[str]) -> list[str]:
     """R3: the services that have not confirmed the erasure yet, in SAGA_SERVICES order."""
     done = set(confirmed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from kit.events import is_newer
 from services.jobs.domain.refused import Refused
 
 VALID, INVALID = "valid", "invalid"  # 求職登録の有効／無効 (P3)
@@ -31,15 +32,10 @@ class SeekerStatus:
     withdrawn_at: datetime | None = None
 
 
-def _newer(at: datetime, than: datetime | None) -> bool:
-    # A tie is applied: two events of one transaction carry the same time, the later one wins.
-    return than is None or at >= than
-
-
 def registration_changed(status: SeekerStatus, at: datetime, *, registration: str, kind: str | None,
                          valid_until: date | None = None) -> SeekerStatus:
     """P3: profile said the registration is valid / invalid (and of which kind) at `at`."""
-    if _newer(at, status.registration_at):
+    if is_newer(at, status.registration_at):
         status = replace(status, registration=registration, registration_at=at,
                          valid_until=status.valid_until if valid_until is None else valid_until)
     if kind is not None:
@@ -49,21 +45,21 @@ def registration_changed(status: SeekerStatus, at: datetime, *, registration: st
 
 def kind_changed(status: SeekerStatus, at: datetime, kind: str) -> SeekerStatus:
     """P3b: the seeker is a 利用登録者 or an オンライン登録者 since `at`."""
-    if _newer(at, status.kind_at):
+    if is_newer(at, status.kind_at):
         return replace(status, kind=kind, kind_at=at)
     return status
 
 
 def usability_changed(status: SeekerStatus, at: datetime, usable: bool) -> SeekerStatus:
     """A10: staff made the My Page 利用不可 (or lifted it) at `at`."""
-    if _newer(at, status.usable_at):
+    if is_newer(at, status.usable_at):
         return replace(status, usable=usable, usable_at=at)
     return status
 
 
 def withdrawal_changed(status: SeekerStatus, at: datetime, withdrawn: bool) -> SeekerStatus:
     """A9: withdrawn (退会) at `at`, or a My Page opened again after it."""
-    if _newer(at, status.withdrawn_at):
+    if is_newer(at, status.withdrawn_at):
         return replace(status, withdrawn=withdrawn, withdrawn_at=at)
     return status
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kit.events import is_newer
 from services.messaging import domain
 from services.messaging.domain import SeekerStatus
 
@@ -42,9 +43,9 @@ def test_m2_a_notice_may_reach_anyone_but_a_withdrawn_seeker():
 
 
 def test_projection_order_older_events_change_nothing_equal_times_apply():
-    assert domain.is_newer(T0, None)
-    assert domain.is_newer(T0, T0)
-    assert not domain.is_newer(T0 - timedelta(microseconds=1), T0)
+    assert is_newer(T0, None)
+    assert is_newer(T0, T0)
+    assert not is_newer(T0 - timedelta(microseconds=1), T0)
 
 
 @pytest.mark.parametrize(("sent", "deleted"), [
