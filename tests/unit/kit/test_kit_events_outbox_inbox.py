@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import marshmallow
 import pytest
@@ -10,7 +10,7 @@ from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 
 from kit.clock import FrozenClock
 from kit.db import make_engine, make_session_factory
-from kit.events import Event, EventSpec, InvalidEvent, check_type, seeker_id_of
+from kit.events import Event, EventSpec, InvalidEvent, check_type, is_newer, seeker_id_of
 from kit.inbox import Claim, claim, claim_many, inbox_table
 from kit.outbox import outbox_table
 from kit.publisher import OutgoingMessage
@@ -174,3 +174,10 @@ def test_an_event_without_a_usable_seeker_id_is_logged_and_let_go(seeker_id, cap
 def test_a_usable_seeker_id_is_read_as_sent():
     event = Event(type="profile.seeker.registered.v1", source="/mypage/profile", data={"seeker_id": "x" * 36})
     assert seeker_id_of(event) == "x" * 36
+
+
+def test_projection_order_older_events_change_nothing_equal_times_apply():
+    T = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # noqa: N806
+    assert is_newer(T, None)
+    assert is_newer(T, T)
+    assert not is_newer(T - timedelta(microseconds=1), T)

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit.events import is_newer
 from services.messaging import domain
 from services.messaging.domain import SeekerStatus
 
@@ -40,12 +39,6 @@ def test_p4_check_raises_refused_with_the_reason():
 def test_m2_a_notice_may_reach_anyone_but_a_withdrawn_seeker():
     assert domain.may_receive_notice(SeekerStatus(registration="invalid", usable=False))
     assert not domain.may_receive_notice(SeekerStatus(withdrawn_at=T0))
-
-
-def test_projection_order_older_events_change_nothing_equal_times_apply():
-    assert is_newer(T0, None)
-    assert is_newer(T0, T0)
-    assert not is_newer(T0 - timedelta(microseconds=1), T0)
 
 
 @pytest.mark.parametrize(("sent", "deleted"), [
