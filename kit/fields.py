@@ -10,7 +10,8 @@
 - `Line`: a line (or, `multiline`, a text) sent by a system: trimmed, a bounded length as sent, no control
   characters; an optional one sent as "" is not given (SPEC API conventions).
 - `Text`: a line a person typed at the counter: width folded, spaces tidied (kit.text.clean_text), no
-  control characters; `normalise` says what else a subclass folds.
+  control characters; `normalise` says what else a subclass folds. One that may be null is not given when
+  sent as "" (SPEC API conventions), as `Line`.
 - `Several`: repeated query parameters, a comma-separated string or a JSON list.
 - `WholeNumber` (a query-string or JSON integer, never a fraction) and `StrictInteger` (a JSON integer only).
 """
@@ -108,6 +109,12 @@ class Text(fields.String):
 
     def __init__(self, *, maximum: int, minimum: int = 1, **kwargs) -> None:
         super().__init__(validate=length(maximum, minimum), **kwargs)
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        # SPEC API conventions: an optional text sent as "" (or only spaces) is not given, exactly like null
+        if self.allow_none and not self.required and isinstance(value, str) and not clean_text(value):
+            return None
+        return super().deserialize(value, attr, data, **kwargs)
 
     def normalise(self, value: str) -> str:
         return clean_text(value)

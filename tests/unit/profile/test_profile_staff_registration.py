@@ -62,6 +62,19 @@ def test_p1_harmless_width_variants_are_normalised(client, staff, field, typed, 
     assert response.json[field] == stored
 
 
+@pytest.mark.parametrize("empty", ["", "  ", "\u3000"])
+def test_p1_an_optional_text_sent_empty_is_not_given(client, staff, empty):
+    """SPEC API conventions: "" (or only spaces) in an optional text is null, never a 422 saying it is short."""
+    body = payload(address={"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市",
+                            "street": empty},
+                   education=[{"school": "埼玉県立越谷高等学校", "department": empty, "status": "卒業"}])
+    response = client.post(SEEKERS, json=body, headers=staff)
+    assert response.status_code == 201, response.json
+    assert response.json["address"]["street"] is None and response.json["education"][0]["department"] is None
+    refused = client.post(SEEKERS, json=payload(name=empty), headers=staff)  # a required one stays refused
+    assert refused.status_code == 422 and [e["field"] for e in refused.json["errors"]] == ["name"]
+
+
 def test_p1_address_and_desired_places_get_their_official_names(client, staff):
     body = payload(address={"postal_code": "３４３００２３", "prefecture": "埼玉", "municipality": "松伏町"},
                    desired={"prefectures": ["東京", "埼玉県"], "municipalities": ["越谷市", "千代田区"],
