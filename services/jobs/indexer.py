@@ -103,14 +103,17 @@ def build_indexer(runtime: Runtime, engine: SearchEngine, node: str, lock: threa
 
 def prepare_node(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event) -> None:
     """Before consuming: the node's queue (so no event published from now on is missed), then the
-    index — an engine without one (a new node, a lost disk, the first start) is filled from PostgreSQL
-    first, and only then does it answer searches (its generation is switched to when loaded)."""
+    index — an engine without one (a new node, a lost disk, the first start) or with one of an older
+    layout (search_engine.SCHEMA) is filled from PostgreSQL first, and only then does it answer searches
+    (its generation is switched to when loaded)."""
     with topology.connection(runtime.settings.amqp_url) as connection:
         topology.declare(connection, queue_service(node), POSTING_EVENTS, exchange_name=runtime.settings.exchange)
     while not stop.is_set():
         try:
-            if engine.current_generation() is None:
-                log.info("search node %s: no index yet, loading it from PostgreSQL", node)
+            live = engine.current_generation()
+            if live is None or engine.outdated(live):
+                log.info("search node %s: %s, loading it from PostgreSQL", node,
+                         "no index yet" if live is None else f"index {live} has an older layout")
                 reindex(runtime.engine, engine, today=domain.today_in_japan(runtime.clock.now()))
             engine.warm_up()
             return

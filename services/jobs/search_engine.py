@@ -47,6 +47,9 @@ TIMEOUT = urllib3.Timeout(connect=0.2, read=0.7)  # a search answers within 1 s,
 LOAD_TIMEOUT = urllib3.Timeout(connect=30.0, read=300.0)
 GENERATION_KEY = "jobs.search.generation"
 SWEPT_KEY = "jobs.search.swept.{prefix}"  # the day before which a generation holds no posting (an int, 20261207)
+# The layout of a generation's tables; a node whose live generation has another is rebuilt by its indexer.
+SCHEMA = "2"  # 2: text_public/text_registered instead of text + establishment
+SCHEMA_KEY = "jobs.search.schema.{prefix}"
 GENERATION_CACHE_SECONDS = 1.0
 GRACE_SECONDS = 5.0  # > GENERATION_CACHE_SECONDS: how long a replaced generation stays readable
 
@@ -202,6 +205,10 @@ class SearchEngine:
         """The live generation's prefix as the engine has it now, or None."""
         return self.command("config_get", key=GENERATION_KEY) or None
 
+    def outdated(self, prefix: str) -> bool:
+        """Whether generation `prefix` was made by an older layout (SCHEMA) than this code searches."""
+        return self.command("config_get", key=SCHEMA_KEY.format(prefix=prefix)) != SCHEMA
+
     def ensure_schema_created(self) -> bool:
         """Create the first, empty generation when the engine holds none (jobs' `migrate`, the indexer's
         start); True when it did (the index must then be filled from PostgreSQL)."""
@@ -237,6 +244,7 @@ class SearchEngine:
         for column in FREE_WORD_COLUMNS:
             self.command("column_create", table=f"{prefix}Terms", name=f"{column}_index",
                          flags="COLUMN_INDEX|WITH_POSITION", type=table, source=column)
+        self.command("config_set", key=SCHEMA_KEY.format(prefix=prefix), value=SCHEMA)
         return prefix
 
     def switch_to(self, prefix: str) -> None:
@@ -253,8 +261,9 @@ class SearchEngine:
         for table in ("Terms", "Numbers", "Codes", "Postings"):
             with contextlib.suppress(SearchError):  # already gone
                 self.command("table_remove", name=f"{prefix}{table}", dependent="yes")
-        with contextlib.suppress(SearchError):
-            self.command("config_delete", key=SWEPT_KEY.format(prefix=prefix))
+        for key in (SWEPT_KEY, SCHEMA_KEY):
+            with contextlib.suppress(SearchError):
+                self.command("config_delete", key=key.format(prefix=prefix))
 
     def generations(self) -> list[str]:
         """Every generation the engine holds (live or left over from an interrupted reindex)."""

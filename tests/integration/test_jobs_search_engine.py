@@ -23,7 +23,7 @@ from services.jobs import domain, indexer, search
 from services.jobs.app import build_runtime
 from services.jobs.demo import generate_postings
 from services.jobs.models import posting_row, postings
-from services.jobs.search_engine import FACETS, SWEPT_KEY, SearchEngine
+from services.jobs.search_engine import FACETS, SCHEMA_KEY, SWEPT_KEY, SearchEngine
 
 pytestmark = pytest.mark.integration
 
@@ -301,6 +301,20 @@ def test_reindex_marks_its_generation_swept_through_its_day(runtime, engine, dem
     assert engine.command("config_get", key=SWEPT_KEY.format(prefix=engine.generation(fresh=True))) == "20261126"
     scanned, found = _both(runtime, engine, {"q": "介護"}, facets=tuple(FACETS))
     assert found["total"] == scanned["total"] and _numbers(found) == _numbers(scanned)
+
+
+def test_a_node_whose_index_has_an_older_layout_is_rebuilt_before_it_answers(runtime, engine, demo, monkeypatch):
+    old = engine.generation(fresh=True)
+    assert not engine.outdated(old)
+    engine.command("config_delete", key=SCHEMA_KEY.format(prefix=old))  # as a generation of an earlier layout
+    assert engine.outdated(old)
+    rebuild = indexer.reindex
+    monkeypatch.setattr(indexer, "reindex", lambda *args, **kwargs: rebuild(*args, **kwargs, grace=0))
+    indexer.prepare_node(runtime, engine, "layout", threading.Event())
+    live = engine.current_generation()
+    assert live != old and not engine.outdated(live) and old not in engine.generations()
+    scanned, found = _both(runtime, engine, {"q": "介護"}, registered=True, facets=tuple(FACETS))
+    assert found["total"] == scanned["total"] > 50 and _numbers(found) == _numbers(scanned)
 
 
 def test_the_models_match_the_migrations_on_postgresql_and_the_bigram_index_is_gone(runtime):
