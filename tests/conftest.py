@@ -1,4 +1,7 @@
-"""Shared test harness for the event bus: a tiny "test" service with outbox, inbox and an effects table.
+"""Every test is marked by the folder it is filed in (tests/README.md): `pytest -m component`,
+`-m "not integration"` … select by what the tests touch, and nobody has to remember the marker.
+
+Shared test harness for the event bus: a tiny "test" service with outbox, inbox and an effects table.
 
     world = bus_world("sqlite:///...", memory_bus)       # or database_url + amqp_bus
     world.emit(100)                                      # 100 events in one transaction
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
@@ -29,6 +33,17 @@ from kit.uow import UnitOfWork
 
 SERVICE = "test"
 NOTED = "test.thing.noted.v1"
+
+TESTS = Path(__file__).parent
+KINDS = ("unit", "component", "integration", "contract", "e2e", "resilience")  # tests/<kind>/
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its folder's kind (tests/unit/… → unit)."""
+    for item in items:
+        parts = item.path.relative_to(TESTS).parts if item.path.is_relative_to(TESTS) else ()
+        if parts and parts[0] in KINDS:
+            item.add_marker(parts[0])
 
 
 class BusWorld:
