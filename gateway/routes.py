@@ -84,6 +84,8 @@ ROUTES: tuple[Route, ...] = (
     # applications (J8), restrictions (J9), postings from employers (J1)
     _route("jobs", "jobs", access=Access.OPTIONAL),
     _route("me/saved-searches", "jobs"),
+    # J3 alerts: the one-click stop link of a digest mail, without a login (its token is in the body)
+    _route("saved-search-alerts/stop", "jobs", "POST", exact=True, access=Access.PUBLIC),
     _route("me/favourites", "jobs"),
     _route("me/referrals", "jobs"),
     _route("me/recommendations", "jobs"),

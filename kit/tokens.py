@@ -27,6 +27,9 @@ from kit.problem import Problem
 ALGORITHM = "EdDSA"
 ISSUER = "mypage-auth"
 AUDIENCE = "mypage"
+# A saved-search digest's one-click stop link (J3 alerts): a JWT of auth's for this audience only, so it is never
+# an access token; `sub` the seeker, `search` the saved search (services/auth/mail.py, services/jobs/alerts_api.py)
+ALERT_STOP_AUDIENCE = "mypage-alert-stop"
 SEEKER, STAFF, EMPLOYER = "seeker", "staff", "employer"
 # C2: the `establishments` claim of an employer token is a list of 事業所番号, or this — every
 # establishment — which only the development `employer` client is given (auth refuses it in production).
@@ -104,6 +107,15 @@ class TokenVerifier:
         self._leeway = leeway_seconds
 
     def verify(self, token: str) -> Principal:
+        claims = self.claims(token)
+        roles = claims.get("roles") or []
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise InvalidToken("bad roles claim")
+        return Principal(subject=str(claims["sub"]), roles=frozenset(roles), session_id=claims.get("sid"),
+                         token_id=claims.get("jti"), establishments=_establishments(claims), office=_office(claims))
+
+    def claims(self, token: str, *, audience: str = AUDIENCE) -> dict:
+        """The verified claims of a token of auth's for `audience` (access tokens: AUDIENCE)."""
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") != ALGORITHM:
@@ -114,7 +126,7 @@ class TokenVerifier:
                 # Verify expiry and "not issued in the future" against the injected clock, not the wall clock.
                 options["verify_exp"] = False
                 options["verify_iat"] = False
-            claims = jwt.decode(token, key=key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
+            claims = jwt.decode(token, key=key, algorithms=[ALGORITHM], audience=audience, issuer=ISSUER,
                                 leeway=self._leeway, options=options)
         except jwt.PyJWTError as error:
             raise InvalidToken(type(error).__name__) from error
@@ -124,11 +136,7 @@ class TokenVerifier:
                 raise InvalidToken("ExpiredSignatureError")
             if not isinstance(claims["iat"], int | float) or claims["iat"] > now + self._leeway:
                 raise InvalidToken("ImmatureSignatureError")
-        roles = claims.get("roles") or []
-        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise InvalidToken("bad roles claim")
-        return Principal(subject=str(claims["sub"]), roles=frozenset(roles), session_id=claims.get("sid"),
-                         token_id=claims.get("jti"), establishments=_establishments(claims), office=_office(claims))
+        return claims
 
 
 def _establishments(claims: dict) -> frozenset[str]:

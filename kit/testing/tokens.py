@@ -44,5 +44,9 @@ class TestSigner:
             claims["office"] = office
         return jwt.encode(claims, self._private, algorithm=ALGORITHM, headers={"kid": self.kid})
 
+    def sign(self, claims: dict) -> str:
+        """Any claims, signed as auth signs (e.g. a saved-search alert's stop link, kit.tokens.ALERT_STOP_AUDIENCE)."""
+        return jwt.encode(claims, self._private, algorithm=ALGORITHM, headers={"kid": self.kid})
+
     def headers(self, subject: str, roles=(SEEKER,), **kwargs) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.issue(subject, roles, **kwargs)}"}

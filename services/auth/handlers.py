@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
+from services.auth.digests import SAVED_SEARCH_DIGEST_EVENT, on_saved_search_digest
 from services.auth.domain import normalise_email
 from services.auth.erasure import ERASURE_REQUESTED, erase_seeker
 from services.auth.models import Account, AuthKey
@@ -81,4 +82,5 @@ SUBSCRIPTIONS: dict[str, Handler] = {
     "profile.seeker.registered.v1": register_seeker,
     "profile.seeker.changed.v1": change_seeker,
     ERASURE_REQUESTED: erase_seeker,  # R3/S12
+    SAVED_SEARCH_DIGEST_EVENT: on_saved_search_digest,  # J3 alerts: auth owns the login email, so it mails
 }

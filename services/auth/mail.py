@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session as DbSession
 from kit.clock import JST
 from kit.mail import MailError, send_mail
 from kit.runtime import Runtime
+from services.auth import digests
+from services.auth.config import AuthSecrets, load_secrets
 from services.auth.domain import KEY_LIFETIME, OTP_LIFETIME
 from services.auth.models import AuthKey, LoginChallenge, Mail
 
@@ -60,6 +62,10 @@ def render(template: str, params: dict, expires_at: datetime) -> tuple[str, str]
     """The subject and UTF-8 text body of one mail (`expires_at`: of the key or OTP it carries)."""
     if template in (OTP_LOCKED, PASSWORD_CHANGED):
         return SUBJECTS[template], _notice(template, params) + _FOOTER
+    if template == digests.SAVED_SEARCH_DIGEST:
+        subject, body = digests.render_digest(params, jst(datetime.fromisoformat(params["since"])),
+                                              jst(datetime.fromisoformat(params["until"])))
+        return subject, body + _FOOTER
     until = f"{jst(expires_at)}（日本時間）まで"
     if template == OPENING_KEY:
         body = (
@@ -122,6 +128,7 @@ class MailDispatcher:
         self._batch = batch
         self._poll = poll_seconds
         self._woken = threading.Event()
+        self._secrets: AuthSecrets | None = None  # loaded for the first digest (its stop link is signed)
         self.sent = 0
 
     def wake(self) -> None:
@@ -168,7 +175,7 @@ class MailDispatcher:
             expires_at = now + lifetime
             if code is not None:
                 code.sent_at, code.expires_at = now, expires_at
-            subject, body = render(mail.template, mail.params or {}, expires_at)
+            subject, body = render(mail.template, self._at_sending(mail, now), expires_at)
             # Commit before the SMTP hand-off: the code counts from now, so a reader faster than
             # this commit is never refused; the lease keeps other replicas off this mail meanwhile.
             mail.next_attempt_at = now + SENDING_LEASE
@@ -183,6 +190,17 @@ class MailDispatcher:
         self.sent += 1
         log.info("mail %s sent (%s)", mail_id, mail.template)
         return True
+
+    def _at_sending(self, mail: Mail, now: datetime) -> dict:
+        """The template's params, with what is made only as the mail goes out: a digest's site address and
+        one-click stop token (digests.py; never stored)."""
+        params = dict(mail.params or {})
+        if mail.template == digests.SAVED_SEARCH_DIGEST:
+            if self._secrets is None:
+                self._secrets = load_secrets(self._runtime.settings)
+            params |= {"site": digests.public_url(self._runtime.settings), "stop_token": digests.stop_token(
+                self._secrets, now, params["seeker_id"], params["saved_search_id"])}
+        return params
 
     def _failed(self, mail_id: int, error: MailError) -> None:
         with self._runtime.session_factory() as session:

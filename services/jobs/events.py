@@ -72,6 +72,8 @@ _APPLICATION_ID = fields.String(required=True, validate=validate.Length(min=1, m
                                           "example": "7c9e6679742540de944be07fc1f90ae7"})
 _SEEKER_ID = fields.String(required=True, validate=validate.Length(min=1, max=36),
                            metadata={"description": "the opaque seeker id (the access token's `sub`)"})
+_JOB_NUMBER = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
+                            metadata={"description": "求人番号", "example": "11040-00012345"})
 
 
 class ApplicationPayload(Schema):
@@ -244,11 +246,44 @@ DIRECT_REQUEST_SENT = EventSpec(
     "J8a); at most 10 seekers per posting, once each. Messaging puts it in the seeker's My Page inbox.",
 )
 
+
+class DigestPostingPayload(Schema):
+    job_number = _JOB_NUMBER
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "the posting's 職種 as listed", "example": "介護職員"})
+
+
+class SavedSearchDigestPayload(Schema):
+    """J3 alerts: what the daily mail of one saved search says — no criteria, no email address (E3)."""
+
+    seeker_id = _SEEKER_ID
+    saved_search_id = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                                    metadata={"description": "the saved search's opaque id (its link and its "
+                                                             "one-click stop name it)"})
+    search_name = fields.String(required=True, validate=validate.Length(min=1, max=50),
+                                metadata={"description": "the name the seeker gave the saved search"})
+    count = fields.Integer(required=True, validate=validate.Range(min=1),
+                           metadata={"description": "how many new postings it finds since the last digest"})
+    postings = fields.List(fields.Nested(DigestPostingPayload), required=True,
+                           validate=validate.Length(min=1, max=5),
+                           metadata={"description": "the newest of them, at most 5"})
+    since = fields.AwareDateTime(required=True, metadata={"description": "new since (the last digest)"})
+    until = fields.AwareDateTime(required=True, metadata={"description": "new up to (7:00 in Japan)"})
+
+
+SAVED_SEARCH_DIGEST = EventSpec(
+    "jobs.saved_search.digest.v1",
+    SavedSearchDigestPayload,
+    "The daily digest of a saved search whose seeker asked for new postings by mail (新着求人をメールで受け取る, "
+    "SPEC J3): a count and the newest 5; only when something is new. Auth, which knows the login email, mails it.",
+    personal_data=True,
+)
+
 PUBLISHES: list[EventSpec] = [FAVOURITE_ADDED, FAVOURITE_REMOVED, REFERRAL_RECORDED, RECOMMENDATION_MADE,
                               APPLICATION_SUBMITTED, APPLICATION_WITHDRAWN, APPLICATION_STATUS_CHANGED,
                               NO_SHOW_REPORTED, SEEKER_RESTRICTED, SEEKER_RESTRICTION_LIFTED, ERASURE_COMPLETED,
                               POSTING_PUBLISHED, POSTING_CHANGED, POSTING_CLOSED, POSTING_MATCHED,
-                              DIRECT_REQUEST_SENT, POSTING_ACCEPTED, POSTING_REJECTED]
+                              DIRECT_REQUEST_SENT, POSTING_ACCEPTED, POSTING_REJECTED, SAVED_SEARCH_DIGEST]
 # J1 by events: what the employer-side system publishes and jobs receives (employer_events.py, intake.py)
 RECEIVES: list[EventSpec] = EMPLOYER_POSTING_EVENTS
 

@@ -105,6 +105,7 @@ class Posting(Base):
         CheckConstraint("length(job_number) = 14", name="ck_postings_job_number"),
         # newest first is the default order of search (J2)
         Index("ix_postings_received_on", "received_on", "id"),
+        Index("ix_postings_created_at", "created_at"),  # a saved search's digest: what arrived since the last
         Index("ix_postings_deadline", "deadline"),
         Index("ix_postings_prefecture", "prefecture_code", "received_on"),
         Index("ix_postings_municipality", "municipality_code", "received_on"),
@@ -172,8 +173,12 @@ class SavedSearch(Base):
     criteria: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # 新着求人をメールで受け取る (opt-in) and the time the next daily digest counts new postings from
+    email_alert: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    alert_since: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
-    __table_args__ = (Index("ix_saved_searches_seeker", "seeker_id", "created_at"),)
+    __table_args__ = (Index("ix_saved_searches_seeker", "seeker_id", "created_at"),
+                      Index("ix_saved_searches_alert_due", "email_alert", "alert_since"))
 
 
 saved_searches = SavedSearch.__table__

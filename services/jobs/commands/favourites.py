@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from kit.problem import Problem
 from kit.uow import UnitOfWork
 from services.jobs import domain, search, seekers
+from services.jobs.commands.alerts import alert_values
 from services.jobs.commands.common import canonical_job_number, count_of, find_online, is_favourite, today
 from services.jobs.commands.jobs import search_jobs
 from services.jobs.events import FAVOURITE_ADDED, FAVOURITE_REMOVED
@@ -66,8 +67,8 @@ def remove_favourite(uow: UnitOfWork, seeker_id: str, job_number: str) -> bool:
 
 
 def _saved_view(row) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "criteria": row.criteria, "created_at": row.created_at,
-            "updated_at": row.updated_at}
+    return {"id": row.id, "name": row.name, "criteria": row.criteria, "email_alert": row.email_alert,
+            "created_at": row.created_at, "updated_at": row.updated_at}
 
 
 def _saved_search(uow: UnitOfWork, seeker_id: str, search_id: str):
@@ -94,19 +95,21 @@ def create_saved_search(uow: UnitOfWork, seeker_id: str, data: dict[str, Any]) -
     domain.check_room_for_saved_search(count_of(uow, saved_searches, seeker_id))
     now = uow.clock.now()
     values = {"id": uuid.uuid4().hex, "seeker_id": seeker_id, "name": data["name"], "criteria": data["criteria"],
-              "created_at": now, "updated_at": now}
+              "created_at": now, "updated_at": now, **alert_values(data.get("email_alert", False), now)}
     uow.session.execute(insert(saved_searches).values(**values))
     return values
 
 
 def replace_saved_search(uow: UnitOfWork, seeker_id: str, search_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    """J3: edit — the name and criteria given replace the saved ones."""
+    """J3: edit — the name and criteria given replace the saved ones (and 新着求人をメールで受け取る, if given)."""
     domain.require_job_features(seekers.lock(uow.session, seeker_id))
     row = _saved_search(uow, seeker_id, search_id)
     now = uow.clock.now()
-    uow.session.execute(update(saved_searches).where(saved_searches.c.id == row.id)
-                        .values(name=data["name"], criteria=data["criteria"], updated_at=now))
-    return _saved_view(row) | {"name": data["name"], "criteria": data["criteria"], "updated_at": now}
+    values = {"name": data["name"], "criteria": data["criteria"], "updated_at": now}
+    if data.get("email_alert", row.email_alert) != row.email_alert:
+        values |= alert_values(data["email_alert"], now)
+    uow.session.execute(update(saved_searches).where(saved_searches.c.id == row.id).values(**values))
+    return _saved_view(row) | values
 
 
 def delete_saved_search(uow: UnitOfWork, seeker_id: str, search_id: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from kit import codes
-from kit.fields import Several, WholeNumber, at_most
+from kit.fields import JsonBoolean, Several, WholeNumber, at_most
 from kit.problem import msg
 from services.jobs import domain
 from services.jobs.schemas.fields import (
@@ -151,6 +151,8 @@ class SavedSearchInputSchema(Schema):
         f"The name is 1 to {domain.SAVED_SEARCH_NAME_MAX} characters.")),
         metadata={"example": "越谷の介護（正社員）"})
     criteria = fields.Nested(CriteriaSchema, required=True)
+    email_alert = JsonBoolean(metadata={"description": "新着求人をメールで受け取る: a daily mail of the new postings "
+                                                       "this search finds (default false; left out on an edit: kept)"})
 
     @post_load
     def _trim(self, data, **_kwargs):
@@ -164,6 +166,7 @@ class SavedSearchSchema(Schema):
     id = fields.String()
     name = fields.String()
     criteria = fields.Dict(metadata={"description": "the criteria in canonical form (codes)"})
+    email_alert = fields.Boolean(metadata={"description": "新着求人をメールで受け取る (a daily digest mail; opt-in)"})
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
@@ -172,3 +175,10 @@ class SavedSearchListSchema(Schema):
     items = fields.List(fields.Nested(SavedSearchSchema))
     total = fields.Integer()
     limit = fields.Integer(metadata={"description": "J3: at most 3"})
+
+
+class AlertStopSchema(Schema):
+    """J3 alerts: the one-click stop of a digest mail — the token of its link (no login)."""
+
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2000, error=msg(
+        "リンクが正しくありません。", "The link is not valid.")))

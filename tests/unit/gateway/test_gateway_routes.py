@@ -32,6 +32,8 @@ SPEC_PATHS = [
     ("PUT", "/api/v1/me/saved-searches/3", "jobs"),
     ("DELETE", "/api/v1/me/saved-searches/3", "jobs"),
     ("GET", "/api/v1/me/saved-searches/3/jobs", "jobs"),
+    ("PUT", "/api/v1/me/saved-searches/3/alert", "jobs"),
+    ("POST", "/api/v1/saved-search-alerts/stop", "jobs"),  # J3 alerts: the mail's one-click stop, no login
     ("GET", "/api/v1/me/favourites", "jobs"),
     ("PUT", "/api/v1/me/favourites/11040-00012345", "jobs"),
     ("DELETE", "/api/v1/me/favourites/11040-00012345", "jobs"),

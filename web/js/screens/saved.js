@@ -1,4 +1,5 @@
-// 保存した検索条件 (J3): list, run (the saved criteria through the search), rename, delete; at most 3.
+// 保存した検索条件 (J3): list, run (the saved criteria through the search), rename, delete; at most 3; each
+// with 新着求人をメールで受け取る (a daily digest mail, opt-in).
 import { del, get, put, query as toQuery } from "../api.js";
 import { field, h, messageBox } from "../dom.js";
 import { explain, showFormError, showMessage } from "../errors.js";
@@ -44,6 +45,22 @@ function deleteControl(item, box) {
   return [ask, confirm];
 }
 
+/** J3 alerts: 新着求人をメールで受け取る — on (PUT) or off (DELETE) at once, the state read back on failure. */
+function alertControl(item, box) {
+  const input = h("input", { type: "checkbox", checked: item.email_alert });
+  input.addEventListener("change", async () => {
+    try {
+      await (input.checked ? put : del)(`/me/saved-searches/${encodeURIComponent(item.id)}/alert`);
+      showMessage(box, input.checked ? `「${item.name}」の新着求人を毎朝メールでお知らせします。`
+        : `「${item.name}」の新着求人メールを停止しました。`, "note");
+    } catch (error) {
+      input.checked = !input.checked;
+      showMessage(box, explain(error));
+    }
+  });
+  return h("label", { class: "choice" }, input, "新着求人をメールで受け取る");
+}
+
 export async function savedSearchesScreen() {
   const list = await get("/me/saved-searches");
   const places = await placesFor(list.items);
@@ -54,6 +71,7 @@ export async function savedSearchesScreen() {
     list.items.length ? h("ul", { class: "cards" }, list.items.map((item) => h("li", { class: "card" },
       h("h2", {}, item.name),
       summary(item.criteria, places),
+      alertControl(item, box),
       h("div", { class: "card-actions" },
         h("a", { class: "button", href: `#/saved/${encodeURIComponent(item.id)}` }, "この条件で検索"),
         ...deleteControl(item, box)),
