@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from contracts import validate_event
 from kit.tokens import STAFF
 from services.messaging.models import Thread
-from tests.unit.messaging.conftest import LONG, application_data
+from tests.component.messaging.conftest import LONG, application_data
 
 EMPLOYER_MESSAGES = "/api/v1/employer/messages"
 EMPLOYER_READ = "/api/v1/employer/messages/read"

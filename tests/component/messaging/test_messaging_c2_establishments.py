@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from kit.tokens import EMPLOYER
-from tests.unit.messaging.conftest import LONG
+from tests.component.messaging.conftest import LONG
 
 EMPLOYER_MESSAGES = "/api/v1/employer/messages"
 MADE_UP = "0" * 32

@@ -1,4 +1,5 @@
-"""The same rules on PostgreSQL (production's database): projection, notices, M3's edge, two sweeps at once."""
+"""Messaging's rules on PostgreSQL (production's database): projection, notices, M3's edge, two sweeps at once.
+The events' data are those of the component tests (tests/component/messaging/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,20 @@ import uuid
 
 import pytest
 
+from kit.clock import FrozenClock
 from kit.events import Event
 from kit.testing.services import migrated_runtime
 from services.messaging import commands, seekers, tasks
 from services.messaging.app import build_runtime
 from services.messaging.handlers import SUBSCRIPTIONS
+from tests.component.messaging.conftest import invalidation_data, registration_data
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
 
 
 @pytest.fixture
@@ -26,11 +36,11 @@ def _deliver(runtime, event_type: str, data: dict) -> None:
         uow.commit()
 
 
-def test_projection_notices_and_m3_on_postgres(pg_runtime, clock, validated, invalidated):
+def test_projection_notices_and_m3_on_postgres(pg_runtime, clock):
     seeker_id, number = str(uuid.uuid4()), "11040-00000009"
-    _deliver(pg_runtime, "profile.registration.validated.v1", validated(seeker_id, number))
+    _deliver(pg_runtime, "profile.registration.validated.v1", registration_data(seeker_id, number))
     clock.advance(seconds=1)
-    _deliver(pg_runtime, "profile.registration.invalidated.v1", invalidated(seeker_id, number))
+    _deliver(pg_runtime, "profile.registration.invalidated.v1", invalidation_data(seeker_id, number))
     with pg_runtime.uow() as uow:
         assert seekers.status_of(uow, seeker_id).registration == "invalid"
         notice, _ = commands.post_notice(uow, {"seeker_number": number, "title": "t", "body": "b"}, "counter")
@@ -49,9 +59,9 @@ def test_projection_notices_and_m3_on_postgres(pg_runtime, clock, validated, inv
         assert commands.unread_notices(uow, seeker_id) == 0
 
 
-def test_m1_m2_application_threads_and_recommendations_on_postgres(pg_runtime, clock, validated):
+def test_m1_m2_application_threads_and_recommendations_on_postgres(pg_runtime, clock):
     seeker_id, application_id = str(uuid.uuid4()), uuid.uuid4().hex
-    _deliver(pg_runtime, "profile.registration.validated.v1", validated(seeker_id, "11040-00000010"))
+    _deliver(pg_runtime, "profile.registration.validated.v1", registration_data(seeker_id, "11040-00000010"))
     application = {"application_id": application_id, "seeker_id": seeker_id, "job_number": "11040-00012345",
                    "establishment_number": "1104-123456-7"}
     for _ in range(2):  # delivered twice: one thread, one notice
