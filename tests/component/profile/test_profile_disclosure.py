@@ -7,7 +7,7 @@ import pytest
 
 from contracts import validate_event
 from kit.tokens import EMPLOYER
-from tests.unit.profile.conftest import LONG
+from tests.component.profile.conftest import LONG
 
 DISCLOSURE, SEARCH = "/api/v1/me/disclosure", "/api/v1/employer/seekers"
 WORK = [{"company": "株式会社越谷ケア", "from": "2015-04", "to": "2020-03", "description": "特養での介護業務"}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kit.tokens import STAFF
-from tests.unit.profile.conftest import SPEC_PAYLOAD, payload
+from tests.component.profile.conftest import SPEC_PAYLOAD, payload
 
 SEEKERS = "/api/v1/staff/seekers"
 

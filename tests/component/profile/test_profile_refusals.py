@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.profile import commands
-from tests.unit.profile.conftest import payload
+from tests.component.profile.conftest import payload
 
 STAFF_SEEKERS = "/api/v1/staff/seekers"
 
