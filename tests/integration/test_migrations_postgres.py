@@ -1,58 +1,29 @@
 """Every service's migrations run on PostgreSQL too (production), in a throw-away database.
 
-The server is MYPAGE_TEST_DATABASE_URL or the local one; without a server the tests are
-skipped — except under CI=true, where that is a failure.
+Each test gets a fresh database (kit.testing.plugin's `database_url`: the machine's server, or
+MYPAGE_TEST_DATABASE_URL; skipped without one, failed under CI=true).
 """
 
 import importlib
-import os
-import uuid
 
-import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
-from sqlalchemy.engine import make_url
 
 from kit.clock import FrozenClock
 from kit.migrations import alembic_config
 from kit.settings import SERVICES, Settings
 
-SERVER_URL = os.environ.get("MYPAGE_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _admin_connection() -> psycopg.Connection:
-    url = make_url(SERVER_URL).set(drivername="postgresql")
-    try:
-        return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        reason = f"PostgreSQL unreachable at {url.render_as_string()}: {error}".strip()
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-
-
-@pytest.fixture
-def postgres_url():
-    """A fresh database on the server, dropped afterwards."""
-    name = f"mypage_unit_{uuid.uuid4().hex[:12]}"
-    with _admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(SERVER_URL).set(drivername="postgresql", database=name)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with _admin_connection() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(params=SERVICES)
-def runtime(request, postgres_url):
+def runtime(request, database_url):
     service = request.param
     app = importlib.import_module(f"services.{service}.app")
-    settings = Settings.from_env(service, {}, database_url=postgres_url)
+    settings = Settings.from_env(service, {}, database_url=database_url)
     runtime = app.build_runtime(settings, clock=FrozenClock())
     yield runtime
     runtime.dispose()
@@ -69,10 +40,10 @@ def test_migrations_run_on_postgresql_and_match_the_models(runtime):
 
 
 @pytest.fixture
-def jobs_runtime(postgres_url):
+def jobs_runtime(database_url):
     from services.jobs.app import build_runtime
 
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=postgres_url), clock=FrozenClock())
+    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=database_url), clock=FrozenClock())
     runtime.migrate()
     yield runtime
     runtime.dispose()
@@ -102,10 +73,10 @@ def test_the_demo_seekers_activity_loads_on_postgresql(jobs_runtime):
 
 
 @pytest.fixture
-def profile_runtime(postgres_url):
+def profile_runtime(database_url):
     from services.profile.app import build_runtime
 
-    runtime = build_runtime(Settings.from_env("profile", {}, database_url=postgres_url), clock=FrozenClock())
+    runtime = build_runtime(Settings.from_env("profile", {}, database_url=database_url), clock=FrozenClock())
     runtime.migrate()
     yield runtime
     runtime.dispose()
