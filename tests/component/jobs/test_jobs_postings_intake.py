@@ -16,7 +16,7 @@ from kit.tokens import EMPLOYER, STAFF
 from services.jobs import domain
 from services.jobs.app import build_runtime, create_app
 from services.jobs.models import postings
-from tests.unit.jobs.conftest import LONG, POSTING, job_number
+from tests.component.jobs.conftest import LONG, POSTING, job_number
 
 JOBS = "/api/v1/employer/jobs"
 EN = {"Accept-Language": "en"}

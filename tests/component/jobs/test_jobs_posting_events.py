@@ -13,7 +13,7 @@ import pytest
 from contracts import validate_event
 from kit.events import Event
 from kit.tokens import EMPLOYER
-from tests.unit.jobs.conftest import LONG, POSTING, job_number
+from tests.component.jobs.conftest import LONG, POSTING, job_number
 
 PUBLISHED, CHANGED, CLOSED = ("employer.posting.published.v1", "employer.posting.changed.v1",
                               "employer.posting.closed.v1")

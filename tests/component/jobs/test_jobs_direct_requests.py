@@ -11,7 +11,7 @@ import pytest
 from contracts import validate_event
 from kit.tokens import EMPLOYER
 from services.jobs import domain
-from tests.unit.jobs.conftest import LONG, registration
+from tests.component.jobs.conftest import LONG, registration
 
 SEND, MINE = "/api/v1/employer/direct-requests", "/api/v1/me/direct-requests"
 

@@ -13,10 +13,11 @@ import pytest
 from contracts import validate_event
 from kit.tokens import ALERT_STOP_AUDIENCE, AUDIENCE, ISSUER
 from services.jobs.commands.alerts import send_digests
-from tests.unit.jobs.conftest import LONG, registration
+from tests.component.jobs.conftest import LONG, registration
 
 SAVED = "/api/v1/me/saved-searches"
 STOP = "/api/v1/saved-search-alerts/stop"
+ONE_CLICK = "/api/v1/saved-search-alerts/one-click"
 DIGEST = "jobs.saved_search.digest.v1"
 CARE = {"name": "越谷の介護", "criteria": {"prefecture": ["埼玉県"], "employment_type": ["正社員"]}}
 
@@ -184,3 +185,18 @@ def test_j3_an_access_token_is_not_a_stop_link(client, alerted, signer, clock):
     assert client.post(STOP, json={"token": access}).status_code == 422
     assert client.post(STOP, json={"token": signer.issue(seeker_id, ttl=LONG)}).status_code == 422
     assert _alert(client, headers, search_id) is True
+
+
+def test_j3_rfc_8058_one_click_the_mail_programs_form_post_stops_the_alert(client, alerted, signer, clock):
+    seeker_id, headers, search_id = alerted()
+    token = _stop_token(signer, clock, seeker_id, search_id)
+    missing = client.post(ONE_CLICK, data="List-Unsubscribe=One-Click",
+                          content_type="application/x-www-form-urlencoded")
+    assert missing.status_code == 422 and missing.mimetype == "application/problem+json"
+    stopped = client.post(ONE_CLICK, query_string={"token": token}, data="List-Unsubscribe=One-Click",
+                          content_type="application/x-www-form-urlencoded")
+    assert stopped.status_code == 204
+    assert _alert(client, headers, search_id) is False
+    forged = client.post(ONE_CLICK, query_string={"token": "forged"}, data="List-Unsubscribe=One-Click",
+                         content_type="application/x-www-form-urlencoded")
+    assert forged.status_code == 422

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from kit.tokens import EMPLOYER
 from services.jobs.models import postings
-from tests.unit.jobs.conftest import LONG, POSTING, job_number
+from tests.component.jobs.conftest import LONG, POSTING, job_number
 
 OURS, THEIRS = "1104-123456-7", "1104-999999-9"  # POSTING's establishment, and another one
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"

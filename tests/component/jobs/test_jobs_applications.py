@@ -11,7 +11,7 @@ import pytest
 from contracts import validate_event
 from kit.tokens import EMPLOYER, STAFF
 from services.jobs import domain
-from tests.unit.jobs.conftest import LONG, registration
+from tests.component.jobs.conftest import LONG, registration
 
 APPLY = "/api/v1/me/applications"
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from kit.testing.plugin import unavailable
 from kit.tokens import STAFF
 from services.jobs import letters
-from tests.unit.jobs.conftest import LONG, registration
+from tests.component.jobs.conftest import LONG, registration
 
 REFERRALS = "/api/v1/staff/referrals"
 LETTER = {"office": "ハローワーク越谷", "seeker_name": "求職 太郎", "interview_place": "越谷市本社 2階",

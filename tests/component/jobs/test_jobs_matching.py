@@ -19,7 +19,7 @@ from kit.events import Event
 from kit.tokens import EMPLOYER
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import desired_condition_terms, desired_conditions, matches
-from tests.unit.jobs.conftest import LONG, POSTING, job_number, registration
+from tests.component.jobs.conftest import LONG, POSTING, job_number, registration
 
 JOBS = "/api/v1/employer/jobs"
 MATCHING = "/api/v1/me/matching-jobs"
