@@ -4,8 +4,8 @@ commits). The rules are in domain/, the projection of seekers in seekers.py, the
 
 common: what the use cases share; jobs: J2 search, a posting's page, P5 counts; favourites: J3/J4;
 referrals: J5/J7 — these four re-exported here (`commands.add_favourite`); applications: J8/J9; postings: J1
-from the employer-side system; direct_requests: J8a; matching: J6 (`from services.jobs.commands import
-postings`).
+from the employer-side system; direct_requests: J8a; matching and rematching: J6; alerts: J3's saved-search
+alerts and their digest (`from services.jobs.commands import postings`).
 """
 
 from services.jobs.commands.common import (  # noqa: F401
