@@ -63,6 +63,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("PUT", "/me/saved-searches/{search_id}/alert"): "startSavedSearchAlert",
     ("DELETE", "/me/saved-searches/{search_id}/alert"): "stopSavedSearchAlert",
     ("POST", "/saved-search-alerts/stop"): "stopSavedSearchAlertByLink",
+    ("POST", "/saved-search-alerts/one-click"): "stopSavedSearchAlertOneClick",
     ("GET", "/me/favourites"): "listFavourites",
     ("PUT", "/me/favourites/{job_number}"): "addFavourite",
     ("DELETE", "/me/favourites/{job_number}"): "removeFavourite",

@@ -86,6 +86,7 @@ ROUTES: tuple[Route, ...] = (
     _route("me/saved-searches", "jobs"),
     # J3 alerts: the one-click stop link of a digest mail, without a login (its token is in the body)
     _route("saved-search-alerts/stop", "jobs", "POST", exact=True, access=Access.PUBLIC),
+    _route("saved-search-alerts/one-click", "jobs", "POST", exact=True, access=Access.PUBLIC),  # RFC 8058
     _route("me/favourites", "jobs"),
     _route("me/referrals", "jobs"),
     _route("me/recommendations", "jobs"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -56,20 +56,25 @@ class SmtpTarget:
         )
 
 
-def build_message(mail_from: str, to: str | Sequence[str], subject: str, body: str) -> EmailMessage:
-    """A UTF-8 text mail: the Japanese subject as RFC 2047 encoded words, the body base64."""
+def build_message(mail_from: str, to: str | Sequence[str], subject: str, body: str, *,
+                  headers: Mapping[str, str] | None = None) -> EmailMessage:
+    """A UTF-8 text mail: the Japanese subject as RFC 2047 encoded words, the body base64; `headers` adds
+    ASCII headers (e.g. List-Unsubscribe)."""
     message = EmailMessage(policy=SMTP_POLICY)
     message["From"] = mail_from
     message["To"] = to if isinstance(to, str) else ", ".join(to)
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain=mail_from.rpartition("@")[2] or None)
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body, charset="utf-8", cte="base64")
     return message
 
 
 def send_mail(smtp_url: str, mail_from: str, to: str | Sequence[str], subject: str, body: str, *,
-              timeout: float = DEFAULT_TIMEOUT, ssl_context: ssl.SSLContext | None = None) -> str:
+              headers: Mapping[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+              ssl_context: ssl.SSLContext | None = None) -> str:
     """A3, A7, A8: send one UTF-8 text mail (key, OTP, notices) over SMTP and return its Message-ID.
 
     Raises MailError when the server cannot be reached or refuses the mail, so the caller's
@@ -78,7 +83,7 @@ def send_mail(smtp_url: str, mail_from: str, to: str | Sequence[str], subject: s
     if not smtp_url:
         raise MailError("no SMTP server configured (MYPAGE_SMTP_URL)")
     target = SmtpTarget.from_url(smtp_url)
-    message = build_message(mail_from, to, subject, body)
+    message = build_message(mail_from, to, subject, body, headers=headers)
     recipients = [to] if isinstance(to, str) else list(to)
     context = ssl_context or ssl.create_default_context()
     try:

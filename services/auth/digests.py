@@ -3,7 +3,8 @@ the seeker's opaque id, the search's id and name, a count, the newest 5); auth o
 mails it — through its mail outbox like every mail (S3), rendered at sending time by mail.py.
 
 The mail links the search (`<site>/#/saved/<id>`) and a one-click stop (`<site>/#/alert-stop?token=…`:
-the web client posts the token to `POST /api/v1/saved-search-alerts/stop`, which jobs answers). The token is
+the web client posts the token to `POST /api/v1/saved-search-alerts/stop`, which jobs answers) and carries
+RFC 8058's `List-Unsubscribe` / `List-Unsubscribe-Post` headers for the mail program's own button. The token is
 minted here when the mail is sent — an EdDSA JWT of auth's signing key for kit.tokens.ALERT_STOP_AUDIENCE
 (never an access token), 30 days — so no event and no outbox row ever carries it (DESIGN §3). `<site>` is
 MYPAGE_AUTH_PUBLIC_URL (default http://127.0.0.1:8080, `make run`'s address).
@@ -57,6 +58,13 @@ def stop_token(secrets: AuthSecrets, now: datetime, seeker_id: str, search_id: s
     claims = {"sub": seeker_id, "search": search_id, "iss": ISSUER, "aud": ALERT_STOP_AUDIENCE, "iat": issued,
               "exp": issued + int(STOP_LINK_LIFETIME.total_seconds()), "jti": uuid.uuid4().hex}
     return jwt.encode(claims, secrets.signing_key, algorithm=ALGORITHM, headers={"kid": secrets.kid})
+
+
+def one_click_headers(params: dict) -> dict[str, str]:
+    """RFC 8058: the mail program's own unsubscribe button POSTs `List-Unsubscribe=One-Click` to this address
+    (`POST /api/v1/saved-search-alerts/one-click?token=…`, answered by jobs)."""
+    url = f"{params['site']}/api/v1/saved-search-alerts/one-click?token={params['stop_token']}"
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def render_digest(params: dict, since: str, until: str) -> tuple[str, str]:

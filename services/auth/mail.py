@@ -175,13 +175,15 @@ class MailDispatcher:
             expires_at = now + lifetime
             if code is not None:
                 code.sent_at, code.expires_at = now, expires_at
-            subject, body = render(mail.template, self._at_sending(mail, now), expires_at)
+            params = self._at_sending(mail, now)
+            subject, body = render(mail.template, params, expires_at)
+            extra = {"headers": digests.one_click_headers(params)} if "stop_token" in params else {}
             # Commit before the SMTP hand-off: the code counts from now, so a reader faster than
             # this commit is never refused; the lease keeps other replicas off this mail meanwhile.
             mail.next_attempt_at = now + SENDING_LEASE
             session.commit()
             try:
-                self._send(settings.smtp_url, settings.mail_from, mail.recipient, subject, body)
+                self._send(settings.smtp_url, settings.mail_from, mail.recipient, subject, body, **extra)
             except MailError as error:
                 self._failed(mail_id, error)
                 return False

@@ -2,18 +2,21 @@
 seeker saves a search with 「新着求人をメールで受け取る」; the employer-side system publishes two postings it
 finds and one it does not; at 7:00 in Japan the next day jobs' daily pass (the worker task's body, run as the
 frozen clock reaches it) writes the digest event, auth mails it to the login email — the development SMTP
-sink receives it — and the mail's one-click link stops the alert without a login; the next day's new
-posting brings no mail."""
+sink receives it — and the mail program's one-click unsubscribe (RFC 8058: a form POST to the mail's
+List-Unsubscribe address) stops the alert without a login; the next day's new posting brings no mail."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
 
 from kit.clock import FrozenClock
-from kit.devmail import read_mailbox
+from kit.devmail import MAIL_SUFFIX, read_mailbox
 from kit.testing import e2e
 from kit.testing.plugin import eventually
 from services.jobs.commands.alerts import send_digests
@@ -45,6 +48,12 @@ def _publish(call, **changes) -> str:
                   token=_employer_token(call))
     assert answer.status == 201, answer.data
     return number
+
+
+def _headers(system, mail_id: str) -> dict[str, str]:
+    """The headers of a mail the sink stored, as received."""
+    stored = (Path(system.mail_dir) / f"{mail_id}{MAIL_SUFFIX}").read_bytes()
+    return dict(BytesParser(policy=policy.default).parsebytes(stored).items())
 
 
 def _digests(system, email: str) -> list:
@@ -84,7 +93,14 @@ def test_j3_a_saved_searchs_new_postings_are_mailed_daily_and_the_link_stops_the
     clock.set("2026-11-28T07:00:00+09:00")
     assert send_digests(runtime) == 0  # nothing new: no mail
 
-    stopped = call("POST", "/api/v1/saved-search-alerts/stop", {"token": STOP_LINK.search(mail.text).group(1)})
+    # the mail program's own unsubscribe button (RFC 8058): a form POST to the List-Unsubscribe address
+    headers = _headers(system, mail.id)
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = re.fullmatch(r"<http://127\.0\.0\.1:8080(/api/v1/saved-search-alerts/one-click\?token=\S+)>",
+                             headers["List-Unsubscribe"])
+    assert one_click and STOP_LINK.search(mail.text).group(1) in one_click.group(1)
+    stopped = call.pool.request("POST", call.url + one_click.group(1), body="List-Unsubscribe=One-Click",
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert stopped.status == 204, stopped.data
     _publish(call)
     clock.set("2026-11-29T07:00:00+09:00")

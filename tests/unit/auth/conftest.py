@@ -29,6 +29,7 @@ class SentMail:
     to: str
     subject: str
     body: str
+    headers: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -37,8 +38,8 @@ class Mailbox:
 
     sent: list[SentMail] = field(default_factory=list)
 
-    def send(self, smtp_url, mail_from, to, subject, body):
-        self.sent.append(SentMail(to, subject, body))
+    def send(self, smtp_url, mail_from, to, subject, body, headers=None):
+        self.sent.append(SentMail(to, subject, body, dict(headers or {})))
         return f"<{uuid.uuid4().hex}@test>"
 
     def last_key(self, to: str) -> str:

@@ -54,6 +54,9 @@ def test_j3_a_digest_is_mailed_to_the_login_email_with_its_links(world, clock):
     assert claims["exp"] - claims["iat"] == 30 * 24 * 3600
     with pytest.raises(InvalidToken):
         verifier.verify(token)  # never an access token
+    assert mail.headers == {  # RFC 8058: the mail program's own one-click button
+        "List-Unsubscribe": f"<http://127.0.0.1:8080/api/v1/saved-search-alerts/one-click?token={token}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     with world.runtime.engine.connect() as connection:
         assert connection.scalar(select(Mail.params).where(Mail.template == "saved_search_digest")) is None
 

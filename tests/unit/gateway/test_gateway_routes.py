@@ -34,6 +34,7 @@ SPEC_PATHS = [
     ("GET", "/api/v1/me/saved-searches/3/jobs", "jobs"),
     ("PUT", "/api/v1/me/saved-searches/3/alert", "jobs"),
     ("POST", "/api/v1/saved-search-alerts/stop", "jobs"),  # J3 alerts: the mail's one-click stop, no login
+    ("POST", "/api/v1/saved-search-alerts/one-click", "jobs"),  # its RFC 8058 List-Unsubscribe-Post
     ("GET", "/api/v1/me/favourites", "jobs"),
     ("PUT", "/api/v1/me/favourites/11040-00012345", "jobs"),
     ("DELETE", "/api/v1/me/favourites/11040-00012345", "jobs"),
