@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from kit.db import insert_ignore
 from kit.events import is_newer
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
@@ -84,15 +85,23 @@ def deliver_direct_request(uow: UnitOfWork, seeker_id: str, job_number: str) -> 
 
 def _deliver_posting(uow: UnitOfWork, seeker_id: str, job_number: str, kind: str, title: str, body: str,
                      posted_by: str) -> Notice | None:
-    """An notice about a posting, once per (seeker, kind, 求人番号); none for a withdrawn seeker."""
+    """A notice about a posting, once per (seeker, kind, 求人番号) — `INSERT … ON CONFLICT DO NOTHING` on the
+    unique index, so two deliveries at once (two events, two workers) still add one; none for a withdrawn
+    seeker."""
     if status_of(uow, seeker_id).withdrawn:
         log.info("%s for a withdrawn seeker: not delivered", kind)
         return None
-    delivered = uow.session.scalar(select(Notice.id).where(Notice.seeker_id == seeker_id, Notice.kind == kind,
-                                                           Notice.job_number == job_number))
-    if delivered is not None:
+    table = Notice.__table__
+    added = uow.session.execute(
+        insert_ignore(uow.session, table, on=("seeker_id", "kind", "job_number"))
+        .values(id=str(uuid.uuid4()), seeker_id=seeker_id, kind=kind, job_number=job_number, title=title, body=body,
+                posted_by=posted_by, sent_at=uow.clock.now(), read_at=None)
+        .returning(table.c.id)).first()
+    if added is None:
         return None
-    return _add_notice(uow, seeker_id, kind, title, body, posted_by, job_number=job_number)
+    notice = uow.session.get(Notice, added.id)
+    _notice_posted(uow, notice)
+    return notice
 
 
 def _add_notice(uow: UnitOfWork, seeker_id: str, kind: str, title: str, body: str, posted_by: str, *,
@@ -100,10 +109,14 @@ def _add_notice(uow: UnitOfWork, seeker_id: str, kind: str, title: str, body: st
     notice = Notice(id=str(uuid.uuid4()), seeker_id=seeker_id, kind=kind, job_number=job_number, title=title,
                     body=body, posted_by=posted_by, sent_at=uow.clock.now(), read_at=None)
     uow.session.add(notice)
-    uow.session.flush()  # the unique (seeker, kind, job number) of a recommendation holds here
-    uow.publish(NOTICE_POSTED, {"notice_id": notice.id, "seeker_id": seeker_id, "kind": kind,
-                                "sent_at": notice.sent_at}, subject=seeker_id)
+    uow.session.flush()
+    _notice_posted(uow, notice)
     return notice
+
+
+def _notice_posted(uow: UnitOfWork, notice: Notice) -> None:
+    uow.publish(NOTICE_POSTED, {"notice_id": notice.id, "seeker_id": notice.seeker_id, "kind": notice.kind,
+                                "sent_at": notice.sent_at}, subject=notice.seeker_id)
 
 
 def notices_page(uow: UnitOfWork, seeker_id: str, page: int, per_page: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 
 from kit.clock import FrozenClock
 from kit.events import Event
-from kit.testing.services import migrated_runtime
+from kit.testing.services import in_parallel, migrated_runtime, outbox_envelopes
 from services.messaging import commands, seekers, tasks
 from services.messaging.app import build_runtime
 from services.messaging.handlers import SUBSCRIPTIONS
@@ -80,3 +80,25 @@ def test_m1_m2_application_threads_and_recommendations_on_postgres(pg_runtime, c
     with pg_runtime.uow() as uow:
         assert commands.mark_read_by_employer(uow, None, application_id=application_id) == (1, 0)
         uow.commit()
+
+
+def test_m2_one_matching_posting_delivered_by_eight_events_at_once_is_one_notice(pg_runtime):
+    """J6/M2: never the same posting twice in the notices — eight deliveries at once (as from a re-matched posting
+    and replays on several workers) race on the unique index; ON CONFLICT DO NOTHING keeps one notice and one
+    messaging.notice.posted.v1, and none of them fails."""
+    seeker_id, job_number = str(uuid.uuid4()), "11040-00000042"
+    _deliver(pg_runtime, "profile.registration.validated.v1", registration_data(seeker_id, "11040-00000010"))
+    data = {"seeker_id": seeker_id, "job_number": job_number}
+    added = in_parallel([lambda: _matched(pg_runtime, data) for _ in range(8)])
+    assert sorted(added) == [False] * 7 + [True]
+    with pg_runtime.uow() as uow:
+        assert commands.unread_notices(uow, seeker_id) == 1
+    posted = [e for e in outbox_envelopes(pg_runtime, "messaging.notice.posted.v1") if e["subject"] == seeker_id]
+    assert len(posted) == 1 and posted[0]["data"]["kind"] == "matching"
+
+
+def _matched(runtime, data: dict) -> bool:
+    with runtime.uow() as uow:
+        notice = commands.deliver_matching(uow, data["seeker_id"], data["job_number"])
+        uow.commit()
+    return notice is not None
