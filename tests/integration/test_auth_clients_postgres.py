@@ -13,7 +13,7 @@ from kit.clock import FrozenClock
 from kit.testing.services import in_parallel, outbox_envelopes
 from kit.tokens import KeySet, TokenVerifier
 from services.auth.purge import purge_expired
-from tests.unit.auth.conftest import AuthWorld
+from tests.component.auth.conftest import AuthWorld
 
 pytestmark = pytest.mark.integration
 

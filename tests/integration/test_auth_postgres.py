@@ -20,9 +20,9 @@ from kit.tokens import KeySet, TokenVerifier
 from services.auth.domain import MAX_KEYS_PER_DAY
 from services.auth.models import Account, AuthKey, Device, LoginChallenge, LoginThrottle
 from services.auth.purge import KINDS, purge_expired
-from tests.unit.auth import purge_rows
-from tests.unit.auth.conftest import PASSWORD, AuthWorld
-from tests.unit.auth.purge_rows import BOUNDARIES
+from tests.component.auth import purge_rows
+from tests.component.auth.conftest import PASSWORD, AuthWorld
+from tests.component.auth.purge_rows import BOUNDARIES
 
 pytestmark = pytest.mark.integration
 

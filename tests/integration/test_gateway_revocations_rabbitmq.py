@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kit.events import Event
-from tests.unit.auth.test_auth_gateway import _through_the_listener
+from tests.component.auth.test_auth_gateway import _through_the_listener
 
 pytestmark = pytest.mark.integration
 

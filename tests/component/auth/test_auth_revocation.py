@@ -13,8 +13,8 @@ from gateway.backends import InProcessBackend
 from gateway.security import RevokedSessions, SessionGuard
 from kit.settings import Settings
 from kit.tokens import KeySet, TokenVerifier
-from tests.unit.auth.conftest import PASSWORD
-from tests.unit.auth.test_auth_gateway import _echo
+from tests.component.auth.conftest import PASSWORD
+from tests.component.auth.test_auth_gateway import _echo
 
 NEW_PASSWORD = "New@pass2026"
 

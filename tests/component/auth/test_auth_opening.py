@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kit.mail import MailError
 from services.auth import terms
 from services.auth.models import Account, AuthKey, Mail
-from tests.unit.auth.conftest import KEY_LINE, PASSWORD
+from tests.component.auth.conftest import KEY_LINE, PASSWORD
 
 VOLATILE_HEADERS = {"X-Request-ID"}
 

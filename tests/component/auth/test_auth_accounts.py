@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select
 
 from kit.logs import JsonFormatter
 from services.auth.models import Account
-from tests.unit.auth.conftest import PASSWORD
+from tests.component.auth.conftest import PASSWORD
 
 
 def _account(world, seeker_id) -> Account:

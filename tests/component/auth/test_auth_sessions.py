@@ -12,7 +12,7 @@ import pytest
 from kit.settings import ConfigurationError, Settings
 from kit.tokens import KeySet, TokenVerifier
 from services.auth.config import load_secrets
-from tests.unit.auth.conftest import PASSWORD
+from tests.component.auth.conftest import PASSWORD
 
 
 def refresh(world, tokens: dict):

@@ -21,7 +21,7 @@ from services.auth.models import (
     Session,
 )
 from services.auth.purge import KINDS, PURGE_TASK, purge_expired, purge_task
-from tests.unit.auth.purge_rows import (
+from tests.component.auth.purge_rows import (
     BOUNDARIES,
     T0,
     D,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kit.tokens import KeySet, TokenVerifier
 from services.auth.models import Account
-from tests.unit.auth.conftest import OTP_LINE, PASSWORD
+from tests.component.auth.conftest import OTP_LINE, PASSWORD
 
 VOLATILE_HEADERS = {"X-Request-ID"}
 
