@@ -15,7 +15,7 @@ def isolated_environ(var_dir: Path | str, **extra: str) -> dict[str, str]:
     """
     environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
     # One test client makes more calls a minute than any real address (Schemathesis: thousands); the
-    # gateway's per-address limits are tested on their own (tests/unit/gateway/test_gateway_rate_limit.py).
+    # gateway's per-address limits are tested on their own (tests/component/gateway/test_gateway_rate_limit.py).
     # The demo seeker's My Page starts unused (MYPAGE_DEMO_ACTIVITY=0): tests count what they add.
     environ.update(MYPAGE_VAR_DIR=str(var_dir), MYPAGE_PORT="0", MYPAGE_ENV="dev", MYPAGE_DEMO_ACTIVITY="0",
                    MYPAGE_EXCHANGE=f"e2e{uuid.uuid4().hex[:12]}.events",
