@@ -18,7 +18,7 @@ A closed, expired or no longer online posting leaves the list by the list's own 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
@@ -63,14 +63,7 @@ def rematch_seeker(uow: UnitOfWork, seeker_id: str) -> list[str]:
     _set_unmatched(uow, (matches.c.seeker_id == seeker_id, fits), (matches.c.seeker_id == seeker_id, ~fits))
     if domain.refusal(seekers.load(uow.session, seeker_id)) is not None:
         return []  # P4: matched again once the features open and something new arrives
-    day = today(uow)
-    new = list(uow.session.scalars(
-        select(postings.c.job_number)
-        .where(*_fits(seeker_id), postings.c.closed.is_(False), postings.c.deadline >= day,
-               postings.c.publication_scope != domain.SCOPE_NOT_ONLINE,
-               postings.c.received_on >= domain.new_since("week", day),
-               ~exists().where(matches.c.seeker_id == seeker_id, matches.c.job_number == postings.c.job_number))
-        .order_by(postings.c.received_on.desc(), postings.c.id.desc()).limit(desired.REMATCH_LIMIT)))
+    new = list(uow.session.scalars(new_postings_query(seeker_id, today(uow))))
     if not new:
         return []
     now = uow.clock.now()
@@ -80,6 +73,17 @@ def rematch_seeker(uow: UnitOfWork, seeker_id: str) -> list[str]:
         uow.publish(POSTING_MATCHED, {"seeker_id": seeker_id, "job_number": number}, subject=seeker_id)
     log.info("J6: changed desired conditions matched %d postings", len(new))
     return new
+
+
+def new_postings_query(seeker_id: str, day: date):
+    """J6: the SELECT of the job numbers the seeker's (changed) conditions meet on `day`: open, shown online,
+    received within J2's 新着 week, not met before; at most desired.REMATCH_LIMIT, newest received first."""
+    return (select(postings.c.job_number)
+            .where(*_fits(seeker_id), postings.c.closed.is_(False), postings.c.deadline >= day,
+                   postings.c.publication_scope != domain.SCOPE_NOT_ONLINE,
+                   postings.c.received_on >= domain.new_since("week", day),
+                   ~exists().where(matches.c.seeker_id == seeker_id, matches.c.job_number == postings.c.job_number))
+            .order_by(postings.c.received_on.desc(), postings.c.id.desc()).limit(desired.REMATCH_LIMIT))
 
 
 def _set_unmatched(uow: UnitOfWork, fitting: tuple, not_fitting: tuple) -> None:
