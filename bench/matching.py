@@ -30,6 +30,8 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -73,7 +75,20 @@ POSTINGS = {
 }
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
+@contextmanager
+def scratch_database(server: str, prefix: str) -> Iterator[str]:
+    """A new database `<prefix>_<hex>` on `server` for one run (its URL), dropped afterwards whatever happens."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlsplit(server)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"p50_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2)}
@@ -142,7 +157,7 @@ def _raw(url: str, sql: str, runs: int) -> tuple[set[str], dict[str, float]]:
             started = time.perf_counter()
             ids = {row[0] for row in connection.execute(sql).fetchall()}
             samples.append(time.perf_counter() - started)
-    return ids, _percentiles(samples[1:])  # the first run warms the cache
+    return ids, percentiles(samples[1:])  # the first run warms the cache
 
 
 def measure(runtime, url: str, runs: int) -> dict:
@@ -163,7 +178,7 @@ def measure(runtime, url: str, runs: int) -> dict:
                 ids = set(uow.session.scalars(statement))
                 samples.append(time.perf_counter() - started)
         found["ours_query"] = ids
-        entry["ours_query"] = _percentiles(samples[1:])
+        entry["ours_query"] = percentiles(samples[1:])
         samples = []
         for _ in range(runs + 1):
             with runtime.uow() as uow:
@@ -175,7 +190,7 @@ def measure(runtime, url: str, runs: int) -> dict:
                 connection.execute(delete(matches))
                 connection.execute(delete(runtime.outbox))
         found["ours_match"] = ids
-        entry["ours_match"] = _percentiles(samples[1:])
+        entry["ours_match"] = percentiles(samples[1:])
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute("DROP INDEX ix_desired_condition_terms_lookup")
         found["raw_query_no_index"], entry["raw_query_no_index"] = _raw(url, sql, runs)
@@ -197,44 +212,44 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    name = f"bench_matching_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(args.server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = urlsplit(args.server)._replace(path=f"/{name}").geturl()
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=url), clock=FrozenClock(NOW))
     report: dict = {"benchmark": "matching", "when": datetime.now(UTC).isoformat(), "seekers": args.seekers,
                     "runs": args.runs, "database": "postgresql 15, same host, 2 cores shared"}
-    try:
-        runtime.migrate()
-        report["load_s"] = round(load(url, args.seekers), 1)
-        with runtime.engine.begin() as connection:
-            connection.execute(insert(postings), [posting_row(BASE | posting, now=runtime.clock.now())
-                                                  for posting in POSTINGS.values()])
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute("VACUUM ANALYZE")
-            report["terms_rows"] = connection.execute("SELECT count(*) FROM desired_condition_terms").fetchone()[0]
-            report["terms_mb"] = round(connection.execute(
-                "SELECT pg_total_relation_size('desired_condition_terms')").fetchone()[0] / 2**20, 1)
-            report["valid_seekers"] = connection.execute(
-                "SELECT count(*) FROM seeker_status WHERE registration = 'valid' AND usable AND NOT withdrawn"
-            ).fetchone()[0]
-        print(f"loaded {args.seekers} seekers in {report['load_s']} s ({report['terms_rows']} terms)", flush=True)
-        report["postings"] = measure(runtime, url, args.runs)
-        with runtime.engine.connect() as connection:
-            plan_of = POSTINGS[next(iter(POSTINGS))]["job_number"]
-            row = search.find(connection, plan_of)
-            statement = matching.matching_seekers_query(row, job_number=plan_of)
-            sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-            report["plan_typical"] = [r[0] for r in connection.exec_driver_sql("EXPLAIN " + sql)]
-    finally:
-        runtime.dispose()
-        with psycopg.connect(args.server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(args.server, "bench_matching") as url:
+        runtime = build_runtime(Settings.from_env("jobs", {}, database_url=url), clock=FrozenClock(NOW))
+        try:
+            _run(runtime, url, args, report)
+        finally:
+            runtime.dispose()
     out = ROOT / "bench" / "results" / f"matching-{datetime.now(UTC).date().isoformat()}.json"
     if args.seekers < 100_000:
         out = out.with_name(out.stem + f"-{args.seekers}.json")
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")
+
+
+def _run(runtime, url: str, args, report: dict) -> None:
+    """Migrate, load the seekers and the three postings, measure each, and read the typical plan into `report`."""
+    runtime.migrate()
+    report["load_s"] = round(load(url, args.seekers), 1)
+    with runtime.engine.begin() as connection:
+        connection.execute(insert(postings), [posting_row(BASE | posting, now=runtime.clock.now())
+                                              for posting in POSTINGS.values()])
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+        report["terms_rows"] = connection.execute("SELECT count(*) FROM desired_condition_terms").fetchone()[0]
+        report["terms_mb"] = round(connection.execute(
+            "SELECT pg_total_relation_size('desired_condition_terms')").fetchone()[0] / 2**20, 1)
+        report["valid_seekers"] = connection.execute(
+            "SELECT count(*) FROM seeker_status WHERE registration = 'valid' AND usable AND NOT withdrawn"
+        ).fetchone()[0]
+    print(f"loaded {args.seekers} seekers in {report['load_s']} s ({report['terms_rows']} terms)", flush=True)
+    report["postings"] = measure(runtime, url, args.runs)
+    with runtime.engine.connect() as connection:
+        plan_of = POSTINGS[next(iter(POSTINGS))]["job_number"]
+        row = search.find(connection, plan_of)
+        statement = matching.matching_seekers_query(row, job_number=plan_of)
+        sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+        report["plan_typical"] = [r[0] for r in connection.exec_driver_sql("EXPLAIN " + sql)]
 
 
 if __name__ == "__main__":

@@ -24,13 +24,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import delete, insert  # noqa: E402
 
+from bench.matching import percentiles, scratch_database  # noqa: E402
 from kit import codes  # noqa: E402
 from kit.clock import FrozenClock  # noqa: E402
 from kit.events import Event  # noqa: E402
@@ -61,12 +60,6 @@ SEEKERS = {
                                             "prefectures": ["沖縄県"], "municipalities": ["那覇市"],
                                             "wage_min": 1000, "wage_type": "hourly"},
 }
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {"p50_ms": round(statistics.median(ordered) * 1000, 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000, 1)}
 
 
 def _posting(draw: random.Random, serial: int, detailed: list[str], places: list, weights: list[int]) -> dict:
@@ -134,14 +127,14 @@ def measure(runtime, url: str, runs: int) -> dict:
                 started = time.perf_counter()
                 found["raw_query"] = [row[0] for row in connection.execute(sql).fetchall()]
                 samples.append(time.perf_counter() - started)
-        entry["raw_query"] = _percentiles(samples[1:])  # the first run warms the cache
+        entry["raw_query"] = percentiles(samples[1:])  # the first run warms the cache
         samples = []
         for _ in range(runs + 1):
             with runtime.uow() as uow:
                 started = time.perf_counter()
                 found["ours_query"] = list(uow.session.scalars(statement))
                 samples.append(time.perf_counter() - started)
-        entry["ours_query"] = _percentiles(samples[1:])
+        entry["ours_query"] = percentiles(samples[1:])
         samples = []
         for _ in range(runs + 1):
             with runtime.uow() as uow:
@@ -152,7 +145,7 @@ def measure(runtime, url: str, runs: int) -> dict:
             with runtime.engine.begin() as connection:  # the next run starts from no match again
                 connection.execute(delete(matches))
                 connection.execute(delete(runtime.outbox))
-        entry["ours_rematch"] = _percentiles(samples[1:])
+        entry["ours_rematch"] = percentiles(samples[1:])
         if len({tuple(numbers) for numbers in found.values()}) != 1:
             raise SystemExit(f"the variants disagree on {label!r}: " + str({k: len(v) for k, v in found.items()}))
         entry["matched"] = len(found["raw_query"])
@@ -167,32 +160,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    name = f"bench_rematching_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(args.server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = urlsplit(args.server)._replace(path=f"/{name}").geturl()
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=url), clock=FrozenClock(NOW))
     report: dict = {"benchmark": "rematching", "when": datetime.now(UTC).isoformat(), "postings": args.postings,
                     "runs": args.runs, "database": "postgresql 15, same host, 2 cores shared"}
-    try:
-        runtime.migrate()
-        report["load_s"] = round(load(runtime, args.postings), 1)
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute("VACUUM ANALYZE")
-            report["postings_of_the_week"] = connection.execute(
-                "SELECT count(*) FROM postings WHERE received_on >= %s", (TODAY - timedelta(days=7),)).fetchone()[0]
-        print(f"loaded {args.postings} postings in {report['load_s']} s", flush=True)
-        report["seekers"] = measure(runtime, url, args.runs)
-    finally:
-        runtime.dispose()
-        with psycopg.connect(args.server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(args.server, "bench_rematching") as url:
+        runtime = build_runtime(Settings.from_env("jobs", {}, database_url=url), clock=FrozenClock(NOW))
+        try:
+            runtime.migrate()
+            report["load_s"] = round(load(runtime, args.postings), 1)
+            with psycopg.connect(url, autocommit=True) as connection:
+                connection.execute("VACUUM ANALYZE")
+                report["postings_of_the_week"] = connection.execute(
+                    "SELECT count(*) FROM postings WHERE received_on >= %s", (TODAY - timedelta(days=7),)).fetchone()[0]
+            print(f"loaded {args.postings} postings in {report['load_s']} s", flush=True)
+            report["seekers"] = measure(runtime, url, args.runs)
+        finally:
+            runtime.dispose()
     out = ROOT / "bench" / "results" / f"rematching-{datetime.now(UTC).date().isoformat()}.json"
     if args.postings < 100_000:
         out = out.with_name(out.stem + f"-{args.postings}.json")
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")
-
 
 if __name__ == "__main__":
     main()
