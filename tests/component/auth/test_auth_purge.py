@@ -1,5 +1,5 @@
 """R1: the purge of expired keys, OTP challenges, sessions, devices, throttle rows, sent mails and
-staff audit entries five years old (C3) (old outbox/inbox rows: tests/unit/kit/test_housekeeping.py)
+staff audit entries five years old (C3) (old outbox/inbox rows: tests/component/kit/test_housekeeping.py)
 — each kept one second before its boundary and deleted at it (FrozenClock, nothing sleeps); unsent
 mail and what it carries never go; batches bound each pass; the runtime task loops."""
 

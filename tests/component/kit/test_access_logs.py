@@ -36,7 +36,7 @@ def test_s8_the_logged_path_keeps_resource_names_and_hides_identifiers(path, sha
 
 
 def test_s8_a_service_web_logs_one_json_access_line_per_request(caplog):
-    from tests.unit.kit.test_web import _app
+    from tests.component.kit.test_web import _app
 
     client = _app().test_client()
     with caplog.at_level(logging.INFO, logger="mypage.access"):
