@@ -6,6 +6,10 @@ messaging puts 「希望条件に合う新着求人が届きました」 in the 
 
 The posting that does not match is published first: jobs' queue is first in, first out, so once the
 matching one is listed the other has been handled too — its absence is a result, not a race.
+
+Then J6 again: postings changed by the employer-side system and the seeker's changed desired conditions are
+matched again over the bus, and no posting reaches the notices twice (a later posting's notice is the
+sentinel that messaging has handled everything before it).
 """
 
 from __future__ import annotations
@@ -89,3 +93,48 @@ def test_j6_a_new_matching_posting_reaches_the_seekers_my_page_and_inbox(call, s
     assert call("GET", "/api/v1/me/notices", token=token).json()["unread"] >= 1
 
     assert call("GET", "/api/v1/me/matching-jobs").status == 401  # the seeker's own, through the gateway
+
+
+def test_j6_changed_postings_and_conditions_are_matched_again_over_the_bus_never_twice(call, system):
+    """J6 again (commands/rematching.py) through the gateway and the bus: a posting changed so it no longer
+    fits leaves the list, one changed into fitting joins it (and the notices, once), one changed back is
+    listed again without a second notice, and changed desired conditions take off what no longer fits."""
+    token = _register_and_log_in(call, system)
+    fits, elsewhere = _job_number(), _job_number()
+    kawaguchi = {"prefecture": "埼玉県", "municipality": "川口市", "station": "川口駅"}
+    koshigaya = POSTING["location"]
+    assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": elsewhere, "location": kawaguchi},
+                token=_employer_token(call)).status == 201
+    assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": fits},
+                token=_employer_token(call)).status == 201
+
+    def listed() -> set[str]:
+        answer = call("GET", "/api/v1/me/matching-jobs", token=token)
+        assert answer.status == 200, answer.data
+        return {item["job_number"] for item in answer.json()["items"]}
+
+    def change(number: str, **changes) -> None:
+        answer = call("PATCH", f"/api/v1/employer/jobs/{number}", changes, token=_employer_token(call))
+        assert answer.status == 200, answer.data
+
+    def noticed() -> list[str]:
+        answer = call("GET", "/api/v1/me/notices?per_page=50", token=token)
+        assert answer.status == 200, answer.data
+        return [item["job_number"] for item in answer.json()["items"] if item["kind"] == "matching"]
+
+    eventually(lambda: listed() == {fits}, timeout=EVENT_DEADLINE, message="the fitting posting listed")
+    change(fits, wage={"type": "monthly", "min": 190000, "max": 260000})  # under the seeker's 200,000
+    eventually(lambda: listed() == set(), timeout=EVENT_DEADLINE, message="the changed posting off the list")
+    change(elsewhere, location=koshigaya)
+    eventually(lambda: listed() == {elsewhere}, timeout=EVENT_DEADLINE, message="a posting changed into fitting")
+    change(fits, wage={"type": "monthly", "min": 210000, "max": 260000})
+    eventually(lambda: listed() == {fits, elsewhere}, timeout=EVENT_DEADLINE, message="the posting listed again")
+    sentinel = _job_number()  # its notice comes after anything the changes above could have sent
+    assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": sentinel},
+                token=_employer_token(call)).status == 201
+    eventually(lambda: sentinel in noticed(), timeout=EVENT_DEADLINE, message="the sentinel's notice")
+    assert sorted(noticed()) == sorted([fits, elsewhere, sentinel])  # each once
+
+    moved = call("PATCH", "/api/v1/me/profile", {"desired": DESIRED | {"municipalities": ["川口市"]}}, token=token)
+    assert moved.status == 200, moved.data
+    eventually(lambda: listed() == set(), timeout=EVENT_DEADLINE, message="the 越谷市 postings off the list")
