@@ -315,7 +315,7 @@ def demo_needed(runtime: Runtime) -> bool:
 
 # -- the demo seeker's My Page in use: something on every screen ----------------------------------------
 
-# services/profile/demo.py registers 求職 太郎 under this id (tests/unit/services/test_demo_activity.py
+# services/profile/demo.py registers 求職 太郎 under this id (tests/component/services/test_demo_activity.py
 # checks the three demo modules agree); messaging's demo writes the employer's message into the
 # thread of this application.
 DEMO_SEEKER_ID = "8f3b2c5e-6a1d-4e7b-9c0f-2d4a6b8e1f37"

@@ -10,7 +10,7 @@ from services.messaging import commands, domain
 from services.messaging.models import Notice, SeekerStatusRow
 
 # The demo seeker's opaque id (services/profile/demo.py) and the application jobs' demo makes for
-# them (services/jobs/demo.py); tests/unit/services/test_demo_activity.py checks they agree.
+# them (services/jobs/demo.py); tests/component/services/test_demo_activity.py checks they agree.
 DEMO_SEEKER_ID = "8f3b2c5e-6a1d-4e7b-9c0f-2d4a6b8e1f37"
 DEMO_SEEKER_NUMBER = "11040-12345678"
 DEMO_APPLICATION_ID = "c4a1e7f25b3d4c8e9a0f1e2d3c4b5a69"

@@ -17,7 +17,7 @@ def test_e1_every_event_written_validates_against_the_catalogue(runtime, client,
         uow.commit()
     client.post(f"/api/v1/me/messages/{thread.id}", headers=as_seeker(known["seeker_id"]), json={"body": "秘密の返事"})
     envelopes = outbox()
-    # the erasure confirmation (R3) names no seeker: tests/unit/services/test_service_erasure.py checks it
+    # the erasure confirmation (R3) names no seeker: tests/component/services/test_service_erasure.py checks it
     assert {e["type"] for e in envelopes} == {spec.type for spec in PUBLISHES} - {ERASURE_COMPLETED.type}
     for envelope in envelopes:
         validate_event(envelope)

@@ -31,7 +31,7 @@ def test_e1_every_event_written_validates_against_the_catalogue(client, staff, r
                                                                as_seeker, outbox):
     _every_kind_of_change(client, staff, runtime, clock, register, as_seeker)
     envelopes = outbox()
-    # the erasure confirmation (R3) names no seeker: tests/unit/services/test_service_erasure.py checks it
+    # the erasure confirmation (R3) names no seeker: tests/component/services/test_service_erasure.py checks it
     assert {e["type"] for e in envelopes} == {spec.type for spec in PUBLISHES} - {ERASURE_COMPLETED.type}
     for envelope in envelopes:
         validate_event(envelope)
