@@ -36,14 +36,23 @@ NOTED = "test.thing.noted.v1"
 
 TESTS = Path(__file__).parent
 KINDS = ("unit", "component", "integration", "contract", "e2e", "resilience")  # tests/<kind>/
+# kit.testing.plugin's fixtures that reach a real server: a test using one is filed under integration
+SERVERS = {"_postgres_server_url", "_amqp_server_url", "redis_url", "groonga", "managed_rabbit"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test with its folder's kind (tests/unit/… → unit)."""
+    """Mark each test with its folder's kind (tests/unit/… → unit); refuse a unit or component test
+    that reaches a real server."""
+    misfiled = []
     for item in items:
         parts = item.path.relative_to(TESTS).parts if item.path.is_relative_to(TESTS) else ()
         if parts and parts[0] in KINDS:
             item.add_marker(parts[0])
+            if parts[0] in ("unit", "component") and SERVERS & set(getattr(item, "fixturenames", ())):
+                misfiled.append(item.nodeid)
+    if misfiled:
+        raise pytest.UsageError("these tests reach a real server, so they belong under tests/integration "
+                                "(tests/README.md): " + ", ".join(misfiled))
 
 
 class BusWorld:
