@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tests.component.kit.test_access_logs import access_lines
+from tests.component.kit.conftest import access_lines
 
 
 def test_s8_the_gateway_logs_one_json_access_line_per_request_with_its_request_id(gateway, caplog):

@@ -13,14 +13,10 @@ import pytest
 from kombu import Connection
 
 from kit.consumer import Consumer
-from kit.logs import QUIET_LOGGERS, JsonFormatter, configure_logging, path_shape
+from kit.logs import QUIET_LOGGERS, configure_logging, path_shape
 from kit.publisher import BrokerUnavailable, OutgoingMessage, PikaPublisher
 from kit.testing.servers import free_port
-
-
-def access_lines(caplog) -> list[dict]:
-    """The mypage.access records caplog holds, as the JSON lines the processes write."""
-    return [json.loads(JsonFormatter().format(record)) for record in caplog.records if record.name == "mypage.access"]
+from tests.component.kit.conftest import access_lines, probe_app
 
 
 @pytest.mark.parametrize(("path", "shape"), [
@@ -36,9 +32,7 @@ def test_s8_the_logged_path_keeps_resource_names_and_hides_identifiers(path, sha
 
 
 def test_s8_a_service_web_logs_one_json_access_line_per_request(caplog):
-    from tests.component.kit.test_web import _app
-
-    client = _app().test_client()
+    client = probe_app().test_client()
     with caplog.at_level(logging.INFO, logger="mypage.access"):
         response = client.get("/api/v1/probe?email=taro%40example.jp&page=2", headers={"X-Request-ID": "req-7"})
         client.get("/healthz")  # probes and scrapes: DEBUG, not in an INFO log

@@ -1,58 +1,17 @@
 """Every service app: problem+json for every error, request ids, health, metrics."""
 
 import pytest
-from flask.views import MethodView
-from flask_smorest import Blueprint
 from jsonschema import Draft202012Validator
-from marshmallow import Schema, fields
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
-from sqlalchemy.exc import OperationalError
 
-from kit.problem import Problem
-from kit.runtime import Runtime
-from kit.settings import Settings
-from kit.web import PROBLEM_JSON, create_service_app
-from services.auth.app import MIGRATIONS
-from services.auth.models import Base
-
-
-class _Body(Schema):
-    email = fields.Email(required=True)
-    count = fields.Integer()
-
-
-def _app():
-    blp = Blueprint("probe", __name__, url_prefix="/api/v1")
-
-    @blp.route("/probe")
-    class Probe(MethodView):
-        @blp.arguments(_Body)
-        @blp.response(201)
-        def post(self, body):
-            return body
-
-        def get(self):
-            raise Problem("conflict", detail_ja="状態が違います。", detail_en="Wrong state.")
-
-    @blp.route("/boom")
-    class Boom(MethodView):
-        def get(self):
-            raise RuntimeError("secret stack detail")
-
-    @blp.route("/db-down")
-    class DbDown(MethodView):
-        def get(self):
-            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
-
-    runtime = Runtime(Settings.from_env("auth", {}, database_url="sqlite://"), metadata=Base.metadata,
-                      migrations=MIGRATIONS)
-    return create_service_app("auth", title="probe", blueprints=[blp], runtime=runtime)
+from kit.web import PROBLEM_JSON
+from tests.component.kit.conftest import probe_app
 
 
 @pytest.fixture
 def client():
-    return _app().test_client()
+    return probe_app().test_client()
 
 
 def test_validation_errors_name_the_fields_in_japanese(client):
