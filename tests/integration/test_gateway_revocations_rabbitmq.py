@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kit.events import Event
-from tests.component.auth.test_auth_gateway import _through_the_listener
+from tests.component.auth.conftest import through_the_listener
 
 pytestmark = pytest.mark.integration
 
@@ -19,5 +19,5 @@ pytestmark = pytest.mark.integration
           data={"client_id": "ec-1", "session_ids": ["c-1"], "reason": "secret_rotated"}),
 ], ids=["session", "client tokens"])
 def test_c1_s5_the_listener_learns_both_kinds_of_revocation_from_rabbitmq(amqp_bus, event):
-    revoked = _through_the_listener(amqp_bus, event, event.data["session_ids"])
+    revoked = through_the_listener(amqp_bus, event, event.data["session_ids"])
     assert event.data["session_ids"][0] in revoked

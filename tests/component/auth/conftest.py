@@ -4,15 +4,21 @@ dispatcher would send, and helpers that walk the flows (register → open → lo
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from flask import Flask, jsonify, request
 
+from gateway.security import RevokedSessions
+from kit import topology
 from kit.clock import FrozenClock
 from kit.events import Event
+from kit.publisher import OutgoingMessage, make_publisher
 from kit.settings import Settings
+from kit.testing.plugin import eventually
 from services.auth import terms
 from services.auth.app import create_app
 from services.auth.handlers import SUBSCRIPTIONS
@@ -162,3 +168,48 @@ def world(tmp_path, clock):
     world = AuthWorld(tmp_path, clock)
     yield world
     world.runtime.dispose()
+
+
+# -- the gateway in front of auth: a backend that echoes, the revocation listener fed through a bus ----------
+
+def echo_backend() -> Flask:
+    """A backend answering every path with the path it got (the gateway's tests look at its status codes)."""
+    app = Flask("echo")
+
+    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "DELETE"])
+    def echo(path):
+        return jsonify(path=request.path)
+
+    return app
+
+
+def through_the_listener(bus, event: Event, session_ids: list[str]) -> RevokedSessions:
+    """Publish `event` on the bus to a listening RevokedSessions; return it once `session_ids` arrived
+    (and the listener stopped, its queue gone)."""
+    revoked = RevokedSessions()
+    stop = threading.Event()
+    thread = threading.Thread(target=revoked.listen, args=(bus.url, bus.exchange, stop), daemon=True)
+    thread.start()
+    try:
+        assert revoked.ready.wait(5)
+        publisher = make_publisher(bus.url, bus.exchange)
+        try:
+            outcomes = publisher.publish([OutgoingMessage.from_outbox(event.id, event.type, event.to_json())], 5)
+        finally:
+            publisher.close()
+        assert [o.name for o in outcomes] == ["CONFIRMED"]
+        eventually(lambda: all(sid in revoked for sid in session_ids), message="the revocation to arrive")
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+    assert not any(name.startswith(topology.queue_prefix(bus.exchange) + ".gateway")
+                   for name in memory_queues())
+    return revoked
+
+
+def memory_queues() -> list[str]:
+    """The queues the memory:// transport holds (a stopped listener leaves none behind)."""
+    from kombu.transport import memory
+
+    return list(memory.Channel.queues)

@@ -3,32 +3,18 @@ which it learns from auth.session.revoked.v1 on the bus."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from flask import Flask, jsonify, request
 
 from gateway.app import create_gateway
 from gateway.backends import InProcessBackend
 from gateway.security import REMEMBER_SECONDS, RevokedSessions, SessionGuard
-from kit import topology
 from kit.clock import FrozenClock
 from kit.events import Event
-from kit.publisher import OutgoingMessage, make_publisher
 from kit.settings import Settings
-from kit.testing.plugin import eventually
 from kit.testing.tokens import TestSigner
-
-
-def _echo() -> Flask:
-    app = Flask("echo")
-
-    @app.route("/<path:path>", methods=["GET", "POST", "PUT", "DELETE"])
-    def echo(path):
-        return jsonify(path=request.path)
-
-    return app
+from tests.component.auth.conftest import echo_backend, through_the_listener
 
 
 @pytest.fixture
@@ -43,7 +29,7 @@ def guard(signer):
 
 @pytest.fixture
 def gateway(guard, tmp_path):
-    backends = {name: InProcessBackend(name, _echo()) for name in ("auth", "jobs", "profile", "messaging")}
+    backends = {name: InProcessBackend(name, echo_backend()) for name in ("auth", "jobs", "profile", "messaging")}
     return create_gateway(backends, Settings.from_env("gateway", {"MYPAGE_VAR_DIR": str(tmp_path)}),
                           authenticate=guard).test_client()
 
@@ -103,41 +89,10 @@ def test_s5_a_revocation_is_kept_while_a_token_can_name_it_then_forgotten_by_the
     assert "s2" not in revoked and len(revoked) == 0
 
 
-def _through_the_listener(memory_bus, event: Event, session_ids: list[str]) -> RevokedSessions:
-    """Publish `event` on the bus to a listening RevokedSessions; return it once `session_ids` arrived
-    (and the listener stopped, its queue gone)."""
-    revoked = RevokedSessions()
-    stop = threading.Event()
-    thread = threading.Thread(target=revoked.listen, args=(memory_bus.url, memory_bus.exchange, stop), daemon=True)
-    thread.start()
-    try:
-        assert revoked.ready.wait(5)
-        publisher = make_publisher(memory_bus.url, memory_bus.exchange)
-        try:
-            outcomes = publisher.publish([OutgoingMessage.from_outbox(event.id, event.type, event.to_json())], 5)
-        finally:
-            publisher.close()
-        assert [o.name for o in outcomes] == ["CONFIRMED"]
-        eventually(lambda: all(sid in revoked for sid in session_ids), message="the revocation to arrive")
-    finally:
-        stop.set()
-        thread.join(5)
-    assert not thread.is_alive()
-    assert not any(name.startswith(topology.queue_prefix(memory_bus.exchange) + ".gateway")
-                   for name in _memory_queues())
-    return revoked
-
-
 def test_s5_the_listener_learns_revocations_from_the_bus(memory_bus):
     event = Event(type="auth.session.revoked.v1", source="/mypage/auth",
                   data={"seeker_id": "seeker-1", "session_ids": ["s-1", "s-2"], "reason": "withdrawn"})
-    _through_the_listener(memory_bus, event, ["s-1", "s-2"])
-
-
-def _memory_queues():
-    from kombu.transport import memory
-
-    return list(memory.Channel.queues)
+    through_the_listener(memory_bus, event, ["s-1", "s-2"])
 
 
 def test_c1_an_employer_clients_revoked_tokens_are_refused_and_the_listener_learns_them(memory_bus, gateway, guard,
@@ -145,7 +100,7 @@ def test_c1_an_employer_clients_revoked_tokens_are_refused_and_the_listener_lear
     """C1: auth.client_tokens.revoked.v1 names the `sid` of a client's tokens; the gateway refuses them."""
     event = Event(type="auth.client_tokens.revoked.v1", source="/mypage/auth",
                   data={"client_id": "ec-1", "session_ids": ["c-old"], "reason": "revoked"})
-    _through_the_listener(memory_bus, event, ["c-old"])
+    through_the_listener(memory_bus, event, ["c-old"])
     guard.revoked.handle(event)
     old = signer.headers("ec-1", roles=("employer",), session_id="c-old", establishments=["1104-123456-7"])
     new = signer.headers("ec-1", roles=("employer",), session_id="c-new", establishments=["1104-123456-7"])

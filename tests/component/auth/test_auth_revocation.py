@@ -13,8 +13,7 @@ from gateway.backends import InProcessBackend
 from gateway.security import RevokedSessions, SessionGuard
 from kit.settings import Settings
 from kit.tokens import KeySet, TokenVerifier
-from tests.component.auth.conftest import PASSWORD
-from tests.component.auth.test_auth_gateway import _echo
+from tests.component.auth.conftest import PASSWORD, echo_backend
 
 NEW_PASSWORD = "New@pass2026"
 
@@ -23,7 +22,7 @@ NEW_PASSWORD = "New@pass2026"
 def gateway(world, tmp_path):
     """A gateway in front of an echo backend, verifying with auth's JWKS; it knows revocations only from events."""
     guard = SessionGuard(TokenVerifier(KeySet(world.ctx.secrets.public_jwks), clock=world.clock), RevokedSessions())
-    backends = {name: InProcessBackend(name, _echo()) for name in ("auth", "jobs", "profile", "messaging")}
+    backends = {name: InProcessBackend(name, echo_backend()) for name in ("auth", "jobs", "profile", "messaging")}
     client = create_gateway(backends, Settings.from_env("gateway", {"MYPAGE_VAR_DIR": str(tmp_path / "gw")}),
                             authenticate=guard).test_client()
 
