@@ -6,7 +6,7 @@ and calls made to it at the same moment (the concurrency limits, S6).
         with migrated_runtime(build_runtime, "jobs", clock) as runtime:   # in-memory SQLite
             yield runtime
 
-Plain functions, no fixtures: each tests/unit/<service>/conftest.py names its own.
+Plain functions, no fixtures: each tests/component/<service>/conftest.py names its own.
 """
 
 from __future__ import annotations
