@@ -15,8 +15,6 @@ from kit.tokens import KeySet, TokenVerifier
 from services.auth.purge import purge_expired
 from tests.component.auth.conftest import AuthWorld
 
-pytestmark = pytest.mark.integration
-
 CLIENTS = "/api/v1/staff/employer-clients"
 OURS, OTHER = "1104-123456-7", "1104-000001-1"
 

@@ -24,8 +24,6 @@ from tests.component.auth import purge_rows
 from tests.component.auth.conftest import PASSWORD, AuthWorld
 from tests.component.auth.purge_rows import BOUNDARIES
 
-pytestmark = pytest.mark.integration
-
 WRONG_KEY = "WRONGKEY22"
 
 

@@ -26,8 +26,6 @@ from kit import topology
 from kit.settings import SERVICES
 from kit.testing.plugin import unavailable
 
-pytestmark = pytest.mark.integration
-
 FORGED_TYPE = "profile.seeker.changed.v1"  # the forged event: it created an account
 
 

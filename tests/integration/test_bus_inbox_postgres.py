@@ -7,8 +7,6 @@ from sqlalchemy import func, select
 
 from kit.inbox import Claim, claim, claim_many
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def world(bus_world, database_url, amqp_bus):

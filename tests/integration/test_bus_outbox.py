@@ -5,8 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, insert, select
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def world(bus_world, database_url, amqp_bus):

@@ -11,8 +11,6 @@ from kit import topology
 from kit.testing.plugin import eventually
 from kit.uow import UnitOfWork
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def world(bus_world, database_url, amqp_bus):

@@ -7,7 +7,6 @@ import threading
 import time
 from itertools import pairwise
 
-import pytest
 from kombu import Queue
 
 from kit import topology
@@ -15,8 +14,6 @@ from kit.consumer import ATTEMPT_HEADER, ERROR_HEADER, PARKED_AT_HEADER
 from kit.settings import Settings
 from kit.testing.plugin import eventually
 from tests.conftest import NOTED, SERVICE
-
-pytestmark = pytest.mark.integration
 
 
 def test_s11_poison_is_retried_after_growing_delays_then_parked_and_the_200_behind_it_flow(

@@ -17,8 +17,6 @@ from sqlalchemy.exc import DataError, IntegrityError
 from kit.db import make_engine
 from kit.logs import JsonFormatter
 
-pytestmark = pytest.mark.integration
-
 EMAIL = "taro.kyushoku@example.jp"  # the value that must never be printed
 SEEKER_NUMBER = "11040-12345678"
 SCHEMA = """CREATE TABLE seekers (email varchar(40) PRIMARY KEY, seeker_number varchar(14) NOT NULL,

@@ -17,8 +17,6 @@ from kit.parked import ParkingLot
 from kit.testing.plugin import eventually
 from tests.conftest import NOTED, SERVICE, _AnySchema
 
-pytestmark = pytest.mark.integration
-
 FAST = (0.01, 0.02, 0.03, 0.04)  # S11's four retries, quickly
 ERASED, KEPT = "seeker-0001", "seeker-0002"
 REQUEST = EventSpec(ERASURE_REQUESTED, _AnySchema, "a test erasure request")

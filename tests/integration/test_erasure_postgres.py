@@ -24,8 +24,6 @@ from kit.testing.tokens import TestSigner
 from kit.tokens import STAFF
 from services.retention.config import RetentionOptions
 
-pytestmark = pytest.mark.integration
-
 SERVICES = ("auth", "profile", "jobs", "messaging", "retention")
 DELIVERY = 60.0  # seconds: five relays and consumers on two cores
 

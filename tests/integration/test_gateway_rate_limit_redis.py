@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from gateway.ratelimit import RateLimiter
-
-pytestmark = pytest.mark.integration
 
 
 def test_two_replicas_share_the_auth_limit_of_an_address(redis_url):

@@ -9,8 +9,6 @@ import pytest
 from kit.events import Event
 from tests.component.auth.conftest import through_the_listener
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.mark.parametrize("event", [
     Event(type="auth.session.revoked.v1", source="/mypage/auth",

@@ -20,8 +20,6 @@ from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import posting_row, postings
 from tests.integration.test_jobs_matching_postgres import POSTING
 
-pytestmark = pytest.mark.integration
-
 SEARCHES = 30
 DIGEST = "jobs.saved_search.digest.v1"
 

@@ -21,8 +21,6 @@ from services.jobs.app import build_runtime, create_app
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import applications, no_show_restrictions, no_shows, posting_row, postings
 
-pytestmark = pytest.mark.integration
-
 NOW = "2026-11-26T01:00:00+00:00"  # 2026-11-26 10:00 in Japan
 TODAY = "2026-11-26"
 APPLY = "/api/v1/me/applications"

@@ -23,8 +23,6 @@ from services.jobs.commands.postings import change_posting, publish_posting
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import matches
 
-pytestmark = pytest.mark.integration
-
 SEEKERS = 2000
 POSTING = {
     "job_number": "11040-00012345", "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},

@@ -20,8 +20,6 @@ from services.jobs.app import build_runtime, create_app
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import favourites, posting_row, postings, saved_searches
 
-pytestmark = pytest.mark.integration
-
 POSTING = {
     "job_number": "11040-00012345", "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},
     "title": "介護職員", "occupation_code": "361-01", "description": "介護業務",

@@ -30,8 +30,6 @@ from services.auth.events import EMPLOYER_CLIENT_CHANGED
 from services.jobs.app import build_runtime as build_jobs
 from services.jobs.models import postings
 
-pytestmark = pytest.mark.integration
-
 DELIVERY = 60.0  # seconds: two relays and a consumer on two shared cores
 CLIENT, OURS, OTHER = "ec-4c1e8a6b5d4c0f3c2a9e4b7d", "1104-123456-7", "1104-000001-1"
 POSTING = {

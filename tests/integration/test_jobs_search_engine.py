@@ -25,8 +25,6 @@ from services.jobs.demo import generate_postings
 from services.jobs.models import posting_row, postings
 from services.jobs.search_engine import FACETS, SCHEMA_KEY, SWEPT_KEY, SearchEngine
 
-pytestmark = pytest.mark.integration
-
 TODAY = date(2026, 11, 26)
 CLOCK = "2026-11-26T01:00:00+00:00"
 POSTING = {

@@ -35,8 +35,6 @@ from kit.testing.e2e import GatewayClient, staff_token
 from kit.testing.plugin import _delete_amqp_entities, eventually
 from kit.testing.servers import free_port
 
-pytestmark = pytest.mark.integration
-
 PORT_BLOCK = 260  # deploy/up.py's ports: base .. base+259
 
 

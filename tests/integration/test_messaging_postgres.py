@@ -16,8 +16,6 @@ from services.messaging.app import build_runtime
 from services.messaging.handlers import SUBSCRIPTIONS
 from tests.component.messaging.conftest import invalidation_data, registration_data
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def clock() -> FrozenClock:

@@ -14,8 +14,6 @@ from kit.metrics import BusCollector, BusProbe, QueueState
 from kit.testing.plugin import Bus, eventually
 from tests.conftest import SERVICE
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(scope="module")
 def rabbit(managed_rabbit):

@@ -33,8 +33,6 @@ from kit.testing.plugin import eventually
 from kit.testing.servers import free_port
 from services.profile.app import build_runtime
 
-pytestmark = pytest.mark.integration
-
 SERVICE = "profile"
 ROUTED = "profile.probe.noted.v1"  # bound to a queue of the test's own, so the relay's publishes are confirmed
 

@@ -16,8 +16,6 @@ from kit.clock import FrozenClock
 from kit.migrations import alembic_config
 from kit.settings import SERVICES, Settings
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture(params=SERVICES)
 def runtime(request, database_url):

@@ -18,8 +18,6 @@ from kit.settings import ROOT, SERVICES, Settings
 from kit.testing.plugin import eventually
 from tests.conftest import NOTED, SERVICE
 
-pytestmark = pytest.mark.integration
-
 FAST = (0.01, 0.02, 0.03, 0.04)  # S11's four retries, quickly
 
 

@@ -19,8 +19,6 @@ from kit.tokens import STAFF
 from services.profile import commands
 from services.profile.app import build_runtime, create_app
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def runtime(database_url):

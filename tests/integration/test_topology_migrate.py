@@ -29,8 +29,6 @@ from kit.publisher import Outcome, OutgoingMessage, make_publisher
 from kit.relay import Relay
 from kit.settings import ROOT, ConfigurationError
 
-pytestmark = pytest.mark.integration
-
 DAY_MS = 24 * 3600 * 1000
 
 
