@@ -7,15 +7,12 @@ import socket
 import threading
 import time
 
-import pytest
 from kombu import Queue
 
 from kit import topology
 from kit.consumer import ATTEMPT_HEADER, ERROR_HEADER, Consumer
 from kit.logs import QUIET_LOGGERS
 from kit.testing.plugin import eventually
-
-pytestmark = pytest.mark.resilience
 
 
 def test_s9_rabbitmq_killed_and_restarted_during_10000_publishes_loses_and_doubles_nothing(

@@ -17,8 +17,6 @@ from kit.testing.tokens import TestSigner
 from kit.tokens import STAFF
 from services.profile.app import build_runtime, create_app
 
-pytestmark = pytest.mark.resilience
-
 PROBLEM_MEMBERS = {"type", "title", "status", "detail", "instance"}
 
 
