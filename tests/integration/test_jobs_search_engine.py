@@ -125,7 +125,7 @@ def test_j2_the_engine_finds_what_the_scan_finds(runtime, engine, case):
     try:
         domain.parse_free_word(criteria["q"])
     except domain.FreeWordError:
-        return  # a 422 before either engine is asked (tests/component/jobs/test_jobs_search_syntax.py)
+        return  # a 422 before either engine is asked (tests/component/jobs/test_jobs_search_syntax_api.py)
     employment_types = domain.EMPLOYMENT_TYPES
     rows = [_row(runtime, i, title=f"求人{i}", description=body, publication_scope=scope,
                  establishment={"number": "1104-123456-7", "name": name},
