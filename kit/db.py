@@ -1,4 +1,4 @@
-"""SQLAlchemy engines and sessions for PostgreSQL (production) and SQLite (embedded, unit tests)."""
+"""SQLAlchemy engines and sessions for PostgreSQL (production) and SQLite (embedded, component tests)."""
 
 from __future__ import annotations
 

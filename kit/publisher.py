@@ -8,7 +8,7 @@ written, then the IO loop runs until every publisher confirm (or return) has arr
 timeout passes, so a paused broker costs `timeout` seconds, never a hang. Messages are
 `mandatory`: one that no queue takes comes back as RETURNED, never as CONFIRMED.
 
-On `memory://` (embedded mode, unit tests) a kombu Producer publishes in-process; the
+On `memory://` (embedded mode, component tests) a kombu Producer publishes in-process; the
 transport has no confirms, so a routable message counts as confirmed at once.
 
 A publisher owns one connection, opened lazily and reopened after a failure; it is not

@@ -18,7 +18,7 @@
 
 On AMQP the service queue is a quorum queue whose `x-delivery-limit` dead-letters into the
 parking queue a message that crashed the worker before its ack (S11's safety net). kombu's
-`memory://` transport (embedded mode, unit tests) knows no queue types, TTLs or dead-lettering, so
+`memory://` transport (embedded mode, component tests) knows no queue types, TTLs or dead-lettering, so
 queues are classic and there are no retry queues (the consumer retries at once there).
 
 S11 retries wait in retry queues (`MYPAGE_RETRY_DELAYS`, default 1 s, 10 s, 1 min, 10 min): the delay is

@@ -2,7 +2,7 @@
 that must hold when requests for the same seeker arrive at the same moment (rows locked, S1, S2, A7).
 
 Each test gets a fresh database (`database_url`), the injected FrozenClock and the recording mailbox
-of the unit tests; parallel calls are released together by a barrier (`in_parallel`), each on its
+of the component tests; parallel calls are released together by a barrier (`in_parallel`), each on its
 own test client (its own connection and transaction). Nothing sleeps.
 """
 

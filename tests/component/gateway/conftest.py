@@ -1,4 +1,4 @@
-"""Fake services for the gateway's unit tests: a Flask app that echoes what it received."""
+"""Fake services for the gateway's component tests: a Flask app that echoes what it received."""
 
 from __future__ import annotations
 
