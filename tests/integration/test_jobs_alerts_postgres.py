@@ -18,7 +18,7 @@ from services.jobs.commands import create_saved_search
 from services.jobs.commands.alerts import send_digests
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import posting_row, postings
-from tests.integration.test_jobs_matching_postgres import POSTING
+from tests.component.jobs.conftest import POSTING
 
 SEARCHES = 30
 DIGEST = "jobs.saved_search.digest.v1"
