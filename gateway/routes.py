@@ -78,6 +78,8 @@ ROUTES: tuple[Route, ...] = (
     _route("me/profile", "profile"),
     _route("me/registration", "profile"),
     _route("me/disclosure", "profile"),  # 求職情報公開 (J8a)
+    _route("me/application-profile", "profile"),  # what an application sends of the 求職情報 (J8)
+    _route("employer/applications/*/profile", "profile", "GET"),  # the applicant's frozen 求職情報 (J8, C2)
     _route("employer/seekers", "profile"),  # employers look for disclosed seekers (J8a)
     _route("staff/seekers", "profile"),
     # jobs: search (J2), saved searches (J3), favourites (J4), referrals (J5), recommendations (J7),

@@ -95,6 +95,9 @@ class ApplicationSubmittedPayload(ApplicationPayload):
                           metadata={"description": "self: オンライン自主応募 (J8); recommendation: "
                                                    "オンラインハローワーク紹介 (applying to a J7 recommendation)"})
     submitted_at = fields.AwareDateTime(required=True, metadata={"description": "when the application was made"})
+    shared_contact = fields.List(fields.String(validate=validate.OneOf(("address", "phone", "birth_date"))),
+                                 metadata={"description": "which of 住所, 電話番号, 生年月日 the seeker chose to send "
+                                                          "with their 求職情報 (profile freezes it for the employer)"})
 
 
 class ApplicationStatusPayload(ApplicationPayload):

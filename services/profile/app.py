@@ -11,6 +11,7 @@ from kit.runtime import Runtime
 from kit.settings import Settings
 from kit.tokens import TokenVerifier
 from kit.web import create_service_app
+from services.profile import applications_api
 from services.profile.api import blp
 from services.profile.commands import expiry_task
 from services.profile.config import load_settings
@@ -32,5 +33,5 @@ def build_runtime(settings: Settings | None = None, *, clock: Clock | None = Non
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
                runtime: Runtime | None = None, token_verifier: TokenVerifier | None = None) -> Flask:
     runtime = runtime or build_runtime(settings, clock=clock)
-    return create_service_app("profile", title="My Page profile", blueprints=[blp], runtime=runtime,
-                              token_verifier=token_verifier)
+    return create_service_app("profile", title="My Page profile", blueprints=[blp, applications_api.blp],
+                              runtime=runtime, token_verifier=token_verifier)

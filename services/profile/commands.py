@@ -36,7 +36,7 @@ from services.profile.refusals import as_problem
 
 log = logging.getLogger("mypage.profile")
 
-DOCUMENT_FIELDS = ("address", "phone", "education", "work_history", "qualifications", "desired")
+DOCUMENT_FIELDS = ("address", "phone", "education", "work_history", "qualifications", "desired", "self_pr")
 EXPIRY_BATCH = 500
 EXPIRY_CHECK_SECONDS = 60.0
 

@@ -24,7 +24,8 @@ EXTENDED_BY = ("counselling", "referral", "online_application")
 # Identity fields only staff change (P2); the seeker is told which ones they sent.
 STAFF_ONLY_FIELDS = ("seeker_number", "name", "name_kana", "birth_date", "email", "office", "kind", "applied_on")
 # The parts of the registration that are the seeker's to change (P2).
-SEEKER_EDITABLE_FIELDS = ("phone", "address", "education", "work_history", "qualifications", "desired")
+SEEKER_EDITABLE_FIELDS = ("phone", "address", "education", "work_history", "qualifications", "desired", "self_pr")
+SELF_PR_MAX = 2000  # 自己PR, characters (as a 志望動機, J8)
 
 MIN_AGE, MAX_AGE = 14, 120  # a 中学3年 new graduate may register at 14
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from kit.events import Event
 from kit.runtime import Handler
 from kit.uow import UnitOfWork
-from services.profile import commands
+from services.profile import applications, commands
 from services.profile.erasure import ERASURE_REQUESTED, erase_seeker
 
 log = logging.getLogger("mypage.profile")
@@ -39,6 +39,7 @@ def on_online_application(event: Event, uow: UnitOfWork) -> None:
         log.warning("%s %s without a usable seeker_id/submitted_at; ignored", event.type, event.id)
         return
     commands.extend_for_online_application(uow, seeker_id, submitted_at)
+    applications.freeze(uow, event)  # the applicant's profile for the employer, as it is now (issue 13 item 3)
 
 
 SUBSCRIPTIONS: dict[str, Handler] = {

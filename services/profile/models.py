@@ -72,3 +72,22 @@ class Seeker(Base):
 
 
 seekers = Seeker.__table__
+
+
+class ApplicationProfile(Base):
+    """The applicant's 求職情報 as the employer reads it with one online application (issue 13 item 3), frozen
+    when the application was made: 氏名, 職歴, 資格・免許, 希望条件, 自己PR, and the contact parts (住所, 電話番号,
+    生年月日) the seeker chose to send (`shared_contact`). Erased with the seeker (`seeker_id`, R3)."""
+
+    __tablename__ = "application_profiles"
+
+    application_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seeker_id: Mapped[str] = mapped_column(String(36), index=True)
+    establishment_number: Mapped[str] = mapped_column(String(20))  # C2: only this establishment's employer reads it
+    job_number: Mapped[str] = mapped_column(String(14))
+    shared_contact: Mapped[list[str]] = mapped_column(_DOCUMENT)
+    profile: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT)
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+application_profiles = ApplicationProfile.__table__

@@ -236,9 +236,14 @@ def test_apply_with_a_pdf_and_see_it_as_applied(seeker, call, tmp_path):
     resume = tmp_path / "履歴書.pdf"
     resume.write_bytes(PDF)
     seeker.get_by_label("応募書類（PDF、任意）", exact=True).set_input_files(str(resume))
+    profile = seeker.get_by_role("group", name="応募と一緒に事業所へ送る求職情報")  # issue 13 item 3
+    assert "氏名：求職 太郎（キュウショク タロウ）" in profile.inner_text()
+    assert not profile.get_by_role("checkbox", checked=True).count()  # 住所・電話番号・生年月日: none by default
+    profile.get_by_label("電話番号を送る（048-000-0000）").check()
     seeker.get_by_role("button", name="応募内容を確認する").click()
     review = seeker.get_by_role("region", name="応募内容の確認")
     assert "介護の経験を活かしたく応募します。" in review.inner_text() and "履歴書.pdf（1KB）" in review.inner_text()
+    assert "電話番号：048-000-0000" in review.inner_text() and "住所：" not in review.inner_text()
     assert posted == []  # nothing sent before 「この内容で応募する」
     review.get_by_role("button", name="修正する").click()
     assert motivation.input_value() == "介護の経験を活かしたく応募します。"  # nothing lost going back
@@ -246,6 +251,7 @@ def test_apply_with_a_pdf_and_see_it_as_applied(seeker, call, tmp_path):
     with seeker.expect_request(lambda r: r.url.endswith("/api/v1/me/applications") and r.method == "POST") as sent:
         review.get_by_role("button", name="この内容で応募する").click()
     body = sent.value.post_data_json
+    assert body["share_contact"] == ["phone"]
     assert body["documents"][0]["filename"] == "履歴書.pdf"
     assert body["documents"][0]["content"].startswith("JVBERi0")  # base64 of %PDF-
     seeker.wait_for_function("() => location.hash === '#/applications?applied=1'")

@@ -139,7 +139,8 @@ def apply(uow: UnitOfWork, seeker_id: str, data: dict[str, Any], *,
                                         "job_number": job_number,
                                         "establishment_number": posting.establishment_number,
                                         "establishment_name": name, "route": route,
-                                        "submitted_at": now.isoformat()}, subject=seeker_id)
+                                        "submitted_at": now.isoformat(),
+                                        "shared_contact": data.get("share_contact") or []}, subject=seeker_id)
     return application(uow, seeker_id, application_id, gated=False)
 
 

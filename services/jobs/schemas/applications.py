@@ -45,6 +45,9 @@ class DocumentInputSchema(Schema):
     content = PdfContent(required=True, metadata={"description": "the PDF, base64-encoded (at most 2 MB decoded)"})
 
 
+SHARED_CONTACT = ("address", "phone", "birth_date")  # what the seeker may add to the profile sent (issue 13 item 3)
+
+
 class ApplicationInputSchema(Schema):
     """J8: the posting, a motivation statement (志望動機, required) and up to 3 PDF documents."""
 
@@ -57,6 +60,14 @@ class ApplicationInputSchema(Schema):
     documents = fields.List(fields.Nested(DocumentInputSchema), validate=validate.Length(
         max=domain.MAX_DOCUMENTS, error=msg(f"応募書類は{domain.MAX_DOCUMENTS}件まで添付できます。",
                                             f"At most {domain.MAX_DOCUMENTS} documents can be attached.")))
+    share_contact = fields.List(fields.String(validate=validate.OneOf(SHARED_CONTACT, error=msg(
+        "送ることができるのは住所（address）、電話番号（phone）、生年月日（birth_date）です。",
+        "Only address, phone and birth_date can be sent."))), load_default=list,
+        validate=validate.Length(max=len(SHARED_CONTACT)), metadata={"description": (
+            "which of 住所, 電話番号, 生年月日 go to the employer with the applicant's 求職情報 (氏名, 職歴, "
+            "資格・免許, 希望条件, 自己PR always go; GET /api/v1/me/application-profile shows exactly what). "
+            "Default: none"),
+            "example": ["phone"]})
 
     @post_load
     def _motivation(self, data, **_kwargs):
@@ -64,6 +75,7 @@ class ApplicationInputSchema(Schema):
         if not data["motivation"]:
             raise ValidationError(msg("志望動機を入力してください。", "Enter a motivation statement."),
                                   field_name="motivation")
+        data["share_contact"] = [part for part in SHARED_CONTACT if part in data["share_contact"]]
         return data
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
-from kit.fields import NumberText, Text, TypedDate, at_most
+from kit.fields import Line, NumberText, Text, TypedDate, at_most
 from kit.problem import Problem, msg
 from services.profile import domain
 from services.profile.schemas import parts
@@ -33,6 +33,12 @@ def _birth_date_rules(value: date) -> None:
                                   f"Check the birth date (age {domain.MIN_AGE} to {domain.MAX_AGE})."))
 
 
+def SELF_PR(**kwargs) -> Line:  # noqa: N802 — a field factory, named as the field it makes
+    """自己PR: the seeker's own words for employers (sent with every application, issue 13 item 3)."""
+    return Line(maximum=domain.SELF_PR_MAX, what_ja="自己PR", what_en="self-introduction", multiline=True,
+                metadata={"description": "自己PR (at most 2,000 characters, line breaks kept)"}, **kwargs)
+
+
 class _ContactAndHistory(Schema):
     """The parts of the registration the seeker may change themselves (P2)."""
 
@@ -43,6 +49,7 @@ class _ContactAndHistory(Schema):
     qualifications = fields.List(fields.Nested(parts.QualificationSchema),
                                  validate=at_most(MAX_ITEMS, "資格・免許", "qualifications"))
     desired = fields.Nested(parts.DesiredSchema)
+    self_pr = SELF_PR(allow_none=True)
 
 
 class _Identity(Schema):
@@ -79,6 +86,7 @@ class SeekerRegistrationSchema(Schema):
     qualifications = fields.List(fields.Nested(parts.QualificationSchema), load_default=list,
                                  validate=at_most(MAX_ITEMS, "資格・免許", "qualifications"))
     desired = fields.Nested(parts.DesiredSchema, load_default=parts.empty_desired)
+    self_pr = SELF_PR(allow_none=True, load_default=None)
 
 
 _PATCH_REFUSED = {

@@ -36,6 +36,7 @@ class ProfileSchema(Schema):
     work_history = fields.List(fields.Nested(parts.WorkHistorySchema))
     qualifications = fields.List(fields.Nested(parts.QualificationSchema))
     desired = fields.Nested(parts.DesiredSchema)
+    self_pr = fields.String(allow_none=True, metadata={"description": "自己PR"})
     registration = fields.Nested(RegistrationSchema)
 
 

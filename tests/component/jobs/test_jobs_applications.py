@@ -73,10 +73,28 @@ def test_j8_a_self_application_is_made_with_its_documents_and_announced(client, 
     validate_event(event)
     assert event["data"] == {"application_id": body["id"], "seeker_id": seeker_id, "job_number": job,
                              "establishment_number": "1104-123456-7", "establishment_name": "株式会社越谷ケア",
-                             "route": "self", "submitted_at": event["data"]["submitted_at"]}
+                             "route": "self", "submitted_at": event["data"]["submitted_at"],
+                             "shared_contact": []}  # none of 住所, 電話番号, 生年月日 unless ticked (issue 13 item 3)
     listed = client.get(APPLY, headers=headers).json
     assert listed["total"] == 1 and listed["items"][0]["status_label"] == "応募中"
     assert "motivation" not in listed["items"][0]
+
+
+def test_item3_the_contact_parts_ticked_travel_with_the_event_in_a_fixed_order(seeker, post, apply, outbox):
+    _, headers = seeker()
+    made = apply(headers, post(), share_contact=["phone", "address", "phone"])
+    assert made.status_code == 201, made.json
+    [event] = outbox("jobs.application.submitted.v1")
+    validate_event(event)
+    assert event["data"]["shared_contact"] == ["address", "phone"]  # profile freezes the 求職情報 with these
+
+
+@pytest.mark.parametrize("share", [["email"], "phone", [1], ["address"] * 4])
+def test_item3_only_address_phone_and_birth_date_can_be_sent(seeker, post, apply, share):
+    _, headers = seeker()
+    refused = apply(headers, post(), share_contact=share)
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert refused.json["errors"][0]["field"].startswith("share_contact")
 
 
 def test_j2a_the_submitted_event_names_the_establishment_only_where_the_posting_shows_it(seeker, post, apply,

@@ -24,7 +24,7 @@ OWN_TABLES = {"auth": {"accounts", "auth_keys", "login_challenges", "login_throt
                        "referrals", "recommendations", "applications", "application_documents", "no_shows",
                        "no_show_restrictions", "desired_conditions", "desired_condition_terms",
                        "matches", "disclosures", "direct_requests", "employer_clients", "posting_event_versions"},
-              "profile": {"seekers"},
+              "profile": {"seekers", "application_profiles"},
               "messaging": {"seeker_status", "notices", "threads", "messages"},
               "retention": {"registrations", "erasures", "erasure_confirmations", "erasure_audit"}}
 

@@ -34,6 +34,9 @@ SPEC_PATHS = [
     ("GET", "/api/v1/me/saved-searches/3/jobs", "jobs"),
     ("PUT", "/api/v1/me/saved-searches/3/alert", "jobs"),
     ("POST", "/api/v1/saved-search-alerts/stop", "jobs"),  # J3 alerts: the mail's one-click stop, no login
+    ("GET", "/api/v1/me/application-profile", "profile"),  # what an application sends of the 求職情報
+    ("GET", "/api/v1/employer/applications/7/profile", "profile"),  # the applicant's frozen 求職情報 (C2)
+    ("GET", "/api/v1/employer/applications/7", "jobs"),
     ("POST", "/api/v1/saved-search-alerts/one-click", "jobs"),  # its RFC 8058 List-Unsubscribe-Post
     ("GET", "/api/v1/me/favourites", "jobs"),
     ("PUT", "/api/v1/me/favourites/11040-00012345", "jobs"),

@@ -1,5 +1,6 @@
 // 応募 (J8): 志望動機 (≤ 2,000 characters, with a counter) and up to 3 PDFs of ≤ 2 MB each,
-// checked here, shown once more in 応募内容の確認 and only then sent (base64, as the API expects);
+// checked here, with the 求職情報 that goes along (住所・電話番号・生年月日 only if ticked; issue 13 item 3),
+// shown once more in 応募内容の確認 and only then sent (base64, as the API expects);
 // a posting already applied to says so instead of offering the form. 応募状況 with status labels,
 // what was sent (志望動機 and the PDFs, downloadable) and 辞退 (confirmed).
 import { get, post, saveFile } from "../api.js";
@@ -45,8 +46,39 @@ function jobHeader(job) {
     h("p", { class: "hint" }, `求人番号：${job.job_number}`));
 }
 
+const CONTACT = { address: "住所", phone: "電話番号", birth_date: "生年月日" };
+
+function contactText(part, value) {
+  if (!value) return "登録なし";
+  if (part === "address") return `〒${value.postal_code} ${value.prefecture}${value.municipality}${value.street || ""}`;
+  return String(value);
+}
+
+/** Issue 13 item 3: the 求職情報 that always goes with an application, in words. */
+function sentParts(sent) {
+  const desired = sent.desired || {};
+  return [
+    `氏名：${sent.name}（${sent.name_kana}）`,
+    `職歴：${(sent.work_history || []).length}件`,
+    `資格・免許：${(sent.qualifications || []).map((q) => q.name).join("、") || "なし"}`,
+    `希望条件：${[...(desired.occupations || []), ...(desired.employment_types || [])].join("、") || "なし"}`,
+    `自己PR：${sent.self_pr ? "あり" : "なし"}`,
+  ];
+}
+
+/** 応募と一緒に送る求職情報: what always goes, and 住所・電話番号・生年月日 only when ticked (none by default). */
+function profileFieldset(preview) {
+  return h("fieldset", { class: "applicant-profile" },
+    h("legend", {}, "応募と一緒に事業所へ送る求職情報"),
+    h("ul", {}, sentParts(preview.sent).map((text) => h("li", {}, text))),
+    h("p", { class: "hint" }, "次の項目は、チェックしたものだけを送ります。"),
+    Object.entries(CONTACT).map(([part, label]) => h("label", { class: "choice" },
+      h("input", { type: "checkbox", name: "share_contact", value: part }),
+      `${label}を送る（${contactText(part, preview.optional[part])}）`)));
+}
+
 /** 応募内容の確認: what will be sent, sent only from here; 修正する goes back with everything kept. */
-function confirmStep({ job, motivation, files, onBack }) {
+function confirmStep({ job, motivation, files, preview, share, onBack }) {
   const box = messageBox();
   const send = h("button", { type: "button", class: "primary" }, "この内容で応募する");
   const step = h("section", { class: "apply-confirm", "aria-labelledby": "apply-confirm-title" },
@@ -58,13 +90,16 @@ function confirmStep({ job, motivation, files, onBack }) {
       h("dt", {}, "志望動機"), h("dd", { class: "prewrap motivation" }, motivation),
       h("dt", {}, "応募書類"), h("dd", {}, files.length
         ? h("ul", { class: "file-list" }, files.map((f) => h("li", {}, `${f.name}（${kilobytes(f.size)}）`)))
-        : "なし")),
+        : "なし"),
+      h("dt", {}, "送る求職情報"), h("dd", {}, h("ul", {}, [...sentParts(preview.sent),
+        ...share.map((part) => `${CONTACT[part]}：${contactText(part, preview.optional[part])}`)]
+        .map((text) => h("li", {}, text))))),
     h("div", { class: "actions" }, send, h("button", { type: "button", onclick: onBack }, "修正する")));
   send.addEventListener("click", async () => {
     send.disabled = true;
     try {
       const documents = await Promise.all(files.map(async (file) => ({ filename: file.name, content: await base64(file) })));
-      const body = { job_number: job.job_number, motivation };
+      const body = { job_number: job.job_number, motivation, share_contact: share };
       if (documents.length) body.documents = documents;
       await post("/me/applications", body);
       navigate("/applications?applied=1");
@@ -78,8 +113,9 @@ function confirmStep({ job, motivation, files, onBack }) {
 }
 
 export async function applyScreen({ params }) {
-  const [job, applied] = await Promise.all([
-    get(`/jobs/${encodeURIComponent(params.number)}`, { auth: "optional" }), appliedNumbers()]);
+  const [job, applied, preview] = await Promise.all([
+    get(`/jobs/${encodeURIComponent(params.number)}`, { auth: "optional" }), appliedNumbers(),
+    get("/me/application-profile")]);
   const root = h("section", {}, h("h1", {}, "求人への応募"), jobHeader(job));
   if (applied && applied.has(job.job_number)) {
     root.append(h("div", { class: "message note", role: "status" },
@@ -106,7 +142,7 @@ export async function applyScreen({ params }) {
   files.append(chosen);
   const f = form({
     label: "応募の入力", submitText: "応募内容を確認する",
-    children: [motivation, files],
+    children: [motivation, files, profileFieldset(preview)],
     onSubmit: async (v, formEl, box) => {
       const problems = [];
       if (!textarea.value.trim()) problems.push(["motivation", "志望動機を入力してください。"]);
@@ -119,11 +155,13 @@ export async function applyScreen({ params }) {
         formEl.querySelector(`[data-field="${problems[0][0]}"]`).focus();
         return;
       }
-      const step = confirmStep({ job, motivation: textarea.value.trim(), files: [...fileInput.files], onBack: () => {
-        step.remove();
-        formEl.hidden = false;
-        textarea.focus();
-      } });
+      const share = [...formEl.querySelectorAll('input[name="share_contact"]:checked')].map((box) => box.value);
+      const step = confirmStep({ job, motivation: textarea.value.trim(), files: [...fileInput.files], preview, share,
+        onBack: () => {
+          step.remove();
+          formEl.hidden = false;
+          textarea.focus();
+        } });
       formEl.hidden = true;
       formEl.after(step);
       step.querySelector("h2").focus();
