@@ -1,5 +1,5 @@
 // 求職情報 (P2): what the seeker may change (contact, education, work history, qualifications,
-// desired conditions) is a form; identity fields kept by Hello Work staff are shown read-only;
+// desired conditions, 自己PR) is a form; identity fields kept by Hello Work staff are shown read-only;
 // 求職情報公開 (J8a) is its own section (disclosure.js).
 import { get, patch } from "../api.js";
 import { EMPLOYMENT_TYPES, PREFECTURES, WAGE_TYPES } from "../codes.js";
@@ -71,6 +71,10 @@ export async function profileScreen() {
       rows({ group: "qualifications", legend: "資格・免許", addText: "資格・免許を追加", items: profile.qualifications, spec: [
         { key: "name", label: "資格・免許の名称", required: true },
         { key: "acquired_on", label: "取得（年月）", type: "month" }] }),
+      h("h2", {}, "自己PR"),
+      field({ label: "自己PR", name: "self_pr", type: "textarea", value: profile.self_pr || "",
+        hint: "2,000文字以内。応募のときに、職歴・資格・希望条件と一緒に事業所へ送られます。",
+        attrs: { rows: 6, maxlength: 2000 } }),
     ],
     onSubmit: async (v, formEl, box) => {
       const number = (x) => (x === "" || x === undefined ? null : Number(x));
@@ -87,6 +91,7 @@ export async function profileScreen() {
         work_history: readRows(formEl, "work_history", ["description"]),
         education: readRows(formEl, "education"),
         qualifications: readRows(formEl, "qualifications"),
+        self_pr: v.self_pr || null,
       };
       await patch("/me/profile", body);
       showMessage(box, "求職情報を保存しました。", "note");
@@ -95,6 +100,6 @@ export async function profileScreen() {
     },
   });
   return h("div", {}, h("section", {}, h("h1", {}, "求職情報の確認・変更"),
-    h("p", {}, "ご自身で変更できるのは、連絡先・希望条件・職歴・学歴・資格です。氏名や生年月日などの変更はハローワークの窓口で行ってください。")),
+    h("p", {}, "ご自身で変更できるのは、連絡先・希望条件・職歴・学歴・資格・自己PRです。氏名や生年月日などの変更はハローワークの窓口で行ってください。")),
   readOnly(profile), disclosure, h("section", {}, f));
 }
