@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from contracts import validate_event
 from kit.clock import FrozenClock
-from kit.testing.services import migrated_runtime
+from kit.events import Event
+from kit.testing.services import in_parallel, migrated_runtime
 from kit.testing.tokens import TestSigner
-from kit.tokens import STAFF
+from kit.tokens import EMPLOYER, STAFF
 from services.profile import commands
 from services.profile.app import build_runtime, create_app
+from services.profile.applications import freeze
 
 
 @pytest.fixture
@@ -69,3 +71,36 @@ def test_registration_and_concurrent_expiry_sweeps_on_postgresql(runtime):
         assert event["data"]["invalidated_on"] == "2027-02-01"
     assert sum(counts) == 30  # every registration expired by exactly one of the workers
     assert commands.expire_due_registrations(runtime) == 0
+
+
+def test_item3_the_applicants_profile_frozen_once_on_postgresql_for_its_establishment_only(runtime):
+    """Issue 13 item 3 on PostgreSQL: four deliveries at once of one application's event keep one frozen profile
+    (INSERT … ON CONFLICT DO NOTHING), JSONB round-trips it with the ticked phone, and C2 holds."""
+    signer = TestSigner(runtime.clock)
+    client = create_app(runtime=runtime, token_verifier=signer.verifier()).test_client()
+    staff = signer.headers("counter", roles=(STAFF,), ttl=timedelta(days=3650))
+    [number] = _register(client, staff, 1)
+    with runtime.uow() as uow:
+        seeker = commands.seeker_by_number(uow, number)
+        seeker_id = seeker.id
+    application_id = uuid.uuid4().hex
+    event = Event(type="jobs.application.submitted.v1", source="/mypage/jobs", subject=seeker_id,
+                  time=runtime.clock.now(), data={
+                      "application_id": application_id, "seeker_id": seeker_id, "job_number": "11040-00012345",
+                      "establishment_number": "1104-123456-7", "establishment_name": None, "route": "self",
+                      "submitted_at": runtime.clock.now().isoformat(), "shared_contact": ["birth_date"]})
+
+    def deliver() -> bool:
+        with runtime.uow() as uow:
+            kept = freeze(uow, event)
+            uow.commit()
+        return kept
+
+    assert sorted(in_parallel([deliver] * 4)) == [False, False, False, True]
+    path = f"/api/v1/employer/applications/{application_id}/profile"
+    mine = signer.headers("employer-system", roles=(EMPLOYER,), establishments=["1104-123456-7"])
+    read = client.get(path, headers=mine)
+    assert read.status_code == 200 and read.json["profile"]["birth_date"] == "1990-04-01", read.json
+    assert "phone" not in read.json["profile"] and read.json["shared_contact"] == ["birth_date"]
+    other = signer.headers("employer-system", roles=(EMPLOYER,), establishments=["1104-999999-9"])
+    assert client.get(path, headers=other).status_code == 404
