@@ -48,7 +48,7 @@ LOAD_TIMEOUT = urllib3.Timeout(connect=30.0, read=300.0)
 GENERATION_KEY = "jobs.search.generation"
 SWEPT_KEY = "jobs.search.swept.{prefix}"  # the day before which a generation holds no posting (an int, 20261207)
 # The layout of a generation's tables; a node whose live generation has another is rebuilt by its indexer.
-SCHEMA = "3"  # 2: text_public/text_registered instead of text + establishment; 3: the orders newest/soonest
+SCHEMA = "2"  # 2: text_public/text_registered instead of text + establishment
 SCHEMA_KEY = "jobs.search.schema.{prefix}"
 GENERATION_CACHE_SECONDS = 1.0
 GRACE_SECONDS = 5.0  # > GENERATION_CACHE_SECONDS: how long a replaced generation stays readable
@@ -73,7 +73,6 @@ _REFERENCE_COLUMNS = ("prefecture", "municipality", "occupation", "occupation_mi
                       "occupation_group", "employment_type", "category", "wage_type", "two_days_weekly")
 _NUMBER_COLUMNS = ("scope", "wage_min", "hours_start", "hours_end", "annual_holidays", "received_on", "deadline")
 FREE_WORD_COLUMNS = ("text_public", "text_registered")
-ORDERS = ("newest", "soonest")
 _INDEXED_NUMBERS = ("wage_min", "hours_start", "hours_end", "annual_holidays", "received_on", "deadline")
 
 
@@ -116,17 +115,8 @@ def document(row: Any) -> dict[str, Any]:
         "received_on": _day(row.received_on),
         "deadline": _day(row.deadline),
         "row_id": row.id,
-        "newest": order_key(row.received_on, row.id),
-        "soonest": order_key(row.deadline, row.id),
         "updated_at": timestamp(row.updated_at),
     }
-
-
-def order_key(day: date, row_id: int) -> int:
-    """J2's orders as one indexed number: by `day`, then by id (-newest = received_on desc, id desc; soonest =
-    deadline asc, id asc). One key: the engine sorts a search without criteria (all 1.26 M postings) by
-    walking the index — 75 ms → 0.5 ms — where two keys sort every posting."""
-    return _day(day) << 32 | row_id
 
 
 def free_word_columns(row: Any) -> dict[str, str]:
@@ -235,7 +225,6 @@ class SearchEngine:
         self.command("table_create", name=table, flags="TABLE_HASH_KEY", key_type="ShortText")
         self.command("table_create", name=f"{prefix}Codes", flags="TABLE_HASH_KEY", key_type="ShortText")
         self.command("table_create", name=f"{prefix}Numbers", flags="TABLE_PAT_KEY", key_type="Int32")
-        self.command("table_create", name=f"{prefix}Orders", flags="TABLE_PAT_KEY", key_type="Int64")
         self.command("table_create", name=f"{prefix}Terms", flags="TABLE_PAT_KEY", key_type="ShortText",
                      default_tokenizer=TOKENIZER, normalizers=NORMALIZERS)
         for column in FREE_WORD_COLUMNS:
@@ -251,10 +240,6 @@ class SearchEngine:
             self.command("column_create", table=table, name=column, flags="COLUMN_SCALAR", type="Int32")
         for column in _INDEXED_NUMBERS:
             self.command("column_create", table=f"{prefix}Numbers", name=f"{column}_index", flags="COLUMN_INDEX",
-                         type=table, source=column)
-        for column in ORDERS:
-            self.command("column_create", table=table, name=column, flags="COLUMN_SCALAR", type="Int64")
-            self.command("column_create", table=f"{prefix}Orders", name=f"{column}_index", flags="COLUMN_INDEX",
                          type=table, source=column)
         for column in FREE_WORD_COLUMNS:
             self.command("column_create", table=f"{prefix}Terms", name=f"{column}_index",
@@ -273,7 +258,7 @@ class SearchEngine:
 
     def remove_generation(self, prefix: str) -> None:
         """Drop a generation's objects (indexes first, then the tables they point into)."""
-        for table in ("Terms", "Orders", "Numbers", "Codes", "Postings"):
+        for table in ("Terms", "Numbers", "Codes", "Postings"):
             with contextlib.suppress(SearchError):  # already gone
                 self.command("table_remove", name=f"{prefix}{table}", dependent="yes")
         for key in (SWEPT_KEY, SCHEMA_KEY):
@@ -321,7 +306,7 @@ class SearchEngine:
         from disk and can take longer than a search may wait (TIMEOUT) — at 1.26 M postings, over 0.7 s."""
         params: dict[str, Any] = {"table": f"{self.generation(fresh=True)}Postings", "limit": 0, "cache": "no",
                                   "filter": f"text_public @ {_literal('の')} || text_registered @ {_literal('の')}",
-                                  "sort_keys": "-newest"}
+                                  "sort_keys": "-received_on, -row_id"}
         for facet, column in FACETS.items():
             params[f"drilldowns[{facet}].keys"] = column
         self.command("select", **params)
@@ -334,7 +319,7 @@ class SearchEngine:
             "table": f"{prefix}Postings",
             "filter": filter_expression(criteria, today, registered_caller=registered_caller,
                                         expired_swept=swept >= _day(today)),
-            "sort_keys": "soonest" if criteria.get("sort") == "deadline" else "-newest",
+            "sort_keys": "deadline, row_id" if criteria.get("sort") == "deadline" else "-received_on, -row_id",
             "output_columns": "_key", "offset": (page - 1) * per_page, "limit": per_page,
             "match_escalation_threshold": -1,  # never a looser match when the exact one finds nothing
             "cache": "no",
