@@ -9,7 +9,7 @@ import uuid
 
 from kit.testing import e2e
 from kit.testing.plugin import eventually
-from tests.e2e.test_matching_embedded import POSTING, _employer_token, _job_number
+from tests.e2e.postings import POSTING, employer_token, job_number
 
 PASSWORD = "Koshigaya@2026"
 EVENT_DEADLINE = 20.0  # seconds for the application's event to reach profile
@@ -35,22 +35,22 @@ def test_item3_the_employer_reads_what_the_seeker_saw_and_ticked_frozen_at_appli
                                           "self_pr"}
     assert preview.json()["optional"]["phone"] == "048-000-4444"
 
-    job_number = _job_number()
-    assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": job_number},
-                token=_employer_token(call)).status == 201
+    posting = job_number()
+    assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": posting},
+                token=employer_token(call)).status == 201
     eventually(lambda: call("GET", "/api/v1/me/favourites", token=token).status == 200,
                timeout=EVENT_DEADLINE, message="jobs to hear of the new registration")
-    applied = call("POST", "/api/v1/me/applications", {"job_number": job_number, "motivation": "経験を活かします。",
+    applied = call("POST", "/api/v1/me/applications", {"job_number": posting, "motivation": "経験を活かします。",
                                                        "share_contact": ["phone"]}, token=token)
     assert applied.status == 201, applied.data
     application_id = applied.json()["id"]
 
     def read():
-        answer = call("GET", f"/api/v1/employer/applications/{application_id}/profile", token=_employer_token(call))
+        answer = call("GET", f"/api/v1/employer/applications/{application_id}/profile", token=employer_token(call))
         return answer if answer.status == 200 else None
 
     frozen = eventually(read, timeout=EVENT_DEADLINE, message="the applicant's profile for the employer").json()
-    assert frozen["job_number"] == job_number and frozen["shared_contact"] == ["phone"]
+    assert frozen["job_number"] == posting and frozen["shared_contact"] == ["phone"]
     profile = frozen["profile"]
     assert profile["name"] == "応募 四郎" and profile["phone"] == "048-000-4444" and profile["work_history"] == WORK
     assert profile["self_pr"] == "夜勤にも対応できます。"
@@ -60,6 +60,6 @@ def test_item3_the_employer_reads_what_the_seeker_saw_and_ticked_frozen_at_appli
                 token=token).status == 200
     again = read().json()["profile"]
     assert again["phone"] == "048-000-4444" and again["self_pr"] == "夜勤にも対応できます。"  # as when applying
-    refused = call("POST", "/api/v1/me/applications", {"job_number": job_number, "motivation": "再応募",
+    refused = call("POST", "/api/v1/me/applications", {"job_number": posting, "motivation": "再応募",
                                                        "share_contact": ["email"]}, token=token)
     assert refused.status == 422 and refused.headers["Content-Type"].startswith("application/problem+json")

@@ -18,31 +18,12 @@ import uuid
 
 from kit.testing import e2e
 from kit.testing.plugin import eventually
+from tests.e2e.postings import POSTING, employer_token, job_number
 
 PASSWORD = "Koshigaya@2026"
 EVENT_DEADLINE = 20.0  # seconds for events to cross the bus (outbox → relay → bus → consumer), twice
 DESIRED = {"occupations": ["介護職員"], "employment_types": ["正社員"], "prefectures": ["埼玉県"],
            "municipalities": ["越谷市"], "wage_min": 200000}
-POSTING = {
-    "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},
-    "title": "介護職員", "occupation_code": "361-01", "description": "特別養護老人ホームでの介護業務です。",
-    "category": "一般", "full_time": True, "employment_type": "正社員",
-    "location": {"prefecture": "埼玉県", "municipality": "越谷市", "station": "越谷駅"},
-    "wage": {"type": "monthly", "min": 210000, "max": 260000}, "hours": "08:30-17:30",
-    # a far deadline: the embedded system runs on the real clock
-    "publication_scope": 1, "online_application": True, "received_on": "2026-11-02", "deadline": "2099-01-31",
-}
-
-
-def _job_number() -> str:
-    return f"11040-8{uuid.uuid4().int % 10**7:07d}"
-
-
-def _employer_token(call) -> str:
-    answer = call("POST", "/api/v1/auth/token", {"grant_type": "client_credentials", "client_id": "employer",
-                                                 "client_secret": "employer-dev-secret"})
-    assert answer.status == 200, answer.data
-    return answer.json()["access_token"]
 
 
 def _register_and_log_in(call, system) -> str:
@@ -64,8 +45,8 @@ def _register_and_log_in(call, system) -> str:
 
 def test_j6_a_new_matching_posting_reaches_the_seekers_my_page_and_inbox(call, system):
     token = _register_and_log_in(call, system)
-    employer = _employer_token(call)
-    elsewhere, matching = _job_number(), _job_number()
+    employer = employer_token(call)
+    elsewhere, matching = job_number(), job_number()
     other_place = POSTING | {"job_number": elsewhere,
                              "location": {"prefecture": "埼玉県", "municipality": "川口市", "station": "川口駅"}}
     assert call("POST", "/api/v1/employer/jobs", other_place, token=employer).status == 201
@@ -100,13 +81,13 @@ def test_j6_changed_postings_and_conditions_are_matched_again_over_the_bus_never
     fits leaves the list, one changed into fitting joins it (and the notices, once), one changed back is
     listed again without a second notice, and changed desired conditions take off what no longer fits."""
     token = _register_and_log_in(call, system)
-    fits, elsewhere = _job_number(), _job_number()
+    fits, elsewhere = job_number(), job_number()
     kawaguchi = {"prefecture": "埼玉県", "municipality": "川口市", "station": "川口駅"}
     koshigaya = POSTING["location"]
     assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": elsewhere, "location": kawaguchi},
-                token=_employer_token(call)).status == 201
+                token=employer_token(call)).status == 201
     assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": fits},
-                token=_employer_token(call)).status == 201
+                token=employer_token(call)).status == 201
 
     def listed() -> set[str]:
         answer = call("GET", "/api/v1/me/matching-jobs", token=token)
@@ -114,7 +95,7 @@ def test_j6_changed_postings_and_conditions_are_matched_again_over_the_bus_never
         return {item["job_number"] for item in answer.json()["items"]}
 
     def change(number: str, **changes) -> None:
-        answer = call("PATCH", f"/api/v1/employer/jobs/{number}", changes, token=_employer_token(call))
+        answer = call("PATCH", f"/api/v1/employer/jobs/{number}", changes, token=employer_token(call))
         assert answer.status == 200, answer.data
 
     def noticed() -> list[str]:
@@ -129,9 +110,9 @@ def test_j6_changed_postings_and_conditions_are_matched_again_over_the_bus_never
     eventually(lambda: listed() == {elsewhere}, timeout=EVENT_DEADLINE, message="a posting changed into fitting")
     change(fits, wage={"type": "monthly", "min": 210000, "max": 260000})
     eventually(lambda: listed() == {fits, elsewhere}, timeout=EVENT_DEADLINE, message="the posting listed again")
-    sentinel = _job_number()  # its notice comes after anything the changes above could have sent
+    sentinel = job_number()  # its notice comes after anything the changes above could have sent
     assert call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": sentinel},
-                token=_employer_token(call)).status == 201
+                token=employer_token(call)).status == 201
     eventually(lambda: sentinel in noticed(), timeout=EVENT_DEADLINE, message="the sentinel's notice")
     assert sorted(noticed()) == sorted([fits, elsewhere, sentinel])  # each once
 

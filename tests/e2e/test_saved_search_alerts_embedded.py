@@ -20,14 +20,15 @@ from kit.devmail import MAIL_SUFFIX, read_mailbox
 from kit.testing import e2e
 from kit.testing.plugin import eventually
 from services.jobs.commands.alerts import send_digests
-from tests.e2e.test_matching_embedded import POSTING as MATCHING_POSTING
+from tests.e2e.postings import POSTING as SPEC_POSTING
+from tests.e2e.postings import employer_token
 
 START = "2026-11-26T01:00:00+00:00"  # 2026-11-26 10:00 in Japan
 PASSWORD = "Koshigaya@2026"
 EVENT_DEADLINE = 20.0  # seconds for the digest to cross the bus and reach the SMTP sink
 SUBJECT = "新着求人のお知らせ"
 STOP_LINK = re.compile(r"/#/alert-stop\?token=(\S+)")
-POSTING = MATCHING_POSTING | {"received_on": "2026-11-26", "deadline": "2027-01-31"}
+POSTING = SPEC_POSTING | {"received_on": "2026-11-26", "deadline": "2027-01-31"}
 
 
 @pytest.fixture(scope="module")
@@ -35,17 +36,10 @@ def clock() -> FrozenClock:
     return FrozenClock(START)
 
 
-def _employer_token(call) -> str:
-    answer = call("POST", "/api/v1/auth/token", {"grant_type": "client_credentials", "client_id": "employer",
-                                                 "client_secret": "employer-dev-secret"})
-    assert answer.status == 200, answer.data
-    return answer.json()["access_token"]
-
-
 def _publish(call, **changes) -> str:
     number = f"11040-7{uuid.uuid4().int % 10**7:07d}"
     answer = call("POST", "/api/v1/employer/jobs", POSTING | {"job_number": number} | changes,
-                  token=_employer_token(call))
+                  token=employer_token(call))
     assert answer.status == 201, answer.data
     return number
 
