@@ -13,7 +13,7 @@ from kit.clock import Clock
 from kit.runtime import Runtime
 from kit.settings import Settings
 from kit.web import create_service_app
-from services.auth import audit_api, clients_api
+from services.auth import audit_api, clients_api, digests
 from services.auth.api import blp
 from services.auth.commands import AuthContext
 from services.auth.config import AuthSecrets, load_secrets, load_settings
@@ -33,6 +33,7 @@ def build_runtime(settings: Settings | None = None, *, clock: Clock | None = Non
     and the purge of expired keys, challenges, sessions, devices, throttles and sent mail (R1)."""
     runtime = Runtime(settings or load_settings(), metadata=Base.metadata, migrations=MIGRATIONS,
                       subscriptions=SUBSCRIPTIONS, publishes=PUBLISHES, clock=clock)
+    digests.public_url(runtime.settings)  # C4: refused at start, not at the first digest mail
     runtime.add_task(MAIL_TASK, MailDispatcher(runtime).run_forever)
     runtime.add_task(PURGE_TASK, purge_task(runtime))
     return runtime

@@ -7,7 +7,8 @@ the web client posts the token to `POST /api/v1/saved-search-alerts/stop`, which
 RFC 8058's `List-Unsubscribe` / `List-Unsubscribe-Post` headers for the mail program's own button. The token is
 minted here when the mail is sent — an EdDSA JWT of auth's signing key for kit.tokens.ALERT_STOP_AUDIENCE
 (never an access token), 30 days — so no event and no outbox row ever carries it (DESIGN §3). `<site>` is
-MYPAGE_AUTH_PUBLIC_URL (default http://127.0.0.1:8080, `make run`'s address).
+MYPAGE_AUTH_PUBLIC_URL (default http://127.0.0.1:8080, `make run`'s address; production requires an
+https address).
 
 No mail to a seeker without an open My Page (never opened, withdrawn, 利用不可) or without a login email.
 """
@@ -49,7 +50,12 @@ def on_saved_search_digest(event: Event, uow: UnitOfWork) -> None:
 
 
 def public_url(settings: Settings) -> str:
-    return (settings.options.get("public_url") or DEFAULT_PUBLIC_URL).rstrip("/")
+    """The My Page's public address in mail links. C4: production refuses the development default and
+    anything but https (a stop link must not send the seeker's token in clear)."""
+    configured = (settings.options.get("public_url") or "").strip().rstrip("/")
+    if settings.production and not configured.startswith("https://"):
+        raise settings.refusal("MYPAGE_AUTH_PUBLIC_URL must be the My Page's public https address (mail links)")
+    return configured or DEFAULT_PUBLIC_URL
 
 
 def stop_token(secrets: AuthSecrets, now: datetime, seeker_id: str, search_id: str) -> str:

@@ -166,3 +166,21 @@ def test_c2_production_spellings_refuse_a_configured_employer_client_acting_for_
     staff_only = load_secrets(_auth_settings(env, tmp_path, hmac_key=HMAC_KEY, signing_key=_pem(),
                                              clients="desk:staff@11040:" + "s" * 32))
     assert list(staff_only.clients) == ["desk"] and staff_only.clients["desk"].establishments is None
+
+
+@pytest.mark.parametrize("url", [None, "http://mypage.example.go.jp", "  "])
+def test_c4_production_spellings_refuse_auth_without_the_public_https_address_of_mail_links(env, tmp_path, url):
+    from services.auth.app import build_runtime
+
+    extra = {} if url is None else {"MYPAGE_AUTH_PUBLIC_URL": url}
+    with pytest.raises(ConfigurationError, match=f"MYPAGE_ENV='{env}' is production.*MYPAGE_AUTH_PUBLIC_URL"):
+        build_runtime(Settings.from_env("auth", _environ(env, tmp_path, **extra)))
+
+
+def test_c4_production_takes_the_configured_public_address_for_mail_links(env, tmp_path):
+    from services.auth import digests
+
+    settings = Settings.from_env("auth", _environ(env, tmp_path, MYPAGE_AUTH_PUBLIC_URL="https://mypage.example.go.jp/"))
+    assert digests.public_url(settings) == "https://mypage.example.go.jp"
+    development = Settings.from_env("auth", {"MYPAGE_ENV": "dev", "MYPAGE_VAR_DIR": str(tmp_path)})
+    assert digests.public_url(development) == "http://127.0.0.1:8080"
