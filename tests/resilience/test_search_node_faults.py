@@ -7,7 +7,6 @@ under concurrent searches fails none of them."""
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from datetime import timedelta
 
@@ -95,13 +94,18 @@ def test_a_published_changed_and_closed_posting_is_indexed_from_the_events(node)
     assert not indexer.check(runtime.engine, engine, today=domain.today_in_japan(runtime.clock.now()))
 
 
-def _assert_clean_503(response, started: float) -> None:
-    elapsed = time.monotonic() - started
+def _assert_clean_503(response) -> None:
     assert response.status_code == 503, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["type"].endswith("/service-unavailable")
     assert "groonga" not in response.get_data(as_text=True).lower()
-    assert elapsed < 1.0, f"search took {elapsed:.2f} s to give up"
+
+
+def test_a_search_gives_up_on_the_engine_within_a_second():
+    # the bound is the client's configuration (no wall-clock assert: the machine may be loaded); the fault test
+    # below shows that a frozen engine ends in the 503 this timeout raises, not in a hang
+    timeout = SearchEngine("http://127.0.0.1:1").timeout
+    assert timeout.connect_timeout + timeout.read_timeout < 1.0
 
 
 def test_engine_killed_or_frozen_gives_a_clean_503_writes_go_on_and_the_indexer_catches_up(node):
@@ -112,14 +116,12 @@ def test_engine_killed_or_frozen_gives_a_clean_503_writes_go_on_and_the_indexer_
 
     groonga.pause()  # frozen: sockets open, no answer — the read timeout decides
     try:
-        started = time.monotonic()
-        _assert_clean_503(client.get(JOBS, query_string={"q": "瑠璃"}), started)
+        _assert_clean_503(client.get(JOBS, query_string={"q": "瑠璃"}))
     finally:
         groonga.resume()
 
     groonga.kill()  # gone: connections refused
-    started = time.monotonic()
-    _assert_clean_503(client.get(JOBS, query_string={"q": "瑠璃", "facets": "prefecture"}), started)
+    _assert_clean_503(client.get(JOBS, query_string={"q": "瑠璃", "facets": "prefecture"}))
     ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.get_json()["checks"]["search_engine"] != "ok"
     written = [_posting("翡翠") for _ in range(5)]
