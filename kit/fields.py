@@ -109,6 +109,8 @@ class Text(fields.String):
 
     def __init__(self, *, maximum: int, minimum: int = 1, **kwargs) -> None:
         super().__init__(validate=length(maximum, minimum), **kwargs)
+        if self.allow_none and not self.required:  # "" is taken as not given (below): the document says so
+            self.metadata = {**self.metadata, "minLength": 0}
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         # SPEC API conventions: an optional text sent as "" (or only spaces) is not given, exactly like null
