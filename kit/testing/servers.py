@@ -333,6 +333,8 @@ class PrivateGroonga(_PrivateServer):
 
     def start(self, timeout: float = START_TIMEOUT) -> None:
         database = self.directory / "db"
+        if database.exists():  # a restart after a kill: what it was writing stays locked (deploy/groonga-server)
+            subprocess.run([self.binary, str(database), "lock_clear"], check=True, capture_output=True, timeout=60)
         log = open(self.directory / "groonga.log", "ab")  # noqa: SIM115 — owned by the child process
         self._process = subprocess.Popen(
             [self.binary, "-s", "--protocol", "http", "--bind-address", "127.0.0.1", "-p", str(self.port),

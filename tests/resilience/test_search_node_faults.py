@@ -6,9 +6,11 @@ under concurrent searches fails none of them."""
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -178,3 +180,24 @@ def test_reindex_during_concurrent_searches_fails_none_of_them(node):
     assert searches[0] > 20
     assert failures == []
     assert len(engine.generations()) == 1
+
+
+def test_a_node_killed_while_loading_takes_loads_again_after_its_restart(groonga):
+    """Groonga keeps what it was writing locked after a kill, and the next load would wait forever (the
+    indexer hung on it): a restart clears the locks first (kit.testing.servers, deploy/groonga-server)."""
+    engine = SearchEngine(groonga.url)
+    prefix = engine.create_generation()
+    engine.switch_to(prefix)
+    table = f"{prefix}Postings"
+    body = json.dumps([{"_key": f"11040-{number:08d}", "text_public": "介護職員の募集です。", "deadline": 20991231}
+                       for number in range(20_000)]).encode()
+    with socket.create_connection(("127.0.0.1", groonga.port)) as connection:  # a load cut off halfway
+        connection.sendall(f"POST /d/load?table={table} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           f"Content-Length: {len(body)}\r\n\r\n".encode() + body[: len(body) // 2])
+        eventually(lambda: engine.command("select", table=table, limit=0)[0][0][0] > 0, INDEXED_WITHIN,
+                   message="the load under way")
+        groonga.kill()
+    groonga.restart()
+    engine.upsert([{"_key": "11040-99999999", "text_public": "翡翠", "deadline": 20991231}], prefix=prefix)
+    assert engine.search({"q": "翡翠"}, page=1, per_page=10, today=date(2026, 11, 26),
+                         registered_caller=False).job_numbers == ["11040-99999999"]
