@@ -5,9 +5,12 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from alembic import command, context
+from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy import Engine, MetaData, text
+
+from kit.inbox import inbox_table
+from kit.outbox import outbox_table
 
 
 def alembic_config(engine: Engine, script_location: Path) -> Config:
@@ -50,22 +53,24 @@ def run_env(target_metadata: MetaData) -> None:
         context.run_migrations()
 
 
-def create_messaging_tables(bind) -> None:
-    """Create the outbox and inbox tables (the first migration of every service calls this)."""
-    from kit.inbox import inbox_table
-    from kit.outbox import outbox_table
-
+def _messaging_tables() -> MetaData:
     metadata = MetaData()
     outbox_table(metadata)
     inbox_table(metadata)
-    metadata.create_all(bind)
+    return metadata
 
 
-def drop_messaging_tables(bind) -> None:
-    from kit.inbox import inbox_table
-    from kit.outbox import outbox_table
+def create_messaging_tables() -> None:
+    """Revision 0001 of every service (its `upgrade`): the outbox and inbox tables as kit.outbox and
+    kit.inbox declare them.
 
-    metadata = MetaData()
-    outbox_table(metadata)
-    inbox_table(metadata)
-    metadata.drop_all(bind)
+    Databases migrated long ago keep what this made then, so a change to those declarations is a new
+    revision in every service, not an edit here; tests/integration/test_migrations_postgres.py holds
+    the schema this revision makes on PostgreSQL.
+    """
+    _messaging_tables().create_all(op.get_bind())
+
+
+def drop_messaging_tables() -> None:
+    """Revision 0001's `downgrade`."""
+    _messaging_tables().drop_all(op.get_bind())

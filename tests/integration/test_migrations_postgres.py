@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from kit.clock import FrozenClock
 from kit.migrations import alembic_config
@@ -34,6 +34,77 @@ def test_migrations_run_on_postgresql_and_match_the_models(runtime):
     with runtime.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), runtime.metadata) == []
     command.downgrade(alembic_config(runtime.engine, runtime.migrations), "base")
+    assert set(inspect(runtime.engine).get_table_names()) <= {"alembic_version"}
+
+
+# What revision 0001 made on PostgreSQL when the services were first deployed: kit.migrations builds it
+# from kit.outbox's and kit.inbox's declarations, which must not drift from it (a change is a new revision).
+MESSAGING_TABLES = {
+    "outbox": {
+        "columns": [
+            ("id", "bigint", True, "nextval('outbox_id_seq'::regclass)"),
+            ("event_id", "character varying(36)", True, None),
+            ("type", "character varying(120)", True, None),
+            ("subject", "character varying(120)", False, None),
+            ("body", "bytea", True, None),
+            ("created_at", "timestamp with time zone", True, None),
+            ("sent_at", "timestamp with time zone", False, None),
+            ("attempts", "integer", True, "0"),
+            ("next_attempt_at", "timestamp with time zone", False, None),
+            ("last_error", "text", False, None),
+        ],
+        "indexes": [
+            "CREATE INDEX ix_outbox_subject ON public.outbox USING btree (subject)",
+            "CREATE INDEX ix_outbox_unsent ON public.outbox USING btree (id) WHERE (sent_at IS NULL)",
+            "CREATE UNIQUE INDEX outbox_event_id_key ON public.outbox USING btree (event_id)",
+            "CREATE UNIQUE INDEX outbox_pkey ON public.outbox USING btree (id)",
+        ],
+        "constraints": [("outbox_event_id_key", "UNIQUE (event_id)"), ("outbox_pkey", "PRIMARY KEY (id)")],
+    },
+    "inbox": {
+        "columns": [
+            ("event_id", "character varying(36)", True, None),
+            ("handler", "character varying(120)", True, None),
+            ("event_type", "character varying(120)", True, None),
+            ("subject", "character varying(120)", False, None),
+            ("handled_at", "timestamp with time zone", True, None),
+        ],
+        "indexes": [
+            "CREATE UNIQUE INDEX inbox_pkey ON public.inbox USING btree (event_id, handler)",
+            "CREATE INDEX ix_inbox_subject ON public.inbox USING btree (subject)",
+        ],
+        "constraints": [("inbox_pkey", "PRIMARY KEY (event_id, handler)")],
+    },
+}
+
+
+def catalog(connection, table: str) -> dict:
+    """`table` as PostgreSQL's catalog holds it: columns (type, NOT NULL, default) in order, indexes, constraints."""
+    columns = connection.execute(text(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid)"
+        " FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+        " WHERE a.attrelid = CAST(:table AS regclass) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"),
+        {"table": table})
+    indexes = connection.execute(text(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = :table AND schemaname = current_schema()"
+        " ORDER BY indexname"), {"table": table})
+    constraints = connection.execute(text(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = CAST(:table AS regclass)"
+        " ORDER BY conname"), {"table": table})
+    return {"columns": [tuple(row) for row in columns], "indexes": indexes.scalars().all(),
+            "constraints": [tuple(row) for row in constraints]}
+
+
+def test_the_first_revision_makes_the_messaging_tables_it_always_made(runtime):
+    config = alembic_config(runtime.engine, runtime.migrations)
+    command.upgrade(config, "0001")
+    with runtime.engine.connect() as connection:
+        assert set(inspect(connection).get_table_names()) == {"outbox", "inbox", "alembic_version"}
+        assert {table: catalog(connection, table) for table in MESSAGING_TABLES} == MESSAGING_TABLES
+    command.upgrade(config, "head")
+    with runtime.engine.connect() as connection:
+        assert {table: catalog(connection, table) for table in MESSAGING_TABLES} == MESSAGING_TABLES
+    command.downgrade(config, "base")
     assert set(inspect(runtime.engine).get_table_names()) <= {"alembic_version"}
 
 
