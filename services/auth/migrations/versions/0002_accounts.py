@@ -1,16 +1,9 @@
-"""accounts, keys, login challenges and throttles, sessions, devices, mail outbox
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-26
-"""
+"""accounts, keys, login challenges and throttles, sessions, devices, mail outbox"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 TIME = sa.DateTime(timezone=True)

@@ -1,16 +1,9 @@
-"""S2 as amended: login failures per remembered device, OTP failures per account, retired refresh tokens
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-12-07
-"""
+"""S2 as amended: login failures per remembered device, OTP failures per account, retired refresh tokens"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 TIME = sa.DateTime(timezone=True)
 COUNTERS = {"devices": ("failures", "last_failed_at", "locked_until"),

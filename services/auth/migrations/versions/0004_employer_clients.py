@@ -1,16 +1,9 @@
-"""C1: employer clients registered by staff, bound to their establishments
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-07
-"""
+"""C1: employer clients registered by staff, bound to their establishments"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 TIME = sa.DateTime(timezone=True)
 

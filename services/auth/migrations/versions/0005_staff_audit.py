@@ -1,16 +1,9 @@
-"""C3: the audit trail of staff writes
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-07
-"""
+"""C3: the audit trail of staff writes"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,17 +1,10 @@
-"""postings (求人)
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-26
-"""
+"""postings (求人)"""
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")

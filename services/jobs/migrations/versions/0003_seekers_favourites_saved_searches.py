@@ -1,9 +1,4 @@
-"""seeker_status projection, favourites, saved searches; postings.search_text
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-27
-"""
+"""seeker_status projection, favourites, saved searches; postings.search_text"""
 import unicodedata
 
 import sqlalchemy as sa
@@ -12,8 +7,6 @@ from sqlalchemy.dialects import postgresql
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 BACKFILL_BATCH = 1000

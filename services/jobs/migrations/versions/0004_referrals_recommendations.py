@@ -1,17 +1,10 @@
-"""referrals (紹介, J5) and recommendations (おすすめ, J7)
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-27
-"""
+"""referrals (紹介, J5) and recommendations (おすすめ, J7)"""
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 

@@ -1,16 +1,9 @@
-"""applications (応募, J8) with their documents, no-show reports and restrictions (J9)
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-27
-"""
+"""applications (応募, J8) with their documents, no-show reports and restrictions (J9)"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,9 +1,5 @@
 """J2 search: kana-folded search_text, the character-bigram GIN index (PostgreSQL), hours span
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-11-27
-
 The free-word text gains kana and dash folding (ぱーと = パート), so every posting's search_text is
 recomputed. On PostgreSQL the function jobs_bigrams(text) and a GIN index on jobs_bigrams(search_text)
 serve the free word (chosen by bench/search.py); SQLite keeps scanning search_text. hours_start /
@@ -17,8 +13,6 @@ from alembic import op
 
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 BACKFILL_BATCH = 1000
 

@@ -1,17 +1,10 @@
-"""desired conditions (希望条件) and matches of new postings (J6)
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-27
-"""
+"""desired conditions (希望条件) and matches of new postings (J6)"""
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 

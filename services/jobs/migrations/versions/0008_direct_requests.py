@@ -1,16 +1,9 @@
-"""disclosures (求職情報公開, from profile) and direct requests (直接リクエスト, J8a)
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-11-27
-"""
+"""disclosures (求職情報公開, from profile) and direct requests (直接リクエスト, J8a)"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
 down_revision = "0007"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

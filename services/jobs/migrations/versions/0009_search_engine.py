@@ -1,9 +1,5 @@
 """J2 at national scale: the free word moves to the search engine (search_engine.py); J2b facets
 
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-07
-
 search_text now holds the title, description, occupation name, employment type and job category,
 normalised as the engine does it (small kana, ヴ sounds, lower case); the establishment's name is
 searchable apart (establishment_text: J2a decides per caller); occupation_group (大分類) feeds the
@@ -20,8 +16,6 @@ from kit.codes import occupation
 
 revision = "0009"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 BACKFILL_BATCH = 1000
 

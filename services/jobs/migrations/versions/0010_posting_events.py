@@ -1,17 +1,10 @@
-"""J1 by events: employer clients' establishments (from auth, C2) and each posting's newest employer event
-
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-12-07
-"""
+"""J1 by events: employer clients' establishments (from auth, C2) and each posting's newest employer event"""
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0010"
 down_revision = "0009"
-branch_labels = None
-depends_on = None
 
 _DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 

@@ -1,16 +1,9 @@
-"""J6 re-matching: a match that no longer fits (the posting or the desired conditions changed) leaves the list
-
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-07
-"""
+"""J6 re-matching: a match that no longer fits (the posting or the desired conditions changed) leaves the list"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
 down_revision = "0010"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

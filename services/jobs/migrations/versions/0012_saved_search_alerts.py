@@ -1,16 +1,9 @@
-"""Saved-search alerts: 「新着求人をメールで受け取る」 per saved search and the time its next digest counts from
-
-Revision ID: 0012
-Revises: 0011
-Create Date: 2026-12-07
-"""
+"""Saved-search alerts: 「新着求人をメールで受け取る」 per saved search and the time its next digest counts from"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
 down_revision = "0011"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,16 +1,9 @@
-"""seeker_status projection, notices (お知らせ), threads and messages
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-27
-"""
+"""seeker_status projection, notices (お知らせ), threads and messages"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def _time(name: str, nullable: bool = True) -> sa.Column:

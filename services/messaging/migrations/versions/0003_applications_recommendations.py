@@ -1,16 +1,9 @@
-"""threads of applications (事業所番号, application status), recommendations in the inbox, read by either side
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-27
-"""
+"""threads of applications (事業所番号, application status), recommendations in the inbox, read by either side"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,16 +1,9 @@
-"""threads.referral_id: a thread with the establishment of a counter referral (M1, J5)
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-27
-"""
+"""threads.referral_id: a thread with the establishment of a counter referral (M1, J5)"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

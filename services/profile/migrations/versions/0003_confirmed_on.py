@@ -1,16 +1,9 @@
-"""seekers.confirmed_on (P3b)
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-27
-"""
+"""seekers.confirmed_on (P3b)"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

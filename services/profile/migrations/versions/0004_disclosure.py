@@ -1,16 +1,9 @@
-"""seekers.public_ref, disclosed_at: 求職情報公開 (J8a)
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-11-27
-"""
+"""seekers.public_ref, disclosed_at: 求職情報公開 (J8a)"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,17 +1,10 @@
-"""The applicant's profile for the employer (issue 13 item 3): 求職情報 frozen at each online application
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-07
-"""
+"""The applicant's profile for the employer (issue 13 item 3): 求職情報 frozen at each online application"""
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 _DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 

@@ -1,16 +1,9 @@
-"""registrations (R2), erasures, their confirmations and the audit (R3)
-
-Revision ID: 0002
-Revises: 0001
-Create Date: 2026-11-27
-"""
+"""registrations (R2), erasures, their confirmations and the audit (R3)"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def _time(name: str, nullable: bool = False) -> sa.Column:

@@ -1,16 +1,9 @@
-"""erasures: the final round (R3/S12: a second pass erases rows a late event made again)
-
-Revision ID: 0003
-Revises: 0002
-Create Date: 2026-11-27
-"""
+"""erasures: the final round (R3/S12: a second pass erases rows a late event made again)"""
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
