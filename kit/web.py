@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from flask_smorest import Api, Blueprint
@@ -32,6 +33,7 @@ PROBLEM_JSON = "application/problem+json"
 REQUEST_ID_HEADER = "X-Request-ID"
 CORRELATION_HEADER = "X-Correlation-ID"
 log = logging.getLogger("mypage.web")
+T = TypeVar("T")
 
 _HTTP_TO_PROBLEM = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
                     405: "method-not-allowed", 409: "conflict", 413: "payload-too-large", 415: "unsupported-media-type",
@@ -125,6 +127,21 @@ def create_service_app(
 def current_runtime():
     """The kit.runtime.Runtime of the service answering this request."""
     return current_app.extensions["runtime"]
+
+
+def in_uow(command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A view's read: `command(uow, *args, **kwargs)` in a unit of work of this service; nothing is committed."""
+    with current_runtime().uow() as uow:
+        return command(uow, *args, **kwargs)
+
+
+def committed(command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A view's change: `command(uow, *args, **kwargs)` in a unit of work, then commit (the view owns the
+    commit, README); returns what the command returned for the view to dump."""
+    with current_runtime().uow() as uow:
+        result = command(uow, *args, **kwargs)
+        uow.commit()
+        return result
 
 
 def problem_response(problem: Problem) -> Response:

@@ -19,7 +19,7 @@ from flask_smorest import Blueprint
 
 from kit.problem import Problem
 from kit.tokens import ALERT_STOP_AUDIENCE, InvalidToken, current_seeker_id, require_seeker
-from kit.web import current_runtime
+from kit.web import committed
 from services.jobs.commands import alerts
 from services.jobs.schemas.criteria import AlertStopSchema
 
@@ -32,17 +32,13 @@ class SavedSearchAlert(MethodView):
     @blp.response(204)
     def put(self, search_id):
         """J3: 新着求人をメールで受け取る — a daily mail of the new postings this saved search finds."""
-        with current_runtime().uow() as uow:
-            alerts.set_alert(uow, current_seeker_id(), search_id, True)
-            uow.commit()
+        committed(alerts.set_alert, current_seeker_id(), search_id, True)
 
     @require_seeker
     @blp.response(204)
     def delete(self, search_id):
         """J3: stop the saved search's mail (allowed whatever the registration's state)."""
-        with current_runtime().uow() as uow:
-            alerts.set_alert(uow, current_seeker_id(), search_id, False)
-            uow.commit()
+        committed(alerts.set_alert, current_seeker_id(), search_id, False)
 
 
 @blp.route("/saved-search-alerts/stop")
@@ -79,6 +75,4 @@ def _stop(token: str) -> None:
                                 "マイページの「保存した検索条件」から停止してください。",
                       detail_en="The stop link is not valid or has expired; stop the mail from the saved "
                                 "searches on your My Page.") from error
-    with current_runtime().uow() as uow:
-        alerts.stop_alert(uow, seeker_id, search_id)
-        uow.commit()
+    committed(alerts.stop_alert, seeker_id, search_id)

@@ -25,7 +25,7 @@ from kit.tokens import (
     require_role,
     require_seeker,
 )
-from kit.web import current_runtime
+from kit.web import committed, current_runtime, in_uow
 from services.jobs import commands, letters, schemas
 from services.jobs.commands import applications, direct_requests, matching
 from services.jobs.domain import DEFAULT_PER_PAGE
@@ -94,8 +94,7 @@ class Favourites(MethodView):
     @blp.response(200, schemas.FavouriteListSchema)
     def get(self):
         """J4 お気に入り: the kept postings, newest first (closed and expired ones stay)."""
-        with current_runtime().uow() as uow:
-            return commands.list_favourites(uow, current_seeker_id())
+        return in_uow(commands.list_favourites, current_seeker_id())
 
 
 @blp.route("/me/favourites/<job_number>")
@@ -104,17 +103,13 @@ class Favourite(MethodView):
     @blp.response(204)
     def put(self, job_number):
         """J4: keep a posting (again: nothing changes). At most 300: the 301st is 409 limit-reached."""
-        with current_runtime().uow() as uow:
-            commands.add_favourite(uow, current_seeker_id(), job_number)
-            uow.commit()
+        committed(commands.add_favourite, current_seeker_id(), job_number)
 
     @require_seeker
     @blp.response(204)
     def delete(self, job_number):
         """J4: drop a posting from the favourites (not there: nothing changes)."""
-        with current_runtime().uow() as uow:
-            commands.remove_favourite(uow, current_seeker_id(), job_number)
-            uow.commit()
+        committed(commands.remove_favourite, current_seeker_id(), job_number)
 
 
 # -- J3 saved search conditions ------------------------------------------------------------------
@@ -126,18 +121,14 @@ class SavedSearches(MethodView):
     @blp.response(200, schemas.SavedSearchListSchema)
     def get(self):
         """J3 保存した検索条件: the seeker's saved searches (at most 3)."""
-        with current_runtime().uow() as uow:
-            return commands.list_saved_searches(uow, current_seeker_id())
+        return in_uow(commands.list_saved_searches, current_seeker_id())
 
     @require_seeker
     @blp.arguments(schemas.SavedSearchInputSchema)
     @blp.response(201, schemas.SavedSearchSchema)
     def post(self, data):
         """J3: save criteria with a name; the 4th is 409 limit-reached 「検索条件は3件まで保存できます。」"""
-        with current_runtime().uow() as uow:
-            saved = commands.create_saved_search(uow, current_seeker_id(), data)
-            uow.commit()
-            return saved
+        return committed(commands.create_saved_search, current_seeker_id(), data)
 
 
 @blp.route("/me/saved-searches/<search_id>")
@@ -147,18 +138,13 @@ class SavedSearch(MethodView):
     @blp.response(200, schemas.SavedSearchSchema)
     def put(self, data, search_id):
         """J3: edit a saved search (name and criteria replaced)."""
-        with current_runtime().uow() as uow:
-            saved = commands.replace_saved_search(uow, current_seeker_id(), search_id, data)
-            uow.commit()
-            return saved
+        return committed(commands.replace_saved_search, current_seeker_id(), search_id, data)
 
     @require_seeker
     @blp.response(204)
     def delete(self, search_id):
         """J3: delete a saved search."""
-        with current_runtime().uow() as uow:
-            commands.delete_saved_search(uow, current_seeker_id(), search_id)
-            uow.commit()
+        committed(commands.delete_saved_search, current_seeker_id(), search_id)
 
 
 @blp.route("/me/saved-searches/<search_id>/jobs")
@@ -168,10 +154,8 @@ class SavedSearchJobs(MethodView):
     @blp.response(200, schemas.JobPageSchema)
     def get(self, query, search_id):
         """J3 run: the saved criteria through the same search as GET /api/v1/jobs."""
-        with current_runtime().uow() as uow:
-            return commands.run_saved_search(uow, current_seeker_id(), search_id, engine=_search_engine(),
-                                             page=query["page"],
-                                             per_page=query.get("per_page"))
+        return in_uow(commands.run_saved_search, current_seeker_id(), search_id, engine=_search_engine(),
+                      page=query["page"], per_page=query.get("per_page"))
 
 
 # -- J5 referrals (紹介), J7 recommendations (オンラインハローワーク紹介) ------------------------
@@ -184,10 +168,7 @@ class StaffReferrals(MethodView):
     @blp.response(201, schemas.ReferralDetailSchema)
     def post(self, data):
         """J5: record a referral made at Hello Work with its 紹介状 (the seeker by seeker_id or 求職番号)."""
-        with current_runtime().uow() as uow:
-            referral = commands.record_referral(uow, data)
-            uow.commit()
-            return referral
+        return committed(commands.record_referral, data)
 
 
 @blp.route("/me/referrals")
@@ -196,8 +177,7 @@ class Referrals(MethodView):
     @blp.response(200, schemas.ReferralListSchema)
     def get(self):
         """J5 紹介: the seeker's referrals, newest first (P4: refused while the registration is invalid)."""
-        with current_runtime().uow() as uow:
-            return commands.list_referrals(uow, current_seeker_id())
+        return in_uow(commands.list_referrals, current_seeker_id())
 
 
 @blp.route("/me/referrals/<referral_id>")
@@ -206,8 +186,7 @@ class Referral(MethodView):
     @blp.response(200, schemas.ReferralDetailSchema)
     def get(self, referral_id):
         """J5 紹介状: one of the seeker's own referrals with its letter (another's id: 404)."""
-        with current_runtime().uow() as uow:
-            return commands.referral(uow, current_seeker_id(), referral_id)
+        return in_uow(commands.referral, current_seeker_id(), referral_id)
 
 
 @blp.route("/staff/recommendations")
@@ -218,10 +197,8 @@ class StaffRecommendations(MethodView):
     @blp.alt_response(200, schema=schemas.RecommendationSchema, description="already recommended: nothing changed")
     def post(self, data):
         """J7: recommend a posting to a 利用登録者's My Page (オンライン登録者 or gated seeker: 409 with `reason`)."""
-        with current_runtime().uow() as uow:
-            recommendation, made = commands.recommend(uow, data)
-            uow.commit()
-            return recommendation, (201 if made else 200)
+        recommendation, made = committed(commands.recommend, data)
+        return recommendation, (201 if made else 200)
 
 
 @blp.route("/me/recommendations")
@@ -230,8 +207,7 @@ class Recommendations(MethodView):
     @blp.response(200, schemas.RecommendationListSchema)
     def get(self):
         """J7: postings Hello Work recommended to the seeker, newest first (P4 gated)."""
-        with current_runtime().uow() as uow:
-            return commands.list_recommendations(uow, current_seeker_id())
+        return in_uow(commands.list_recommendations, current_seeker_id())
 
 
 @blp.route("/me/matching-jobs")
@@ -242,9 +218,8 @@ class MatchingJobs(MethodView):
     def get(self, query):
         """J6 希望条件に合う新着求人: new postings that matched the seeker's desired conditions, newest first;
         closed and expired ones drop out (P4 gated)."""
-        with current_runtime().uow() as uow:
-            return matching.matching_jobs(uow, current_seeker_id(), page=query["page"],
-                                          per_page=query.get("per_page") or DEFAULT_PER_PAGE)
+        return in_uow(matching.matching_jobs, current_seeker_id(), page=query["page"],
+                      per_page=query.get("per_page") or DEFAULT_PER_PAGE)
 
 
 # -- J8 applications (オンライン自主応募, オンラインハローワーク紹介), J9 no-shows --------------------------
@@ -272,8 +247,7 @@ class ReferralLetter(MethodView):
     @blp.doc(responses=_LETTER)
     def get(self, referral_id):
         """J5 紹介状 (PDF): the printable letter of one of the seeker's own referrals (another's id: 404)."""
-        with current_runtime().uow() as uow:
-            return pdf_response(*letters.seeker_letter(uow, current_seeker_id(), referral_id))
+        return pdf_response(*in_uow(letters.seeker_letter, current_seeker_id(), referral_id))
 
 
 @blp.route("/staff/referrals/<referral_id>/letter.pdf")
@@ -282,8 +256,7 @@ class StaffReferralLetter(MethodView):
     @blp.doc(responses=_LETTER)
     def get(self, referral_id):
         """J5 紹介状 (PDF): the printable letter of a referral, for the counter."""
-        with current_runtime().uow() as uow:
-            return pdf_response(*letters.staff_letter(uow, referral_id))
+        return pdf_response(*in_uow(letters.staff_letter, referral_id))
 
 
 @blp.route("/me/applications")
@@ -292,8 +265,7 @@ class Applications(MethodView):
     @blp.response(200, schemas.ApplicationListSchema)
     def get(self):
         """J8 応募状況: the seeker's applications and their status (応募中, 選考中, 採用, 不採用, 辞退)."""
-        with current_runtime().uow() as uow:
-            return applications.list_applications(uow, current_seeker_id())
+        return in_uow(applications.list_applications, current_seeker_id())
 
     @require_seeker
     @blp.arguments(schemas.ApplicationInputSchema)
@@ -305,10 +277,7 @@ class Applications(MethodView):
         (403 `online_registrant`, P3b); a posting that does not accept online self-applications (409);
         the no-show restriction (403 `no_show_restricted`, J9); a second application (409).
         """
-        with current_runtime().uow() as uow:
-            application = applications.apply(uow, current_seeker_id(), data)
-            uow.commit()
-            return application
+        return committed(applications.apply, current_seeker_id(), data)
 
 
 @blp.route("/me/applications/<application_id>")
@@ -317,8 +286,7 @@ class Application(MethodView):
     @blp.response(200, schemas.ApplicationDetailSchema)
     def get(self, application_id):
         """J8: one of the seeker's own applications with its motivation and documents (another's: 404)."""
-        with current_runtime().uow() as uow:
-            return applications.application(uow, current_seeker_id(), application_id)
+        return in_uow(applications.application, current_seeker_id(), application_id)
 
 
 @blp.route("/me/applications/<application_id>/withdraw")
@@ -327,10 +295,7 @@ class ApplicationWithdrawal(MethodView):
     @blp.response(200, schemas.ApplicationDetailSchema)
     def post(self, application_id):
         """J8 辞退: withdraw an application; the employer is notified. Again: nothing changes."""
-        with current_runtime().uow() as uow:
-            application = applications.withdraw(uow, current_seeker_id(), application_id)
-            uow.commit()
-            return application
+        return committed(applications.withdraw, current_seeker_id(), application_id)
 
 
 @blp.route("/me/applications/<application_id>/documents/<document_id>")
@@ -339,8 +304,7 @@ class ApplicationDocument(MethodView):
     @blp.doc(responses=PDF_RESPONSES)
     def get(self, application_id, document_id):
         """J8: a PDF the seeker attached."""
-        with current_runtime().uow() as uow:
-            return pdf_response(*applications.document(uow, application_id, document_id, seeker_id=current_seeker_id()))
+        return pdf_response(*in_uow(applications.document, application_id, document_id, seeker_id=current_seeker_id()))
 
 
 @blp.route("/staff/seekers/<seeker_number>/restriction")
@@ -359,10 +323,7 @@ class StaffRestrictionLift(MethodView):
     @blp.response(200, schemas.RestrictionSchema)
     def post(self, seeker_number):
         """J9: lift the no-show restriction (the seeker came to the office); not restricted: 409."""
-        with current_runtime().uow() as uow:
-            restriction = applications.lift_restriction(uow, seeker_number)
-            uow.commit()
-            return restriction
+        return committed(applications.lift_restriction, seeker_number)
 
 
 @blp.route("/me/direct-requests")
@@ -372,8 +333,7 @@ class DirectRequests(MethodView):
     def get(self):
         """J8a 直接リクエスト: postings employers sent the seeker, newest first; applying to one is an online
         self-application (POST /api/v1/me/applications)."""
-        with current_runtime().uow() as uow:
-            return direct_requests.list_for_seeker(uow, current_seeker_id())
+        return in_uow(direct_requests.list_for_seeker, current_seeker_id())
 
 
 # -- P5: the home screen's counts (gateway/home.py composes them) ---------------------------------

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from kit.tokens import EMPLOYER, current_establishments, require_role
-from kit.web import current_runtime
+from kit.web import committed, in_uow
 from services.jobs import schemas
 from services.jobs.api import PDF_RESPONSES, pdf_response
 from services.jobs.commands import applications, direct_requests, postings
@@ -29,10 +29,8 @@ class EmployerApplications(MethodView):
     @blp.response(200, schemas.EmployerApplicationListSchema)
     def get(self, query):
         """J8/C2: the applications to the client's establishments (or to the one named), newest first."""
-        with current_runtime().uow() as uow:
-            return applications.employer_applications(uow, current_establishments(),
-                                                      query.get("establishment_number"), page=query["page"],
-                                                      per_page=query.get("per_page", DEFAULT_PER_PAGE))
+        return in_uow(applications.employer_applications, current_establishments(), query.get("establishment_number"),
+                      page=query["page"], per_page=query.get("per_page", DEFAULT_PER_PAGE))
 
 
 @blp.route("/applications/<application_id>")
@@ -41,8 +39,7 @@ class EmployerApplication(MethodView):
     @blp.response(200, schemas.EmployerApplicationSchema)
     def get(self, application_id):
         """J8: an application with its motivation statement and documents."""
-        with current_runtime().uow() as uow:
-            return applications.employer_application(uow, current_establishments(), application_id)
+        return in_uow(applications.employer_application, current_establishments(), application_id)
 
 
 @blp.route("/applications/<application_id>/status")
@@ -52,10 +49,7 @@ class EmployerApplicationStatus(MethodView):
     @blp.response(200, schemas.EmployerApplicationSchema)
     def put(self, data, application_id):
         """J8: 選考中, 採用 or 不採用 (not once the seeker withdrew or the result is decided: 409)."""
-        with current_runtime().uow() as uow:
-            application = applications.set_status(uow, current_establishments(), application_id, data["status"])
-            uow.commit()
-            return application
+        return committed(applications.set_status, current_establishments(), application_id, data["status"])
 
 
 @blp.route("/applications/<application_id>/documents/<document_id>")
@@ -64,9 +58,8 @@ class EmployerApplicationDocument(MethodView):
     @blp.doc(responses=PDF_RESPONSES)
     def get(self, application_id, document_id):
         """J8: a PDF attached to an application."""
-        with current_runtime().uow() as uow:
-            return pdf_response(*applications.document(uow, application_id, document_id,
-                                               establishments=current_establishments()))
+        return pdf_response(*in_uow(applications.document, application_id, document_id,
+                                    establishments=current_establishments()))
 
 
 @blp.route("/applications/<application_id>/no-show")
@@ -78,11 +71,9 @@ class EmployerNoShow(MethodView):
     def post(self, data, application_id):
         """J9 面接不参加: on an online self-application the seeker neither withdrew (by the interview day)
         nor attended. The 5th within 3 months restricts online self-application until staff lift it."""
-        with current_runtime().uow() as uow:
-            report, made = applications.report_no_show(uow, current_establishments(), application_id,
-                                                       data["interview_date"])
-            uow.commit()
-            return report, (201 if made else 200)
+        report, made = committed(applications.report_no_show, current_establishments(), application_id,
+                                 data["interview_date"])
+        return report, (201 if made else 200)
 
 
 # -- J1 postings from the employer-side system ------------------------------------------------------
@@ -98,10 +89,8 @@ class EmployerPostings(MethodView):
     def post(self, data):
         """J1 求人の受付: a posting from the employer-side system. The same 求人番号 with the same content
         again is a 200 and changes nothing; with other content it is 409 (change it with PATCH)."""
-        with current_runtime().uow() as uow:
-            posting, created = postings.publish_posting(uow, current_establishments(), data)
-            uow.commit()
-            return posting, (201 if created else 200)
+        posting, created = committed(postings.publish_posting, current_establishments(), data)
+        return posting, (201 if created else 200)
 
 
 @blp.route("/jobs/<job_number>")
@@ -110,8 +99,7 @@ class EmployerPosting(MethodView):
     @blp.response(200, schemas.EmployerPostingSchema)
     def get(self, job_number):
         """J1: a posting as the employer-side system sees it (everything; closed ones too)."""
-        with current_runtime().uow() as uow:
-            return postings.employer_posting(uow, current_establishments(), job_number)
+        return in_uow(postings.employer_posting, current_establishments(), job_number)
 
     @require_role(EMPLOYER)
     @blp.arguments(schemas.PostingChangesSchema)
@@ -119,19 +107,14 @@ class EmployerPosting(MethodView):
     def patch(self, changes, job_number):
         """J1 求人の変更: each field given replaces that field (a nested object as a whole); checked again as
         a whole. A closed posting cannot be changed (409)."""
-        with current_runtime().uow() as uow:
-            posting = postings.change_posting(uow, current_establishments(), job_number, changes)
-            uow.commit()
-            return posting
+        return committed(postings.change_posting, current_establishments(), job_number, changes)
 
     @require_role(EMPLOYER)
     @blp.response(204)
     def delete(self, job_number):
         """J1 募集終了: close the posting — no longer found by search, still readable where favourited,
         referred or applied to. Again: nothing changes."""
-        with current_runtime().uow() as uow:
-            postings.close_posting(uow, current_establishments(), job_number)
-            uow.commit()
+        committed(postings.close_posting, current_establishments(), job_number)
 
 
 # -- J8a direct requests (直接リクエスト) ------------------------------------------------------------
@@ -146,7 +129,4 @@ class EmployerDirectRequests(MethodView):
         """J8a: send an open posting that accepts online applications to a disclosed seeker (`seeker_ref`
         from GET /api/v1/employer/seekers); at most 10 seekers per posting (the 11th: 409 limit-reached),
         once each (409 `already_requested`); not to a seeker whose My Page is gated or restricted (409)."""
-        with current_runtime().uow() as uow:
-            sent = direct_requests.send(uow, current_establishments(), data)
-            uow.commit()
-            return sent
+        return committed(direct_requests.send, current_establishments(), data)

@@ -20,7 +20,7 @@ from kit.tokens import (
     require_role,
     require_seeker,
 )
-from kit.web import current_runtime
+from kit.web import committed, current_runtime, in_uow
 from services.messaging import commands, schemas
 
 blp = Blueprint("messaging", __name__, url_prefix="/api/v1", description="メッセージ・お知らせ (messaging)")
@@ -59,8 +59,7 @@ class OwnNotices(MethodView):
 
         Readable while the registration is invalid (only messaging is refused, P4).
         """
-        with current_runtime().uow() as uow:
-            return commands.notices_page(uow, current_seeker_id(), query["page"], query["per_page"])
+        return in_uow(commands.notices_page, current_seeker_id(), query["page"], query["per_page"])
 
 
 @blp.route("/me/notices/<notice_id>")
@@ -107,8 +106,7 @@ class OwnThreads(MethodView):
 
         Refused (403) while the registration is invalid (P4).
         """
-        with current_runtime().uow() as uow:
-            return commands.threads_page(uow, current_seeker_id(), query["page"], query["per_page"])
+        return in_uow(commands.threads_page, current_seeker_id(), query["page"], query["per_page"])
 
 
 @blp.route("/me/messages/<thread_id>")
@@ -118,8 +116,7 @@ class OwnThread(MethodView):
     @blp.response(200, schemas.ThreadMessagesSchema)
     def get(self, query, thread_id):
         """M1: one thread's messages, oldest first (404 for an unknown or another seeker's thread)."""
-        with current_runtime().uow() as uow:
-            return commands.thread_messages(uow, current_seeker_id(), thread_id, query["page"], query["per_page"])
+        return in_uow(commands.thread_messages, current_seeker_id(), thread_id, query["page"], query["per_page"])
 
     @require_seeker
     @blp.arguments(schemas.MessageRequestSchema)
@@ -176,9 +173,8 @@ class EmployerMessages(MethodView):
     def get(self, query):
         """M1: an application's thread both ways, oldest first — how the employer-side system reads what
         the seeker wrote. Reading does not mark anything read (POST …/read does)."""
-        with current_runtime().uow() as uow:
-            return commands.employer_conversation(uow, current_establishments(), query["page"], query["per_page"],
-                                                  **_thread_key(query))
+        return in_uow(commands.employer_conversation, current_establishments(), query["page"], query["per_page"],
+                      **_thread_key(query))
 
 
 @blp.route("/employer/messages/read")
@@ -188,7 +184,5 @@ class EmployerMessagesRead(MethodView):
     @blp.response(200, schemas.ReadResultSchema)
     def post(self, body):
         """M1 既読 for the employer side: the seeker's messages in the application's thread are read now."""
-        with current_runtime().uow() as uow:
-            read, unread = commands.mark_read_by_employer(uow, current_establishments(), **_thread_key(body))
-            uow.commit()
-            return {"read": read, "unread": unread}
+        read, unread = committed(commands.mark_read_by_employer, current_establishments(), **_thread_key(body))
+        return {"read": read, "unread": unread}

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kit.problem import Problem
 from kit.tokens import EMPLOYER, STAFF, current_seeker_id, require_role, require_seeker
-from kit.web import current_runtime
+from kit.web import current_runtime, in_uow
 from services.profile import commands, domain, schemas
 
 blp = Blueprint("profile", __name__, url_prefix="/api/v1", description="求職者情報・求職登録 (profile)")
@@ -119,9 +119,8 @@ class PublicProfiles(MethodView):
     def get(self, query):
         """J8a: disclosed seekers with a valid registration, anonymous, newest disclosure first; the
         `ref` of one is what a direct request names."""
-        with current_runtime().uow() as uow:
-            return commands.public_profiles(uow, occupation=query["occupation"], prefecture=query["prefecture"],
-                                            page=query["page"], per_page=query["per_page"])
+        return in_uow(commands.public_profiles, occupation=query["occupation"], prefecture=query["prefecture"],
+                      page=query["page"], per_page=query["per_page"])
 
 
 # -- staff systems (the counter) -----------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from kit.tokens import EMPLOYER, current_establishments, current_seeker_id, require_role, require_seeker
-from kit.web import current_runtime
+from kit.web import current_runtime, in_uow
 from services.profile import applications, commands
 from services.profile.schemas.applicant import ApplicationProfilePreviewSchema, ApplicationProfileSchema
 
@@ -33,5 +33,4 @@ class EmployerApplicationProfile(MethodView):
     def get(self, application_id):
         """J8/C2: the applicant's 求職情報 as it was when they applied — for an application to one of the token's
         establishments (another's is 404, as an unknown id)."""
-        with current_runtime().uow() as uow:
-            return applications.for_employer(uow, current_establishments(), application_id)
+        return in_uow(applications.for_employer, current_establishments(), application_id)

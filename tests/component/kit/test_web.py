@@ -4,8 +4,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+from sqlalchemy import text
 
-from kit.web import PROBLEM_JSON
+from kit.web import PROBLEM_JSON, committed, in_uow
 from tests.component.kit.conftest import probe_app
 
 
@@ -97,3 +98,18 @@ def test_s8_errors_are_documented_as_the_problem_json_they_are(client):
                      client.get("/api/v1/nowhere")):
         assert response.mimetype == PROBLEM_JSON
         validator.validate(response.get_json())
+
+
+def test_a_view_commits_what_it_changes_and_a_read_commits_nothing():
+    def note(uow, value):
+        uow.session.execute(text("INSERT INTO probe_notes (value) VALUES (:value)"), {"value": value})
+        return value
+
+    def notes(uow):
+        return list(uow.session.scalars(text("SELECT value FROM probe_notes ORDER BY value")))
+
+    with probe_app().app_context():
+        committed(lambda uow: uow.session.execute(text("CREATE TABLE probe_notes (value TEXT)")))
+        assert in_uow(note, "read only") == "read only"  # what the command returns, its write rolled back
+        assert committed(note, value="kept") == "kept"
+        assert in_uow(notes) == ["kept"]
