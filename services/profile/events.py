@@ -26,13 +26,14 @@ def _seeker_id():
                          metadata={"description": "the opaque seeker id (the access token's `sub`)"})
 
 
-def _seeker_number():
-    return fields.String(required=True, validate=validate.Regexp(SEEKER_NUMBER),
-                         metadata={"description": "求職番号: staff and employer systems name the seeker by it"})
+class _SeekerStatusPayload(Schema):
+    """Whom a registration event is about and their kind: every one of them carries these, so a
+    projection never needs two events (above)."""
 
-
-def _kind():
-    return fields.String(required=True, validate=validate.OneOf(KINDS),
+    seeker_id = _seeker_id()
+    seeker_number = fields.String(required=True, validate=validate.Regexp(SEEKER_NUMBER), metadata={
+        "description": "求職番号: staff and employer systems name the seeker by it"})
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS),
                          metadata={"description": "registered (利用登録者) | online (オンライン登録者): P3b"})
 
 
@@ -47,12 +48,9 @@ class SeekerRegisteredPayload(Schema):
     birth_date = fields.Date(required=True)
 
 
-class RegistrationValidatedPayload(Schema):
+class RegistrationValidatedPayload(_SeekerStatusPayload):
     """The registration is valid (有効) from `applied_on` until `valid_until` (P3, P3a)."""
 
-    seeker_id = _seeker_id()
-    seeker_number = _seeker_number()
-    kind = _kind()
     applied_on = fields.Date(required=True, metadata={"description": "求職申込日"})
     valid_until = fields.Date(required=True, metadata={"description": "有効期限: 翌々月末 of the application month"})
     reason = fields.String(required=True, validate=validate.OneOf(("reapplication", "registered", "seeker", "staff")),
@@ -60,35 +58,26 @@ class RegistrationValidatedPayload(Schema):
                                                     "seeker / staff: set valid again within the period"})
 
 
-class RegistrationInvalidatedPayload(Schema):
+class RegistrationInvalidatedPayload(_SeekerStatusPayload):
     """The registration is invalid (無効) since `invalidated_on` (P3, P3a); features are gated (P4)."""
 
-    seeker_id = _seeker_id()
-    seeker_number = _seeker_number()
-    kind = _kind()
     invalidated_on = fields.Date(required=True, metadata={"description": "求職無効日 (R2: erasure 5 years on)"})
     reason = fields.String(required=True, validate=validate.OneOf(("expired", "seeker", "staff")),
                            metadata={"description": "expired: the day after valid_until; seeker / staff: set so"})
 
 
-class RegistrationExtendedPayload(Schema):
+class RegistrationExtendedPayload(_SeekerStatusPayload):
     """P3a: in its final month the registration was extended by one month."""
 
-    seeker_id = _seeker_id()
-    seeker_number = _seeker_number()
-    kind = _kind()
     valid_until = fields.Date(required=True, metadata={"description": "the new end of the validity period"})
     reason = fields.String(required=True, validate=validate.OneOf(("counselling", "online_application", "referral")),
                            metadata={"description": "counselling / referral at Hello Work, or an online "
                                                     "self-application (J8)"})
 
 
-class SeekerConfirmedPayload(Schema):
+class SeekerConfirmedPayload(_SeekerStatusPayload):
     """P3b: staff confirmed an online registrant; every feature is open to them now."""
 
-    seeker_id = _seeker_id()
-    seeker_number = _seeker_number()
-    kind = _kind()
     confirmed_on = fields.Date(required=True)
 
 
