@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ColumnElement, Date, ForeignKey, Index, Integer, String, Text, or_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kit.db import UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
+from services.auth import domain
 
 _ID = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY autoincrements on SQLite
 
@@ -63,7 +64,32 @@ class Account(Base):
         return self.opened_at is not None and self.withdrawn_at is None
 
 
-class AuthKey(Base):
+class SentCode:
+    """A key (S1) or one-time password (A7) sent by mail: its time runs from sending (the mail dispatcher
+    stamps `sent_at` and `expires_at`), a wrong entry counts (the 5th voids it), it is used once."""
+
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    wrong_entries: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    def state(self) -> domain.CodeState:
+        return domain.CodeState(self.sent_at, self.expires_at, self.wrong_entries, self.used_at, self.voided_at)
+
+    def count_wrong_entry(self, now: datetime) -> None:
+        self.wrong_entries += 1
+        if self.wrong_entries >= domain.MAX_WRONG_ENTRIES:
+            self.voided_at = now
+
+    @classmethod
+    def ended(cls, now: datetime) -> ColumnElement[bool]:
+        """Used, voided or expired by `now` (R1: what the purge may delete)."""
+        return or_(cls.used_at <= now, cls.voided_at <= now, cls.expires_at <= now)
+
+
+class AuthKey(SentCode, Base):
     """認証キー (A3, A8, S1): one per opening or reset request; valid 50 min from sending."""
 
     __tablename__ = "auth_keys"
@@ -72,19 +98,13 @@ class AuthKey(Base):
     seeker_id: Mapped[str] = mapped_column(String(36), _seeker())
     purpose: Mapped[str] = mapped_column(String(10))  # opening | reset
     digest: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    wrong_entries: Mapped[int] = mapped_column(Integer, default=0)
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     terms_version: Mapped[str | None] = mapped_column(String(20))  # A2: what was agreed when asking
     privacy_version: Mapped[str | None] = mapped_column(String(20))
 
     __table_args__ = (Index("ix_auth_keys_seeker_created", "seeker_id", "created_at"),)
 
 
-class LoginChallenge(Base):
+class LoginChallenge(SentCode, Base):
     """A7: a password that matched, waiting for its ワンタイムパスワード (6 digits, 10 min, 5 tries)."""
 
     __tablename__ = "login_challenges"
@@ -93,12 +113,6 @@ class LoginChallenge(Base):
     seeker_id: Mapped[str] = mapped_column(String(36), _seeker(), index=True)
     ticket_digest: Mapped[str] = mapped_column(String(64), unique=True)
     otp_digest: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    wrong_entries: Mapped[int] = mapped_column(Integer, default=0)
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    voided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class LoginThrottle(Base):

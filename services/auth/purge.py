@@ -71,13 +71,11 @@ def _kinds(runtime: Runtime) -> list[_Kind]:
         return and_(Mail.sent_at.is_not(None), Mail.sent_at <= now - MAIL_RETENTION)  # never an unsent mail
 
     def keys(now: datetime) -> ColumnElement[bool]:
-        ended = or_(AuthKey.used_at <= now, AuthKey.voided_at <= now, AuthKey.expires_at <= now)
-        return and_(AuthKey.created_at <= now - KEY_RETENTION, ended,
+        return and_(AuthKey.created_at <= now - KEY_RETENTION, AuthKey.ended(now),
                     ~_unsent_mail_for(Mail.key_id == AuthKey.id))
 
     def challenges(now: datetime) -> ColumnElement[bool]:
-        ended = or_(LoginChallenge.used_at <= now, LoginChallenge.voided_at <= now, LoginChallenge.expires_at <= now)
-        return and_(ended, ~_unsent_mail_for(Mail.challenge_id == LoginChallenge.id))
+        return and_(LoginChallenge.ended(now), ~_unsent_mail_for(Mail.challenge_id == LoginChallenge.id))
 
     def sessions(now: datetime) -> ColumnElement[bool]:
         return or_(Session.revoked_at <= now, Session.last_used_at <= now - SESSION_IDLE,

@@ -17,7 +17,7 @@ from kit.runtime import Runtime
 from kit.uow import UnitOfWork
 from services.auth import domain, mail
 from services.auth.config import AuthSecrets, SystemClient
-from services.auth.models import Account, AuthKey, LoginChallenge, LoginThrottle
+from services.auth.models import Account, LoginThrottle
 from services.auth.passwords import Passwords
 
 log = logging.getLogger("mypage.auth")
@@ -85,10 +85,6 @@ def _lock_throttle(uow: UnitOfWork, email_digest: str) -> LoginThrottle:
         if throttle is not None:
             return throttle
     raise RuntimeError("the login throttle row vanished repeatedly")
-
-
-def _state(code: AuthKey | LoginChallenge) -> domain.CodeState:
-    return domain.CodeState(code.sent_at, code.expires_at, code.wrong_entries, code.used_at, code.voided_at)
 
 
 def _seeker(account: Account | None) -> dict[str, str]:

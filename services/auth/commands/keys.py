@@ -20,7 +20,6 @@ from services.auth.commands.common import (
     _account_by_email,
     _queue_password_notice,
     _seeker,
-    _state,
 )
 from services.auth.events import MYPAGE_OPENED
 from services.auth.models import Account, AuthKey, LoginChallenge, LoginThrottle
@@ -157,12 +156,10 @@ def _use_key(ctx: AuthContext, uow: UnitOfWork, account: Account | None, purpose
         key = uow.session.scalar(select(AuthKey).where(AuthKey.seeker_id == account.seeker_id)
                                  .order_by(AuthKey.created_at.desc(), AuthKey.id.desc()).limit(1).with_for_update())
     now = ctx.now()
-    if key is None or key.purpose != purpose or not domain.code_usable(_state(key), now):
+    if key is None or key.purpose != purpose or not domain.code_usable(key.state(), now):
         raise _key_refused()
     if not domain.same_digest(key.digest, entered_digest):
-        key.wrong_entries += 1
-        if key.wrong_entries >= domain.MAX_WRONG_ENTRIES:
-            key.voided_at = now
+        key.count_wrong_entry(now)
         uow.commit()
         log.info("wrong key entered (%d)", key.wrong_entries, extra={"outcome": "wrong_key", **_seeker(account)})
         raise _key_refused()

@@ -23,7 +23,6 @@ from services.auth.commands.common import (
     _locked_account,
     _seeker,
     _seeker_id,
-    _state,
 )
 from services.auth.commands.keys import (
     _void_challenges,
@@ -109,7 +108,7 @@ def verify_otp(ctx: AuthContext, login_ticket: str, otp: str, remember_device: b
         challenge = uow.session.scalar(select(LoginChallenge).where(
             LoginChallenge.ticket_digest == ticket_digest).with_for_update())
         now = ctx.now()
-        if account is None or challenge is None or not domain.code_usable(_state(challenge), now):
+        if account is None or challenge is None or not domain.code_usable(challenge.state(), now):
             raise _otp_refused()
         wait = domain.login_wait(_otp_state(account), now)
         if wait.total_seconds() > 0:
@@ -138,9 +137,7 @@ def verify_otp(ctx: AuthContext, login_ticket: str, otp: str, remember_device: b
 def _wrong_otp(uow: UnitOfWork, account: Account, challenge: LoginChallenge, now: datetime) -> None:
     """A7/S2: a wrong OTP counts on its challenge (the 5th voids it) and on the account (the 10th
     locks the OTP step and mails the seeker)."""
-    challenge.wrong_entries += 1
-    if challenge.wrong_entries >= domain.MAX_WRONG_ENTRIES:
-        challenge.voided_at = now
+    challenge.count_wrong_entry(now)
     state = domain.after_failure(_otp_state(account), now)
     account.otp_failures, account.otp_last_failed_at, account.otp_locked_until = (
         state.failures, state.last_failed_at, state.locked_until)
