@@ -9,19 +9,17 @@ from __future__ import annotations
 import copy
 import uuid
 
-import pytest
 from sqlalchemy import func, insert, select
 
-from kit.clock import FrozenClock
 from kit.events import Event
-from kit.testing.services import in_parallel, migrated_runtime, outbox_envelopes
-from kit.testing.tokens import TestSigner
+from kit.testing.component import START, service_fixtures
+from kit.testing.services import in_parallel, outbox_envelopes
 from kit.tokens import EMPLOYER
 from services.jobs.app import build_runtime, create_app
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import applications, no_show_restrictions, no_shows, posting_row, postings
 
-NOW = "2026-11-26T01:00:00+00:00"  # 2026-11-26 10:00 in Japan
+NOW = START  # 2026-11-26 10:00 in Japan
 TODAY = "2026-11-26"
 APPLY = "/api/v1/me/applications"
 MOTIVATION = "介護の仕事を続けてきた経験を活かしたく、応募いたします。"
@@ -35,25 +33,8 @@ POSTING = {  # SPEC "Employers publish a posting"
 }
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def runtime(database_url, clock):
-    with migrated_runtime(build_runtime, "jobs", clock, database_url) as runtime:
-        yield runtime
-
-
-@pytest.fixture
-def signer(clock) -> TestSigner:
-    return TestSigner(clock)
-
-
-@pytest.fixture
-def app(runtime, signer):
-    return create_app(runtime=runtime, token_verifier=signer.verifier())
+# clock (NOW), runtime (on a fresh PostgreSQL database), signer, app, … (kit/testing/component.py)
+globals().update(service_fixtures("jobs", build_runtime, create_app, on_postgresql=True))
 
 
 def _seeker(runtime) -> str:

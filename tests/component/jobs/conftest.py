@@ -6,16 +6,12 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from functools import partial
 
 import pytest
 from sqlalchemy import insert
 
-from kit.clock import FrozenClock
-from kit.events import Event, EventSpec
-from kit.testing.services import migrated_runtime, outbox_envelopes
-from kit.testing.tokens import TestSigner
+from kit.events import EventSpec
+from kit.testing.component import TOKEN_TTL, service_fixtures
 from services.auth import events as auth_events
 from services.jobs.app import build_runtime, create_app
 from services.jobs.handlers import SUBSCRIPTIONS
@@ -34,7 +30,6 @@ POSTING = {
     "received_on": "2026-11-02", "deadline": "2027-01-31",
     "insurance": ["雇用", "労災"], "contact": {"person": "越谷 花子", "phone": "048-000-1111"},
 }
-LONG = timedelta(days=3650)
 SPECS: dict[str, EventSpec] = {spec.type: spec for spec in (*profile_events.PUBLISHES, *auth_events.PUBLISHES)}
 
 
@@ -42,25 +37,16 @@ def job_number(serial: int | None = None) -> str:
     return f"11040-{(uuid.uuid4().int % 10**8) if serial is None else serial:08d}"
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
+def checked(event_type: str, data: dict) -> dict:
+    """The data of an event a service here publishes, as its publisher's schema lets it out."""
+    return SPECS[event_type].payload(data) if event_type in SPECS else data
 
 
-@pytest.fixture
-def runtime(clock):
-    with migrated_runtime(build_runtime, "jobs", clock) as runtime:
-        yield runtime
-
-
-@pytest.fixture
-def signer(clock) -> TestSigner:
-    return TestSigner(clock)
-
-
-@pytest.fixture
-def client(runtime, signer):
-    return create_app(runtime=runtime, token_verifier=signer.verifier()).test_client()
+# clock, runtime, signer, app, client, staff, as_seeker, outbox (kit/testing/component.py), and feed(type, data,
+# at=None, source=…, subject=None) -> the event, delivered to the jobs handler with its data checked
+globals().update(service_fixtures("jobs", build_runtime, create_app, SUBSCRIPTIONS, payload=checked,
+                                  deliver_as="feed"))
+LONG = TOKEN_TTL  # what the tests here sign their own tokens for
 
 
 @pytest.fixture
@@ -89,25 +75,6 @@ def post_many(runtime) -> Callable[[int], list[str]]:
     return make
 
 
-@pytest.fixture
-def feed(runtime) -> Callable[..., None]:
-    """feed(type, data, at=None, source=…) -> the event: delivered (checked against its publisher's schema
-    when a service here publishes it) to the jobs handler, in a unit of work committed as the consumer does."""
-
-    def deliver(event_type: str, data: dict, at: datetime | str | None = None, source: str = "/mypage/test",
-                subject: str | None = None) -> Event:
-        when = runtime.clock.now() if at is None else (datetime.fromisoformat(at) if isinstance(at, str) else at)
-        event = Event(type=event_type, data=SPECS[event_type].payload(data) if event_type in SPECS else data,
-                      source=source, subject=subject or (data.get("seeker_id") if isinstance(data, dict) else None),
-                      time=when)
-        with runtime.uow() as uow:
-            SUBSCRIPTIONS[event_type](event, uow)
-            uow.commit()
-        return event
-
-    return deliver
-
-
 def registration(seeker_id: str, status: str, *, kind: str = "registered", **extra) -> tuple[str, dict]:
     """A profile.registration.validated/invalidated.v1 event's type and data for `seeker_id`."""
     base = {"seeker_id": seeker_id, "seeker_number": "11040-12345678", "kind": kind}
@@ -127,9 +94,3 @@ def seeker(feed, signer) -> Callable[..., tuple[str, dict[str, str]]]:
         return seeker_id, signer.headers(seeker_id, ttl=LONG)
 
     return make
-
-
-@pytest.fixture
-def outbox(runtime) -> Callable[..., list[dict]]:
-    """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
-    return partial(outbox_envelopes, runtime)

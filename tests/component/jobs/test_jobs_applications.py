@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from contracts import validate_event
-from kit.tokens import EMPLOYER, STAFF
+from kit.tokens import EMPLOYER
 from services.jobs import domain
 from tests.component.jobs.conftest import LONG, registration
 
@@ -20,11 +20,6 @@ MOTIVATION = "介護の仕事を続けてきた経験を活かしたく、応募
 
 def document(content: bytes = PDF, filename: str = "履歴書.pdf") -> dict:
     return {"filename": filename, "content": base64.b64encode(content).decode()}
-
-
-@pytest.fixture
-def staff(signer) -> dict[str, str]:
-    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from kit.testing.plugin import unavailable
-from kit.tokens import STAFF
 from services.jobs import letters
-from tests.component.jobs.conftest import LONG, registration
+from tests.component.jobs.conftest import registration
 
 REFERRALS = "/api/v1/staff/referrals"
 LETTER = {"office": "ハローワーク越谷", "seeker_name": "求職 太郎", "interview_place": "越谷市本社 2階",
@@ -26,11 +25,6 @@ def _fonts():
     missing = [str(path) for path in letters.FONT_FILES.values() if not path.is_file()]
     if missing:
         unavailable(f"the IPAex fonts are not installed (apt-get install fonts-ipaexfont): {', '.join(missing)}")
-
-
-@pytest.fixture
-def staff(signer) -> dict[str, str]:
-    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
 
 
 @pytest.fixture

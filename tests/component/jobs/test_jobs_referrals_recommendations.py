@@ -6,16 +6,10 @@ from __future__ import annotations
 import pytest
 
 from contracts import validate_event
-from kit.tokens import STAFF
-from tests.component.jobs.conftest import LONG, registration
+from tests.component.jobs.conftest import registration
 
 REFERRALS, RECOMMENDATIONS = "/api/v1/staff/referrals", "/api/v1/staff/recommendations"
 LETTER = {"office": "ハローワーク越谷", "interview_place": "越谷市本社 2階", "interview_date": "2026-12-01"}
-
-
-@pytest.fixture
-def staff(signer) -> dict[str, str]:
-    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
 
 
 # -- J7 recommendations ----------------------------------------------------------------------------

@@ -5,78 +5,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import datetime
 
 import pytest
 
-from kit.clock import FrozenClock
-from kit.events import Event
-from kit.testing.services import migrated_runtime, outbox_envelopes
-from kit.testing.tokens import TestSigner
-from kit.tokens import EMPLOYER, STAFF
+from kit.testing.component import TOKEN_TTL, service_fixtures
+from kit.tokens import EMPLOYER
 from services.messaging.app import build_runtime, create_app
 from services.messaging.handlers import SUBSCRIPTIONS
 
-LONG = timedelta(days=3650)  # tests move the clock by a year
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
-
-
-@pytest.fixture
-def runtime(clock):
-    with migrated_runtime(build_runtime, "messaging", clock) as runtime:
-        yield runtime
-
-
-@pytest.fixture
-def signer(clock) -> TestSigner:
-    return TestSigner(clock)
-
-
-@pytest.fixture
-def app(runtime, signer):
-    return create_app(runtime=runtime, token_verifier=signer.verifier())
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def staff(signer) -> dict[str, str]:
-    """Headers of the counter system (client credentials, role staff); they outlive clock moves."""
-    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
+# clock, runtime, signer, app, client, staff, as_seeker, outbox, deliver (kit/testing/component.py)
+globals().update(service_fixtures("messaging", build_runtime, create_app, SUBSCRIPTIONS))
+LONG = TOKEN_TTL  # what the tests here sign their own tokens for
 
 
 @pytest.fixture
 def employer(signer) -> dict[str, str]:
     """Headers of the employer-side system (client credentials, role employer)."""
     return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
-
-
-@pytest.fixture
-def as_seeker(signer) -> Callable[[str], dict[str, str]]:
-    return lambda seeker_id: signer.headers(seeker_id, ttl=LONG)
-
-
-@pytest.fixture
-def deliver(runtime, clock) -> Callable[..., Event]:
-    """deliver(type, data, at=None): run messaging's handler for one inbound event and commit."""
-
-    def send(event_type: str, data: dict, at: datetime | str | None = None) -> Event:
-        time = datetime.fromisoformat(at) if isinstance(at, str) else at or clock.now()
-        event = Event(type=event_type, data=data, source="/mypage/test", subject=data.get("seeker_id"), time=time)
-        with runtime.uow() as uow:
-            SUBSCRIPTIONS[event_type](event, uow)
-            uow.commit()
-        return event
-
-    return send
 
 
 @pytest.fixture
@@ -116,12 +62,6 @@ def registration_data(seeker_id: str, number: str, reason: str = "registered") -
 def invalidation_data(seeker_id: str, number: str, reason: str = "seeker") -> dict:
     return {"seeker_id": seeker_id, "seeker_number": number, "kind": "registered", "invalidated_on": "2026-11-26",
             "reason": reason}
-
-
-@pytest.fixture
-def outbox(runtime) -> Callable[..., list[dict]]:
-    """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
-    return partial(outbox_envelopes, runtime)
 
 
 @pytest.fixture

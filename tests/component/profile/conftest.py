@@ -5,17 +5,16 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
-from functools import partial
 
 import pytest
 from sqlalchemy import select
 
-from kit.clock import FrozenClock
-from kit.testing.services import migrated_runtime, outbox_envelopes
-from kit.testing.tokens import TestSigner
-from kit.tokens import STAFF
+from kit.testing.component import TOKEN_TTL, service_fixtures
 from services.profile.app import build_runtime, create_app
+
+# clock, runtime, signer, app, client, staff, as_seeker, outbox (kit/testing/component.py)
+globals().update(service_fixtures("profile", build_runtime, create_app))
+LONG = TOKEN_TTL  # what the tests here sign their own tokens for
 
 # SPEC "Staff register a seeker" (求職登録), as the counter system sends it.
 SPEC_PAYLOAD = {
@@ -28,9 +27,6 @@ SPEC_PAYLOAD = {
                 "prefectures": ["埼玉県"], "municipalities": ["越谷市"], "wage_min": 200000},
 }
 
-LONG = timedelta(days=3650)  # tests move the clock by months
-
-
 def payload(**changes) -> dict:
     """The SPEC payload with a unique seeker number and email, and `changes` applied."""
     body = copy.deepcopy(SPEC_PAYLOAD)
@@ -39,38 +35,6 @@ def payload(**changes) -> dict:
     body["email"] = f"seeker{unique}@example.jp"
     body.update(changes)
     return body
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
-
-
-@pytest.fixture
-def runtime(clock):
-    with migrated_runtime(build_runtime, "profile", clock) as runtime:
-        yield runtime
-
-
-@pytest.fixture
-def signer(clock) -> TestSigner:
-    return TestSigner(clock)
-
-
-@pytest.fixture
-def app(runtime, signer):
-    return create_app(runtime=runtime, token_verifier=signer.verifier())
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def staff(signer) -> dict[str, str]:
-    """Headers of the counter system (client credentials, role staff); they outlive clock moves."""
-    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
 
 
 @pytest.fixture
@@ -90,14 +54,3 @@ def seeker_id(app, seeker_number: str) -> str:
 
     with app.extensions["runtime"].session_factory() as session:
         return session.scalar(select(Seeker.id).where(Seeker.seeker_number == seeker_number))
-
-
-@pytest.fixture
-def as_seeker(signer) -> Callable[[str], dict[str, str]]:
-    return lambda seeker_id: signer.headers(seeker_id, ttl=LONG)
-
-
-@pytest.fixture
-def outbox(runtime) -> Callable[..., list[dict]]:
-    """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
-    return partial(outbox_envelopes, runtime)

@@ -10,48 +10,16 @@ from functools import partial
 
 import pytest
 
-from kit.clock import FrozenClock
 from kit.erasure import SAGA_SERVICES
 from kit.events import Event
-from kit.testing.services import migrated_runtime, outbox_envelopes
-from kit.testing.tokens import TestSigner
-from kit.tokens import STAFF
+from kit.testing.component import service_fixtures
 from services.retention.app import build_runtime, create_app
 from services.retention.handlers import SUBSCRIPTIONS
 
-LONG = timedelta(days=3650 * 2)  # tests move the clock by years
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock("2026-11-26T01:00:00+00:00")  # 2026-11-26 10:00 in Japan
-
-
-@pytest.fixture
-def runtime(clock):
-    with migrated_runtime(build_runtime, "retention", clock) as runtime:
-        yield runtime
-
-
-@pytest.fixture
-def deliver(runtime, clock) -> Callable[..., Event]:
-    """deliver(type, data, at=None): run retention's handler for one inbound event and commit."""
-
-    def send(event_type: str, data: dict, at: datetime | str | None = None) -> Event:
-        time = datetime.fromisoformat(at) if isinstance(at, str) else at or clock.now()
-        event = Event(type=event_type, data=data, source="/mypage/test", subject=data.get("seeker_id"), time=time)
-        with runtime.uow() as uow:
-            SUBSCRIPTIONS[event_type](event, uow)
-            uow.commit()
-        return event
-
-    return send
-
-
-@pytest.fixture
-def outbox(runtime) -> Callable[..., list[dict]]:
-    """outbox(type=None) -> the envelopes written so far (optionally of one type), oldest first."""
-    return partial(outbox_envelopes, runtime)
+# clock, runtime, signer, app, client, staff, as_seeker, outbox, deliver (kit/testing/component.py); the
+# staff's token outlives the tests' moves of the clock by years
+globals().update(service_fixtures("retention", build_runtime, create_app, SUBSCRIPTIONS,
+                                  token_ttl=timedelta(days=3650 * 2)))
 
 
 @pytest.fixture
@@ -120,18 +88,3 @@ def complete_saga(runtime, clock, confirm) -> Callable[..., None]:
             confirm(erasure_id, service, final, 2)
 
     return run
-
-
-@pytest.fixture
-def signer(clock) -> TestSigner:
-    return TestSigner(clock)
-
-
-@pytest.fixture
-def client(runtime, signer):
-    return create_app(runtime=runtime, token_verifier=signer.verifier()).test_client()
-
-
-@pytest.fixture
-def staff(signer) -> dict[str, str]:
-    return signer.headers("counter", roles=(STAFF,), ttl=LONG)
