@@ -16,12 +16,14 @@ MYPAGE_UP_ADMIN_DATABASE_URL); each service and the gateway get a RabbitMQ user 
 new random password (kit/broker_users.py: through `rabbitmqctl`, or the management API named by
 MYPAGE_RABBITMQ_ADMIN_URL; MYPAGE_AMQP_URL is the administrator's login and no process gets it);
 every service is migrated (its queues declared) as its own user, and the demo data of the embedded
-mode is loaded into empty databases (MYPAGE_DEMO=0: none).
+mode is loaded into empty databases (MYPAGE_DEMO=0: none; MYPAGE_DEMO_ACTIVITY=0: the demo seeker's My
+Page starts empty, as in `make run`).
 
 Ports (MYPAGE_UP_BASE_PORT = B, default 8100; service k = 1..5 in the order auth, profile, jobs,
 messaging, retention): webs B+10k+r (r = 0..N-1), workers' metrics B+100+10k+r, relays' metrics
-B+200+10k, search engine B+1, mail sink B+2. Everything lives under MYPAGE_VAR_DIR (default var/):
-var/up/ holds the generated supervisord.conf, its socket and pid file and logs/<program>.log.
+B+200+10k, search engine B+1, mail sink B+2, the search indexer's health and metrics B+3. Everything
+lives under MYPAGE_VAR_DIR (default var/): var/up/ holds the generated supervisord.conf, its socket and
+pid file and logs/<program>.log.
 
 Ctrl-C (or SIGTERM) stops every process; so does `down` (`make down`) from another terminal.
 `status` shows supervisor's view; `config` prints the generated configuration.
@@ -143,6 +145,10 @@ class Layout:
     def relay_port(self, service: str) -> int:
         return self.web_ports(service)[0] + 200
 
+    @property
+    def indexer_port(self) -> int:
+        return self.base_port + 3
+
     def database_urls(self) -> dict[str, str]:
         return {s: self.environ[f"MYPAGE_{s.upper()}_DATABASE_URL"] for s in SERVICE_ORDER}
 
@@ -178,8 +184,8 @@ class Layout:
                                     "bus", self.broker_env(service)))
         sweep = f"while :; do {shlex.quote(python)} -m services.retention sweep; sleep 86400; done"
         programs.append(Program("retention_sweep", ["sh", "-c", sweep], "bus", self.broker_env("retention")))
-        programs.append(Program("search_indexer", [python, "-m", "services.jobs", "indexer"], "bus",
-                                self.broker_env("jobs")))
+        programs.append(Program("search_indexer", [python, "-m", "services.jobs", "indexer", "--bind",
+                                                   f"127.0.0.1:{self.indexer_port}"], "bus", self.broker_env("jobs")))
         replicas = {f"MYPAGE_{service.upper()}_URL": ",".join(f"http://127.0.0.1:{port}"
                                                               for port in self.web_ports(service))
                     for service in SERVICE_ORDER} | self.broker_env("gateway")
@@ -239,6 +245,11 @@ stdout_logfile_backups=2
 def _escape(value: object) -> str:
     """Supervisor expands %(name)s in its values: a literal % is written %%."""
     return str(value).replace("%", "%%")
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    """A yes/no setting that is yes unless it says 0, false or no (as the embedded mode reads MYPAGE_DEMO…)."""
+    return environ.get(name, "1").lower() not in ("0", "false", "no")
 
 
 def _number(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -330,7 +341,7 @@ def load_demo(layout: Layout) -> None:
         for service in SERVICE_ORDER:
             settings = importlib.import_module(f"services.{service}.config").load_settings(layout.environ)
             runtimes[service] = importlib.import_module(f"services.{service}.app").build_runtime(settings)
-        load_demo_data(runtimes)
+        load_demo_data(runtimes, activity=_flag(layout.environ, "MYPAGE_DEMO_ACTIVITY"))
     finally:
         for runtime in runtimes.values():
             runtime.dispose()
@@ -364,7 +375,7 @@ def up(layout: Layout) -> int:
     create_databases(layout)
     provision_broker(layout)
     migrate(layout)
-    if layout.environ.get("MYPAGE_DEMO", "1").lower() not in ("0", "false", "no"):
+    if _flag(layout.environ, "MYPAGE_DEMO"):
         _say("デモデータを読み込んでいます… / loading the demo data…")
         load_demo(layout)
     supervisor = subprocess.Popen([sys.executable, "-m", "supervisor.supervisord", "-c", str(layout.config_path)],
@@ -393,6 +404,7 @@ def _wait_ready(layout: Layout, supervisor: subprocess.Popen, stopping: threadin
         *(f"http://127.0.0.1:{port}/readyz" for port in layout.web_ports(service)),
         *(f"http://127.0.0.1:{port}/healthz" for port in layout.worker_ports(service)),
         f"http://127.0.0.1:{layout.relay_port(service)}/healthz")]
+    waiting.append(f"http://127.0.0.1:{layout.indexer_port}/healthz")
     waiting.append(f"{layout.gateway_url}/readyz")
     deadline = time.monotonic() + READY_TIMEOUT
     while supervisor.poll() is None and not stopping.is_set() and time.monotonic() < deadline:
@@ -423,7 +435,8 @@ def banner(layout: Layout) -> str:
         webs = ", ".join(str(p) for p in layout.web_ports(service))
         lines.append(f"  {service:<12} web {webs}; worker metrics "
                      f"{', '.join(str(p) for p in layout.worker_ports(service))}; relay {layout.relay_port(service)}")
-    lines += [f"  ログ         {layout.state_dir / 'logs'}",
+    lines += [f"  search       engine {layout.base_port + 1}; indexer metrics {layout.indexer_port}",
+              f"  ログ         {layout.state_dir / 'logs'}",
               "Ctrl-C または `make down` で停止します。"]
     return "\n".join(lines)
 

@@ -147,7 +147,7 @@ class BusProbe:
 
     service: str
     engine: Engine
-    outbox: Table
+    outbox: Table | None  # None: a process that only consumes (the search node's indexer)
     amqp_url: str
     exchange: str
     consumes: bool
@@ -313,7 +313,7 @@ class BusCollector:
         yield stalled
 
     def _outbox(self, labels: list[str]) -> Iterator:
-        state = self._safe(self.probe.outbox_state)
+        state = self._safe(self.probe.outbox_state) if self.probe.outbox is not None else None
         backlog = GaugeMetricFamily("mypage_outbox_backlog", "outbox rows not yet confirmed by the broker",
                                     labels=["service"])
         age = GaugeMetricFamily("mypage_outbox_oldest_age_seconds", "age of the oldest unsent outbox row (0: none)",

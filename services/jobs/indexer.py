@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 from kit import topology
 from kit.consumer import Consumer, Unavailable, handles_batches
 from kit.events import Event
+from kit.metrics import BusProbe, serve_health
 from kit.runtime import Runtime
 from kit.uow import UnitOfWork
 from services.jobs import domain
@@ -98,7 +99,7 @@ def build_indexer(runtime: Runtime, engine: SearchEngine, node: str, lock: threa
     return Consumer(topology.connection(runtime.settings.amqp_url), service=queue_service(node),
                     subscriptions=dict.fromkeys(POSTING_EVENTS, handler),
                     uow_factory=runtime.uow, inbox_table=runtime.inbox, exchange_name=runtime.settings.exchange,
-                    infrastructure_retries=None)
+                    infrastructure_retries=None, clock=runtime.clock)
 
 
 def prepare_node(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event) -> None:
@@ -122,14 +123,32 @@ def prepare_node(runtime: Runtime, engine: SearchEngine, node: str, stop: thread
             stop.wait(2.0)
 
 
-def run_indexer(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event) -> None:
-    """`python -m services.jobs indexer`: prepare_node, the expiry sweep, and the consumer until `stop`."""
-    prepare_node(runtime, engine, node, stop)
-    lock = threading.Lock()
-    sweeper = threading.Thread(target=_sweep_expired, args=(runtime, engine, stop, lock), name="search-expiry",
-                               daemon=True)
-    sweeper.start()
-    build_indexer(runtime, engine, node, lock).run_forever(stop)
+def indexer_probe(runtime: Runtime, node: str) -> BusProbe:
+    """§8: what the indexer's /healthz and /metrics read — node `node`'s queue and its parking queue, the
+    consumer once it runs; no outbox (the indexer publishes nothing)."""
+    return replace(BusProbe.for_runtime(runtime), service=queue_service(node), outbox=None, consumes=True)
+
+
+def run_indexer(runtime: Runtime, engine: SearchEngine, node: str, stop: threading.Event, *,
+                health_bind: str | None = None) -> None:
+    """`python -m services.jobs indexer`: prepare_node, the expiry sweep, and the consumer until `stop`; with
+    `health_bind` (host:port) /healthz and /metrics answer there from the start (§8: /healthz fails when the
+    consumer's loop stands still while events wait in the node's queue; loading the index is not a stall)."""
+    probe = indexer_probe(runtime, node)
+    server = serve_health(probe, health_bind, role="indexer") if health_bind else None
+    try:
+        prepare_node(runtime, engine, node, stop)
+        lock = threading.Lock()
+        sweeper = threading.Thread(target=_sweep_expired, args=(runtime, engine, stop, lock), name="search-expiry",
+                                   daemon=True)
+        sweeper.start()
+        consumer = build_indexer(runtime, engine, node, lock)
+        probe.consumers.append(consumer)
+        consumer.run_forever(stop)
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
 
 
 def sweep_expired(engine: SearchEngine, today: date, lock: threading.Lock) -> int:

@@ -10,7 +10,7 @@ import socket
 import sys
 from itertools import islice
 
-from kit.cli import _stop_on_signal
+from kit.cli import _health_bind, _stop_on_signal
 from kit.db import insert_ignore
 from kit.logs import configure_logging
 from services.jobs import domain, indexer
@@ -29,6 +29,8 @@ def run(argv: list[str]) -> int:
     parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--postings", type=int, default=1_260_000, help="load-demo: how many (default 1,260,000)")
     parser.add_argument("--seed", type=int, default=0, help="load-demo: the generator's seed")
+    parser.add_argument("--bind", default=None, help="indexer: where /healthz and /metrics answer (default "
+                        "127.0.0.1:<MYPAGE_JOBS_INDEXER_METRICS_PORT>, else a free port, logged)")
     args = parser.parse_args(argv)
     configure_logging()
     runtime = build_runtime()
@@ -45,7 +47,8 @@ def run(argv: list[str]) -> int:
         return 2
     if args.command == "indexer":
         node = os.environ.get("MYPAGE_SEARCH_NODE", "").strip() or socket.gethostname()
-        indexer.run_indexer(runtime, engine, node, _stop_on_signal())
+        indexer.run_indexer(runtime, engine, node, _stop_on_signal(),
+                            health_bind=_health_bind(args.bind, runtime, "indexer"))
         return 0
     if args.command == "reindex":
         print(f"reindex: {indexer.reindex(runtime.engine, engine, today=today)} postings indexed")  # noqa: T201

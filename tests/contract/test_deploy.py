@@ -352,7 +352,7 @@ def test_search_nodes_run_groonga_and_an_indexer_everywhere(compose, k8s):
     assert "$PYTHON -m services.jobs indexer" in entries["search_indexer"]
     assert env["MYPAGE_SEARCH_URL"] == "http://127.0.0.1:10041"
     assert os.access(DEPLOY / "groonga-server", os.X_OK)
-    assert _command(compose["services"]["search-indexer"]) == "python -m services.jobs indexer"
+    assert _command(compose["services"]["search-indexer"]) == "python -m services.jobs indexer --bind 0.0.0.0:9000"
     assert compose["services"]["search"]["volumes"] == ["search-data:/search"]
     assert "groonga-bin" in (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     search = k8s[("StatefulSet", "mypage-search")]
@@ -362,6 +362,25 @@ def test_search_nodes_run_groonga_and_an_indexer_everywhere(compose, k8s):
     assert ("Service", "mypage-search") in k8s
     indexer = next(c for c in pod["containers"] if c["name"] == "indexer")
     assert "readinessProbe" in indexer
+
+
+def test_s8_the_search_indexer_serves_healthz_on_its_bind_port_and_is_probed_and_scraped_there(compose, k8s):
+    """Like the workers: `indexer --bind` serves /healthz (failing when its loop stands still while posting
+    events wait, kit.metrics) and /metrics; k8s restarts it on /healthz, compose checks it, Prometheus may
+    scrape it (its readiness stays "an index is loaded")."""
+    pod = k8s[("StatefulSet", "mypage-search")]["spec"]["template"]["spec"]
+    container = next(c for c in pod["containers"] if c["name"] == "indexer")
+    assert container["command"][:6] == ["python", "-m", "services.jobs", "indexer", "--bind", "0.0.0.0:9000"]
+    ports = {entry["name"]: entry["containerPort"] for entry in container["ports"]}
+    check = container["livenessProbe"]["httpGet"]
+    assert check["path"] == "/healthz" and ports[check["port"]] == 9000
+    assert container["livenessProbe"]["failureThreshold"] * container["livenessProbe"]["periodSeconds"] >= 60
+    assert "config_get" in " ".join(container["readinessProbe"]["exec"]["command"])
+    search = _pods(k8s)["mypage-search"]
+    assert _allowed(k8s, None, search, 9000, source_namespace="monitoring")
+    assert not _allowed(k8s, None, search, 9000, source_namespace="elsewhere")
+    healthcheck = " ".join(compose["services"]["search-indexer"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:9000/healthz" in healthcheck
 
 
 def test_s8_k8s_gives_each_service_its_own_rabbitmq_user_and_a_job_creates_them(k8s):

@@ -65,7 +65,7 @@ def test_s8_ten_replicas_of_every_service_share_no_port(tmp_path):
     programs = _programs(_parsed(MYPAGE_VAR_DIR=str(tmp_path), **environ))
     ports = [port for program in programs.values() for port in _binds(program["command"])]
     ports += [int(programs["search_engine"]["command"].split()[-1]), 8102]  # Groonga, the mail sink
-    assert len(ports) == 5 * 10 * 2 + 5 + 1 + 2
+    assert len(ports) == 5 * 10 * 2 + 5 + 1 + 1 + 2  # webs and workers, relays, the indexer, the gateway, …
     assert len(set(ports)) == len(ports)
 
 
