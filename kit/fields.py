@@ -13,6 +13,7 @@
   control characters; `normalise` says what else a subclass folds. One that may be null is not given when
   sent as "" (SPEC API conventions), as `Line`.
 - `Several`: repeated query parameters, a comma-separated string or a JSON list.
+- `exactly_one`: of two fields naming one thing (seeker_id or seeker_number …), one and only one given.
 - `WholeNumber` (a query-string or JSON integer, never a fraction) and `StrictInteger` (a JSON integer only).
 """
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
@@ -40,6 +43,13 @@ def length(maximum: int, minimum: int = 1) -> validate.Length:
     return validate.Length(min=minimum, max=maximum, error=msg(
         f"{minimum}文字以上{maximum}文字以内で入力してください。",
         f"Enter between {minimum} and {maximum} characters."))
+
+
+def exactly_one(data: Mapping[str, Any], first: str, second: str) -> None:
+    """A request names what it means by one of two fields: refused (on `first`) unless exactly one is given."""
+    if bool(data.get(first)) == bool(data.get(second)):
+        raise ValidationError(msg(f"{first} か {second} のどちらか一方を指定してください。",
+                                  f"Give either {first} or {second} (one of them)."), field_name=first)
 
 
 class JsonBoolean(fields.Boolean):

@@ -10,7 +10,7 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from kit.fields import length
+from kit.fields import exactly_one, length
 from kit.problem import msg
 from kit.text import CONTROL, fold_number
 from services.messaging import domain
@@ -195,10 +195,7 @@ class ThreadKeySchema(Schema):
 
     @validates_schema
     def _exactly_one(self, data, **_):
-        if bool(data.get("application_id")) == bool(data.get("referral_id")):
-            raise ValidationError(msg("application_id か referral_id のどちらか一方を指定してください。",
-                                      "Give either application_id or referral_id (one of them)."),
-                                  field_name="application_id")
+        exactly_one(data, "application_id", "referral_id")
 
 
 class EmployerMessageRequestSchema(MessageRequestSchema, ThreadKeySchema):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
+from marshmallow import Schema, fields, post_load, validate
 
-from kit.fields import Line, TypedDate
+from kit.fields import Line, TypedDate, exactly_one
 from kit.problem import msg
 from services.jobs import domain
 from services.jobs.schemas.views import JobSummarySchema
@@ -25,10 +25,7 @@ class SeekerTargetSchema(Schema):
 
     @post_load
     def _one_seeker(self, data, **_kwargs):
-        if bool(data.get("seeker_id")) == bool(data.get("seeker_number")):
-            raise ValidationError(msg("seeker_id か seeker_number のどちらか一方を指定してください。",
-                                      "Give either seeker_id or seeker_number (one of them)."),
-                                  field_name="seeker_id")
+        exactly_one(data, "seeker_id", "seeker_number")
         return data
 
 

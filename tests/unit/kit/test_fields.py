@@ -1,13 +1,13 @@
-"""kit.fields: JSON booleans only; dates as typed (full width, dashes) but only real ones."""
+"""kit.fields: JSON booleans only; dates as typed (full width, dashes) but only real ones; one of two names."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from kit.fields import JsonBoolean, TypedDate
+from kit.fields import JsonBoolean, TypedDate, exactly_one
 
 
 class _Body(Schema):
@@ -38,3 +38,27 @@ def test_a_day_that_does_not_exist_or_another_form_is_refused_in_both_languages(
         _Body().load({"day": typed})
     assert refused.value.messages["day"] == ["日付は YYYY-MM-DD の形式で、存在する日付を入力してください。|"
                                              "Enter a real date as YYYY-MM-DD."]
+
+
+
+class _Target(Schema):
+    seeker_id = fields.String(allow_none=True)
+    seeker_number = fields.String(allow_none=True)
+
+    @validates_schema
+    def _one(self, data, **_):
+        exactly_one(data, "seeker_id", "seeker_number")
+
+
+@pytest.mark.parametrize("data", [{"seeker_id": "a"}, {"seeker_number": "11040-12345678", "seeker_id": ""}])
+def test_one_of_two_names_given_passes(data):
+    assert _Target().load(data) == data
+
+
+@pytest.mark.parametrize("data", [{}, {"seeker_id": "", "seeker_number": None},
+                                  {"seeker_id": "a", "seeker_number": "b"}])
+def test_neither_or_both_names_are_refused_on_the_first_in_both_languages(data):
+    with pytest.raises(ValidationError) as refused:
+        _Target().load(data)
+    assert refused.value.messages == {"seeker_id": ["seeker_id か seeker_number のどちらか一方を指定してください。|"
+                                                    "Give either seeker_id or seeker_number (one of them)."]}
