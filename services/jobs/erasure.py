@@ -1,11 +1,8 @@
-"""R3/S12: jobs' part of retention's erasure saga (A9 withdrawal, R2 five years).
+"""R3/S12: jobs' part of retention's erasure saga (kit.erasure: the rows, the inbox and outbox, the
+confirmation `jobs.erasure.completed.v1`; again: 0 rows, confirmed again).
 
-On `retention.erasure.requested.v1` jobs deletes every row of its own holding the seeker id —
-every table of its metadata with a `seeker_id` column, so tables added later (applications,
-their documents, no-shows, restrictions…) are covered without a change here — plus its inbox
-rows about the seeker and its outbox rows mentioning them (kit.erasure), then confirms with
-`jobs.erasure.completed.v1` (a count, no seeker id). A repeated request erases 0 rows and
-confirms again.
+Jobs' rows of the seeker are those of every table with a `seeker_id` column, so the tables added
+later (applications, their documents, no-shows, restrictions…) are covered without a change here.
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
-"""R3/S12: messaging's part of retention's erasure saga (A9 withdrawal, R2 five years).
+"""R3/S12: messaging's part of retention's erasure saga (kit.erasure: the rows, the inbox and outbox,
+the confirmation `messaging.erasure.completed.v1`; again: 0 rows, confirmed again).
 
-On `retention.erasure.requested.v1` messaging deletes every row of its own holding the seeker
-id — every table of its metadata with a `seeker_id` column (the seeker_status projection,
-notices, threads, messages, and any table added later) — plus its inbox rows about the seeker
-and its outbox rows mentioning them (kit.erasure), then confirms with
-`messaging.erasure.completed.v1` (a count, no seeker id). A repeated request erases 0 rows and
-confirms again.
+Messaging's rows of the seeker are those of every table with a `seeker_id` column: the seeker_status
+projection, notices, threads, messages, and any table added later.
 """
 
 from __future__ import annotations

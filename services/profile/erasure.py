@@ -1,10 +1,8 @@
-"""R3/S12: profile's part of retention's erasure saga (A9 withdrawal, R2 five years).
+"""R3/S12: profile's part of retention's erasure saga (kit.erasure: the rows, the inbox and outbox,
+the confirmation `profile.erasure.completed.v1`; again: 0 rows, confirmed again).
 
-On `retention.erasure.requested.v1` profile deletes the seeker's registration (求職登録: the
-`seekers` row, keyed by `id`, the opaque seeker id) and every row of any other table with a
-`seeker_id` column, plus its inbox rows about the seeker and its outbox rows mentioning them
-(kit.erasure), then confirms with `profile.erasure.completed.v1` (a count, no seeker id). A
-repeated request erases 0 rows and confirms again.
+Profile's rows of the seeker are the registration (求職登録: the `seekers` row, keyed by `id`, the
+opaque seeker id) and those of every other table with a `seeker_id` column.
 """
 
 from __future__ import annotations
