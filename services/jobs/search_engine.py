@@ -29,13 +29,14 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import urllib3
+from cachetools import TTLCache, cached
 
 from kit import codes
 from services.jobs import domain
@@ -51,6 +52,7 @@ SWEPT_KEY = "jobs.search.swept.{prefix}"  # the day before which a generation ho
 SCHEMA = "2"  # 2: text_public/text_registered instead of text + establishment
 SCHEMA_KEY = "jobs.search.schema.{prefix}"
 GENERATION_CACHE_SECONDS = 1.0
+CACHE_ENTRIES = 1024  # answers a process keeps (a page of 30 job numbers and the facets: a few kB each)
 GRACE_SECONDS = 5.0  # > GENERATION_CACHE_SECONDS: how long a replaced generation stays readable
 
 # Two normalizers in a row: the ヴ sounds must be unified before small kana become large (ヴァ → バ,
@@ -148,14 +150,25 @@ def indexed(row: Any) -> bool:
 
 
 class SearchEngine:
-    """One Groonga server over HTTP (a search node). Thread-safe; one connection pool per process."""
+    """One Groonga server over HTTP (a search node). Thread-safe; one connection pool per process.
 
-    def __init__(self, url: str, *, timeout: urllib3.Timeout = TIMEOUT) -> None:
+    `cache_seconds`: how long this process answers the same select from memory (config.search_cache_seconds).
+    The popular searches (a broad word, a prefecture alone) repeat many times a second nationally and each
+    costs 30–80 ms of the engine's CPU; a change stays searchable within J2's 2 s, since an answer is kept
+    at most that long, whatever is written meanwhile. Concurrent misses of one select wait for the first
+    (no stampede). Groonga's own query cache stays off: a select that overlaps a load across a second
+    boundary keeps its stale answer there until the next write."""
+
+    def __init__(self, url: str, *, timeout: urllib3.Timeout = TIMEOUT, cache_seconds: float = 0.0,
+                 timer: Callable[[], float] = time.monotonic) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self._pool = urllib3.PoolManager(maxsize=16, retries=False)
         self._generation: tuple[str, int, float] | None = None
         self._lock = threading.Lock()
+        self._select = self._select_now if cache_seconds <= 0 else cached(
+            TTLCache(CACHE_ENTRIES, cache_seconds, timer=timer), key=lambda params: tuple(sorted(params.items())),
+            condition=threading.Condition())(self._select_now)
 
     # -- commands
 
@@ -330,7 +343,7 @@ class SearchEngine:
             params[f"drilldowns[{facet}].limit"] = -1
             params[f"drilldowns[{facet}].output_columns"] = "_key, _nsubrecs"
         try:
-            body = self.command("select", timeout=self.timeout, **params)
+            body = self._select(params)
         except SearchError:
             # switched by a reindex since this process read the key, the old tables gone: read it again, once
             self._generation = None
@@ -340,11 +353,14 @@ class SearchEngine:
             params["table"] = f"{current}Postings"
             params["filter"] = filter_expression(criteria, today, registered_caller=registered_caller,
                                                  expired_swept=swept >= _day(today))
-            body = self.command("select", timeout=self.timeout, **params)
+            body = self._select(params)
         records = body[0]
         found = {facet: [(key, count) for key, count in body[1][facet][2:] if key]
                  for facet in facets} if facets else {}
         return Found(total=records[0][0], job_numbers=[record[0] for record in records[2:]], facets=found)
+
+    def _select_now(self, params: dict[str, Any]) -> Any:
+        return self.command("select", timeout=self.timeout, **params)
 
     def keys(self, *, today: date, batch: int = 100_000) -> dict[str, int]:
         """Every unexpired posting the index holds: 求人番号 → updated_at (µs), for search-check."""

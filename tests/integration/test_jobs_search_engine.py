@@ -347,3 +347,23 @@ def test_the_operator_commands_load_index_and_check(database_url, groonga_url, m
     assert operations.run(["load-demo", "--postings", "2500"]) == 0
     assert "0 postings inserted" in capsys.readouterr().out
     assert operations.run(["search-check"]) == 0  # load-demo reindexed: mended
+
+
+def test_a_web_keeps_an_answer_its_cache_seconds_while_the_node_already_has_the_change(runtime, engine):
+    _load(runtime, engine, [_row(runtime, 1, title="介護職員")])
+    now = [100.0]
+    web = SearchEngine(engine.url, cache_seconds=1.0, timer=lambda: now[0])
+
+    def total(searcher: SearchEngine) -> int:
+        return searcher.search({"q": "介護"}, page=1, per_page=10, today=TODAY, registered_caller=False).total
+
+    assert total(web) == 1
+    with runtime.engine.begin() as connection:
+        connection.execute(insert(postings), [_row(runtime, 2, title="介護スタッフ")])
+        added = connection.execute(select(postings).where(postings.c.job_number == "99999-00000002")).all()
+    indexer.apply(engine, added, [row.job_number for row in added], today=TODAY)
+    assert total(SearchEngine(engine.url)) == 2  # the node has it at once
+    now[0] = 100.999
+    assert total(web) == 1
+    now[0] = 101.0
+    assert total(web) == 2

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kit.settings import ConfigurationError, Settings
-from services.jobs.config import search_engine_of
+from services.jobs.config import search_cache_seconds, search_engine_of
 
 JOBS = "/api/v1/jobs"
 
@@ -58,3 +58,15 @@ def test_production_needs_a_search_node_and_the_embedded_mode_scans():
     production = Settings(service="jobs", env="production", database_url="postgresql://x/y", amqp_url="amqp://x")
     with pytest.raises(ConfigurationError, match="MYPAGE_SEARCH_URL"):
         search_engine_of(production, {})
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 1.0), ("0", 0.0), ("1.5", 1.5), (" 0.5 ", 0.5)])
+def test_a_web_keeps_search_answers_a_second_unless_told_otherwise(value, seconds):
+    environ = {} if value is None else {"MYPAGE_SEARCH_CACHE_SECONDS": value}
+    assert search_cache_seconds(environ) == seconds
+
+
+@pytest.mark.parametrize("value", ["1.6", "-1", "two", "nan"])
+def test_a_search_cache_that_could_break_j2s_two_seconds_is_refused(value):
+    with pytest.raises(ConfigurationError, match="MYPAGE_SEARCH_CACHE_SECONDS"):
+        search_cache_seconds({"MYPAGE_SEARCH_CACHE_SECONDS": value})
