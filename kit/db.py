@@ -8,12 +8,18 @@ from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
 
-from sqlalchemy import Connection, DateTime, Engine, create_engine, event
+from sqlalchemy import JSON, BigInteger, Connection, DateTime, Engine, Integer, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
+
+# The column types every service's tables use (models and migrations alike).
+ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
+"""A surrogate key: BIGINT on PostgreSQL; INTEGER PRIMARY KEY on SQLite, the rowid, so it autoincrements."""
+DOCUMENT = JSON().with_variant(postgresql.JSONB(), "postgresql")
+"""A JSON document: JSONB on PostgreSQL."""
 
 
 def make_engine(url: str, **kwargs) -> Engine:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command, context, op
 from alembic.config import Config
-from sqlalchemy import Engine, MetaData, text
+from sqlalchemy import Column, DateTime, Engine, MetaData, String, text
 
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
@@ -74,3 +74,21 @@ def create_messaging_tables() -> None:
 def drop_messaging_tables() -> None:
     """Revision 0001's `downgrade`."""
     _messaging_tables().drop_all(op.get_bind())
+
+
+# The columns the services' revisions repeat, one place each for their type and width. NOT NULL unless
+# `nullable=True` is said (a primary key's column is NOT NULL anyway).
+
+def seeker_id(*constraints, nullable: bool = False, **kwargs) -> Column:
+    """The seeker's opaque id (a UUID, 36 characters): profile's, and every service's reference to it."""
+    return Column("seeker_id", String(36), *constraints, nullable=nullable, **kwargs)
+
+
+def job_number(*constraints, nullable: bool = False, **kwargs) -> Column:
+    """A posting's 求人番号 as stored: 14 characters, 11040-00012345."""
+    return Column("job_number", String(14), *constraints, nullable=nullable, **kwargs)
+
+
+def timestamp(name: str, *, nullable: bool = False, **kwargs) -> Column:
+    """A moment, with its zone (kit.db.UtcDateTime reads and writes it)."""
+    return Column(name, DateTime(timezone=True), nullable=nullable, **kwargs)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import (
-    BigInteger,
     Column,
     DateTime,
     Index,
@@ -26,12 +25,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from kit.db import ROW_ID
 from kit.events import Event
 
 OUTBOX_TABLE = "outbox"
 
-# BigInteger on PostgreSQL, INTEGER PRIMARY KEY (the rowid, so autoincrementing) on SQLite.
-_ID = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -41,7 +39,7 @@ def outbox_table(metadata: MetaData) -> Table:
     return Table(
         OUTBOX_TABLE,
         metadata,
-        Column("id", _ID, primary_key=True, autoincrement=True),
+        Column("id", ROW_ID, primary_key=True, autoincrement=True),
         Column("event_id", String(36), nullable=False, unique=True),
         Column("type", String(120), nullable=False),
         Column("subject", String(120), nullable=True),

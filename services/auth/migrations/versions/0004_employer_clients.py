@@ -2,10 +2,10 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.migrations import timestamp
+
 revision = "0004"
 down_revision = "0003"
-
-TIME = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
@@ -17,9 +17,9 @@ def upgrade() -> None:
         sa.Column("secret_digest", sa.String(64), nullable=False),
         sa.Column("credential_id", sa.String(32), nullable=False),
         sa.Column("created_by", sa.String(100), nullable=False),
-        sa.Column("created_at", TIME, nullable=False),
-        sa.Column("updated_at", TIME, nullable=False),
-        sa.Column("revoked_at", TIME, nullable=True),
+        timestamp("created_at"),
+        timestamp("updated_at"),
+        timestamp("revoked_at", nullable=True),
     )
 
 

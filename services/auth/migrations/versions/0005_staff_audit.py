@@ -2,6 +2,9 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.db import ROW_ID
+from kit.migrations import timestamp
+
 revision = "0005"
 down_revision = "0004"
 
@@ -9,8 +12,8 @@ down_revision = "0004"
 def upgrade() -> None:
     op.create_table(
         "staff_audit",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+        timestamp("at"),
         sa.Column("client_id", sa.String(100), nullable=False),
         sa.Column("office", sa.String(5), nullable=True),
         sa.Column("action", sa.String(200), nullable=False),

@@ -1,20 +1,19 @@
 """postings (求人)"""
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from kit.db import DOCUMENT, ROW_ID
+from kit.migrations import job_number, timestamp
 
 revision = "0002"
 down_revision = "0001"
-
-ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def upgrade() -> None:
     op.create_table(
         "postings",
-        sa.Column("id", ID, primary_key=True, autoincrement=True),
-        sa.Column("job_number", sa.String(14), nullable=False),
+        sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
+        job_number(),
         sa.Column("establishment_number", sa.String(20), nullable=False),
         sa.Column("establishment_name", sa.String(200), nullable=False),
         sa.Column("title", sa.String(200), nullable=False),
@@ -40,8 +39,8 @@ def upgrade() -> None:
         sa.Column("deadline", sa.Date(), nullable=False),
         sa.Column("closed", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("document", DOCUMENT, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("created_at"),
+        timestamp("updated_at"),
         sa.UniqueConstraint("job_number", name="uq_postings_job_number"),
         sa.CheckConstraint("publication_scope BETWEEN 1 AND 4", name="ck_postings_publication_scope"),
         sa.CheckConstraint("wage_type IN ('monthly', 'hourly', 'daily')", name="ck_postings_wage_type"),

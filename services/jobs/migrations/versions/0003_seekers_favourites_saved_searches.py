@@ -3,47 +3,48 @@ import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from kit.db import DOCUMENT
+from kit.migrations import job_number, seeker_id, timestamp
 
 revision = "0003"
 down_revision = "0002"
 
-DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 BACKFILL_BATCH = 1000
 
 
 def upgrade() -> None:
     op.create_table(
         "seeker_status",
-        sa.Column("seeker_id", sa.String(36), primary_key=True),
+        seeker_id(primary_key=True),
         sa.Column("seeker_number", sa.String(14), nullable=True),
         sa.Column("registration", sa.String(10), nullable=True),
-        sa.Column("registration_at", sa.DateTime(timezone=True), nullable=True),
+        timestamp("registration_at", nullable=True),
         sa.Column("valid_until", sa.Date(), nullable=True),
         sa.Column("kind", sa.String(10), nullable=True),
-        sa.Column("kind_at", sa.DateTime(timezone=True), nullable=True),
+        timestamp("kind_at", nullable=True),
         sa.Column("usable", sa.Boolean(), nullable=False, server_default=sa.true()),
-        sa.Column("usable_at", sa.DateTime(timezone=True), nullable=True),
+        timestamp("usable_at", nullable=True),
         sa.Column("withdrawn", sa.Boolean(), nullable=False, server_default=sa.false()),
-        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("withdrawn_at", nullable=True),
+        timestamp("updated_at"),
     )
     op.create_index("ix_seeker_status_seeker_number", "seeker_status", ["seeker_number"])
     op.create_table(
         "favourites",
-        sa.Column("seeker_id", sa.String(36), primary_key=True),
-        sa.Column("job_number", sa.String(14), primary_key=True),
-        sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
+        seeker_id(primary_key=True),
+        job_number(primary_key=True),
+        timestamp("added_at"),
     )
     op.create_index("ix_favourites_seeker_added", "favourites", ["seeker_id", "added_at"])
     op.create_table(
         "saved_searches",
         sa.Column("id", sa.String(32), primary_key=True),
-        sa.Column("seeker_id", sa.String(36), nullable=False),
+        seeker_id(),
         sa.Column("name", sa.String(50), nullable=False),
         sa.Column("criteria", DOCUMENT, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("created_at"),
+        timestamp("updated_at"),
     )
     op.create_index("ix_saved_searches_seeker", "saved_searches", ["seeker_id", "created_at"])
     op.add_column("postings", sa.Column("search_text", sa.Text(), nullable=False, server_default=""))

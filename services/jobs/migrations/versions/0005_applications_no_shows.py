@@ -2,6 +2,8 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.migrations import job_number, seeker_id, timestamp
+
 revision = "0005"
 down_revision = "0004"
 
@@ -10,15 +12,15 @@ def upgrade() -> None:
     op.create_table(
         "applications",
         sa.Column("id", sa.String(32), primary_key=True),
-        sa.Column("seeker_id", sa.String(36), nullable=False),
-        sa.Column("job_number", sa.String(14), nullable=False),
+        seeker_id(),
+        job_number(),
         sa.Column("establishment_number", sa.String(20), nullable=False),
         sa.Column("route", sa.String(20), nullable=False),
         sa.Column("motivation", sa.Text(), nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("status_changed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        timestamp("submitted_at"),
+        timestamp("status_changed_at"),
+        timestamp("withdrawn_at", nullable=True),
         sa.UniqueConstraint("seeker_id", "job_number", name="uq_applications_seeker_job"),
         sa.CheckConstraint("status IN ('applied', 'screening', 'hired', 'rejected', 'withdrawn')",
                            name="ck_applications_status"),
@@ -31,7 +33,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("application_id", sa.String(32), sa.ForeignKey("applications.id", ondelete="CASCADE"),
                   nullable=False),
-        sa.Column("seeker_id", sa.String(36), nullable=False),
+        seeker_id(),
         sa.Column("filename", sa.String(100), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
@@ -42,17 +44,17 @@ def upgrade() -> None:
         "no_shows",
         sa.Column("application_id", sa.String(32), sa.ForeignKey("applications.id", ondelete="CASCADE"),
                   primary_key=True),
-        sa.Column("seeker_id", sa.String(36), nullable=False),
+        seeker_id(),
         sa.Column("interview_date", sa.Date(), nullable=False),
-        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("reported_at"),
     )
     op.create_index("ix_no_shows_seeker_interview", "no_shows", ["seeker_id", "interview_date"])
     op.create_table(
         "no_show_restrictions",
-        sa.Column("seeker_id", sa.String(36), primary_key=True),
-        sa.Column("restricted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("lifted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        seeker_id(primary_key=True),
+        timestamp("restricted_at", nullable=True),
+        timestamp("lifted_at", nullable=True),
+        timestamp("updated_at"),
     )
 
 

@@ -2,6 +2,8 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.migrations import job_number, seeker_id, timestamp
+
 revision = "0008"
 down_revision = "0007"
 
@@ -9,18 +11,18 @@ down_revision = "0007"
 def upgrade() -> None:
     op.create_table(
         "disclosures",
-        sa.Column("seeker_id", sa.String(36), primary_key=True),
+        seeker_id(primary_key=True),
         sa.Column("public", sa.Boolean(), nullable=False),
         sa.Column("public_ref", sa.String(32), nullable=True),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("at"),
         sa.UniqueConstraint("public_ref", name="uq_disclosures_public_ref"),
     )
     op.create_table(
         "direct_requests",
-        sa.Column("job_number", sa.String(14), primary_key=True),
-        sa.Column("seeker_id", sa.String(36), primary_key=True),
+        job_number(primary_key=True),
+        seeker_id(primary_key=True),
         sa.Column("message", sa.Text(), nullable=True),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("sent_at"),
     )
     op.create_index("ix_direct_requests_seeker", "direct_requests", ["seeker_id", "sent_at"])
 

@@ -1,13 +1,14 @@
 """J6 re-matching: a match that no longer fits (the posting or the desired conditions changed) leaves the list"""
-import sqlalchemy as sa
 from alembic import op
+
+from kit.migrations import timestamp
 
 revision = "0011"
 down_revision = "0010"
 
 
 def upgrade() -> None:
-    op.add_column("matches", sa.Column("unmatched_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("matches", timestamp("unmatched_at", nullable=True))
 
 
 def downgrade() -> None:

@@ -2,13 +2,15 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.migrations import timestamp
+
 revision = "0012"
 down_revision = "0011"
 
 
 def upgrade() -> None:
     op.add_column("saved_searches", sa.Column("email_alert", sa.Boolean(), nullable=False, server_default=sa.false()))
-    op.add_column("saved_searches", sa.Column("alert_since", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("saved_searches", timestamp("alert_since", nullable=True))
     op.create_index("ix_saved_searches_alert_due", "saved_searches", ["email_alert", "alert_since"])
     op.create_index("ix_postings_created_at", "postings", ["created_at"])
 

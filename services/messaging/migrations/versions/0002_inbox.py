@@ -2,26 +2,24 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.migrations import job_number, seeker_id, timestamp
+
 revision = "0002"
 down_revision = "0001"
-
-
-def _time(name: str, nullable: bool = True) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
 def upgrade() -> None:
     op.create_table(
         "seeker_status",
-        sa.Column("seeker_id", sa.String(36), primary_key=True),
+        seeker_id(primary_key=True),
         sa.Column("seeker_number", sa.String(14), nullable=True),
         sa.Column("registration", sa.String(10), nullable=True),
-        _time("registration_as_of"),
+        timestamp("registration_as_of", nullable=True),
         sa.Column("usable", sa.Boolean(), nullable=False),
-        _time("usable_as_of"),
-        _time("opened_at"),
-        _time("withdrawn_at"),
-        _time("updated_at", nullable=False),
+        timestamp("usable_as_of", nullable=True),
+        timestamp("opened_at", nullable=True),
+        timestamp("withdrawn_at", nullable=True),
+        timestamp("updated_at"),
         sa.UniqueConstraint("seeker_number"),
         sa.CheckConstraint("registration IS NULL OR registration IN ('valid', 'invalid')",
                            name="ck_seeker_status_registration"),
@@ -29,24 +27,24 @@ def upgrade() -> None:
     op.create_table(
         "notices",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("seeker_id", sa.String(36), nullable=False),
+        seeker_id(),
         sa.Column("title", sa.String(100), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("posted_by", sa.String(120), nullable=False),
-        _time("sent_at", nullable=False),
-        _time("read_at"),
+        timestamp("sent_at"),
+        timestamp("read_at", nullable=True),
     )
     op.create_index("ix_notices_seeker", "notices", ["seeker_id", "sent_at"])
     op.create_index("ix_notices_sent_at", "notices", ["sent_at"])
     op.create_table(
         "threads",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("seeker_id", sa.String(36), nullable=False),
+        seeker_id(),
         sa.Column("application_id", sa.String(64), nullable=True),
         sa.Column("establishment_name", sa.String(200), nullable=False),
-        sa.Column("job_number", sa.String(14), nullable=True),
-        _time("created_at", nullable=False),
-        _time("last_message_at"),
+        job_number(nullable=True),
+        timestamp("created_at"),
+        timestamp("last_message_at", nullable=True),
         sa.UniqueConstraint("application_id"),
     )
     op.create_index("ix_threads_seeker", "threads", ["seeker_id", "last_message_at"])
@@ -54,11 +52,11 @@ def upgrade() -> None:
         "messages",
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("thread_id", sa.String(36), sa.ForeignKey("threads.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("seeker_id", sa.String(36), nullable=False),
+        seeker_id(),
         sa.Column("sender", sa.String(10), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        _time("sent_at", nullable=False),
-        _time("read_at"),
+        timestamp("sent_at"),
+        timestamp("read_at", nullable=True),
         sa.CheckConstraint("sender IN ('seeker', 'employer')", name="ck_messages_sender"),
     )
     op.create_index("ix_messages_thread", "messages", ["thread_id", "sent_at"])

@@ -1,12 +1,12 @@
 """seekers (求職者)"""
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from kit.db import DOCUMENT
+from kit.migrations import timestamp
 
 revision = "0002"
 down_revision = "0001"
-
-DOCUMENT = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 def upgrade() -> None:
@@ -26,8 +26,8 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("invalidated_on", sa.Date(), nullable=True),
         sa.Column("document", DOCUMENT, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("created_at"),
+        timestamp("updated_at"),
         sa.UniqueConstraint("seeker_number", name="uq_seekers_seeker_number"),
         sa.CheckConstraint("kind IN ('registered', 'online')", name="ck_seekers_kind"),
         sa.CheckConstraint("registration_status IN ('valid', 'invalid')", name="ck_seekers_registration_status"),

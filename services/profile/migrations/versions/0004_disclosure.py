@@ -2,6 +2,8 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.migrations import timestamp
+
 revision = "0004"
 down_revision = "0003"
 
@@ -9,7 +11,7 @@ down_revision = "0003"
 def upgrade() -> None:
     with op.batch_alter_table("seekers") as batch:
         batch.add_column(sa.Column("public_ref", sa.String(32), nullable=True))
-        batch.add_column(sa.Column("disclosed_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(timestamp("disclosed_at", nullable=True))
         batch.create_unique_constraint("uq_seekers_public_ref", ["public_ref"])
 
 

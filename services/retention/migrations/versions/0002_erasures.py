@@ -2,31 +2,29 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.migrations import seeker_id, timestamp
+
 revision = "0002"
 down_revision = "0001"
-
-
-def _time(name: str, nullable: bool = False) -> sa.Column:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
 def upgrade() -> None:
     op.create_table(
         "registrations",
-        sa.Column("seeker_id", sa.String(36), primary_key=True),
+        seeker_id(primary_key=True),
         sa.Column("invalid_since", sa.Date(), nullable=True),
-        _time("as_of"),
+        timestamp("as_of"),
     )
     op.create_index("ix_registrations_invalid_since", "registrations", ["invalid_since"])
     op.create_table(
         "erasures",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("seeker_id", sa.String(36), nullable=True),
+        seeker_id(nullable=True),
         sa.Column("reason", sa.String(20), nullable=False),
-        _time("requested_at"),
-        _time("last_requested_at"),
+        timestamp("requested_at"),
+        timestamp("last_requested_at"),
         sa.Column("requests", sa.Integer(), nullable=False),
-        _time("completed_at", nullable=True),
+        timestamp("completed_at", nullable=True),
         sa.UniqueConstraint("seeker_id"),
         sa.CheckConstraint("reason IN ('withdrawal', 'retention_5y')", name="ck_erasures_reason"),
     )
@@ -36,14 +34,14 @@ def upgrade() -> None:
         sa.Column("erasure_id", sa.String(36), sa.ForeignKey("erasures.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("service", sa.String(20), primary_key=True),
         sa.Column("rows_erased", sa.Integer(), nullable=False),
-        _time("confirmed_at"),
+        timestamp("confirmed_at"),
     )
     op.create_table(
         "erasure_audit",
         sa.Column("erasure_id", sa.String(36), primary_key=True),
         sa.Column("reason", sa.String(20), nullable=False),
-        _time("requested_at"),
-        _time("completed_at"),
+        timestamp("requested_at"),
+        timestamp("completed_at"),
         sa.Column("rows_erased", sa.JSON(), nullable=False),
     )
 

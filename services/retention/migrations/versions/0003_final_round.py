@@ -2,15 +2,17 @@
 import sqlalchemy as sa
 from alembic import op
 
+from kit.migrations import timestamp
+
 revision = "0003"
 down_revision = "0002"
 
 
 def upgrade() -> None:
     op.add_column("erasures", sa.Column("round", sa.Integer(), nullable=False, server_default="1"))
-    op.add_column("erasures", sa.Column("first_round_completed_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("erasures", timestamp("first_round_completed_at", nullable=True))
     op.add_column("erasures", sa.Column("first_round_rows", sa.JSON(), nullable=True))
-    op.add_column("erasures", sa.Column("final_round_requested_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("erasures", timestamp("final_round_requested_at", nullable=True))
 
 
 def downgrade() -> None:
