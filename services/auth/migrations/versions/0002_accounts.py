@@ -13,6 +13,13 @@ def _seeker():
     return seeker_id(sa.ForeignKey("accounts.seeker_id", ondelete="CASCADE"))
 
 
+def _mailed_secret() -> list[sa.Column]:
+    """The life of a secret mailed to the seeker (an 認証キー, a one-time password): sent, tried, used or voided."""
+    return [timestamp("created_at"), timestamp("sent_at", nullable=True), timestamp("expires_at", nullable=True),
+            sa.Column("wrong_entries", sa.Integer(), nullable=False), timestamp("used_at", nullable=True),
+            timestamp("voided_at", nullable=True)]
+
+
 def upgrade() -> None:
     op.create_table(
         "accounts",
@@ -36,12 +43,7 @@ def upgrade() -> None:
         _seeker(),
         sa.Column("purpose", sa.String(10), nullable=False),
         sa.Column("digest", sa.String(64), nullable=False),
-        timestamp("created_at"),
-        timestamp("sent_at", nullable=True),
-        timestamp("expires_at", nullable=True),
-        sa.Column("wrong_entries", sa.Integer(), nullable=False),
-        timestamp("used_at", nullable=True),
-        timestamp("voided_at", nullable=True),
+        *_mailed_secret(),
         sa.Column("terms_version", sa.String(20), nullable=True),
         sa.Column("privacy_version", sa.String(20), nullable=True),
     )
@@ -52,12 +54,7 @@ def upgrade() -> None:
         _seeker(),
         sa.Column("ticket_digest", sa.String(64), nullable=False, unique=True),
         sa.Column("otp_digest", sa.String(64), nullable=False),
-        timestamp("created_at"),
-        timestamp("sent_at", nullable=True),
-        timestamp("expires_at", nullable=True),
-        sa.Column("wrong_entries", sa.Integer(), nullable=False),
-        timestamp("used_at", nullable=True),
-        timestamp("voided_at", nullable=True),
+        *_mailed_secret(),
     )
     op.create_index("ix_login_challenges_seeker_id", "login_challenges", ["seeker_id"])
     op.create_table(
