@@ -9,7 +9,14 @@ from typing import Any
 from kit.problem import Problem
 from kit.uow import UnitOfWork
 from services.jobs import domain, search
-from services.jobs.commands.common import canonical_job_number, count_of, is_favourite, job_not_found, today
+from services.jobs.commands.common import (
+    canonical_job_number,
+    count_of,
+    find_online,
+    is_favourite,
+    job_not_found,
+    today,
+)
 from services.jobs.models import favourites, recommendations, referrals, saved_searches
 from services.jobs.search_engine import SearchEngine, SearchUnavailable
 
@@ -35,9 +42,7 @@ def job_detail(uow: UnitOfWork, job_number: str, *, seeker_id: str | None, regis
     """J1/J2a: an open posting shown online; a closed or expired one only to a seeker who keeps it
     among their favourites (and may use them). Scope 4 is never shown."""
     job_number = canonical_job_number(job_number)
-    row = search.find(uow.session, job_number)
-    if row is None or not domain.is_online(row.publication_scope):
-        raise job_not_found(job_number)
+    row = find_online(uow, job_number)
     day = today(uow)
     if not domain.is_open(row.closed, row.deadline, day) and not (registered and seeker_id and is_favourite(
             uow, seeker_id, job_number)):
