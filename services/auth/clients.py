@@ -160,8 +160,7 @@ def client_token(ctx: commands.AuthContext, client_id: str, client_secret: str) 
         accepted = same_digest(stored, digest(ctx.secrets.hmac_key, CLIENT_SECRET, client_secret))
         if not accepted or client is None or client.revoked_at is not None:
             log.warning("client credentials refused", extra={"outcome": "client_refused"})
-            raise Problem("unauthorized", detail_ja="クライアントIDまたはシークレットが正しくありません。",
-                          detail_en="The client id or secret is incorrect.")
+            raise commands.client_refused()
         log.info("client token issued to %s", client_id, extra={"outcome": "client_token"})
         return sessions.access_token(ctx.secrets, ctx.now(), client_id, [EMPLOYER], client.credential_id,
                                      establishments=list(client.establishments))

@@ -10,6 +10,7 @@ outcome and the opaque seeker id — never an email, birth date, password, key, 
 
 from services.auth.commands.account import (  # noqa: F401
     change_password,
+    client_refused,
     client_token,
     set_usability,
     withdraw,

@@ -114,8 +114,13 @@ def client_token(ctx: AuthContext, client_id: str, client_secret: str) -> str:
     accepted = (client or _NO_CLIENT).accepts(client_secret) and client is not None  # same work either way
     if not accepted:
         log.warning("client credentials refused", extra={"outcome": "client_refused"})
-        raise Problem("unauthorized", detail_ja="クライアントIDまたはシークレットが正しくありません。",
-                      detail_en="The client id or secret is incorrect.")
+        raise client_refused()
     log.info("client token issued to %s", client_id, extra={"outcome": "client_token"})
     return sessions.access_token(ctx.secrets, ctx.now(), client_id, [client.role],
                                  establishments=client.establishments, office=client.office)
+
+
+def client_refused() -> Problem:
+    """DESIGN §5: the one answer to client credentials refused, whatever the client and the reason."""
+    return Problem("unauthorized", detail_ja="クライアントIDまたはシークレットが正しくありません。",
+                   detail_en="The client id or secret is incorrect.")
