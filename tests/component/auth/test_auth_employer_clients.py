@@ -186,6 +186,17 @@ def test_c1_an_unknown_client_is_404_and_its_credentials_401(world):
     assert _token(world, {"client_id": "ec-unknown", "client_secret": "x" * 43}).status_code == 401
 
 
+def test_c1_every_refused_client_gets_one_answer_whatever_the_kind_and_the_reason(world):
+    """Nothing tells a configured client from a registered one, an unknown id, a wrong secret or a revoked one."""
+    revoked = _register(world)
+    assert world.client.delete(f"{CLIENTS}/{revoked['client_id']}", headers=world.staff_headers()).status_code == 204
+    refused = [_token(world, {"client_id": client_id, "client_secret": secret}) for client_id, secret in (
+        ("employer", "wrong-secret"), ("nobody", "employer-dev-secret"), (_register(world)["client_id"], "x" * 43),
+        ("ec-unknown", "x" * 43), (revoked["client_id"], revoked["client_secret"]))]
+    assert {response.status_code for response in refused} == {401}
+    assert len({(response.json["type"], response.json["detail"]) for response in refused}) == 1
+
+
 @pytest.mark.parametrize("clients", ["ec-desk:staff@11040:" + "s" * 32, "desk:staff@1104:" + "s" * 32,
                                      "acme:employer@11040:" + "s" * 32])
 def test_c1_c3_a_configured_client_cannot_shadow_a_registered_one_nor_name_a_bad_office(tmp_path, clients):
