@@ -12,15 +12,22 @@ from services.jobs.employer_events import POSTING_ACCEPTED, POSTING_REJECTED
 from services.jobs.employer_events import RECEIVES as EMPLOYER_POSTING_EVENTS
 
 JOB_NUMBER = r"^\d{5}-\d{8}$"  # 求人番号 NNNNN-NNNNNNNN
+_APPLICATION_ID = fields.String(required=True, validate=validate.Length(min=1, max=32),
+                                metadata={"description": "the application's opaque id",
+                                          "example": "7c9e6679742540de944be07fc1f90ae7"})
+_SEEKER_ID = fields.String(required=True, validate=validate.Length(min=1, max=36),
+                           metadata={"description": "the opaque seeker id (the access token's `sub`)"})
+_JOB_NUMBER = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
+                            metadata={"description": "求人番号", "example": "11040-00012345"})
+_ESTABLISHMENT_NUMBER = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                                      metadata={"description": "事業所番号", "example": "1104-123456-7"})
 
 
 class FavouritePayload(Schema):
     """J4: which seeker (opaque id) kept or dropped which posting (求人番号)."""
 
-    seeker_id = fields.String(required=True, validate=validate.Length(min=1, max=36),
-                              metadata={"description": "the opaque seeker id (the access token's `sub`)"})
-    job_number = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
-                               metadata={"description": "求人番号", "example": "11040-00012345"})
+    seeker_id = _SEEKER_ID
+    job_number = _JOB_NUMBER
 
 
 FAVOURITE_ADDED = EventSpec(
@@ -41,10 +48,8 @@ class ReferralPayload(Schema):
     referral_id = fields.String(required=True, validate=validate.Length(min=1, max=32),
                                 metadata={"description": "the referral's opaque id",
                                           "example": "0f3c2a9e4b7d4c1e8a6b5d4c3b2a1f0e"})
-    seeker_id = fields.String(required=True, validate=validate.Length(min=1, max=36),
-                              metadata={"description": "the opaque seeker id (the access token's `sub`)"})
-    job_number = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
-                               metadata={"description": "求人番号", "example": "11040-00012345"})
+    seeker_id = _SEEKER_ID
+    job_number = _JOB_NUMBER
     establishment_number = fields.String(required=True, validate=validate.Length(min=1, max=20),
                                          metadata={"description": "事業所番号 (messaging opens the seeker's thread "
                                                                   "with it, M1)", "example": "1104-123456-7"})
@@ -67,24 +72,14 @@ RECOMMENDATION_MADE = EventSpec(
     "Staff recommended a posting to the seeker's My Page (オンラインハローワーク紹介, SPEC J7); once per posting.",
 )
 
-_APPLICATION_ID = fields.String(required=True, validate=validate.Length(min=1, max=32),
-                                metadata={"description": "the application's opaque id",
-                                          "example": "7c9e6679742540de944be07fc1f90ae7"})
-_SEEKER_ID = fields.String(required=True, validate=validate.Length(min=1, max=36),
-                           metadata={"description": "the opaque seeker id (the access token's `sub`)"})
-_JOB_NUMBER = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
-                            metadata={"description": "求人番号", "example": "11040-00012345"})
-
 
 class ApplicationPayload(Schema):
     """J8: which application, by which seeker (opaque id), to which posting of which establishment."""
 
     application_id = _APPLICATION_ID
     seeker_id = _SEEKER_ID
-    job_number = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
-                               metadata={"description": "求人番号", "example": "11040-00012345"})
-    establishment_number = fields.String(required=True, validate=validate.Length(min=1, max=20),
-                                         metadata={"description": "事業所番号", "example": "1104-123456-7"})
+    job_number = _JOB_NUMBER
+    establishment_number = _ESTABLISHMENT_NUMBER
 
 
 class ApplicationSubmittedPayload(ApplicationPayload):
@@ -171,10 +166,8 @@ ERASURE_COMPLETED = EventSpec(
 class PostingPayload(Schema):
     """J1: which posting (求人番号) of which establishment (事業所番号); no contact person (E3)."""
 
-    job_number = fields.String(required=True, validate=validate.Regexp(JOB_NUMBER),
-                               metadata={"description": "求人番号", "example": "11040-00012345"})
-    establishment_number = fields.String(required=True, validate=validate.Length(min=1, max=20),
-                                         metadata={"description": "事業所番号", "example": "1104-123456-7"})
+    job_number = _JOB_NUMBER
+    establishment_number = _ESTABLISHMENT_NUMBER
 
 
 class PostingPublishedPayload(PostingPayload):
