@@ -100,6 +100,12 @@ _PATCH_REFUSED = {
 }
 
 
+def _some_change(data: dict) -> None:
+    """A change (PATCH) names at least one field."""
+    if not data:
+        raise ValidationError(msg("変更する項目を指定してください。", "Give at least one field to change."), "_schema")
+
+
 class SeekerUpdateSchema(_Identity, _ContactAndHistory):
     """A staff correction of a registration: each field given replaces that field."""
 
@@ -109,9 +115,7 @@ class SeekerUpdateSchema(_Identity, _ContactAndHistory):
             refused = {key: [message] for key, message in _PATCH_REFUSED.items() if key in data}
             if refused:
                 raise ValidationError(refused)
-            if not data:
-                raise ValidationError(msg("変更する項目を指定してください。", "Give at least one field to change."),
-                                      "_schema")
+            _some_change(data)
         return data
 
 
@@ -134,9 +138,7 @@ class ProfileUpdateSchema(_ContactAndHistory):
                             for name in refused},
                     extra={"staff_only_fields": refused},
                 )
-            if not data:
-                raise ValidationError(msg("変更する項目を指定してください。", "Give at least one field to change."),
-                                      "_schema")
+            _some_change(data)
         return data
 
 
