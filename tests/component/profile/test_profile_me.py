@@ -114,10 +114,13 @@ def test_p2_the_seekers_bad_values_are_field_level(client, register, as_seeker):
     assert {e["field"] for e in response.json["errors"]} == {"phone", "work_history.0.to"}
 
 
-def test_p2_an_empty_patch_is_refused(client, register, as_seeker):
+def test_p2_an_empty_patch_is_refused_by_the_seeker_and_by_staff_alike(client, register, as_seeker, staff):
     seeker = register()
-    response = client.patch(PROFILE, headers=as_seeker(seeker["seeker_id"]), json={})
-    assert response.status_code == 422
+    refused = [client.patch(PROFILE, headers=as_seeker(seeker["seeker_id"]), json={}),
+               client.patch(f"/api/v1/staff/seekers/{seeker['seeker_number']}", headers=staff, json={})]
+    assert [response.status_code for response in refused] == [422, 422]
+    assert refused[0].json["errors"] == refused[1].json["errors"] == [
+        {"field": "_schema", "messages": ["変更する項目を指定してください。"]}]
 
 
 # -- P5 home ---------------------------------------------------------------------------------------
