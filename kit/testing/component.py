@@ -82,21 +82,26 @@ def service_fixtures(
     if subscriptions is None:
         return fixtures
 
-    def deliver(runtime, clock) -> Callable[..., Event]:
+    def deliver(runtime) -> Callable[..., Event]:
         """deliver(type, data, at=None, source=…, subject=None) -> the event, handled by the service's
         handler and committed; its subject is the data's seeker_id unless given."""
-
-        def send(event_type: str, data: Any, at: datetime | str | None = None, source: str = "/mypage/test",
-                 subject: str | None = None) -> Event:
-            time = datetime.fromisoformat(at) if isinstance(at, str) else at or clock.now()
-            subject = subject or (data.get("seeker_id") if isinstance(data, dict) else None)
-            event = Event(type=event_type, data=data if payload is None else payload(event_type, data),
-                          source=source, subject=subject, time=time)
-            with runtime.uow() as uow:
-                subscriptions[event_type](event, uow)
-                uow.commit()
-            return event
-
-        return send
+        return partial(deliver_event, runtime, subscriptions, payload=payload)
 
     return fixtures | {deliver_as: pytest.fixture(name=deliver_as)(deliver)}
+
+
+def deliver_event(
+    runtime: Runtime, subscriptions: Mapping[str, Callable[[Event, Any], None]], event_type: str, data: Any,
+    at: datetime | str | None = None, source: str = "/mypage/test", subject: str | None = None, *,
+    payload: Callable[[str, Any], Any] | None = None,
+) -> Event:
+    """Hand one inbound event to its handler in `subscriptions` in a unit of work and commit, as the
+    consumer does; at `at` (default: the runtime's clock), its subject the data's seeker_id unless given."""
+    time = datetime.fromisoformat(at) if isinstance(at, str) else at or runtime.clock.now()
+    subject = subject or (data.get("seeker_id") if isinstance(data, dict) else None)
+    event = Event(type=event_type, data=data if payload is None else payload(event_type, data),
+                  source=source, subject=subject, time=time)
+    with runtime.uow() as uow:
+        subscriptions[event_type](event, uow)
+        uow.commit()
+    return event

@@ -6,31 +6,24 @@ twice at once is recorded and announced once. Time comes from an injected Frozen
 
 from __future__ import annotations
 
-import copy
 import uuid
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from kit.events import Event
-from kit.testing.component import START, service_fixtures
+from kit.testing.component import START, deliver_event, service_fixtures
 from kit.testing.services import in_parallel, outbox_envelopes
 from kit.tokens import EMPLOYER
 from services.jobs.app import build_runtime, create_app
 from services.jobs.handlers import SUBSCRIPTIONS
-from services.jobs.models import applications, no_show_restrictions, no_shows, posting_row, postings
+from services.jobs.models import applications, no_show_restrictions, no_shows
+from tests.component.jobs.conftest import insert_postings, job_number, registration
 
 NOW = START  # 2026-11-26 10:00 in Japan
 TODAY = "2026-11-26"
 APPLY = "/api/v1/me/applications"
 MOTIVATION = "介護の仕事を続けてきた経験を活かしたく、応募いたします。"
-POSTING = {  # SPEC "Employers publish a posting"
-    "job_number": "11040-00012345", "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},
-    "title": "介護職員", "occupation_code": "361-01", "description": "介護業務",
-    "category": "一般", "full_time": True, "employment_type": "正社員",
-    "location": {"prefecture": "埼玉県", "municipality": "越谷市", "station": "越谷駅"},
-    "wage": {"type": "monthly", "min": 200000, "max": 260000}, "publication_scope": 1, "online_application": True,
-    "received_on": "2026-08-03", "deadline": "2027-01-31",
-}
+RECEIVED_ON = "2026-08-03"  # the postings and the seekers' registrations: three months and more ago
 
 
 # clock (NOW), runtime (on a fresh PostgreSQL database), signer, app, … (kit/testing/component.py)
@@ -40,24 +33,14 @@ globals().update(service_fixtures("jobs", build_runtime, create_app, on_postgres
 def _seeker(runtime) -> str:
     """A valid 利用登録者 as jobs knows it from profile's event; their opaque id."""
     seeker_id = str(uuid.uuid4())
-    event = Event(type="profile.registration.validated.v1", source="/mypage/profile", subject=seeker_id,
-                  data={"seeker_id": seeker_id, "seeker_number": f"11040-{uuid.uuid4().int % 10**8:08d}",
-                        "kind": "registered", "applied_on": "2026-08-03", "valid_until": "2027-01-31",
-                        "reason": "registered"},
-                  time=runtime.clock.now())
-    with runtime.uow() as uow:
-        SUBSCRIPTIONS[event.type](event, uow)
-        uow.commit()
+    number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+    deliver_event(runtime, SUBSCRIPTIONS, *registration(seeker_id, "valid", seeker_number=number,
+                                                        applied_on=RECEIVED_ON), source="/mypage/profile")
     return seeker_id
 
 
 def _postings(runtime, count: int) -> list[str]:
-    numbers = [f"11040-{serial:08d}" for serial in range(1, count + 1)]
-    rows = [posting_row(copy.deepcopy(POSTING) | {"job_number": number}, now=runtime.clock.now())
-            for number in numbers]
-    with runtime.engine.begin() as connection:
-        connection.execute(insert(postings), rows)
-    return numbers
+    return insert_postings(runtime, [job_number(serial) for serial in range(1, count + 1)], received_on=RECEIVED_ON)
 
 
 def _apply(app, signer, seeker_id: str, job_number: str):

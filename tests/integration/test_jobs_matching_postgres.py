@@ -22,16 +22,9 @@ from services.jobs.commands import matching
 from services.jobs.commands.postings import change_posting, publish_posting
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import matches
+from tests.component.jobs.conftest import POSTING
 
 SEEKERS = 2000
-POSTING = {
-    "job_number": "11040-00012345", "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},
-    "title": "介護職員", "occupation_code": "361-01", "description": "介護業務",
-    "category": "一般", "full_time": True, "employment_type": "正社員",
-    "location": {"prefecture": "埼玉県", "municipality": "越谷市", "station": "越谷駅"},
-    "wage": {"type": "monthly", "min": 200000, "max": 260000}, "publication_scope": 1, "online_application": True,
-    "received_on": "2026-11-02", "deadline": "2027-01-31",
-}
 # what the desired conditions are drawn from: near the posting, so that about a tenth match
 OCCUPATIONS = ["361-01", "361", "36", "362", "362-01", "133-01", "E", "C", "施設介護員", "介護職員", "宇宙飛行士"]
 EMPLOYMENT_TYPES = ["正社員", "パート労働者", "正社員以外"]

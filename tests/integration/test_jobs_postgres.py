@@ -14,58 +14,25 @@ from sqlalchemy import column, func, insert, select, table
 from kit.clock import FrozenClock
 from kit.events import Event
 from kit.settings import Settings
-from kit.testing.services import in_parallel, migrated_runtime
-from kit.testing.tokens import TestSigner
+from kit.testing.component import deliver_event, service_fixtures
+from kit.testing.services import in_parallel
 from services.jobs.app import build_runtime, create_app
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import favourites, posting_row, postings, saved_searches
+from tests.component.jobs.conftest import POSTING, insert_postings, job_number, registration
 
-POSTING = {
-    "job_number": "11040-00012345", "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},
-    "title": "介護職員", "occupation_code": "361-01", "description": "介護業務",
-    "category": "一般", "full_time": True, "employment_type": "正社員",
-    "location": {"prefecture": "埼玉県", "municipality": "越谷市", "station": "越谷駅"},
-    "wage": {"type": "monthly", "min": 200000, "max": 260000}, "publication_scope": 1, "online_application": True,
-    "received_on": "2026-11-02", "deadline": "2027-01-31",
-}
-
-
-@pytest.fixture
-def runtime(database_url):
-    with migrated_runtime(build_runtime, "jobs", FrozenClock("2026-11-26T01:00:00+00:00"), database_url) as runtime:
-        runtime.migrate()  # idempotent
-        yield runtime
-
-
-@pytest.fixture
-def signer(runtime) -> TestSigner:
-    return TestSigner(runtime.clock)
-
-
-@pytest.fixture
-def app(runtime, signer):
-    return create_app(runtime=runtime, token_verifier=signer.verifier())
+# clock, runtime (on a fresh PostgreSQL database), signer, app, … (kit/testing/component.py)
+globals().update(service_fixtures("jobs", build_runtime, create_app, on_postgresql=True))
 
 
 def _seeker(runtime, signer) -> tuple[str, dict[str, str]]:
     seeker_id = str(uuid.uuid4())
-    event = Event(type="profile.registration.validated.v1", source="/mypage/profile", subject=seeker_id,
-                  data={"seeker_id": seeker_id, "seeker_number": "11040-12345678", "kind": "registered",
-                        "applied_on": "2026-11-02", "valid_until": "2027-01-31", "reason": "registered"},
-                  time=runtime.clock.now())
-    with runtime.uow() as uow:
-        SUBSCRIPTIONS[event.type](event, uow)
-        uow.commit()
+    deliver_event(runtime, SUBSCRIPTIONS, *registration(seeker_id, "valid"), source="/mypage/profile")
     return seeker_id, signer.headers(seeker_id, ttl=timedelta(days=1))
 
 
 def _postings(runtime, count: int) -> list[str]:
-    numbers = [f"11040-{serial:08d}" for serial in range(1, count + 1)]
-    rows = [posting_row(copy.deepcopy(POSTING) | {"job_number": number}, now=runtime.clock.now())
-            for number in numbers]
-    with runtime.engine.begin() as connection:
-        connection.execute(insert(postings), rows)
-    return numbers
+    return insert_postings(runtime, [job_number(serial) for serial in range(1, count + 1)])
 
 
 def _count(runtime, table, seeker_id) -> int:
@@ -119,15 +86,10 @@ def test_p4_gating_changes_while_favourites_are_addedin_parallel(runtime, app, s
     """The handler and the views take the same row lock: neither deadlocks nor fails."""
     seeker_id, headers = _seeker(runtime, signer)
     numbers = _postings(runtime, 20)
-    invalidated = Event(type="profile.registration.invalidated.v1", source="/mypage/profile", subject=seeker_id,
-                        data={"seeker_id": seeker_id, "seeker_number": "11040-12345678", "kind": "registered",
-                              "invalidated_on": "2026-11-26", "reason": "staff"},
-                        time=runtime.clock.now() + timedelta(seconds=1))
 
     def invalidate():
-        with runtime.uow() as uow:
-            SUBSCRIPTIONS[invalidated.type](invalidated, uow)
-            uow.commit()
+        deliver_event(runtime, SUBSCRIPTIONS, *registration(seeker_id, "invalid"),
+                      at=runtime.clock.now() + timedelta(seconds=1), source="/mypage/profile")
         return "invalidated"
 
     def add(number):

@@ -15,6 +15,7 @@ from sqlalchemy import func, inspect, select, text
 from kit.clock import FrozenClock
 from kit.migrations import alembic_config
 from kit.settings import SERVICES, Settings
+from kit.testing.services import migrated_runtime
 
 
 @pytest.fixture(params=SERVICES)
@@ -112,10 +113,8 @@ def test_the_first_revision_makes_the_messaging_tables_it_always_made(runtime):
 def jobs_runtime(database_url):
     from services.jobs.app import build_runtime
 
-    runtime = build_runtime(Settings.from_env("jobs", {}, database_url=database_url), clock=FrozenClock())
-    runtime.migrate()
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "jobs", FrozenClock(), database_url) as runtime:
+        yield runtime
 
 
 def test_demo_postings_load_on_postgresql(jobs_runtime):
@@ -145,10 +144,8 @@ def test_the_demo_seekers_activity_loads_on_postgresql(jobs_runtime):
 def profile_runtime(database_url):
     from services.profile.app import build_runtime
 
-    runtime = build_runtime(Settings.from_env("profile", {}, database_url=database_url), clock=FrozenClock())
-    runtime.migrate()
-    yield runtime
-    runtime.dispose()
+    with migrated_runtime(build_runtime, "profile", FrozenClock(), database_url) as runtime:
+        yield runtime
 
 
 def test_demo_seeker_registers_on_postgresql(profile_runtime):

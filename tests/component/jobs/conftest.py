@@ -49,15 +49,21 @@ globals().update(service_fixtures("jobs", build_runtime, create_app, SUBSCRIPTIO
 LONG = TOKEN_TTL  # what the tests here sign their own tokens for
 
 
+def insert_postings(runtime, numbers: list[str], **changes) -> list[str]:
+    """Postings of SPEC's payload with `changes`, one under each of `numbers`, inserted at once; the numbers."""
+    rows = [posting_row(copy.deepcopy(POSTING) | changes | {"job_number": number}, now=runtime.clock.now())
+            for number in numbers]
+    with runtime.engine.begin() as connection:
+        connection.execute(insert(postings), rows)
+    return numbers
+
+
 @pytest.fixture
 def post(runtime) -> Callable[..., str]:
     """post(**changes) -> the job number of a new posting (SPEC's payload with `changes`)."""
 
     def make(**changes) -> str:
-        payload = copy.deepcopy(POSTING) | {"job_number": job_number()} | changes
-        with runtime.engine.begin() as connection:
-            connection.execute(insert(postings), [posting_row(payload, now=runtime.clock.now())])
-        return payload["job_number"]
+        return insert_postings(runtime, [changes.pop("job_number", None) or job_number()], **changes)[0]
 
     return make
 
@@ -65,14 +71,7 @@ def post(runtime) -> Callable[..., str]:
 @pytest.fixture
 def post_many(runtime) -> Callable[[int], list[str]]:
     """post_many(n) -> n new open postings' job numbers, inserted at once."""
-
-    def make(count: int) -> list[str]:
-        payloads = [copy.deepcopy(POSTING) | {"job_number": job_number()} for _ in range(count)]
-        with runtime.engine.begin() as connection:
-            connection.execute(insert(postings), [posting_row(p, now=runtime.clock.now()) for p in payloads])
-        return [p["job_number"] for p in payloads]
-
-    return make
+    return lambda count: insert_postings(runtime, [job_number() for _ in range(count)])
 
 
 def registration(seeker_id: str, status: str, *, kind: str = "registered", **extra) -> tuple[str, dict]:
