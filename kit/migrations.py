@@ -84,6 +84,11 @@ def seeker_id(*constraints, nullable: bool = False, **kwargs) -> Column:
     return Column("seeker_id", String(36), *constraints, nullable=nullable, **kwargs)
 
 
+def seeker_number(*constraints, nullable: bool = False, **kwargs) -> Column:
+    """A seeker's 求職番号 as stored: 14 characters, 11040-12345678."""
+    return Column("seeker_number", String(14), *constraints, nullable=nullable, **kwargs)
+
+
 def job_number(*constraints, nullable: bool = False, **kwargs) -> Column:
     """A posting's 求人番号 as stored: 14 characters, 11040-00012345."""
     return Column("job_number", String(14), *constraints, nullable=nullable, **kwargs)

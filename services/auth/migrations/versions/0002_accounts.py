@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from kit.db import ROW_ID
-from kit.migrations import seeker_id, timestamp
+from kit.migrations import seeker_id, seeker_number, timestamp
 
 revision = "0002"
 down_revision = "0001"
@@ -24,7 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "accounts",
         seeker_id(primary_key=True),
-        sa.Column("seeker_number", sa.String(14), nullable=False, unique=True),
+        seeker_number(unique=True),
         sa.Column("email", sa.String(254), nullable=True, unique=True),
         sa.Column("birth_date", sa.Date(), nullable=False),
         sa.Column("password_hash", sa.String(200), nullable=True),

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from kit.db import DOCUMENT
-from kit.migrations import job_number, seeker_id, timestamp
+from kit.migrations import job_number, seeker_id, seeker_number, timestamp
 
 revision = "0003"
 down_revision = "0002"
@@ -17,7 +17,7 @@ def upgrade() -> None:
     op.create_table(
         "seeker_status",
         seeker_id(primary_key=True),
-        sa.Column("seeker_number", sa.String(14), nullable=True),
+        seeker_number(nullable=True),
         sa.Column("registration", sa.String(10), nullable=True),
         timestamp("registration_at", nullable=True),
         sa.Column("valid_until", sa.Date(), nullable=True),

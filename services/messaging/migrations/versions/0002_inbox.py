@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from alembic import op
 
-from kit.migrations import job_number, seeker_id, timestamp
+from kit.migrations import job_number, seeker_id, seeker_number, timestamp
 
 revision = "0002"
 down_revision = "0001"
@@ -12,7 +12,7 @@ def upgrade() -> None:
     op.create_table(
         "seeker_status",
         seeker_id(primary_key=True),
-        sa.Column("seeker_number", sa.String(14), nullable=True),
+        seeker_number(nullable=True),
         sa.Column("registration", sa.String(10), nullable=True),
         timestamp("registration_as_of", nullable=True),
         sa.Column("usable", sa.Boolean(), nullable=False),

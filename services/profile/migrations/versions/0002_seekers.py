@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from kit.db import DOCUMENT
-from kit.migrations import timestamp
+from kit.migrations import seeker_number, timestamp
 
 revision = "0002"
 down_revision = "0001"
@@ -13,7 +13,7 @@ def upgrade() -> None:
     op.create_table(
         "seekers",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("seeker_number", sa.String(14), nullable=False),
+        seeker_number(),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("name_kana", sa.String(100), nullable=False),
         sa.Column("birth_date", sa.Date(), nullable=False),
