@@ -10,15 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ColumnElement, Date, ForeignKey, Index, Integer, String, Text, or_
+from sqlalchemy import JSON, Boolean, ColumnElement, Date, ForeignKey, Index, Integer, String, Text, or_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kit.db import UtcDateTime
+from kit.db import ROW_ID, UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
 from services.auth import domain
-
-_ID = BigInteger().with_variant(Integer(), "sqlite")  # INTEGER PRIMARY KEY autoincrements on SQLite
 
 
 def _seeker() -> ForeignKey:
@@ -94,7 +92,7 @@ class AuthKey(SentCode, Base):
 
     __tablename__ = "auth_keys"
 
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     seeker_id: Mapped[str] = mapped_column(String(36), _seeker())
     purpose: Mapped[str] = mapped_column(String(10))  # opening | reset
     digest: Mapped[str] = mapped_column(String(64))
@@ -109,7 +107,7 @@ class LoginChallenge(SentCode, Base):
 
     __tablename__ = "login_challenges"
 
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     seeker_id: Mapped[str] = mapped_column(String(36), _seeker(), index=True)
     ticket_digest: Mapped[str] = mapped_column(String(64), unique=True)
     otp_digest: Mapped[str] = mapped_column(String(64))
@@ -168,7 +166,7 @@ class Device(Base):
 
     __tablename__ = "devices"
 
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     seeker_id: Mapped[str] = mapped_column(String(36), _seeker(), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -188,7 +186,7 @@ class Mail(Base):
 
     __tablename__ = "mail_outbox"
 
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     template: Mapped[str] = mapped_column(String(30))
     recipient: Mapped[str] = mapped_column(String(254))
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -230,7 +228,7 @@ class StaffAudit(Base):
 
     __tablename__ = "staff_audit"
 
-    id: Mapped[int] = mapped_column(_ID, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     client_id: Mapped[str] = mapped_column(String(100))
     office: Mapped[str | None] = mapped_column(String(5))

@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Index, String, UniqueConstraint
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import CheckConstraint, Date, DateTime, Index, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kit.db import UtcDateTime
+from kit.db import DOCUMENT, UtcDateTime
 from kit.inbox import inbox_table
 from kit.outbox import outbox_table
-
-_DOCUMENT = JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 KINDS = ("registered", "online")  # 利用登録者 / オンライン登録者 (SPEC P3b)
 REGISTRATION_STATUSES = ("valid", "invalid")  # 有効 / 無効 (SPEC P3)
@@ -55,7 +52,7 @@ class Seeker(Base):
     # (random, new at each disclosure, so a withdrawn and renewed disclosure cannot be linked)
     public_ref: Mapped[str | None] = mapped_column(String(32))
     disclosed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    document: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT, default=dict)
+    document: Mapped[dict[str, Any]] = mapped_column(DOCUMENT, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -85,8 +82,8 @@ class ApplicationProfile(Base):
     seeker_id: Mapped[str] = mapped_column(String(36), index=True)
     establishment_number: Mapped[str] = mapped_column(String(20))  # C2: only this establishment's employer reads it
     job_number: Mapped[str] = mapped_column(String(14))
-    shared_contact: Mapped[list[str]] = mapped_column(_DOCUMENT)
-    profile: Mapped[dict[str, Any]] = mapped_column(_DOCUMENT)
+    shared_contact: Mapped[list[str]] = mapped_column(DOCUMENT)
+    profile: Mapped[dict[str, Any]] = mapped_column(DOCUMENT)
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kit.db import UtcDateTime
-from services.jobs.models.base import DOCUMENT_TYPE, Base
+from kit.db import DOCUMENT, UtcDateTime
+from services.jobs.models.base import Base
 
 
 class Favourite(Base):
@@ -36,7 +36,7 @@ class SavedSearch(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, so ids reveal nothing
     seeker_id: Mapped[str] = mapped_column(String(36))
     name: Mapped[str] = mapped_column(String(50))
-    criteria: Mapped[dict[str, Any]] = mapped_column(DOCUMENT_TYPE)
+    criteria: Mapped[dict[str, Any]] = mapped_column(DOCUMENT)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # 新着求人をメールで受け取る (opt-in) and the time the next daily digest counts new postings from
@@ -59,7 +59,7 @@ class Referral(Base):
     seeker_id: Mapped[str] = mapped_column(String(36))
     job_number: Mapped[str] = mapped_column(String(14))
     referred_on: Mapped[date] = mapped_column(Date)
-    letter: Mapped[dict[str, Any]] = mapped_column(DOCUMENT_TYPE)
+    letter: Mapped[dict[str, Any]] = mapped_column(DOCUMENT)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_referrals_seeker", "seeker_id", "referred_on"),)

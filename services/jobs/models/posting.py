@@ -23,9 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kit.codes import find_municipality, normalise_occupation_code, occupation
-from kit.db import UtcDateTime
+from kit.db import DOCUMENT, ROW_ID, UtcDateTime
 from services.jobs.domain import POSTING_PARTS, POSTING_PAYLOAD_FIELDS, hours_span, normalise_text
-from services.jobs.models.base import DOCUMENT_TYPE, ID_TYPE, Base
+from services.jobs.models.base import Base
 
 
 class Posting(Base):
@@ -37,7 +37,7 @@ class Posting(Base):
 
     __tablename__ = "postings"
 
-    id: Mapped[int] = mapped_column(ID_TYPE, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
     job_number: Mapped[str] = mapped_column(String(14))  # 求人番号 NNNNN-NNNNNNNN
     establishment_number: Mapped[str] = mapped_column(String(20), index=True)  # 事業所番号
     establishment_name: Mapped[str] = mapped_column(String(200))
@@ -71,7 +71,7 @@ class Posting(Base):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     establishment_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     occupation_group: Mapped[str | None] = mapped_column(String(1))  # 大分類 A–K of occupation_code (J2b)
-    document: Mapped[dict[str, Any]] = mapped_column(DOCUMENT_TYPE, default=dict)
+    document: Mapped[dict[str, Any]] = mapped_column(DOCUMENT, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -104,7 +104,7 @@ class EmployerClientRow(Base):
     __tablename__ = "employer_clients"
 
     client_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    establishments: Mapped[list[str]] = mapped_column(DOCUMENT_TYPE)
+    establishments: Mapped[list[str]] = mapped_column(DOCUMENT)
     revoked: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UtcDateTime())  # the event's time: an older one changes nothing
 

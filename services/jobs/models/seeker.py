@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Date, Index, Integer, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kit.db import UtcDateTime
-from services.jobs.models.base import DOCUMENT_TYPE, Base
+from kit.db import DOCUMENT, UtcDateTime
+from services.jobs.models.base import Base
 
 
 class SeekerStatusRow(Base):
@@ -54,7 +54,7 @@ class DesiredConditions(Base):
     seeker_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     wage_type: Mapped[str] = mapped_column(String(10))  # monthly | hourly | daily
     wage_min: Mapped[int | None] = mapped_column(Integer)  # null: no wage condition
-    desired: Mapped[dict[str, Any]] = mapped_column(DOCUMENT_TYPE)
+    desired: Mapped[dict[str, Any]] = mapped_column(DOCUMENT)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
