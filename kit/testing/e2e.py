@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
+import uuid
 
 import pytest
 import urllib3
@@ -131,3 +132,15 @@ def staff_token(call: GatewayClient) -> str:
                                                  "client_secret": "counter-dev-secret"})
     assert answer.status == 200, answer.data
     return answer.json()["access_token"]
+
+
+def register_seeker(call: GatewayClient, staff: str, name: str, name_kana: str, birth_date: str, **extra) -> dict:
+    """P1: the counter (`staff`: its token) registers a seeker of its office with a fresh 求職番号 and email —
+    on a system other tests share too (one `make up` stack) nobody else has them; the body it sent."""
+    number = f"11040-{uuid.uuid4().int % 10**8:08d}"
+    body = {"seeker_number": number, "name": name, "name_kana": name_kana, "birth_date": birth_date,
+            "email": f"{number}@example.jp", "office": {"code": "11040", "name": "越谷公共職業安定所"},
+            "address": {"postal_code": "343-0023", "prefecture": "埼玉県", "municipality": "越谷市"}, **extra}
+    answer = call("POST", "/api/v1/staff/seekers", body, token=staff)
+    assert answer.status == 201, answer.data
+    return body

@@ -24,6 +24,9 @@ from kit.testing import e2e
 from kit.testing.plugin import eventually
 from services.jobs.domain import today_in_japan
 
+EMBEDDED_ONLY = ("its system runs on a FrozenClock injected into every service (days pass in this process); the make "
+                 "up stack runs on the real clock")
+
 START = "2026-11-26T01:00:00+00:00"  # Thursday 2026-11-26, 10:00 in Japan
 APPLY = "/api/v1/me/applications"
 MOTIVATION = "介護の仕事を続けてきた経験を活かしたく、応募いたします。"

@@ -18,6 +18,9 @@ from kit.clock import FrozenClock
 from kit.testing import e2e
 from kit.testing.plugin import eventually
 
+EMBEDDED_ONLY = ("its system runs on a FrozenClock injected into every service (the growing delays and a device's "
+                 "expiry pass in this process); the make up stack runs on the real clock")
+
 START = "2026-12-07T01:00:00+00:00"  # 10:00 in Japan
 PASSWORD, NEW_PASSWORD, WRONG = "Koshigaya@2026", "Soka@pass2027", "Wrong@0000"
 BIRTH_DATE = "1988-02-29"

@@ -17,6 +17,9 @@ from kit.settings import SERVICES
 from kit.testing.embedded import isolated_environ
 from kit.testing.plugin import eventually
 
+EMBEDDED_ONLY = ("it checks the embedded mode's own wiring (its SQLite files, its in-process mail sink, threads and "
+                 "stop()); tests/integration/test_make_up.py checks the stack's")
+
 SUBJECT = "【ハローワーク】パスワード登録申込受付通知"
 
 

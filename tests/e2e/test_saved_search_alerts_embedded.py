@@ -23,6 +23,9 @@ from services.jobs.commands.alerts import send_digests
 from tests.e2e.postings import POSTING as SPEC_POSTING
 from tests.e2e.postings import employer_token
 
+EMBEDDED_ONLY = ("its system runs on a FrozenClock injected into every service, and it runs jobs' digest "
+                 "(send_digests) on the service's runtime in this process")
+
 START = "2026-11-26T01:00:00+00:00"  # 2026-11-26 10:00 in Japan
 PASSWORD = "Koshigaya@2026"
 EVENT_DEADLINE = 20.0  # seconds for the digest to cross the bus and reach the SMTP sink

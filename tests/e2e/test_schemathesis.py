@@ -38,6 +38,9 @@ from kit.testing.e2e import GatewayClient, login, open_mypage
 from kit.testing.e2e import staff_token as counter_token
 from kit.testing.plugin import eventually
 
+EMBEDDED_ONLY = ("the fuzzer's callers open the demo seeker's My Page afresh and log its sessions out; on the shared "
+                 "make up stack other modules use that seeker")
+
 EMAIL, BIRTH_DATE, PASSWORD = "taro@example.jp", "1990-04-01", "Koshigaya@2026"
 MAX_EXAMPLES = 25
 TOKEN_REFRESH_SECONDS = 120.0  # access tokens live 5 minutes

@@ -15,6 +15,9 @@ from gateway.embedded import EmbeddedSystem
 from kit.testing import e2e
 from kit.testing.embedded import isolated_environ
 
+EMBEDDED_ONLY = ("its system starts with an extra secret client (MYPAGE_AUTH_SECRET_CLIENTS) that the shared make up "
+                 "stack does not have")
+
 TOKYO_SECRET = "desk-13010-secret-for-tests"
 CLIENTS = ",".join(["counter:staff@11040:counter-dev-secret", f"desk:staff@13010:{TOKYO_SECRET}",
                     "employer:employer:employer-dev-secret"])

@@ -17,6 +17,9 @@ from kit.testing.browser import DESKTOP, EMAIL, PASSWORD, PHONE, goto, settle
 from kit.testing.e2e import KEY_LINE, KEY_MAIL, OTP_LINE, OTP_MAIL, mail_ids, new_mail
 from kit.testing.plugin import eventually
 
+EMBEDDED_ONLY = ("it needs the demo seeker's My Page in use (demo_activity); the shared make up stack starts without "
+                 "it, as the other modules need")
+
 
 @pytest.fixture(scope="module")
 def demo_activity() -> bool:

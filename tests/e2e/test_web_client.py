@@ -31,6 +31,9 @@ from kit.testing.browser import (
 from kit.testing.e2e import KEY_LINE, KEY_MAIL, OTP_MAIL, login, mail_ids, new_mail, staff_token
 from kit.testing.plugin import eventually
 
+EMBEDDED_ONLY = ("it opens the demo seeker's My Page through the screens afresh and counts its favourites, "
+                 "applications and notices from none; on the shared make up stack other modules use that seeker")
+
 # A small but real PDF (the API checks the %PDF- magic).
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
        b"trailer<</Root 1 0 R>>\n%%EOF\n")

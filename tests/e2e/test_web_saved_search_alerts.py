@@ -19,6 +19,9 @@ from kit.testing.browser import EMAIL, PASSWORD, goto
 from kit.testing.e2e import login
 from services.auth.digests import stop_token
 
+EMBEDDED_ONLY = ("it reads auth's signing secrets from the service's app in this process (system.services) to make a "
+                 "stop link")
+
 SAVED = "/api/v1/me/saved-searches"
 LABEL = "新着求人をメールで受け取る"
 

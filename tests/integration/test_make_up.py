@@ -1,8 +1,8 @@
 """§8 `make up` (python -m deploy.up) on the machine's RabbitMQ and PostgreSQL, in a var dir and on ports of its own.
 
-One stack for the module (starting it takes most of the time): databases and roles of the test's own,
-created by deploy/up.py and dropped afterwards; an exchange of its own, so its queues are the test's
-and are deleted afterwards, and so are the RabbitMQ users make up creates; jobs with two replicas. The
+One stack for the module (starting it takes most of the time; kit.testing.up): databases and roles of the
+test's own, created by deploy/up.py and dropped afterwards; an exchange of its own, so its queues are the
+test's and are deleted afterwards, and so are the RabbitMQ users make up creates; jobs with two replicas. The
 last test runs `down` and checks that no process of the stack is left.
 """
 
@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from kombu import Producer
@@ -32,55 +28,8 @@ from kit import broker_users, topology
 from kit.settings import ROOT, SERVICES
 from kit.testing import e2e
 from kit.testing.e2e import GatewayClient, staff_token
-from kit.testing.plugin import _delete_amqp_entities, eventually
-from kit.testing.servers import free_port
-
-PORT_BLOCK = 260  # deploy/up.py's ports: base .. base+259
-
-
-@dataclass
-class Up:
-    environ: dict[str, str]
-    process: subprocess.Popen
-    output: Path
-    base_port: int
-    gateway: str
-
-    def ctl(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "supervisor.supervisorctl", "-c",
-                               self.environ["MYPAGE_VAR_DIR"] + "/up/supervisord.conf", *args],
-                              capture_output=True, text=True, timeout=60)
-        return done.stdout.strip()
-
-    def pid(self, program: str) -> int:
-        return int(self.ctl("pid", program) or 0)
-
-    @property
-    def url(self) -> str:  # what kit.testing.e2e's steps take: the gateway and the mail sink's folder
-        return self.gateway
-
-    @property
-    def mail_dir(self) -> Path:
-        return Path(self.environ["MYPAGE_VAR_DIR"]) / "mail"
-
-    def down(self) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "deploy.up", "down"], cwd=ROOT, env=self.environ,
-                              capture_output=True, text=True, timeout=120)
-
-
-def _free_block() -> int:
-    """A base port whose whole block is free right now, below the ephemeral range (where free_port() and
-    every outgoing connection take theirs), so nothing else takes one of them meanwhile."""
-    for _ in range(50):
-        base = random.randrange(20000, 32000 - PORT_BLOCK, 10)
-        try:
-            for port in range(base, base + PORT_BLOCK):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free block of ports")
+from kit.testing.plugin import eventually
+from kit.testing.up import UpStack, stack
 
 
 def _get(url: str, timeout: float = 10.0) -> tuple[int | None, bytes]:
@@ -111,17 +60,6 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def _delete_queues(amqp_url: str, prefix: str) -> None:
-    """Every queue named `<prefix>.…` (the search node's, retry queues) — the broker lists them (rabbitmqctl)."""
-    listed = subprocess.run(["rabbitmqctl", "list_queues", "--quiet", "--no-table-headers", "name"],
-                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-    assert listed.returncode == 0, listed.stderr
-    with topology.connection(amqp_url) as connection:
-        for name in listed.stdout.split():
-            if name.startswith(prefix + "."):
-                connection.default_channel.queue_delete(name)
-
-
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -139,47 +77,10 @@ def _requests_served(base: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def up(tmp_path_factory, _postgres_server_url, _amqp_server_url) -> Iterator[Up]:
-    import psycopg
-
-    tmp = tmp_path_factory.mktemp("up")
-    server = urlsplit(_postgres_server_url)
-    prefix = f"test_up_{uuid.uuid4().hex[:8]}"
-    exchange = f"{prefix}.events"
-    base_port = _free_block()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_") and k != "PROMETHEUS_MULTIPROC_DIR"}
-    environ.update({"MYPAGE_ENV": "dev", "MYPAGE_VAR_DIR": str(tmp), "MYPAGE_PORT": str(free_port()),
-                    "MYPAGE_UP_BASE_PORT": str(base_port), "MYPAGE_UP_WEB_WORKERS": "1",
-                    "MYPAGE_JOBS_REPLICAS": "2", "MYPAGE_AMQP_URL": _amqp_server_url, "MYPAGE_EXCHANGE": exchange,
-                    "MYPAGE_UP_ADMIN_DATABASE_URL": _postgres_server_url})
-    for service in SERVICES:
-        environ[f"MYPAGE_{service.upper()}_DATABASE_URL"] = (
-            f"postgresql://{prefix}_{service}@{server.hostname}:{server.port or 5432}/{prefix}_{service}")
-    output = tmp / "up.out"
-    with output.open("wb") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "deploy.up"], cwd=ROOT, env=environ, stdout=sink,
-                                   stderr=subprocess.STDOUT)
-    stack = Up(environ, process, output, base_port, f"http://127.0.0.1:{environ['MYPAGE_PORT']}")
-    try:
-        eventually(lambda: process.poll() is not None or "Ctrl-C" in output.read_text(), timeout=300,
-                   interval=0.5, message="make up's banner")
-        assert process.poll() is None, output.read_text()[-4000:]
-        yield stack
-    finally:
-        if process.poll() is None:
-            stack.down()
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        _delete_amqp_entities(_amqp_server_url, exchange)
-        _delete_queues(_amqp_server_url, prefix)
-        broker_users.Admin().delete_users(broker_users.user_name(who, exchange) for who in broker_users.WHO)
-        with psycopg.connect(_postgres_server_url, autocommit=True) as admin:
-            for service in SERVICES:
-                admin.execute(f'DROP DATABASE IF EXISTS "{prefix}_{service}" WITH (FORCE)')
-                admin.execute(f'DROP ROLE IF EXISTS "{prefix}_{service}"')
+def up(tmp_path_factory, _postgres_server_url, _amqp_server_url) -> Iterator[UpStack]:
+    with stack(tmp_path_factory.mktemp("up"), _postgres_server_url, _amqp_server_url,
+               MYPAGE_JOBS_REPLICAS="2") as running:
+        yield running
 
 
 def test_s8_make_up_serves_the_api_with_the_demo_data_and_every_service_ready(up):
