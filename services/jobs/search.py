@@ -101,12 +101,8 @@ def conditions(criteria: dict[str, Any], today: date, *, registered_caller: bool
         where.append(postings.c.annual_holidays >= criteria["annual_holidays_min"])
     if criteria.get("new_within"):
         where.append(postings.c.received_on >= domain.new_since(criteria["new_within"], today))
-    municipalities = criteria.get("municipality") or []
-    prefectures = criteria.get("prefecture") or []
-    if municipalities or prefectures:
-        # A prefecture with none of its municipalities chosen counts as a whole (埼玉県越谷市 + 東京都).
-        chosen_in = {code[:2] for code in municipalities}
-        whole = [code for code in prefectures if code not in chosen_in]
+    municipalities, whole = domain.places(criteria)
+    if municipalities or whole:
         places = []
         if municipalities:
             places.append(postings.c.municipality_code.in_(municipalities))

@@ -398,12 +398,8 @@ def filter_expression(criteria: Mapping[str, Any], today: date, *, registered_ca
     where = free_word_conditions(domain.criteria_free_word(criteria.get("q")), registered_caller=registered_caller)
     if criteria.get("job_number"):
         where.append(_in("_key", criteria["job_number"]))
-    municipalities = criteria.get("municipality") or []
-    prefectures = criteria.get("prefecture") or []
-    if municipalities or prefectures:
-        # A prefecture with none of its municipalities chosen counts as a whole (埼玉県越谷市 + 東京都).
-        chosen_in = {code[:2] for code in municipalities}
-        whole = [code for code in prefectures if code not in chosen_in]
+    municipalities, whole = domain.places(criteria)
+    if municipalities or whole:
         places = ([_in("municipality", municipalities)] if municipalities else []) + (
             [_in("prefecture", whole)] if whole else [])
         where.append(_or(places))

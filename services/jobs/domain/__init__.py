@@ -127,4 +127,5 @@ from services.jobs.domain.search import (  # noqa: F401
     new_since,
     normalise_text,
     parse_free_word,
+    places,
 )

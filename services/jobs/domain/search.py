@@ -160,6 +160,14 @@ def free_words(q: str | None) -> list[str]:
     return list(dict.fromkeys(word for group in parse_free_word(q).groups for word in group))
 
 
+def places(criteria: dict) -> tuple[list[str], list[str]]:
+    """J2: the municipalities and the whole prefectures a search means; a prefecture with none of its
+    municipalities chosen counts as a whole (埼玉県越谷市 + 東京都: all of 東京都, only 越谷市 of 埼玉県)."""
+    municipalities = list(criteria.get("municipality") or [])
+    chosen_in = {code[:2] for code in municipalities}
+    return municipalities, [code for code in criteria.get("prefecture") or [] if code not in chosen_in]
+
+
 def new_since(new_within: str, today: date) -> date:
     """J2 新着: the earliest 受付年月日 of a posting received within 1 day (today or yesterday in Japan)
     or 1 week (today and the 7 days before)."""

@@ -81,3 +81,13 @@ def test_j1_open_until_the_end_of_the_deadline_day():
 def test_j2_free_words_are_width_folded_and_case_folded():
     assert domain.free_words("ｶｲｺﾞ　ＤＸ  介護 介護") == ["カイゴ", "dx", "介護"]
     assert domain.free_words("") == [] and domain.free_words(None) == []
+
+
+@pytest.mark.parametrize(("criteria", "meant"), [
+    ({}, ([], [])),
+    ({"prefecture": ["13"]}, ([], ["13"])),
+    ({"municipality": ["11222"], "prefecture": ["11", "13"]}, (["11222"], ["13"])),  # 越谷市 + all of 東京都
+    ({"municipality": ["11222", "13101"], "prefecture": ["11", "13"]}, (["11222", "13101"], [])),
+])
+def test_j2_a_prefecture_counts_as_a_whole_only_when_none_of_its_municipalities_is_chosen(criteria, meant):
+    assert domain.places(criteria) == meant
