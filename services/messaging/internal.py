@@ -7,7 +7,7 @@ with the seeker's own bearer token and never routes /internal/ from clients.
 from flask import Blueprint, jsonify
 
 from kit.tokens import current_seeker_id
-from kit.web import current_runtime
+from kit.web import in_uow
 from services.messaging import commands, schemas
 
 FRAGMENT_PATH = "/internal/v1/home"
@@ -19,7 +19,5 @@ internal = Blueprint("messaging_internal", __name__)
 def home_fragment():
     """P5: `{"counts": {"unread_messages": n, "unread_notices": n, "unread_establishment_messages": n}}`
     for the token's own seeker."""
-    seeker_id = current_seeker_id()
-    with current_runtime().uow() as uow:
-        fragment = commands.home_fragment(uow, seeker_id)
+    fragment = in_uow(commands.home_fragment, current_seeker_id())
     return jsonify(schemas.HomeFragmentSchema().dump(fragment))
