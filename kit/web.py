@@ -1,6 +1,7 @@
 """Flask mechanics every service app shares: the flask-smorest Api, problem+json errors, the gateway's
 body limits (kit.bodies), request/correlation ids, health and readiness, Prometheus metrics (with the
-bus's, kit.metrics), JSON logs.
+bus's, kit.metrics), JSON logs; and a view's unit of work: `in_uow` to read, `committed` to change (the view
+owns the commit).
 """
 
 from __future__ import annotations
