@@ -109,14 +109,20 @@ def match_posting(uow: UnitOfWork, job_number: str) -> list[str]:
     seeker_ids = list(uow.session.scalars(matching_seekers_query(posting, job_number=job_number)))
     if not seeker_ids:
         return []
+    record_matches(uow, [(seeker_id, job_number) for seeker_id in seeker_ids])
+    log.info("J6: posting %s matched %d seekers", job_number, len(seeker_ids))
+    return seeker_ids
+
+
+def record_matches(uow: UnitOfWork, pairs: list[tuple[str, str]]) -> None:
+    """J6: each (seeker id, job number) met: a `matches` row (once per seeker and posting, kept when it is
+    there already) and a jobs.posting.matched.v1."""
     now = uow.clock.now()
     uow.session.execute(insert_ignore(uow.session, matches, on=("seeker_id", "job_number")),
                         [{"seeker_id": seeker_id, "job_number": job_number, "matched_at": now}
-                         for seeker_id in seeker_ids])
-    for seeker_id in seeker_ids:
+                         for seeker_id, job_number in pairs])
+    for seeker_id, job_number in pairs:
         uow.publish(POSTING_MATCHED, {"seeker_id": seeker_id, "job_number": job_number}, subject=seeker_id)
-    log.info("J6: posting %s matched %d seekers", job_number, len(seeker_ids))
-    return seeker_ids
 
 
 def matching_jobs(uow: UnitOfWork, seeker_id: str, *, page: int, per_page: int) -> dict[str, Any]:

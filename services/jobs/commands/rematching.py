@@ -23,12 +23,15 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
 
-from kit.db import insert_ignore
 from kit.uow import UnitOfWork
 from services.jobs import desired, domain, search, seekers
 from services.jobs.commands.common import today
-from services.jobs.commands.matching import match_posting, matching_seekers_query, record_desired_conditions
-from services.jobs.events import POSTING_MATCHED
+from services.jobs.commands.matching import (
+    match_posting,
+    matching_seekers_query,
+    record_desired_conditions,
+    record_matches,
+)
 from services.jobs.models import desired_condition_terms, desired_conditions, matches, postings
 
 log = logging.getLogger("mypage.jobs")
@@ -66,11 +69,7 @@ def rematch_seeker(uow: UnitOfWork, seeker_id: str) -> list[str]:
     new = list(uow.session.scalars(new_postings_query(seeker_id, today(uow))))
     if not new:
         return []
-    now = uow.clock.now()
-    uow.session.execute(insert_ignore(uow.session, matches, on=("seeker_id", "job_number")),
-                        [{"seeker_id": seeker_id, "job_number": number, "matched_at": now} for number in new])
-    for number in new:
-        uow.publish(POSTING_MATCHED, {"seeker_id": seeker_id, "job_number": number}, subject=seeker_id)
+    record_matches(uow, [(seeker_id, number) for number in new])
     log.info("J6: changed desired conditions matched %d postings", len(new))
     return new
 
