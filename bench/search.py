@@ -52,6 +52,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -118,8 +119,9 @@ class System:
     """The processes of one run and what they share (database, Groonga, exchange, token signer)."""
 
     def __init__(self, server: str, directory: Path, database: str | None = None, keep: bool = False,
-                 search_url: str | None = None) -> None:
+                 search_url: str | None = None, search_cache: str | None = None) -> None:
         self.server = server
+        self.search_cache = search_cache  # the webs' MYPAGE_SEARCH_CACHE_SECONDS (None: the service's default)
         self.search_url = search_url  # a Groonga server an earlier reindex of `database` filled (not stopped)
         self.directory = directory
         self.reused = database is not None
@@ -139,6 +141,7 @@ class System:
                 "MYPAGE_SEARCH_NODE": SEARCH_NODE, "MYPAGE_AMQP_URL": AMQP_URL, "MYPAGE_EXCHANGE": self.exchange,
                 "MYPAGE_JWKS_URL": f"file://{self.directory / 'jwks.json'}",
                 "MYPAGE_GATEWAY_RATE_LIMIT": "off",  # every client of the bench has one address
+                **({"MYPAGE_SEARCH_CACHE_SECONDS": self.search_cache} if self.search_cache is not None else {}),
                 **{f"MYPAGE_{name.upper()}_URL": closed for name in SERVICES},
                 "MYPAGE_JOBS_URL": f"http://127.0.0.1:{self.web_port}"}
 
@@ -355,6 +358,12 @@ def sustained(port: int, paths: list[str], clients: int, seconds: float) -> dict
     elapsed = time.perf_counter() - started
     return {"searches": done[0], "seconds": round(elapsed, 1), "searches_per_s": round(done[0] / elapsed, 1),
             "not_200": failures[0]}
+
+
+def groonga_queries(url: str) -> int:
+    """How many commands the Groonga server has answered since it started (its `status`)."""
+    with urllib.request.urlopen(f"{url}/d/status", timeout=10) as response:
+        return json.loads(response.read())[1]["n_queries"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -623,16 +632,20 @@ def main() -> int:
                         "what is missing)")
     parser.add_argument("--search-url", help="with --database: a Groonga server already indexed from it (e.g. "
                         "by `python -m services.jobs reindex`), searched instead of a fresh private one")
+    parser.add_argument("--search-cache", help="the jobs webs' MYPAGE_SEARCH_CACHE_SECONDS (default: the "
+                        "service's, 1 s; 0: every search asks the engine)")
     args = parser.parse_args()
     client_counts = [int(value) for value in args.clients.split(",")]
     lines = read_queries(args.queries)
     report: dict = {"benchmark": "search", "when": datetime.now(UTC).isoformat(timespec="seconds"),
                     "postings": args.postings, "machine": {"cores": os.cpu_count(),
                                                            "loadavg_at_start": os.getloadavg()},
-                    "samples": args.samples, "raw_samples": args.raw_samples}
+                    "samples": args.samples, "raw_samples": args.raw_samples,
+                    "search_cache_seconds": args.search_cache or "the service's default (1)"}
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench-search-") as folder:
-        system = System(args.server, Path(folder), args.database, args.keep_database, args.search_url)
+        system = System(args.server, Path(folder), args.database, args.keep_database, args.search_url,
+                        args.search_cache)
         try:
             system.start_stores()
             _succeeded(system.run("migrate"))
@@ -646,7 +659,11 @@ def main() -> int:
                 with recorded(report, f"{clients} clients"):
                     battery = latency_battery(system, queries, clients, args.samples, args.raw_samples)
                     mixed = [path for query in queries for path in (query.path, query.facets_path)]
+                    engine_queries = groonga_queries(system.groonga_url)
                     rate = sustained(system.gateway_port, mixed, clients, args.duration)
+                    # what reached the engine: the selects the webs' caches missed, and their config reads
+                    rate["engine_queries_per_search"] = round(
+                        (groonga_queries(system.groonga_url) - engine_queries) / max(rate["searches"], 1), 3)
                     print(f"  {clients} client(s): {rate['searches_per_s']} searches/s sustained "
                           f"({rate['not_200']} not 200)", flush=True)
                     runs.append({"postings": args.postings, "clients": clients,
