@@ -27,6 +27,8 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
                         "worker, relay: where /healthz and /metrics answer (default 127.0.0.1:"
                         "<MYPAGE_<SERVICE>_<WORKER|RELAY>_METRICS_PORT>, else a free port, logged)")
     parser.add_argument("--workers", type=int, default=2, help="web: gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="web: threads per worker (a request waiting on "
+                        "the database or the search node does not hold up the others)")
     args = parser.parse_args(argv)
     configure_logging()
     clean_metrics = None
@@ -53,7 +55,7 @@ def main(name: str, *, build_runtime: Callable, create_app: Callable, argv: list
                     retry_delays=runtime.settings.retry_delays)
     elif args.command == "web":
         _serve(create_app(runtime=runtime), args.bind or f"127.0.0.1:{runtime.settings.port}", args.workers,
-               clean_metrics)
+               args.threads, clean_metrics)
     elif args.command == "worker":
         from kit.background import run_consumer
 
@@ -85,7 +87,7 @@ def _stop_on_signal() -> threading.Event:
     return stop
 
 
-def _serve(app, bind: str, workers: int, clean_metrics: Callable[[], None]) -> None:
+def _serve(app, bind: str, workers: int, threads: int, clean_metrics: Callable[[], None]) -> None:
     from gunicorn.app.base import BaseApplication
 
     from kit.logs import GunicornLogger
@@ -95,6 +97,11 @@ def _serve(app, bind: str, workers: int, clean_metrics: Callable[[], None]) -> N
         def load_config(self):
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
+            # gthread, as the gateway: keep-alive connections from the gateway, and a request waiting on I/O
+            # (the search node, PostgreSQL) no longer blocks its worker (every service is thread-safe: the
+            # embedded mode serves them all from one threaded server)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
             self.cfg.set("logger_class", GunicornLogger)  # JSON; the app logs each request (kit.logs)
             self.cfg.set("child_exit", lambda _server, worker: process_exited(worker.pid))
             self.cfg.set("on_exit", lambda _server: clean_metrics())

@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -259,3 +261,23 @@ def test_s8_a_gunicorn_web_writes_json_lines_only_one_access_line_per_request_wi
     assert "taro" not in json.dumps(line) and "12345-67890123" not in json.dumps(line)
     assert any("Booting worker" in entry["message"] for path in tmp_path.glob("web-*.log")
                for entry in map(json.loads, path.read_text(encoding="utf-8").splitlines()))  # gunicorn's own, as JSON
+
+
+def test_a_web_keeps_its_connections_alive_and_serves_one_while_another_is_held_open(stack):
+    """gthread workers (kit.cli): the gateway reuses its connections to a web, and one worker serves a second
+    connection while a first stays open (a sync worker would close each connection after one answer, and
+    answer nothing else while one is being read)."""
+    _, base = stack.start("web", "--workers", "1", "--threads", "2")
+    port = int(base.rsplit(":", 1)[1])
+    held = socket.create_connection(("127.0.0.1", port), timeout=10)
+    held.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # a request whose headers never end
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        for _ in range(2):
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200 and not response.will_close
+        connection.close()
+    finally:
+        held.close()
