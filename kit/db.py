@@ -7,8 +7,21 @@ import json
 from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Connection, DateTime, Engine, Integer, create_engine, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    Select,
+    create_engine,
+    event,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -97,6 +110,20 @@ def insert_ignore(bind: Session | Connection | Engine, table, on: str | Sequence
     dialect = (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(table).on_conflict_do_nothing(index_elements=[on] if isinstance(on, str) else list(on))
+
+
+def for_update(session: Session, statement: Select, *, key: Column | None = None, value: Any = None) -> Select:
+    """`statement`, holding the rows it reads until the transaction ends: FOR UPDATE on PostgreSQL.
+
+    SQLite has no row locks, only the database's write lock, which a transaction takes at its first write:
+    a caller that has written nothing yet names the rows by `key` == `value`, and a no-op write of them takes
+    the lock now (a read first would let a concurrent writer commit between that read and the caller's
+    write); a caller that has written already (an insert_ignore of the row) holds it and names no key."""
+    if session.get_bind().dialect.name != "sqlite":
+        return statement.with_for_update()
+    if key is not None:
+        session.execute(update(key.table).where(key == value).values({key.name: key}))
+    return statement
 
 
 class UtcDateTime(TypeDecorator):

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select, update
 
-from kit.db import insert_ignore
+from kit.db import for_update, insert_ignore
 from kit.events import Event
 from kit.problem import Problem, flatten_errors, msg
 from kit.uow import UnitOfWork
@@ -146,9 +146,7 @@ def _version(uow: UnitOfWork, job_number: str) -> _Version:
     uow.session.execute(insert_ignore(uow.session, posting_event_versions, "job_number").values(
         job_number=job_number, event_time=_NEVER, event_id="", closed=False))
     query = select(posting_event_versions).where(posting_event_versions.c.job_number == job_number)
-    if uow.session.get_bind().dialect.name != "sqlite":  # SQLite's write lock is already held (the insert)
-        query = query.with_for_update()
-    row = uow.session.execute(query).one()
+    row = uow.session.execute(for_update(uow.session, query)).one()  # SQLite's write lock: held since the insert
     return _Version(row.event_time, row.closed)
 
 

@@ -15,7 +15,7 @@ from dataclasses import fields
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from kit.db import insert_ignore
+from kit.db import for_update, insert_ignore
 from kit.uow import UnitOfWork
 from services.jobs.domain import SeekerStatus
 from services.jobs.models import seeker_status
@@ -36,13 +36,8 @@ def load(session: Session, seeker_id: str) -> SeekerStatus | None:
 
 def lock(session: Session, seeker_id: str) -> SeekerStatus | None:
     """Like `load`, holding the seeker's row until the transaction ends (the first statement of it)."""
-    if session.get_bind().dialect.name == "sqlite":
-        # A no-op write takes SQLite's write lock now; with a read first, a concurrent writer
-        # would commit between our count and our insert.
-        session.execute(update(seeker_status).where(seeker_status.c.seeker_id == seeker_id)
-                        .values(seeker_id=seeker_status.c.seeker_id))
-        return load(session, seeker_id)
-    statement = select(seeker_status).where(seeker_status.c.seeker_id == seeker_id).with_for_update()
+    key = seeker_status.c.seeker_id
+    statement = for_update(session, select(seeker_status).where(key == seeker_id), key=key, value=seeker_id)
     return _status(session.execute(statement).first())
 
 

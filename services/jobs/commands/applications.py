@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, true, update
 
-from kit.db import insert_ignore
+from kit.db import for_update, insert_ignore
 from kit.problem import Problem
 from kit.uow import UnitOfWork
 from services.jobs import domain, search, seekers
@@ -272,11 +272,10 @@ def set_status(uow: UnitOfWork, establishments: frozenset[str] | None, applicati
 def _lock_restriction(uow: UnitOfWork, seeker_id: str):
     """The seeker's restriction row, created if new and held until the transaction ends."""
     session = uow.session
-    dialect = session.get_bind().dialect.name
     session.execute(insert_ignore(session, no_show_restrictions, on="seeker_id")
                     .values(seeker_id=seeker_id, updated_at=uow.clock.now()))
     query = select(no_show_restrictions).where(no_show_restrictions.c.seeker_id == seeker_id)
-    return session.execute(query if dialect == "sqlite" else query.with_for_update()).first()
+    return session.execute(for_update(session, query)).first()
 
 
 def _restriction(uow: UnitOfWork, seeker_id: str):

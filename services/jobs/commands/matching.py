@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 
-from kit.db import insert_ignore
+from kit.db import for_update, insert_ignore
 from kit.uow import UnitOfWork
 from services.jobs import desired, domain, search, seekers
 from services.jobs.commands.common import today
@@ -46,14 +46,9 @@ def record_desired_conditions(uow: UnitOfWork, seeker_id: str, payload: dict[str
     inserted = session.execute(insert_ignore(session, desired_conditions, on="seeker_id")
                                .values(seeker_id=seeker_id, **values).returning(desired_conditions.c.seeker_id)).first()
     if inserted is None:
-        if session.get_bind().dialect.name == "sqlite":  # the write lock first (see seekers.lock)
-            session.execute(update(desired_conditions).where(desired_conditions.c.seeker_id == seeker_id)
-                            .values(seeker_id=desired_conditions.c.seeker_id))
-            kept = session.scalar(select(desired_conditions.c.changed_at)
-                                  .where(desired_conditions.c.seeker_id == seeker_id))
-        else:
-            kept = session.scalar(select(desired_conditions.c.changed_at)
-                                  .where(desired_conditions.c.seeker_id == seeker_id).with_for_update())
+        key = desired_conditions.c.seeker_id
+        kept = session.scalar(for_update(session, select(desired_conditions.c.changed_at).where(key == seeker_id),
+                                         key=key, value=seeker_id))
         if kept is not None and at < kept:
             log.info("desired conditions of an older event than those kept; ignored")
             return False

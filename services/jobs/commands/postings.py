@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from kit.db import insert_ignore
+from kit.db import for_update, insert_ignore
 from kit.problem import Problem, msg
 from kit.uow import UnitOfWork
 from services.jobs import domain, search
@@ -146,13 +146,9 @@ def _find(uow: UnitOfWork, job_number: str):
 
 def locked(uow: UnitOfWork, job_number: str):
     """The posting's row, held until the transaction ends (its first statement on this posting)."""
-    session = uow.session
-    if session.get_bind().dialect.name == "sqlite":
-        # a no-op write takes SQLite's write lock before the read (see seekers.lock)
-        session.execute(update(postings).where(postings.c.job_number == job_number)
-                        .values(job_number=postings.c.job_number))
-        return _find(uow, job_number)
-    return session.execute(select(postings).where(postings.c.job_number == job_number).with_for_update()).first()
+    key = postings.c.job_number
+    statement = for_update(uow.session, select(postings).where(key == job_number), key=key, value=job_number)
+    return uow.session.execute(statement).first()
 
 
 def _payload_of(row) -> dict[str, Any]:
