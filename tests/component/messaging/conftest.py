@@ -98,3 +98,15 @@ def application_data(seeker_id: str, application_id: str, job_number: str = "110
     """jobs' ApplicationPayload (services/jobs/events.py)."""
     return {"application_id": application_id, "seeker_id": seeker_id, "job_number": job_number,
             "establishment_number": establishment_number}
+
+
+def assert_out_of_reach(client, headers: dict[str, str], thread_id: str, secret: str) -> None:
+    """M1: a seeker with no thread of their own is shown none, and reading another's thread (whose
+    messages hold `secret`), writing to it or marking it read answers 404 with nothing of it."""
+    messages = "/api/v1/me/messages"
+    assert client.get(messages, headers=headers).json["items"] == []
+    for method, path, body in (("get", f"{messages}/{thread_id}", None),
+                               ("post", f"{messages}/{thread_id}", {"body": "のぞき見"}),
+                               ("post", f"{messages}/{thread_id}/read", None)):
+        response = getattr(client, method)(path, headers=headers, json=body)
+        assert response.status_code == 404 and secret not in response.get_data(as_text=True)

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from services.messaging import commands
+from tests.component.messaging.conftest import assert_out_of_reach
 
 MESSAGES = "/api/v1/me/messages"
 HOME = "/internal/v1/home"
@@ -83,12 +84,7 @@ def test_m1_zero_cross_user_reads(client, seeker, as_seeker, thread, employer_wr
     their_thread = thread(theirs, name="他社")
     employer_writes(their_thread, "他の人への連絡")
     headers = as_seeker(mine["seeker_id"])
-    assert client.get(MESSAGES, headers=headers).json["items"] == []
-    for method, path, body in (("get", f"{MESSAGES}/{their_thread}", None),
-                               ("post", f"{MESSAGES}/{their_thread}", {"body": "のぞき見"}),
-                               ("post", f"{MESSAGES}/{their_thread}/read", None)):
-        response = getattr(client, method)(path, headers=headers, json=body)
-        assert response.status_code == 404 and "他の人" not in response.get_data(as_text=True)
+    assert_out_of_reach(client, headers, their_thread, "他の人")
     assert client.get(HOME, headers=headers).json["counts"]["unread_messages"] == 0
     assert client.get(MESSAGES, headers=as_seeker(theirs["seeker_id"])).json["unread"] == 1  # still unread
 
