@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask, Response, request
@@ -35,6 +36,26 @@ def _raw(port: int, method: str, target: str) -> tuple[int, str, bytes]:
         return response.status, response.getheader("Content-Type", ""), response.read()
     finally:
         connection.close()
+
+
+@contextmanager
+def _gunicorn_gateway(services_url: str, var_dir, *, workers: int, exchange: str) -> Iterator[int]:
+    """`python -m gateway --distributed` under gunicorn with `workers` on a free port, every service at
+    `services_url`, on an exchange of its own; stopped (its process group) when the block ends."""
+    port = free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_") and k != "PROMETHEUS_MULTIPROC_DIR"}
+    environ.update({f"MYPAGE_{s.upper()}_URL": services_url for s in SERVICES}, MYPAGE_VAR_DIR=str(var_dir),
+                   MYPAGE_ENV="test", MYPAGE_EXCHANGE=f"{exchange}{port}.events")
+    process = subprocess.Popen([sys.executable, "-m", "gateway", "--distributed", "--workers", str(workers),
+                                "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=environ,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        eventually(lambda: process.poll() is None and _healthy(port), timeout=START_TIMEOUT,
+                   message="the gunicorn gateway to answer /healthz")
+        yield port
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
 
 
 @pytest.fixture(scope="module")
@@ -60,22 +81,8 @@ def recorder() -> Iterator[tuple[str, list[str]]]:
 @pytest.fixture(scope="module")
 def gunicorn_gateway(recorder, tmp_path_factory) -> Iterator[int]:
     """The distributed gateway under gunicorn (one worker) on a free port."""
-    url, _ = recorder
-    tmp_path = tmp_path_factory.mktemp("gateway")
-    port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_")}
-    environ.update({f"MYPAGE_{s.upper()}_URL": url for s in SERVICES}, MYPAGE_VAR_DIR=str(tmp_path),
-                   MYPAGE_ENV="test", MYPAGE_EXCHANGE=f"door{port}.events")
-    process = subprocess.Popen([sys.executable, "-m", "gateway", "--distributed", "--workers", "1",
-                                "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=environ,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        eventually(lambda: process.poll() is None and _healthy(port), timeout=START_TIMEOUT,
-                   message="the gunicorn gateway to answer /healthz")
+    with _gunicorn_gateway(recorder[0], tmp_path_factory.mktemp("gateway"), workers=1, exchange="door") as port:
         yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
 
 
 @pytest.fixture(autouse=True)
@@ -116,22 +123,8 @@ def test_the_gunicorn_gateway_forwards_a_canonical_path_exactly(gunicorn_gateway
 @pytest.fixture(scope="module")
 def gateway_of_three_workers(recorder, tmp_path_factory) -> Iterator[int]:
     """The distributed gateway under gunicorn with three workers (its /metrics open: no operations token)."""
-    url, _ = recorder
-    port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MYPAGE_") and k != "PROMETHEUS_MULTIPROC_DIR"}
-    environ.update({f"MYPAGE_{s.upper()}_URL": url for s in SERVICES},
-                   MYPAGE_VAR_DIR=str(tmp_path_factory.mktemp("gateway3")), MYPAGE_ENV="test",
-                   MYPAGE_EXCHANGE=f"metrics{port}.events")
-    process = subprocess.Popen([sys.executable, "-m", "gateway", "--distributed", "--workers", "3",
-                                "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=environ,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        eventually(lambda: process.poll() is None and _healthy(port), timeout=START_TIMEOUT,
-                   message="the gunicorn gateway to answer /healthz")
+    with _gunicorn_gateway(recorder[0], tmp_path_factory.mktemp("gateway3"), workers=3, exchange="metrics") as port:
         yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
 
 
 def _upstream_count(port: int) -> float:
