@@ -8,20 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from kit.testing.plugin import Bus
+from kit.testing.plugin import Bus, unavailable
 from kit.testing.servers import POSTGRES_BIN, RABBITMQ_SERVER, PrivatePostgreSQL, PrivateRabbitMQ
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def private_rabbit() -> Iterator[PrivateRabbitMQ]:
     if not os.access(RABBITMQ_SERVER, os.X_OK):
-        _missing(f"no {RABBITMQ_SERVER} to run a private RabbitMQ node")
+        unavailable(f"no {RABBITMQ_SERVER} to run a private RabbitMQ node")
     with PrivateRabbitMQ() as rabbit:
         yield rabbit
 
@@ -44,7 +38,7 @@ def rabbit_bus(rabbit, exchange_name) -> Bus:
 @pytest.fixture(scope="session")
 def private_postgres() -> Iterator[PrivatePostgreSQL]:
     if not os.access(POSTGRES_BIN / "postgres", os.X_OK):
-        _missing(f"no {POSTGRES_BIN / 'postgres'} to run a private PostgreSQL cluster")
+        unavailable(f"no {POSTGRES_BIN / 'postgres'} to run a private PostgreSQL cluster")
     with PrivatePostgreSQL() as postgres:
         yield postgres
 
