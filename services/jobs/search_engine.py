@@ -49,7 +49,7 @@ LOAD_TIMEOUT = urllib3.Timeout(connect=30.0, read=300.0)
 GENERATION_KEY = "jobs.search.generation"
 SWEPT_KEY = "jobs.search.swept.{prefix}"  # the day before which a generation holds no posting (an int, 20261207)
 # The layout of a generation's tables; a node whose live generation has another is rebuilt by its indexer.
-SCHEMA = "2"  # 2: text_public/text_registered instead of text + establishment
+SCHEMA = "3"  # 2: text_public/text_registered instead of text + establishment; 3: the order keys
 SCHEMA_KEY = "jobs.search.schema.{prefix}"
 GENERATION_CACHE_SECONDS = 1.0
 CACHE_ENTRIES = 1024  # answers a process keeps (a page of 30 job numbers and the facets: a few kB each)
@@ -76,6 +76,11 @@ _REFERENCE_COLUMNS = ("prefecture", "municipality", "occupation", "occupation_mi
 _NUMBER_COLUMNS = ("scope", "wage_min", "hours_start", "hours_end", "annual_holidays", "received_on", "deadline")
 FREE_WORD_COLUMNS = ("text_public", "text_registered")
 _INDEXED_NUMBERS = ("wage_min", "hours_start", "hours_end", "annual_holidays", "received_on", "deadline")
+# J2's two orders, each one indexed Int64 (a day, then the row id: ties in PostgreSQL's order). One indexed key
+# lets the engine read the newest postings off the index when nothing narrows the search (1.26 M postings:
+# 69 ms of sorting → under 1 ms); two keys (-received_on, -row_id) sorted the whole table.
+ORDER_KEYS = {"newest": "-newest_order", "deadline": "deadline_order"}
+_ROW_IDS = 10**10  # row ids stay below this: an order key is day * _ROW_IDS + id (2.0e17 < Int64's 9.2e18)
 
 
 class SearchUnavailable(Exception):
@@ -116,7 +121,8 @@ def document(row: Any) -> dict[str, Any]:
         "annual_holidays": UNKNOWN_HOLIDAYS if row.annual_holidays is None else row.annual_holidays,
         "received_on": _day(row.received_on),
         "deadline": _day(row.deadline),
-        "row_id": row.id,
+        "newest_order": _day(row.received_on) * _ROW_IDS + row.id,
+        "deadline_order": _day(row.deadline) * _ROW_IDS + row.id,
         "updated_at": timestamp(row.updated_at),
     }
 
@@ -243,7 +249,7 @@ class SearchEngine:
         for column in FREE_WORD_COLUMNS:
             self.command("column_create", table=table, name=column, flags="COLUMN_SCALAR", type="Text")
         self.command("column_create", table=table, name="full_time", flags="COLUMN_SCALAR", type="Bool")
-        self.command("column_create", table=table, name="row_id", flags="COLUMN_SCALAR", type="Int64")
+        self.command("table_create", name=f"{prefix}Orders", flags="TABLE_PAT_KEY", key_type="Int64")
         self.command("column_create", table=table, name="updated_at", flags="COLUMN_SCALAR", type="Int64")
         for column in _REFERENCE_COLUMNS:
             self.command("column_create", table=table, name=column, flags="COLUMN_SCALAR", type=f"{prefix}Codes")
@@ -253,6 +259,11 @@ class SearchEngine:
             self.command("column_create", table=table, name=column, flags="COLUMN_SCALAR", type="Int32")
         for column in _INDEXED_NUMBERS:
             self.command("column_create", table=f"{prefix}Numbers", name=f"{column}_index", flags="COLUMN_INDEX",
+                         type=table, source=column)
+        for order in ORDER_KEYS.values():
+            column = order.lstrip("-")
+            self.command("column_create", table=table, name=column, flags="COLUMN_SCALAR", type="Int64")
+            self.command("column_create", table=f"{prefix}Orders", name=f"{column}_index", flags="COLUMN_INDEX",
                          type=table, source=column)
         for column in FREE_WORD_COLUMNS:
             self.command("column_create", table=f"{prefix}Terms", name=f"{column}_index",
@@ -271,7 +282,7 @@ class SearchEngine:
 
     def remove_generation(self, prefix: str) -> None:
         """Drop a generation's objects (indexes first, then the tables they point into)."""
-        for table in ("Terms", "Numbers", "Codes", "Postings"):
+        for table in ("Terms", "Numbers", "Orders", "Codes", "Postings"):
             with contextlib.suppress(SearchError):  # already gone
                 self.command("table_remove", name=f"{prefix}{table}", dependent="yes")
         for key in (SWEPT_KEY, SCHEMA_KEY):
@@ -319,7 +330,7 @@ class SearchEngine:
         from disk and can take longer than a search may wait (TIMEOUT) — at 1.26 M postings, over 0.7 s."""
         params: dict[str, Any] = {"table": f"{self.generation(fresh=True)}Postings", "limit": 0, "cache": "no",
                                   "filter": f"text_public @ {_literal('の')} || text_registered @ {_literal('の')}",
-                                  "sort_keys": "-received_on, -row_id"}
+                                  "sort_keys": ORDER_KEYS["newest"]}
         for facet, column in FACETS.items():
             params[f"drilldowns[{facet}].keys"] = column
         self.command("select", **params)
@@ -332,7 +343,7 @@ class SearchEngine:
             "table": f"{prefix}Postings",
             "filter": filter_expression(criteria, today, registered_caller=registered_caller,
                                         expired_swept=swept >= _day(today)),
-            "sort_keys": "deadline, row_id" if criteria.get("sort") == "deadline" else "-received_on, -row_id",
+            "sort_keys": ORDER_KEYS["deadline" if criteria.get("sort") == "deadline" else "newest"],
             "output_columns": "_key", "offset": (page - 1) * per_page, "limit": per_page,
             "match_escalation_threshold": -1,  # never a looser match when the exact one finds nothing
             "cache": "no",

@@ -367,3 +367,13 @@ def test_a_web_keeps_an_answer_its_cache_seconds_while_the_node_already_has_the_
     assert total(web) == 1
     now[0] = 101.0
     assert total(web) == 2
+
+
+def test_j2_both_orders_break_ties_by_row_id_as_postgresql_does_across_pages(runtime, engine):
+    _load(runtime, engine, [_row(runtime, n, received_on="2026-11-20" if n % 2 else "2026-11-21",
+                                 deadline="2027-01-31" if n % 3 else "2026-12-31") for n in range(1, 8)])
+    for order in ({}, {"sort": "deadline"}):
+        pages = [_both(runtime, engine, order, page=page, per_page=3) for page in (1, 2, 3)]
+        for scanned, found in pages:
+            assert _numbers(found) == _numbers(scanned) and found["total"] == scanned["total"] == 7
+        assert len({number for _, found in pages for number in _numbers(found)}) == 7
