@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from kombu import Queue
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 
 from kit import topology
@@ -128,6 +129,15 @@ class BusWorld:
         """Declare the test service's queues, so events published from now on are routable."""
         with topology.connection(self.bus.url) as conn:
             topology.declare(conn, SERVICE, [NOTED], exchange_name=self.bus.exchange)
+
+    def parked(self) -> list:
+        """The messages in the test service's parking queue, taken off it (oldest first)."""
+        with topology.connection(self.bus.url) as conn:
+            queue = Queue(topology.parking_queue_name(SERVICE, self.bus.exchange))(conn.default_channel)
+            messages = []
+            while (message := queue.get(no_ack=True)) is not None:
+                messages.append(message)
+            return messages
 
     @contextlib.contextmanager
     def consuming(self, consumer: Consumer | None = None, **options) -> Iterator[Consumer]:

@@ -7,8 +7,6 @@ import threading
 import time
 from itertools import pairwise
 
-from kombu import Queue
-
 from kit import topology
 from kit.consumer import ATTEMPT_HEADER, ERROR_HEADER, PARKED_AT_HEADER
 from kit.settings import Settings
@@ -45,7 +43,7 @@ def test_s11_poison_is_retried_after_growing_delays_then_parked_and_the_200_behi
     waited = [later - earlier for earlier, later in pairwise(poison_calls)]
     # RabbitMQ holds each copy at least its queue's TTL, counted from after the failed call.
     assert [wait >= delay for wait, delay in zip(waited, delays, strict=True)] == [True, True, True]
-    [parked] = _drain(topology.parking_queue_name(SERVICE, amqp_bus.exchange), amqp_bus.url)
+    [parked] = world.parked()
     assert parked.properties["message_id"] == poison
     assert parked.headers[ATTEMPT_HEADER] == 4
     assert parked.headers[ERROR_HEADER] == f"RuntimeError: poison {poison}"
@@ -70,12 +68,3 @@ def test_s11_retry_queues_are_named_by_their_delay_and_lead_back_to_the_service_
         for delay in topology.RETRY_DELAYS:  # declared by migrate, so a retry has somewhere to wait
             name = topology.retry_queue_name("jobs", delay, amqp_bus.exchange)
             assert conn.default_channel.queue_declare(name, passive=True).queue == name
-
-
-def _drain(queue_name: str, url: str) -> list:
-    with topology.connection(url) as conn:
-        queue = Queue(queue_name)(conn.default_channel)
-        messages = []
-        while (message := queue.get(no_ack=True)) is not None:
-            messages.append(message)
-        return messages

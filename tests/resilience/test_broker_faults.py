@@ -80,7 +80,7 @@ def test_s11_poison_is_parked_after_at_most_5_deliveries_and_the_1000_behind_it_
         eventually(lambda: world.effects() == 1000 and consumer.parked == 1, timeout=60,
                    message="1,000 effects and the poison parked")
     assert 1 <= world.calls[poison] <= 5
-    parked = _parked(world)
+    parked = world.parked()
     assert [message.properties["message_id"] for message in parked] == [poison]
     assert parked[0].headers[ATTEMPT_HEADER] <= 5
     assert "poison" in parked[0].headers[ERROR_HEADER]
@@ -136,15 +136,6 @@ def _ready_count(world) -> int:
     with topology.connection(world.bus.url) as conn:
         queue = Queue(topology.queue_name("test", world.bus.exchange))(conn.default_channel)
         return queue.queue_declare(passive=True).message_count
-
-
-def _parked(world):
-    with topology.connection(world.bus.url) as conn:
-        queue = Queue(topology.parking_queue_name("test", world.bus.exchange))(conn.default_channel)
-        messages = []
-        while (message := queue.get(no_ack=True)) is not None:
-            messages.append(message)
-        return messages
 
 
 def test_s8_a_broker_outage_is_one_warning_per_loop_and_one_line_when_it_is_back(

@@ -21,15 +21,6 @@ def world(bus_world, tmp_path, memory_bus):
     return world
 
 
-def parked_messages(world):
-    with topology.connection(world.bus.url) as conn:
-        queue = Queue(topology.parking_queue_name("test", world.bus.exchange))(conn.default_channel)
-        messages = []
-        while (message := queue.get(no_ack=True)) is not None:
-            messages.append(message)
-        return messages
-
-
 def publish_raw(world, body: bytes, message_id="raw-1"):
     publisher = make_publisher(world.bus.url, world.bus.exchange)
     publisher.publish([OutgoingMessage("test.thing.noted.v1", body, message_id, "test.thing.noted.v1")], 1)
@@ -75,7 +66,7 @@ def test_s11_poison_is_parked_after_five_deliveries_while_later_events_flow(worl
         eventually(lambda: world.effects() == 200 and consumer.parked == 1, message="200 effects, 1 parked")
 
     assert world.calls[poison] == 5
-    [parked] = parked_messages(world)
+    [parked] = world.parked()
     assert parked.properties["message_id"] == poison
     assert parked.headers[ATTEMPT_HEADER] == 5
     assert "RuntimeError: poison" in parked.headers[ERROR_HEADER]
@@ -86,7 +77,7 @@ def test_s11_unparseable_message_is_parked_at_once(world):
     publish_raw(world, b"not json at all")
     with world.consuming() as consumer:
         eventually(lambda: consumer.parked == 1, message="the broken message parked")
-    [parked] = parked_messages(world)
+    [parked] = world.parked()
     assert "InvalidEvent" in parked.headers[ERROR_HEADER]
     assert parked.headers[ATTEMPT_HEADER] == 1
 
@@ -99,7 +90,7 @@ def test_s11_event_without_handler_is_parked(world):
     world.relay.run_once()
     with world.consuming() as consumer:
         eventually(lambda: consumer.parked == 1, message="the unhandled event parked")
-    assert "no handler" in parked_messages(world)[0].headers[ERROR_HEADER]
+    assert "no handler" in world.parked()[0].headers[ERROR_HEADER]
 
 
 def test_e2_one_failing_event_in_a_batch_does_not_undo_the_others(world):
@@ -159,7 +150,7 @@ def test_e2_a_handler_that_commits_is_refused_and_parked(world):
     world.relay.run_once()
     with world.consuming(consumer):
         eventually(lambda: consumer.parked == 1, message="the committing handler's event parked")
-    assert "HandlerCommitted" in parked_messages(world)[0].headers[ERROR_HEADER]
+    assert "HandlerCommitted" in world.parked()[0].headers[ERROR_HEADER]
     assert world.inbox_ids() == 0
 
 
@@ -205,7 +196,7 @@ def test_s11_a_failing_batch_handler_retries_alone_and_parks_only_the_poison(wor
     with world.consuming(_batch_consumer(world, handle_all)) as consumer:
         eventually(lambda: world.effects() == 9 and consumer.parked == 1, message="9 effects and 1 parked")
     assert world.distinct_effects() == 9
-    assert [message.properties["message_id"] for message in parked_messages(world)] == [ids[3]]
+    assert [message.properties["message_id"] for message in world.parked()] == [ids[3]]
     assert 5 <= world.calls[ids[3]] <= 6  # once in the failed batch, then five deliveries alone
 
 
