@@ -7,26 +7,14 @@ would remove the dot segments before sending them.
 
 from __future__ import annotations
 
-import http.client
 import json
-from urllib.parse import urlsplit
 
 import pytest
 
+from kit.testing.e2e import raw_request as raw
+
 PROBLEM_JSON = "application/problem+json"
 LOGIN = json.dumps({"email": "taro@example.jp", "password": "Wrong@2026x"}).encode()
-
-
-def raw(system, method: str, target: str, body: bytes | None = None, headers: dict[str, str] | None = None):
-    """(status, lower-cased headers, body) for `target` sent byte for byte."""
-    address = urlsplit(system.url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-    try:
-        connection.request(method, target, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
 
 
 @pytest.mark.parametrize("method, target", [
@@ -39,7 +27,7 @@ def raw(system, method: str, target: str, body: bytes | None = None, headers: di
     ("GET", "/api/v1//terms"),
 ])
 def test_gateway_refuses_non_canonical_paths_in_the_embedded_mode(system, method, target):
-    status, headers, body = raw(system, method, target, LOGIN if method == "POST" else None,
+    status, headers, body = raw(system.url, method, target, LOGIN if method == "POST" else None,
                                 {"Content-Type": "application/json"})
     assert status == 400
     assert headers["content-type"] == PROBLEM_JSON
@@ -47,13 +35,13 @@ def test_gateway_refuses_non_canonical_paths_in_the_embedded_mode(system, method
 
 
 def test_internal_routes_are_not_reachable_through_the_embedded_gateway(system):
-    status, headers, _ = raw(system, "GET", "/internal/v1/home")
+    status, headers, _ = raw(system.url, "GET", "/internal/v1/home")
     assert status == 404 and headers["content-type"] == PROBLEM_JSON
 
 
 def test_a_200000_deep_json_login_is_a_400_problem_not_a_500(system):
     body = b'{"email": ' + b"[" * 200_000 + b"]" * 200_000 + b', "password": "x"}'
-    status, headers, answer = raw(system, "POST", "/api/v1/auth/login", body,
+    status, headers, answer = raw(system.url, "POST", "/api/v1/auth/login", body,
                                   {"Content-Type": "application/json", "Accept-Language": "en"})
     assert status == 400
     assert headers["content-type"] == PROBLEM_JSON

@@ -6,7 +6,6 @@ the raw request target matters.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import signal
@@ -21,6 +20,7 @@ from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
 from kit.settings import ROOT, SERVICES
+from kit.testing.e2e import raw_request
 from kit.testing.plugin import eventually
 from kit.testing.servers import free_port
 
@@ -28,14 +28,8 @@ PROBLEM_JSON = "application/problem+json"
 START_TIMEOUT = 30.0
 
 
-def _raw(port: int, method: str, target: str) -> tuple[int, str, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, target)
-        response = connection.getresponse()
-        return response.status, response.getheader("Content-Type", ""), response.read()
-    finally:
-        connection.close()
+def _raw(port: int, method: str, target: str) -> tuple[int, dict[str, str], bytes]:
+    return raw_request(f"http://127.0.0.1:{port}", method, target)
 
 
 @contextmanager
@@ -107,9 +101,9 @@ def _healthy(port: int) -> bool:
     "/api/v1/terms%5c..%5cauth%5clogin",
 ])
 def test_the_gunicorn_gateway_refuses_non_canonical_paths(gunicorn_gateway, recorder, target):
-    status, content_type, _ = _raw(gunicorn_gateway, "POST" if "login" in target else "GET", target)
+    status, headers, _ = _raw(gunicorn_gateway, "POST" if "login" in target else "GET", target)
     assert status == 400
-    assert content_type == PROBLEM_JSON
+    assert headers.get("content-type") == PROBLEM_JSON
     assert recorder[1] == []
 
 

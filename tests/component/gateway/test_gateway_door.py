@@ -10,9 +10,8 @@ replayed against the real auth service over HTTP.
 
 from __future__ import annotations
 
-import http.client
 import json
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 from flask import Flask, Response, request
@@ -21,23 +20,11 @@ from gateway.app import create_gateway
 from gateway.backends import HttpBackend, InProcessBackend
 from kit.bodies import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from kit.settings import SERVICES, ConfigurationError, Settings
+from kit.testing.e2e import raw_request as raw
 from services.auth.app import create_app as create_auth_app
 
 PROBLEM_JSON = "application/problem+json"
 OPERATIONS_TOKEN = "operations-token-" + "x" * 24
-
-
-def raw(base_url: str, method: str, target: str, body: bytes | None = None,
-        headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    """One request with `target` sent byte for byte (no client-side normalisation)."""
-    address = urlsplit(base_url)
-    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-    try:
-        connection.request(method, target, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
 
 
 def recording_app(name: str) -> Flask:
