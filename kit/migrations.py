@@ -77,7 +77,8 @@ def drop_messaging_tables() -> None:
 
 
 # The columns the services' revisions repeat, one place each for their type and width. NOT NULL unless
-# `nullable=True` is said (a primary key's column is NOT NULL anyway).
+# `nullable=True` is said (a primary key's column is NOT NULL anyway). Applied revisions call these, so
+# they are frozen like the revisions: a wider column is a new revision that alters it, not an edit here.
 
 def seeker_id(*constraints, nullable: bool = False, **kwargs) -> Column:
     """The seeker's opaque id (a UUID, 36 characters): profile's, and every service's reference to it."""
