@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
-# The column types every service's tables use (models and migrations alike).
+# The column types every service's tables use (models and migrations alike; applied revisions too, so a
+# change to one is a new revision, not an edit here).
 ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
 """A surrogate key: BIGINT on PostgreSQL; INTEGER PRIMARY KEY on SQLite, the rowid, so it autoincrements."""
 DOCUMENT = JSON().with_variant(postgresql.JSONB(), "postgresql")
