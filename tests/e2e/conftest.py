@@ -25,6 +25,7 @@ from kit.testing import browser as web
 from kit.testing import e2e, up
 from kit.testing.embedded import isolated_environ
 from kit.testing.plugin import eventually
+from tests.e2e.clients import SECRET_CLIENTS
 
 TARGETS = ("embedded", "up")
 
@@ -69,9 +70,10 @@ def e2e_target(request) -> str:
 @pytest.fixture(scope="session")
 def up_stack(tmp_path_factory, _postgres_server_url, _amqp_server_url):
     """One `make up` for the session: jobs with two replicas behind the gateway; the demo data without the
-    demo seeker's activity (as the embedded modules start, MYPAGE_DEMO_ACTIVITY=0)."""
+    demo seeker's activity (as the embedded modules start, MYPAGE_DEMO_ACTIVITY=0); SECRET_CLIENTS."""
     with up.stack(tmp_path_factory.mktemp("e2e-up"), _postgres_server_url, _amqp_server_url,
-                  MYPAGE_JOBS_REPLICAS="2", MYPAGE_DEMO_ACTIVITY="0") as running:
+                  MYPAGE_JOBS_REPLICAS="2", MYPAGE_DEMO_ACTIVITY="0",
+                  MYPAGE_AUTH_SECRET_CLIENTS=SECRET_CLIENTS) as running:
         yield running
 
 
@@ -88,15 +90,25 @@ def demo_activity() -> bool:
 
 
 @pytest.fixture(scope="module")
-def system(request, e2e_target, tmp_path_factory, clock, demo_activity):
+def system_environ() -> dict[str, str]:
+    """MYPAGE_… settings the module's system needs beyond the defaults: none, unless a module says so; the
+    make up stack must have been started with them (up_stack)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def system(request, e2e_target, tmp_path_factory, clock, demo_activity, system_environ):
     """The running system: the module's own embedded one, or the session's `make up` stack (both give `url`
     and `mail_dir`, what kit.testing.e2e's steps take)."""
     if e2e_target == "up":
         assert clock is None and not demo_activity, "a frozen clock or the demo activity is embedded-only"
-        yield request.getfixturevalue("up_stack")
+        stack = request.getfixturevalue("up_stack")
+        missing = {k: v for k, v in system_environ.items() if stack.environ.get(k) != v}
+        assert not missing, f"the make up stack (up_stack) is not started with {missing}"
+        yield stack
         return
     var_dir = tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2])
-    environ = isolated_environ(var_dir, MYPAGE_DEMO_ACTIVITY="1" if demo_activity else "0")
+    environ = isolated_environ(var_dir, MYPAGE_DEMO_ACTIVITY="1" if demo_activity else "0", **system_environ)
     with EmbeddedSystem(environ, clock=clock) as running:
         yield running
 

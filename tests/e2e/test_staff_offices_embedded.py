@@ -1,4 +1,4 @@
-"""C3 end to end in the embedded system, over real HTTP through the gateway: a staff client acts as
+"""C3 end to end over real HTTP through the gateway (the embedded system and `make up`): a staff client acts as
 staff of its office. SPEC C3 limits no staff client to the seekers of its own office — a seeker may be
 served at any Hello Work (the 紹介状 names the referring office, P3a's extension counts counselling at
 any office) — so staff of another office read and act for a seeker registered at 越谷 like 越谷's own
@@ -11,24 +11,14 @@ import uuid
 
 import pytest
 
-from gateway.embedded import EmbeddedSystem
 from kit.testing import e2e
-from kit.testing.embedded import isolated_environ
-
-EMBEDDED_ONLY = ("its system starts with an extra secret client (MYPAGE_AUTH_SECRET_CLIENTS) that the shared make up "
-                 "stack does not have")
-
-TOKYO_SECRET = "desk-13010-secret-for-tests"
-CLIENTS = ",".join(["counter:staff@11040:counter-dev-secret", f"desk:staff@13010:{TOKYO_SECRET}",
-                    "employer:employer:employer-dev-secret"])
+from tests.e2e.clients import DESK_SECRET, SECRET_CLIENTS
 
 
 @pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    """The embedded system with a second staff client, `desk`, of office 13010."""
-    environ = isolated_environ(tmp_path_factory.mktemp("offices"), MYPAGE_AUTH_SECRET_CLIENTS=CLIENTS)
-    with EmbeddedSystem(environ) as running:
-        yield running
+def system_environ() -> dict[str, str]:
+    """A second staff client, `desk`, of office 13010 (the make up stack has it too)."""
+    return {"MYPAGE_AUTH_SECRET_CLIENTS": SECRET_CLIENTS}
 
 
 def _token(call, client_id: str, secret: str) -> str:
@@ -45,7 +35,7 @@ def _trail(call, token: str) -> dict[str, dict]:
 
 
 def test_c3_staff_of_another_office_act_for_a_seeker_and_the_trail_names_the_acting_office(call):
-    koshigaya, tokyo = e2e.staff_token(call), _token(call, "desk", TOKYO_SECRET)
+    koshigaya, tokyo = e2e.staff_token(call), _token(call, "desk", DESK_SECRET)
     number = f"11040-{uuid.uuid4().int % 10**8:08d}"
     registered = call("POST", "/api/v1/staff/seekers", {
         "seeker_number": number, "name": "来所 四郎", "name_kana": "ライショ シロウ", "birth_date": "1988-08-08",

@@ -24,8 +24,10 @@ def _embedded_only(tree: ast.Module) -> str | None:
 
 
 def test_issue11_a_module_with_a_system_of_its_own_says_why_it_cannot_run_on_make_up():
+    """A `system` fixture of its own, or an EmbeddedSystem built by hand, leaves the stack out: say why."""
     own_system = [name for name, tree in _modules().items()
-                  if any(isinstance(node, ast.FunctionDef) and node.name == "system" for node in tree.body)]
+                  if any(isinstance(node, ast.FunctionDef) and node.name == "system" for node in tree.body)
+                  or any(isinstance(node, ast.Name) and node.id == "EmbeddedSystem" for node in ast.walk(tree))]
     assert own_system, "no module builds its own system: this test reads nothing"
     assert [name for name in own_system if not _embedded_only(_modules()[name])] == []
 
@@ -34,4 +36,4 @@ def test_issue11_every_embedded_only_reason_is_a_sentence_and_most_modules_run_o
     reasons = {name: _embedded_only(tree) for name, tree in _modules().items()}
     assert all(reason is None or len(reason.split()) >= 8 for reason in reasons.values()), reasons
     on_up = [name for name, reason in reasons.items() if reason is None]
-    assert len(on_up) >= 15, on_up  # what runs on the stack today; a module taken off it must be argued here
+    assert len(on_up) >= 16, on_up  # what runs on the stack today; a module taken off it must be argued here
