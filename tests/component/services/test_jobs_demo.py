@@ -13,6 +13,7 @@ from kit.testing.services import migrated_runtime
 from services.jobs.app import build_runtime
 from services.jobs.demo import generate_postings, load_demo
 from services.jobs.models import posting_row, postings
+from tests.component.jobs.conftest import POSTING
 
 START = date(2026, 11, 26)
 JOB_NUMBER = re.compile(r"^\d{5}-\d{8}$")
@@ -21,16 +22,8 @@ FULL_TIME_TYPES = {"正社員", "正社員以外", "有期雇用派遣労働者"
 PART_TIME_TYPES = {"パート労働者", "有期雇用派遣パート", "無期雇用派遣パート"}
 CATEGORIES = {"一般", "新卒・既卒", "季節", "出稼ぎ", "障害のある方"}
 CORPORATE_FORMS = ("株式会社", "有限会社", "合同会社", "医療法人", "社会福祉法人", "学校法人")
-SPEC_PAYLOAD = {  # SPEC "Employers publish a posting"
-    "job_number": "11040-00012345", "establishment": {"number": "1104-123456-7", "name": "株式会社越谷ケア"},
-    "title": "介護職員", "occupation_code": "361-01", "description": "…",
-    "category": "一般", "full_time": True, "employment_type": "正社員",
-    "location": {"prefecture": "埼玉県", "municipality": "越谷市", "station": "越谷駅"},
-    "wage": {"type": "monthly", "min": 200000, "max": 260000}, "hours": "08:30-17:30",
-    "holidays": {"two_days_weekly": "毎週", "annual_days": 120},
-    "publication_scope": 1, "online_application": True,
-    "received_on": "2026-11-02", "deadline": "2027-01-31",
-}
+# SPEC "Employers publish a posting" without the fields that go into the posting's document
+SPEC_PAYLOAD = {key: value for key, value in POSTING.items() if key not in ("insurance", "contact")}
 
 
 @pytest.fixture(scope="module")
