@@ -21,7 +21,7 @@ from services.auth.domain import MAX_KEYS_PER_DAY
 from services.auth.models import Account, AuthKey, Device, LoginChallenge, LoginThrottle
 from services.auth.purge import KINDS, purge_expired
 from tests.component.auth import purge_rows
-from tests.component.auth.conftest import PASSWORD, AuthWorld
+from tests.component.auth.conftest import PASSWORD, AuthWorld, wrong_otp
 from tests.component.auth.purge_rows import BOUNDARIES
 
 WRONG_KEY = "WRONGKEY22"
@@ -159,10 +159,8 @@ def test_s1_parallel_key_requests_and_sending_never_mail_more_than_five_keys_in_
 
 def test_a7_five_parallel_wrong_otps_void_the_challenge(world):
     seeker = world.open_mypage()
-    ticket = world.login(seeker["email"]).json["login_ticket"]
-    world.deliver_mail()
-    otp = world.mailbox.last_otp(seeker["email"])
-    wrong = f"{(int(otp) + 1) % 10**6:06d}"
+    ticket, otp = world.otp_challenge(seeker["email"])
+    wrong = wrong_otp(otp)
     call = _post(world, "/api/v1/auth/login/otp", {"login_ticket": ticket, "otp": wrong})
     assert [status for status, _ in in_parallel([call] * 5)] == [401] * 5
     with world.runtime.session_factory() as session:

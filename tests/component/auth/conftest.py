@@ -30,6 +30,11 @@ KEY_LINE = re.compile(r"認証キー：(\S+)")
 OTP_LINE = re.compile(r"ワンタイムパスワード：(\d{6})")
 
 
+def wrong_otp(otp: str) -> str:
+    """Six digits that are not `otp`."""
+    return f"{(int(otp) + 1) % 10**6:06d}"
+
+
 @dataclass
 class SentMail:
     to: str
@@ -125,6 +130,13 @@ class AuthWorld:
 
     def login(self, email: str, password: str = PASSWORD, **extra):
         return self.client.post("/api/v1/auth/login", json={"email": email, "password": password, **extra})
+
+    def otp_challenge(self, email: str, password: str = PASSWORD) -> tuple[str, str]:
+        """A7's first step with the right password: the login ticket and the OTP mailed for it."""
+        answer = self.login(email, password)
+        assert answer.status_code == 200 and answer.json["otp_required"] is True, answer.json
+        self.deliver_mail()
+        return answer.json["login_ticket"], self.mailbox.last_otp(email)
 
     def login_fully(self, email: str, password: str = PASSWORD, *, client: str = "mobile",
                     remember_device: bool = False) -> dict:

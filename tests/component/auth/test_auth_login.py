@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kit.tokens import KeySet, TokenVerifier
 from services.auth.models import Account
-from tests.component.auth.conftest import OTP_LINE, PASSWORD
+from tests.component.auth.conftest import OTP_LINE, PASSWORD, wrong_otp
 
 VOLATILE_HEADERS = {"X-Request-ID"}
 
@@ -76,10 +76,8 @@ def test_a7_otp_refused_at_10_00_after_sending(world):
 
 def test_a7_five_wrong_otps_void_the_challenge(world):
     seeker = world.open_mypage()
-    ticket = world.login(seeker["email"]).json["login_ticket"]
-    world.deliver_mail()
-    otp = world.mailbox.last_otp(seeker["email"])
-    wrong = f"{(int(otp) + 1) % 10**6:06d}"
+    ticket, otp = world.otp_challenge(seeker["email"])
+    wrong = wrong_otp(otp)
     for _ in range(5):
         assert world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": wrong}
                                  ).status_code == 401
@@ -89,12 +87,9 @@ def test_a7_five_wrong_otps_void_the_challenge(world):
 
 def test_a7_four_wrong_otps_then_the_right_one(world):
     seeker = world.open_mypage()
-    ticket = world.login(seeker["email"]).json["login_ticket"]
-    world.deliver_mail()
-    otp = world.mailbox.last_otp(seeker["email"])
+    ticket, otp = world.otp_challenge(seeker["email"])
     for _ in range(4):
-        world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": "000000" if otp != "000000"
-                                                          else "111111"})
+        world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": wrong_otp(otp)})
     assert world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": otp}).status_code == 200
 
 
@@ -310,19 +305,8 @@ def test_s2_a_device_token_of_another_seeker_or_a_forgotten_one_is_an_unknown_de
     assert world.login(other["email"], device_token=others_device).json["otp_required"] is False
 
 
-def _wrong_otp(otp: str) -> str:
-    return f"{(int(otp) + 1) % 10**6:06d}"
-
-
 def _enter(world, ticket: str, otp: str):
     return world.client.post("/api/v1/auth/login/otp", json={"login_ticket": ticket, "otp": otp, "client": "mobile"})
-
-
-def _challenge(world, email: str, password: str = PASSWORD) -> tuple[str, str]:
-    answer = world.login(email, password)
-    assert answer.status_code == 200 and answer.json["otp_required"] is True, answer.json
-    world.deliver_mail()
-    return answer.json["login_ticket"], world.mailbox.last_otp(email)
 
 
 def _fail_otps_until_locked(world, email: str) -> None:
@@ -331,8 +315,8 @@ def _fail_otps_until_locked(world, email: str) -> None:
         if failures >= 5:
             world.advance(seconds=2 ** (failures - 4))
         if failures % 5 == 0:
-            ticket, otp = _challenge(world, email)
-        assert _enter(world, ticket, _wrong_otp(otp)).status_code == 401
+            ticket, otp = world.otp_challenge(email)
+        assert _enter(world, ticket, wrong_otp(otp)).status_code == 401
 
 
 def test_s2_otp_guesses_are_counted_per_account_across_challenges_and_lock_the_otp_step(world):
@@ -346,7 +330,7 @@ def test_s2_otp_guesses_are_counted_per_account_across_challenges_and_lock_the_o
     world.advance(minutes=29, seconds=59)
     assert world.login(seeker["email"]).status_code == 429
     world.advance(seconds=1)
-    ticket, otp = _challenge(world, seeker["email"])
+    ticket, otp = world.otp_challenge(seeker["email"])
     assert _enter(world, ticket, otp).status_code == 200
 
 
@@ -362,18 +346,18 @@ def test_s2_the_otp_lock_mails_the_seeker_a_notice_once(world):
 
 def test_s2_a_new_login_does_not_reset_the_otp_count_but_a_right_otp_does(world):
     seeker = world.open_mypage()
-    ticket, otp = _challenge(world, seeker["email"])
+    ticket, otp = world.otp_challenge(seeker["email"])
     for _ in range(4):
-        assert _enter(world, ticket, _wrong_otp(otp)).status_code == 401
-    ticket, otp = _challenge(world, seeker["email"])  # a new challenge, the same count: the 5th starts the delay
-    assert _enter(world, ticket, _wrong_otp(otp)).status_code == 401
+        assert _enter(world, ticket, wrong_otp(otp)).status_code == 401
+    ticket, otp = world.otp_challenge(seeker["email"])  # a new challenge, the same count: the 5th starts the delay
+    assert _enter(world, ticket, wrong_otp(otp)).status_code == 401
     refused = _enter(world, ticket, otp)
     assert refused.status_code == 429 and refused.json["retry_after"] == 2
     world.advance(seconds=2)
     assert _enter(world, ticket, otp).status_code == 200  # and the count starts again
-    ticket, otp = _challenge(world, seeker["email"])
+    ticket, otp = world.otp_challenge(seeker["email"])
     for _ in range(4):
-        assert _enter(world, ticket, _wrong_otp(otp)).status_code == 401
+        assert _enter(world, ticket, wrong_otp(otp)).status_code == 401
     assert _enter(world, ticket, otp).status_code == 200
 
 
@@ -389,7 +373,7 @@ def test_s2_a_password_reset_lifts_the_otp_lock(world):
     seeker = world.open_mypage()
     _fail_otps_until_locked(world, seeker["email"])
     assert world.reset_password(seeker, "New@pass2026").status_code == 204
-    ticket, otp = _challenge(world, seeker["email"], "New@pass2026")
+    ticket, otp = world.otp_challenge(seeker["email"], "New@pass2026")
     assert _enter(world, ticket, otp).status_code == 200
 
 
