@@ -4,10 +4,12 @@ errors say what is wrong (the limit once), ログアウト is far from 退会, t
 links outside development, dates read in one style, removing a favourite updates the list, and a
 wrong one-time password asks for it again rather than for a new login.
 
-Playwright drives the system Chromium (kit.testing.browser) against this module's embedded system;
-the `seeker` page (conftest.py) is 求職 太郎, logged in through the screens. Defect 3 (応募内容の確認)
-is proven in test_web_client.py's application test, defects 5, 6 and the search layout in
-test_web_search.py.
+Playwright drives the system Chromium (kit.testing.browser) against this module's embedded system and
+against the make up stack; the `seeker` page (conftest.py) is 求職 太郎, logged in through the screens. On
+the stack 太郎 is shared with the modules before this one (test_web_app_shell.py, test_web_applicant_profile.py),
+which leave him no message, favourite, saved search or application: the counts here start from none there
+too. Defect 3 (応募内容の確認) is proven in test_web_client.py's application test, defects 5, 6 and the search
+layout in test_web_search.py.
 """
 
 from __future__ import annotations
@@ -19,9 +21,6 @@ import pytest
 from kit.testing.browser import DESKTOP, EMAIL, PASSWORD, PHONE, SEEKER_NUMBER, goto, new_page, settle
 from kit.testing.e2e import OTP_LINE, OTP_MAIL, login, mail_ids, new_mail
 from kit.testing.plugin import eventually
-
-EMBEDDED_ONLY = ("it counts the demo seeker's unread messages, favourites and saved searches from none; on the shared "
-                 "make up stack other modules use that seeker")
 
 SLASH_DATE = re.compile(r"\d{4}/\d{1,2}/\d{1,2}")
 DATE_TIME = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}")
