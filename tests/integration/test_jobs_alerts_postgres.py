@@ -4,54 +4,32 @@ postings that arrived after the last digest and up to 7:00 in Japan, and sends n
 
 from __future__ import annotations
 
-import copy
 import uuid
 
-import pytest
-from sqlalchemy import insert
-
-from kit.clock import FrozenClock
-from kit.events import Event
-from kit.testing.services import in_parallel, migrated_runtime, outbox_envelopes
-from services.jobs.app import build_runtime
+from kit.testing.component import deliver_event, service_fixtures
+from kit.testing.services import in_parallel, outbox_envelopes
+from services.jobs.app import build_runtime, create_app
 from services.jobs.commands import create_saved_search
 from services.jobs.commands.alerts import send_digests
 from services.jobs.handlers import SUBSCRIPTIONS
-from services.jobs.models import posting_row, postings
-from tests.component.jobs.conftest import POSTING
+from tests.component.jobs.conftest import insert_postings, job_number, registration
 
 SEARCHES = 30
 DIGEST = "jobs.saved_search.digest.v1"
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock("2026-11-26T01:00:00+00:00")  # 10:00 in Japan
-
-
-@pytest.fixture
-def runtime(database_url, clock):
-    with migrated_runtime(build_runtime, "jobs", clock, database_url) as runtime:
-        yield runtime
+# clock (10:00 in Japan), runtime (on a fresh PostgreSQL database), … (kit/testing/component.py)
+globals().update(service_fixtures("jobs", build_runtime, create_app, on_postgresql=True))
 
 
 def _seeker(runtime) -> str:
     seeker_id = str(uuid.uuid4())
-    event = Event(type="profile.registration.validated.v1", source="/mypage/test", subject=seeker_id,
-                  data={"seeker_id": seeker_id, "seeker_number": "11040-12345678", "kind": "registered",
-                        "applied_on": "2026-11-02", "valid_until": "2027-01-31", "reason": "registered"})
-    with runtime.uow() as uow:
-        SUBSCRIPTIONS[event.type](event, uow)
-        uow.commit()
+    deliver_event(runtime, SUBSCRIPTIONS, *registration(seeker_id, "valid"))
     return seeker_id
 
 
 def _post(runtime, count: int, **changes) -> list[str]:
-    payloads = [copy.deepcopy(POSTING) | {"job_number": f"11040-{uuid.uuid4().int % 10**8:08d}"} | changes
-                for _ in range(count)]
-    with runtime.engine.begin() as connection:
-        connection.execute(insert(postings), [posting_row(p, now=runtime.clock.now()) for p in payloads])
-    return [p["job_number"] for p in payloads]
+    return insert_postings(runtime, [job_number() for _ in range(count)], **changes)
 
 
 def test_j3_four_workers_send_each_digest_once_and_nothing_when_nothing_is_new(runtime, clock):

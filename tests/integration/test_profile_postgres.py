@@ -6,27 +6,20 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from contracts import validate_event
-from kit.clock import FrozenClock
 from kit.events import Event
-from kit.testing.services import in_parallel, migrated_runtime
-from kit.testing.tokens import TestSigner
-from kit.tokens import EMPLOYER, STAFF
+from kit.testing.component import service_fixtures
+from kit.testing.services import in_parallel
+from kit.tokens import EMPLOYER
 from services.profile import commands
 from services.profile.app import build_runtime, create_app
 from services.profile.applications import freeze
 
-
-@pytest.fixture
-def runtime(database_url):
-    with migrated_runtime(build_runtime, "profile", FrozenClock("2026-11-26T01:00:00+00:00"), database_url) as runtime:
-        runtime.migrate()  # idempotent
-        yield runtime
+# clock (10:00 in Japan), runtime (on a fresh PostgreSQL database), signer, client, staff, … (kit/testing/component.py)
+globals().update(service_fixtures("profile", build_runtime, create_app, on_postgresql=True))
 
 
 def _register(client, headers, count: int) -> list[str]:
@@ -44,10 +37,7 @@ def _register(client, headers, count: int) -> list[str]:
     return numbers
 
 
-def test_registration_and_concurrent_expiry_sweeps_on_postgresql(runtime):
-    signer = TestSigner(runtime.clock)
-    client = create_app(runtime=runtime, token_verifier=signer.verifier()).test_client()
-    staff = signer.headers("counter", roles=(STAFF,), ttl=timedelta(days=3650))
+def test_registration_and_concurrent_expiry_sweeps_on_postgresql(runtime, client, staff):
     _register(client, staff, 30)
     runtime.clock.set("2027-02-01T00:00:00+09:00")
     commands.EXPIRY_BATCH, batch = 7, commands.EXPIRY_BATCH  # several batches per sweep
@@ -73,12 +63,10 @@ def test_registration_and_concurrent_expiry_sweeps_on_postgresql(runtime):
     assert commands.expire_due_registrations(runtime) == 0
 
 
-def test_item3_the_applicants_profile_frozen_once_on_postgresql_for_its_establishment_only(runtime):
+def test_item3_the_applicants_profile_frozen_once_on_postgresql_for_its_establishment_only(runtime, client, staff,
+                                                                                         signer):
     """Issue 13 item 3 on PostgreSQL: four deliveries at once of one application's event keep one frozen profile
     (INSERT … ON CONFLICT DO NOTHING), JSONB round-trips it with the ticked phone, and C2 holds."""
-    signer = TestSigner(runtime.clock)
-    client = create_app(runtime=runtime, token_verifier=signer.verifier()).test_client()
-    staff = signer.headers("counter", roles=(STAFF,), ttl=timedelta(days=3650))
     [number] = _register(client, staff, 1)
     with runtime.uow() as uow:
         seeker = commands.seeker_by_number(uow, number)
