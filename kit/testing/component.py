@@ -4,8 +4,8 @@
 
     globals().update(service_fixtures("messaging", build_runtime, create_app, SUBSCRIPTIONS))
 
-names, in that conftest, `clock`, `runtime`, `signer`, `app`, `client`, `staff`, `as_seeker`, `outbox`
-and (given the service's subscriptions) `deliver`; what only one service needs stays in its conftest.
+names, in that conftest, `clock`, `runtime`, `signer`, `app`, `client`, `staff`, `employer`, `as_seeker`,
+`outbox` and (given the service's subscriptions) `deliver`; what only one service needs stays in its conftest.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from kit.events import Event
 from kit.runtime import Runtime
 from kit.testing.services import migrated_runtime, outbox_envelopes
 from kit.testing.tokens import TestSigner
-from kit.tokens import STAFF
+from kit.tokens import EMPLOYER, STAFF
 
 START = "2026-11-26T01:00:00+00:00"  # 2026-11-26 10:00 in Japan
 TOKEN_TTL = timedelta(days=3650)  # tokens outlive the clock moves of a test (a year, more)
@@ -68,6 +68,11 @@ def service_fixtures(
         return signer.headers("counter", roles=(STAFF,), ttl=token_ttl)
 
     @pytest.fixture
+    def employer(signer) -> dict[str, str]:
+        """Headers of an employer-side system acting for every establishment (role employer, C2's "*")."""
+        return signer.headers("employer", roles=(EMPLOYER,), ttl=token_ttl, establishments="*")
+
+    @pytest.fixture
     def as_seeker(signer) -> Callable[[str], dict[str, str]]:
         """as_seeker(seeker_id) -> the seeker's bearer headers; they outlive clock moves."""
         return lambda seeker_id: signer.headers(seeker_id, ttl=token_ttl)
@@ -78,7 +83,7 @@ def service_fixtures(
         return partial(outbox_envelopes, runtime)
 
     fixtures = {"clock": clock, "runtime": runtime, "signer": signer, "app": app, "client": client,
-                "staff": staff, "as_seeker": as_seeker, "outbox": outbox}
+                "staff": staff, "employer": employer, "as_seeker": as_seeker, "outbox": outbox}
     if subscriptions is None:
         return fixtures
 

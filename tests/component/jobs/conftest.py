@@ -42,8 +42,8 @@ def checked(event_type: str, data: dict) -> dict:
     return SPECS[event_type].payload(data) if event_type in SPECS else data
 
 
-# clock, runtime, signer, app, client, staff, as_seeker, outbox (kit/testing/component.py), and feed(type, data,
-# at=None, source=…, subject=None) -> the event, delivered to the jobs handler with its data checked
+# clock, runtime, signer, app, client, staff, employer, as_seeker, outbox (kit/testing/component.py), and
+# feed(type, data, at=None, source=…, subject=None) -> the event, delivered to the jobs handler with its data checked
 globals().update(service_fixtures("jobs", build_runtime, create_app, SUBSCRIPTIONS, payload=checked,
                                   deliver_as="feed"))
 LONG = TOKEN_TTL  # what the tests here sign their own tokens for

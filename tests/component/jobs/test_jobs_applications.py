@@ -23,11 +23,6 @@ def document(content: bytes = PDF, filename: str = "履歴書.pdf") -> dict:
 
 
 @pytest.fixture
-def employer(signer) -> dict[str, str]:
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
-
-
-@pytest.fixture
 def numbered_seeker(feed, signer):
     """numbered_seeker() -> (opaque id, 求職番号, headers): a valid 利用登録者 with a number of their own."""
 

@@ -9,16 +9,10 @@ import uuid
 import pytest
 
 from contracts import validate_event
-from kit.tokens import EMPLOYER
 from services.jobs import domain
 from tests.component.jobs.conftest import LONG, registration
 
 SEND, MINE = "/api/v1/employer/direct-requests", "/api/v1/me/direct-requests"
-
-
-@pytest.fixture
-def employer(signer) -> dict[str, str]:
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ from sqlalchemy import func, select
 
 from contracts import validate_event
 from kit.events import Event
-from kit.tokens import EMPLOYER
 from services.jobs.handlers import SUBSCRIPTIONS
 from services.jobs.models import desired_condition_terms, desired_conditions, matches
-from tests.component.jobs.conftest import LONG, POSTING, job_number, registration
+from tests.component.jobs.conftest import POSTING, job_number, registration
 
 JOBS = "/api/v1/employer/jobs"
 MATCHING = "/api/v1/me/matching-jobs"
@@ -27,11 +26,6 @@ PUBLISHED, MATCHED = "jobs.posting.published.v1", "jobs.posting.matched.v1"
 DESIRED = "profile.desired_conditions.changed.v1"
 NOTHING = {"occupations": [], "employment_types": [], "prefectures": [], "municipalities": [], "wage_min": None,
            "wage_type": "monthly", "hours": None, "days_per_week": None}
-
-
-@pytest.fixture
-def employer(signer) -> dict[str, str]:
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 @pytest.fixture

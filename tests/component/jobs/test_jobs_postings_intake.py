@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from contracts import validate_event
 from kit.testing.services import in_parallel, migrated_runtime, outbox_envelopes
-from kit.tokens import EMPLOYER, STAFF
+from kit.tokens import STAFF
 from services.jobs import domain
 from services.jobs.app import build_runtime, create_app
 from services.jobs.models import postings
@@ -23,11 +23,6 @@ EN = {"Accept-Language": "en"}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 QUOTED = re.compile(r"'[^']*'")
 EVENTS = ("jobs.posting.published.v1", "jobs.posting.changed.v1", "jobs.posting.closed.v1")
-
-
-@pytest.fixture
-def employer(signer) -> dict[str, str]:
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 def payload(**changes) -> dict:

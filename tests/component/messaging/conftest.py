@@ -10,19 +10,12 @@ from datetime import datetime
 import pytest
 
 from kit.testing.component import TOKEN_TTL, service_fixtures
-from kit.tokens import EMPLOYER
 from services.messaging.app import build_runtime, create_app
 from services.messaging.handlers import SUBSCRIPTIONS
 
-# clock, runtime, signer, app, client, staff, as_seeker, outbox, deliver (kit/testing/component.py)
+# clock, runtime, signer, app, client, staff, employer, as_seeker, outbox, deliver (kit/testing/component.py)
 globals().update(service_fixtures("messaging", build_runtime, create_app, SUBSCRIPTIONS))
 LONG = TOKEN_TTL  # what the tests here sign their own tokens for
-
-
-@pytest.fixture
-def employer(signer) -> dict[str, str]:
-    """Headers of the employer-side system (client credentials, role employer)."""
-    return signer.headers("employer", roles=(EMPLOYER,), ttl=LONG, establishments="*")
 
 
 @pytest.fixture

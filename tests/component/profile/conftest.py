@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kit.testing.component import TOKEN_TTL, service_fixtures
 from services.profile.app import build_runtime, create_app
 
-# clock, runtime, signer, app, client, staff, as_seeker, outbox (kit/testing/component.py)
+# clock, runtime, signer, app, client, staff, employer, as_seeker, outbox (kit/testing/component.py)
 globals().update(service_fixtures("profile", build_runtime, create_app))
 LONG = TOKEN_TTL  # what the tests here sign their own tokens for
 

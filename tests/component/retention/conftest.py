@@ -16,7 +16,7 @@ from kit.testing.component import service_fixtures
 from services.retention.app import build_runtime, create_app
 from services.retention.handlers import SUBSCRIPTIONS
 
-# clock, runtime, signer, app, client, staff, as_seeker, outbox, deliver (kit/testing/component.py); the
+# clock, runtime, signer, app, client, staff, employer, as_seeker, outbox, deliver (kit/testing/component.py); the
 # staff's token outlives the tests' moves of the clock by years
 globals().update(service_fixtures("retention", build_runtime, create_app, SUBSCRIPTIONS,
                                   token_ttl=timedelta(days=3650 * 2)))
