@@ -8,8 +8,11 @@
 
 A module runs on both (its tests are parametrized `[embedded]` and `[up]`) unless it says why it cannot in
 a module-level EMBEDDED_ONLY string — a frozen clock injected into the services, a service's internals read
-in-process, or the demo seeker's My Page opened afresh (on the shared stack only one module could). The
-`[up]` tests run last in the session, so the stack starts once, after every other test, and stops at the end.
+in-process, or the demo seeker's My Page opened afresh (on the shared stack only one module could). On the
+stack, state is shared: a module registers seekers and postings of its own (kit.testing.e2e.register_seeker)
+rather than count from none on the demo seeker. A module whose system needs more settings names them in
+`system_environ` (the stack starts with them: up_stack). The `[up]` tests run last in the session, so the
+stack starts once, after every other test, and stops at the end.
 MYPAGE_E2E_TARGETS (default "embedded,up") narrows the targets, e.g. MYPAGE_E2E_TARGETS=embedded for a quick
 local run; `make test` (and so CI) runs both.
 """
