@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from sqlalchemy import exists, select
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from gateway.app import create_gateway
 from gateway.backends import InProcessBackend
@@ -55,6 +55,19 @@ class EmbeddedService:
     name: str
     runtime: Runtime
     app: object
+
+
+class _RawTargetHandler(WSGIRequestHandler):
+    """The request target as the client sent it in RAW_URI, as gunicorn gives it: Python's http.server folds a
+    leading `//` into `/` before Werkzeug reads it, so `//api/v1/terms` passed the gateway's canonical-path check
+    (gateway.paths) here and was refused in the distributed mode."""
+
+    def make_environ(self):
+        environ = super().make_environ()
+        parts = self.requestline.split(" ")  # the request line as received (latin-1, as WSGI strings are)
+        if len(parts) == 3:
+            environ["RAW_URI"] = environ["REQUEST_URI"] = parts[1]
+        return environ
 
 
 class EmbeddedSystem:
@@ -189,7 +202,7 @@ class EmbeddedSystem:
 
     def _serve(self) -> None:
         port = self.settings.port
-        self._server = make_server(self.host, port, self.app, threaded=True)
+        self._server = make_server(self.host, port, self.app, threaded=True, request_handler=_RawTargetHandler)
         self._server_thread = threading.Thread(target=self._server.serve_forever, name="gateway-http",
                                                daemon=True)
         self._server_thread.start()

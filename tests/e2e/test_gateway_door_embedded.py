@@ -25,6 +25,7 @@ LOGIN = json.dumps({"email": "taro@example.jp", "password": "Wrong@2026x"}).enco
     ("GET", "/api/v1/me/%2e%2e/%2e%2e/%2e%2e/internal/v1/home"),
     ("GET", "/api/v1/terms%5c..%5cauth%5cjwks"),
     ("GET", "/api/v1//terms"),
+    ("GET", "//api/v1/terms"),  # Python's http.server folds a leading // before the app sees it
 ])
 def test_gateway_refuses_non_canonical_paths_in_the_embedded_mode(system, method, target):
     status, headers, body = raw(system.url, method, target, LOGIN if method == "POST" else None,
