@@ -83,6 +83,9 @@ _INDEXED_NUMBERS = ("wage_min", "hours_start", "hours_end", "annual_holidays", "
 # deadline before the first 受理日 (85 ms).
 ORDER_KEYS = {"newest": "-newest_order", "deadline": "deadline_order"}
 _ORDER_TABLES = ("NewestOrders", "DeadlineOrders")
+# The order keys of an older layout, searched while a deploy's indexer rebuilds its node (prepare_node): the
+# old generation stays live until the new one is filled, and a sort key it lacks would be ignored, unsorted.
+_OLDER_ORDER_KEYS = {"2": {"newest": "-received_on, -row_id", "deadline": "deadline, row_id"}}
 _ROW_IDS = 10**10  # row ids stay below this: an order key is day * _ROW_IDS + id (2.0e17 < Int64's 9.2e18)
 
 
@@ -173,7 +176,7 @@ class SearchEngine:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self._pool = urllib3.PoolManager(maxsize=16, retries=False)
-        self._generation: tuple[str, int, float] | None = None
+        self._generation: tuple[str, int, str, float] | None = None
         self._lock = threading.Lock()
         self._select = self._select_now if cache_seconds <= 0 else cached(
             TTLCache(CACHE_ENTRIES, cache_seconds, timer=timer), key=lambda params: tuple(sorted(params.items())),
@@ -211,17 +214,18 @@ class SearchEngine:
         """The live generation's prefix (cached a second); SearchUnavailable when there is none."""
         return self._live(fresh=fresh)[0]
 
-    def _live(self, *, fresh: bool = False) -> tuple[str, int]:
-        """The live generation's prefix and the day its expiry sweep has reached (0: none yet)."""
+    def _live(self, *, fresh: bool = False) -> tuple[str, int, str]:
+        """The live generation's prefix, the day its expiry sweep has reached (0: none yet) and its layout."""
         cached = self._generation
-        if not fresh and cached is not None and time.monotonic() - cached[2] < GENERATION_CACHE_SECONDS:
-            return cached[0], cached[1]
+        if not fresh and cached is not None and time.monotonic() - cached[3] < GENERATION_CACHE_SECONDS:
+            return cached[:3]
         value = self.command("config_get", key=GENERATION_KEY, timeout=self.timeout)
         if not value:
             raise SearchUnavailable("the search index has not been created (python -m services.jobs migrate)")
         swept = self.command("config_get", key=SWEPT_KEY.format(prefix=value), timeout=self.timeout)
-        self._generation = (value, int(swept or 0), time.monotonic())
-        return value, int(swept or 0)
+        layout = self.command("config_get", key=SCHEMA_KEY.format(prefix=value), timeout=self.timeout)
+        self._generation = (value, int(swept or 0), layout or "", time.monotonic())
+        return self._generation[:3]
 
     def current_generation(self) -> str | None:
         """The live generation's prefix as the engine has it now, or None."""
@@ -341,12 +345,13 @@ class SearchEngine:
     def search(self, criteria: Mapping[str, Any], *, page: int, per_page: int, today: date,
                registered_caller: bool, facets: Sequence[str] = ()) -> Found:
         """J2 / J2b: one page of job numbers, the exact total and the facet counts of the whole result."""
-        prefix, swept = self._live()
+        prefix, swept, layout = self._live()
+        order = "deadline" if criteria.get("sort") == "deadline" else "newest"
         params: dict[str, Any] = {
             "table": f"{prefix}Postings",
             "filter": filter_expression(criteria, today, registered_caller=registered_caller,
                                         expired_swept=swept >= _day(today)),
-            "sort_keys": ORDER_KEYS["deadline" if criteria.get("sort") == "deadline" else "newest"],
+            "sort_keys": _OLDER_ORDER_KEYS.get(layout, ORDER_KEYS)[order],
             "output_columns": "_key", "offset": (page - 1) * per_page, "limit": per_page,
             "match_escalation_threshold": -1,  # never a looser match when the exact one finds nothing
             "cache": "no",
@@ -361,10 +366,11 @@ class SearchEngine:
         except SearchError:
             # switched by a reindex since this process read the key, the old tables gone: read it again, once
             self._generation = None
-            current, swept = self._live()
+            current, swept, layout = self._live()
             if current == prefix:
                 raise
             params["table"] = f"{current}Postings"
+            params["sort_keys"] = _OLDER_ORDER_KEYS.get(layout, ORDER_KEYS)[order]
             params["filter"] = filter_expression(criteria, today, registered_caller=registered_caller,
                                                  expired_swept=swept >= _day(today))
             body = self._select(params)

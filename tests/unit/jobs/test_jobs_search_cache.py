@@ -10,13 +10,13 @@ from datetime import date
 
 import pytest
 
-from services.jobs.search_engine import SearchEngine, SearchError
+from services.jobs.search_engine import SCHEMA, SearchEngine, SearchError
 
 TODAY = date(2026, 11, 26)
 
 
 class StandIn(SearchEngine):
-    """Answers config_get with one generation and every select with `total` hits; counts the selects."""
+    """Answers config_get with one generation (of `layout`) and every select with `total` hits; counts the selects."""
 
     def __init__(self, **options) -> None:
         super().__init__("http://search.invalid", **options)
@@ -24,10 +24,12 @@ class StandIn(SearchEngine):
         self.total = 1
         self.failing = False
         self.gate: threading.Event | None = None
+        self.layout = SCHEMA
 
     def command(self, command, /, **params):
         if command == "config_get":
-            return "g1_" if params["key"] == "jobs.search.generation" else "20261126"
+            answers = {"jobs.search.generation": "g1_", "jobs.search.schema.g1_": self.layout}
+            return answers.get(params["key"], "20261126")  # the swept day
         assert command == "select"
         self.selects.append(params)
         if self.gate is not None:
@@ -89,3 +91,15 @@ def test_concurrent_misses_of_one_select_wait_for_the_first_instead_of_all_askin
         totals = [answer.result(timeout=5).total for answer in answers]
     assert totals == [1] * 8
     assert len(engine.selects) == 1
+
+
+@pytest.mark.parametrize(("layout", "newest", "deadline"), [
+    (SCHEMA, "-newest_order", "deadline_order"),
+    ("2", "-received_on, -row_id", "deadline, row_id"),  # a node its indexer is still rebuilding after a deploy
+])
+def test_a_web_sorts_by_the_keys_of_the_live_generations_layout(layout, newest, deadline):
+    engine = StandIn()
+    engine.layout = layout
+    search(engine)
+    engine.search({"sort": "deadline"}, page=1, per_page=3, today=TODAY, registered_caller=False)
+    assert [params["sort_keys"] for params in engine.selects] == [newest, deadline]
