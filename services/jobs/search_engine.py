@@ -345,13 +345,8 @@ class SearchEngine:
     def search(self, criteria: Mapping[str, Any], *, page: int, per_page: int, today: date,
                registered_caller: bool, facets: Sequence[str] = ()) -> Found:
         """J2 / J2b: one page of job numbers, the exact total and the facet counts of the whole result."""
-        prefix, swept, layout = self._live()
         order = "deadline" if criteria.get("sort") == "deadline" else "newest"
         params: dict[str, Any] = {
-            "table": f"{prefix}Postings",
-            "filter": filter_expression(criteria, today, registered_caller=registered_caller,
-                                        expired_swept=swept >= _day(today)),
-            "sort_keys": _OLDER_ORDER_KEYS.get(layout, ORDER_KEYS)[order],
             "output_columns": "_key", "offset": (page - 1) * per_page, "limit": per_page,
             "match_escalation_threshold": -1,  # never a looser match when the exact one finds nothing
             "cache": "no",
@@ -361,18 +356,23 @@ class SearchEngine:
             params[f"drilldowns[{facet}].sort_keys"] = "-_nsubrecs, _key"
             params[f"drilldowns[{facet}].limit"] = -1
             params[f"drilldowns[{facet}].output_columns"] = "_key, _nsubrecs"
+
+        def in_live_generation() -> str:
+            """The parts of the select that depend on the live generation (its tables, sweep and layout)."""
+            prefix, swept, layout = self._live()
+            params.update(table=f"{prefix}Postings", sort_keys=_OLDER_ORDER_KEYS.get(layout, ORDER_KEYS)[order],
+                          filter=filter_expression(criteria, today, registered_caller=registered_caller,
+                                                   expired_swept=swept >= _day(today)))
+            return prefix
+
+        prefix = in_live_generation()
         try:
             body = self._select(params)
         except SearchError:
             # switched by a reindex since this process read the key, the old tables gone: read it again, once
             self._generation = None
-            current, swept, layout = self._live()
-            if current == prefix:
+            if in_live_generation() == prefix:
                 raise
-            params["table"] = f"{current}Postings"
-            params["sort_keys"] = _OLDER_ORDER_KEYS.get(layout, ORDER_KEYS)[order]
-            params["filter"] = filter_expression(criteria, today, registered_caller=registered_caller,
-                                                 expired_swept=swept >= _day(today))
             body = self._select(params)
         records = body[0]
         found = {facet: [(key, count) for key, count in body[1][facet][2:] if key]
